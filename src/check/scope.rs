@@ -1,0 +1,167 @@
+//! The spec's names: what each one defines and whether anything uses it.
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
+use crate::syntax::ast::{Ast, Ident, ItemKind};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+/// What a name defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `let`
+    Const,
+    /// `class`
+    Class,
+    /// `model`
+    Model,
+    /// `train`
+    Train,
+    /// `eval`
+    Eval,
+}
+
+impl Kind {
+    /// The kind in words, with an article.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Const => "a constant",
+            Kind::Class => "a function class",
+            Kind::Model => "a model",
+            Kind::Train => "a training run",
+            Kind::Eval => "an evaluation",
+        }
+    }
+}
+
+/// One definition.
+#[derive(Debug)]
+pub struct Def {
+    /// Its kind.
+    pub kind: Kind,
+    /// Where the name is written.
+    pub span: Span,
+    used: Cell<bool>,
+}
+
+/// Every top-level name of a spec.
+#[derive(Debug, Default)]
+pub struct Scope {
+    defs: BTreeMap<String, Def>,
+}
+
+impl Scope {
+    /// Collects the definitions, reporting duplicates.
+    pub fn collect(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Scope {
+        let mut scope = Scope::default();
+        for item in &ast.items {
+            let (name, kind) = match &item.kind {
+                ItemKind::Let { name, .. } => (name, Kind::Const),
+                ItemKind::Class { name, .. } => (name, Kind::Class),
+                ItemKind::Model { name, .. } => (name, Kind::Model),
+                ItemKind::Train { name, .. } => (name, Kind::Train),
+                ItemKind::Eval { name, .. } => (name, Kind::Eval),
+                ItemKind::Experiment { .. } | ItemKind::Claim { .. } => continue,
+            };
+            if let Some(first) = scope.defs.get(&name.name) {
+                diags.push(
+                    Diagnostic::at(
+                        Code::Duplicate,
+                        name.span,
+                        format!("`{}` is defined twice", name.name),
+                    )
+                    .label("second definition")
+                    .help(format!(
+                        "it is already {} (byte {}); rename one",
+                        first.kind.describe(),
+                        first.span.start
+                    )),
+                );
+                continue;
+            }
+            scope.defs.insert(
+                name.name.clone(),
+                Def {
+                    kind,
+                    span: name.span,
+                    used: Cell::new(false),
+                },
+            );
+        }
+        scope
+    }
+
+    /// Resolves a name that must be of kind `want`, marking it used.
+    pub fn resolve(&self, ident: &Ident, want: Kind) -> Result<&Def, Diagnostic> {
+        match self.defs.get(&ident.name) {
+            Some(def) if def.kind == want => {
+                def.used.set(true);
+                Ok(def)
+            }
+            Some(def) => Err(Diagnostic::at(
+                Code::WrongKind,
+                ident.span,
+                format!(
+                    "`{}` is {}, but {} is expected here",
+                    ident.name,
+                    def.kind.describe(),
+                    want.describe()
+                ),
+            )
+            .label(format!("expected {}", want.describe()))),
+            None => Err(self.unknown(ident, want, &[])),
+        }
+    }
+
+    /// An unknown-name diagnostic suggesting names of kind `want` and the `extra` words.
+    pub fn unknown(&self, ident: &Ident, want: Kind, extra: &[&str]) -> Diagnostic {
+        let names: Vec<&str> = self
+            .defs
+            .iter()
+            .filter(|(_, d)| d.kind == want)
+            .map(|(n, _)| n.as_str())
+            .chain(extra.iter().copied())
+            .collect();
+        let d = Diagnostic::at(
+            Code::UnknownName,
+            ident.span,
+            format!("unknown name `{}`", ident.name),
+        )
+        .label(format!("not {}", want.describe()));
+        match did_you_mean(&ident.name, names.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if names.is_empty() => {
+                d.help(format!("define {} with this name", want.describe()))
+            }
+            None => d.help(format!("known: {}", names.join(", "))),
+        }
+    }
+
+    /// The kind of a name, if defined.
+    pub fn kind_of(&self, name: &str) -> Option<Kind> {
+        self.defs.get(name).map(|d| d.kind)
+    }
+
+    /// Warnings for classes, models and trainings that nothing uses.
+    pub fn unused(&self) -> Vec<Diagnostic> {
+        self.defs
+            .iter()
+            .filter(|(_, d)| {
+                !d.used.get()
+                    && matches!(
+                        d.kind,
+                        Kind::Class | Kind::Model | Kind::Train | Kind::Const
+                    )
+            })
+            .map(|(n, d)| {
+                Diagnostic::at(
+                    Code::Unused,
+                    d.span,
+                    format!("{} `{n}` is never used", d.kind.describe()),
+                )
+                .label("unused")
+                .help("remove it, or refer to it where it was meant to be used")
+                .warning()
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,75 @@
+//! Subcommands. Only this layer prints.
+mod check;
+mod diagnostics;
+mod explain;
+mod plan;
+mod progress;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Compile an in-context-learning experiment spec into trained models, baselines and a report.
+#[derive(Parser)]
+#[command(name = "iclc", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a spec, train its models, evaluate them and write the report.
+    Run {
+        /// The spec file (.icl).
+        spec: PathBuf,
+        /// Output folder [default: reports/<spec file name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Threads per job [default: $RAYON_NUM_THREADS or 1; one is fastest for small models].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Recompute every job instead of reusing cached results.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Check specs and print their diagnostics.
+    Check {
+        /// Spec files.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+    /// Print the plan of jobs a spec expands to, as JSON.
+    Plan {
+        /// The spec file.
+        spec: PathBuf,
+    },
+    /// Explain a diagnostic code such as E0101.
+    Explain {
+        /// The code.
+        code: String,
+    },
+}
+
+/// Prints a line to stdout; a closed pipe (`iclc plan x | head`) is not an error worth a panic.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Runs the command line; the exit code is 0 on success, 1 on a failed check or run.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            spec,
+            out,
+            threads,
+            fresh,
+        } => run::run(&spec, out, threads, fresh),
+        Command::Check { specs } => check::check(&specs),
+        Command::Plan { spec } => plan::plan(&spec),
+        Command::Explain { code } => explain::explain(&code),
+    }
+}

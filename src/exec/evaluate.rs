@@ -1,0 +1,108 @@
+//! An evaluation job: fresh prompts of one task through every model and baseline.
+use super::cache::Cache;
+use super::{EvalOutput, ExecError, Observer, TrainOutput};
+use crate::baselines;
+use crate::check::Predictor;
+use crate::model::Params;
+use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
+use crate::rng;
+use crate::tasks::{self, PromptBatch};
+use candle_core::{Device, Tensor};
+use std::collections::BTreeMap;
+
+const RECORD: &str = "eval.json";
+/// Prompts per forward pass, to bound memory on large evaluations.
+const CHUNK: usize = 256;
+
+/// Evaluates (or finds in the cache) one task of an evaluation.
+pub fn run(
+    id: &JobId,
+    e: &EvalJob,
+    trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    cache: &Cache,
+    observer: &dyn Observer,
+) -> Result<(EvalOutput, bool), ExecError> {
+    let job = Job {
+        id: id.clone(),
+        kind: JobKind::Eval(e.clone()),
+        deps: vec![],
+    };
+    observer.job_started(&job, e.prompts as u64);
+    if let Some(record) = cache.read::<EvalOutput>(id, RECORD) {
+        observer.job_finished(&job, true);
+        return Ok((record, true));
+    }
+    let prompts = prompts(e);
+    let mut errors = Vec::new();
+    for (name, train_id) in &e.models {
+        let (t, out) = &trains[train_id];
+        let tensor_err = |source| ExecError::Tensor {
+            context: format!("evaluating `{name}` in `{}`", e.eval),
+            source,
+        };
+        let params = Params::load(
+            &super::training::model_config(t),
+            &out.checkpoint,
+            &Device::Cpu,
+        )
+        .map_err(tensor_err)?;
+        let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
+        errors.push((
+            Predictor::Model(name.clone()),
+            squared_errors(&pred, &prompts),
+        ));
+    }
+    for &b in &e.baselines {
+        errors.push((
+            Predictor::Baseline(b),
+            squared_errors(&baselines::predict(b, &prompts), &prompts),
+        ));
+    }
+    let record = EvalOutput {
+        points: e.points,
+        prompts: e.prompts,
+        errors,
+    };
+    cache.write(id, RECORD, &record)?;
+    observer.job_finished(&job, false);
+    Ok((record, false))
+}
+
+/// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
+fn prompts(e: &EvalJob) -> PromptBatch {
+    let class = tasks::class_for(&e.task.class);
+    let purpose = format!(
+        "eval-prompts/{}",
+        serde_json::to_string(&e.task.class).expect("classes serialise")
+    );
+    let mut rng = rng::stream(e.seed, &purpose);
+    tasks::sample_batch(class.as_ref(), &mut rng, e.prompts, e.points, e.dim)
+}
+
+/// The model's prediction at every position, `(prompts, points)`.
+fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Result<Vec<f32>> {
+    let mut out = Vec::with_capacity(prompts.batch * prompts.points);
+    let (p, d) = (prompts.points, prompts.dim);
+    for start in (0..prompts.batch).step_by(CHUNK) {
+        let n = CHUNK.min(prompts.batch - start);
+        let chunk = PromptBatch {
+            xs: prompts.xs[start * p * d..(start + n) * p * d].to_vec(),
+            ys: prompts.ys[start * p..(start + n) * p].to_vec(),
+            batch: n,
+            points: p,
+            dim: d,
+        };
+        let zs = Tensor::from_vec(chunk.interleaved(), (n, 2 * p, d), &Device::Cpu)?;
+        out.extend(params.net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?);
+    }
+    Ok(out)
+}
+
+/// `(pred − y)² / d` per prompt and position.
+fn squared_errors(pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
+    let d = prompts.dim as f32;
+    pred.iter()
+        .zip(&prompts.ys)
+        .map(|(p, y)| (p - y).powi(2) / d)
+        .collect()
+}

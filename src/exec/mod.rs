@@ -1,0 +1,128 @@
+//! Runs a [`Plan`]: trains models and evaluates them and the baselines, caching each job's result
+//! under its content hash so an interrupted or repeated run redoes only what is missing.
+mod cache;
+mod evaluate;
+mod observer;
+mod training;
+
+pub use observer::{NoObserver, Observer};
+
+use crate::check::Predictor;
+use crate::plan::{EvalJob, JobId, JobKind, Plan, TrainJob};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Where and how to run.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    /// Job results live in `cache_dir/<job id>/`.
+    pub cache_dir: PathBuf,
+    /// Ignore cached results and recompute every job.
+    pub fresh: bool,
+}
+
+/// A trained model's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOutput {
+    /// Loss at every step.
+    pub losses: Vec<f32>,
+    /// Seconds the training took when it ran.
+    pub wall_s: f64,
+    /// Scalar parameters in the model.
+    pub parameters: usize,
+    /// Where the weights are.
+    pub checkpoint: PathBuf,
+}
+
+/// Errors of every predictor on one task, per prompt and position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalOutput {
+    /// Points per prompt.
+    pub points: usize,
+    /// Prompts.
+    pub prompts: usize,
+    /// Squared error / d, `(prompts, points)` row-major, per predictor (models first).
+    pub errors: Vec<(Predictor, Vec<f32>)>,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct ExecOutput {
+    /// Trainings by job id.
+    pub trains: BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    /// Evaluations in plan order.
+    pub evals: Vec<(EvalJob, EvalOutput)>,
+    /// Seconds spent training (including loading cached models).
+    pub train_s: f64,
+    /// Seconds spent evaluating.
+    pub eval_s: f64,
+    /// Jobs answered from the cache.
+    pub cached_jobs: usize,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// A file could not be read or written.
+    #[error("{what} `{path}`: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Training failed.
+    #[error("training `{name}` failed: {source}")]
+    Train {
+        /// The training's name.
+        name: String,
+        /// The cause.
+        source: crate::model::TrainError,
+    },
+    /// A tensor operation failed.
+    #[error("{context}: {source}")]
+    Tensor {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: candle_core::Error,
+    },
+}
+
+/// Runs every job of `plan` in order.
+pub fn run(
+    plan: &Plan,
+    opts: &ExecOptions,
+    observer: &dyn Observer,
+) -> Result<ExecOutput, ExecError> {
+    let mut out = ExecOutput {
+        trains: BTreeMap::new(),
+        evals: Vec::new(),
+        train_s: 0.0,
+        eval_s: 0.0,
+        cached_jobs: 0,
+    };
+    let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;
+    for job in &plan.jobs {
+        let started = Instant::now();
+        match &job.kind {
+            JobKind::Train(t) => {
+                let (result, cached) = training::run(&job.id, t, &cache, observer)?;
+                out.cached_jobs += usize::from(cached);
+                out.trains.insert(job.id.clone(), (t.clone(), result));
+                out.train_s += started.elapsed().as_secs_f64();
+            }
+            JobKind::Eval(e) => {
+                let (result, cached) = evaluate::run(&job.id, e, &out.trains, &cache, observer)?;
+                out.cached_jobs += usize::from(cached);
+                out.evals.push((e.clone(), result));
+                out.eval_s += started.elapsed().as_secs_f64();
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,23 @@
+//! iclc: compile a declarative in-context-learning experiment spec into trained models, baseline
+//! curves and a report whose claims carry numbers, intervals and verdicts.
+//!
+//! Data flows one way: [`syntax`] → [`check`] → [`plan`] → [`exec`] → [`results`] → [`report`].
+//! [`tasks`], [`model`] and [`baselines`] are the numeric libraries that [`exec`] drives.
+
+pub mod baselines;
+pub mod check;
+pub mod diag;
+pub mod exec;
+pub mod model;
+pub mod plan;
+pub mod report;
+pub mod results;
+pub mod rng;
+pub mod source;
+pub mod syntax;
+pub mod tasks;
+
+/// The version of iclc, written into plans and reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The git commit iclc was built from ("unknown" outside a checkout).
+pub const GIT_COMMIT: &str = env!("ICLC_GIT_COMMIT");

@@ -1,0 +1,11 @@
+//! The `iclc` command: parse arguments, call the library, print, exit.
+mod cli;
+
+// Training allocates and frees many mid-sized tensors per step; glibc's malloc returns them to
+// the kernel and pays for fresh zeroed pages every step, mimalloc keeps them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,38 @@
+//! One config struct for the model's shape.
+use serde::{Deserialize, Serialize};
+
+/// The shape of an [`super::IclTransformer`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Input dimension d (the width of x).
+    pub n_dims: usize,
+    /// Points per prompt; the sequence is `2 * points` long.
+    pub points: usize,
+    /// Embedding width.
+    pub n_embd: usize,
+    /// Transformer blocks.
+    pub n_layer: usize,
+    /// Attention heads.
+    pub n_head: usize,
+    /// LayerNorm epsilon (GPT-2: 1e-5).
+    pub layer_norm_eps: f64,
+}
+
+impl Config {
+    /// A config with GPT-2's LayerNorm epsilon.
+    pub fn new(n_dims: usize, points: usize, n_embd: usize, n_layer: usize, n_head: usize) -> Self {
+        Config {
+            n_dims,
+            points,
+            n_embd,
+            n_layer,
+            n_head,
+            layer_norm_eps: 1e-5,
+        }
+    }
+
+    /// Learned positions: one per token of the interleaved prompt.
+    pub fn n_positions(&self) -> usize {
+        2 * self.points
+    }
+}

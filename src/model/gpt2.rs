@@ -1,0 +1,146 @@
+//! The GPT-2 backbone and the read-in / read-out heads, top-down.
+use super::config::Config;
+use super::layers::{Conv1D, LayerNorm, Linear, param};
+use candle_core::{D, Device, Result, Tensor};
+use candle_nn::VarBuilder;
+
+/// Causal self-attention with fused q|k|v projection (`c_attn`) and output projection (`c_proj`).
+struct Attention {
+    c_attn: Conv1D,
+    c_proj: Conv1D,
+    n_head: usize,
+}
+
+impl Attention {
+    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let c = cfg.n_embd;
+        Ok(Attention {
+            c_attn: Conv1D::new(vb.pp("c_attn"), c, 3 * c)?,
+            c_proj: Conv1D::new(vb.pp("c_proj"), c, c)?,
+            n_head: cfg.n_head,
+        })
+    }
+
+    /// `mask` is `(T, T)`: 0 where attending is allowed, a large negative number above the diagonal.
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let (b, t, c) = x.dims3()?;
+        let (h, hd) = (self.n_head, c / self.n_head);
+        let qkv = self.c_attn.forward(x)?; // (B, T, 3C)
+        let heads = |i: usize| -> Result<Tensor> {
+            qkv.narrow(2, i * c, c)? // (B, T, C)
+                .reshape((b, t, h, hd))?
+                .transpose(1, 2)? // (B, H, T, hd)
+                .contiguous()
+        };
+        let (q, k, v) = (heads(0)?, heads(1)?, heads(2)?);
+        let att = (q.matmul(&k.t()?)? * (1.0 / (hd as f64).sqrt()))?; // (B, H, T, T)
+        let att = candle_nn::ops::softmax(&att.broadcast_add(mask)?, D::Minus1)?;
+        let y = att
+            .matmul(&v)? // (B, H, T, hd)
+            .transpose(1, 2)? // (B, T, H, hd)
+            .reshape((b, t, c))?;
+        self.c_proj.forward(&y)
+    }
+}
+
+/// The feed-forward block: width 4C, `gelu_new` (tanh approximation).
+struct Mlp {
+    c_fc: Conv1D,
+    c_proj: Conv1D,
+}
+
+impl Mlp {
+    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let c = cfg.n_embd;
+        Ok(Mlp {
+            c_fc: Conv1D::new(vb.pp("c_fc"), c, 4 * c)?,
+            c_proj: Conv1D::new(vb.pp("c_proj"), 4 * c, c)?,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.c_proj
+            .forward(&super::gelu::gelu_new(&self.c_fc.forward(x)?)?) // (B, T, 4C) → (B, T, C)
+    }
+}
+
+/// A pre-LayerNorm transformer block.
+struct Block {
+    ln_1: LayerNorm,
+    attn: Attention,
+    ln_2: LayerNorm,
+    mlp: Mlp,
+}
+
+impl Block {
+    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let eps = cfg.layer_norm_eps;
+        Ok(Block {
+            ln_1: LayerNorm::new(vb.pp("ln_1"), cfg.n_embd, eps)?,
+            attn: Attention::new(vb.pp("attn"), cfg)?,
+            ln_2: LayerNorm::new(vb.pp("ln_2"), cfg.n_embd, eps)?,
+            mlp: Mlp::new(vb.pp("mlp"), cfg)?,
+        })
+    }
+
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let x = (x + self.attn.forward(&self.ln_1.forward(x)?, mask)?)?;
+        &x + self.mlp.forward(&self.ln_2.forward(&x)?)?
+    }
+}
+
+/// `read_in` → GPT-2 (`inputs_embeds`, learned positions, no token table) → `read_out`.
+pub struct IclTransformer {
+    read_in: Linear,
+    wpe: Tensor,
+    blocks: Vec<Block>,
+    ln_f: LayerNorm,
+    read_out: Linear,
+    cfg: Config,
+}
+
+impl IclTransformer {
+    /// Builds the network from parameters named as in the PyTorch reference.
+    pub fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+        let bb = vb.pp("_backbone");
+        let blocks = (0..cfg.n_layer)
+            .map(|i| Block::new(bb.pp(format!("h.{i}")), cfg))
+            .collect::<Result<_>>()?;
+        Ok(IclTransformer {
+            read_in: Linear::new(vb.pp("_read_in"), cfg.n_dims, cfg.n_embd)?,
+            wpe: param(&bb.pp("wpe"), &[cfg.n_positions(), cfg.n_embd], "weight")?,
+            blocks,
+            ln_f: LayerNorm::new(bb.pp("ln_f"), cfg.n_embd, cfg.layer_norm_eps)?,
+            read_out: Linear::new(vb.pp("_read_out"), cfg.n_embd, 1)?,
+            cfg: *cfg,
+        })
+    }
+
+    /// The model's shape.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Interleaved prompts `(B, 2k, d)` → predictions of each y from the x at its position, `(B, k)`.
+    pub fn forward(&self, zs: &Tensor) -> Result<Tensor> {
+        let (b, t, _) = zs.dims3()?;
+        let mask = causal_mask(t, zs.device())?; // (T, T)
+        let mut h = self
+            .read_in
+            .forward(zs)?
+            .broadcast_add(&self.wpe.narrow(0, 0, t)?)?; // (B, T, C)
+        for block in &self.blocks {
+            h = block.forward(&h, &mask)?;
+        }
+        let out = self.read_out.forward(&self.ln_f.forward(&h)?)?; // (B, T, 1)
+        out.reshape((b, t / 2, 2))?.narrow(2, 0, 1)?.squeeze(2) // (B, k): the x positions
+    }
+}
+
+/// 0 on and below the diagonal, -1e9 above it; exp underflows to exactly 0 as with HF's finfo.min.
+fn causal_mask(t: usize, device: &Device) -> Result<Tensor> {
+    let data: Vec<f32> = (0..t * t)
+        .map(|i| if i % t > i / t { -1e9 } else { 0.0 })
+        .collect();
+    Tensor::from_vec(data, (t, t), device)
+}

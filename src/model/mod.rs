@@ -1,0 +1,16 @@
+//! The in-context-learning transformer of Garg et al. (2022) on candle: `read_in` → GPT-2 backbone
+//! → `read_out`, with PyTorch parameter names so checkpoints interchange with the reference code.
+mod adamw;
+mod config;
+mod gelu;
+mod gpt2;
+mod init;
+mod layers;
+mod params;
+mod train;
+
+pub use adamw::{AdamW, AdamWSettings};
+pub use config::Config;
+pub use gpt2::IclTransformer;
+pub use params::Params;
+pub use train::{TrainError, TrainSettings, loss, train};

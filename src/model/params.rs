@@ -1,0 +1,101 @@
+//! A model's parameters: candle `Var`s under their PyTorch names, in sorted-name order wherever
+//! order matters (a `VarMap` is a `HashMap`).
+use super::config::Config;
+use super::gpt2::IclTransformer;
+use candle_core::{DType, Device, Result, Tensor, Var};
+use candle_nn::{VarBuilder, VarMap};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The trainable parameters and the network built on them.
+pub struct Params {
+    varmap: VarMap,
+    /// The network; its tensors are the `Var`s of `varmap`.
+    pub net: IclTransformer,
+}
+
+impl Params {
+    /// Builds the network with zero parameters; callers fill them (init or checkpoint).
+    fn zeros(cfg: &Config, device: &Device) -> Result<Self> {
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
+        let net = IclTransformer::new(vb, cfg)?;
+        Ok(Params { varmap, net })
+    }
+
+    /// Fresh parameters drawn by GPT-2's init policy from a seeded stream.
+    pub fn init(cfg: &Config, seed: u64, device: &Device) -> Result<Self> {
+        let p = Params::zeros(cfg, device)?;
+        let mut rng = crate::rng::stream(seed, "init");
+        for (name, var) in p.named() {
+            var.set(&super::init::draw(
+                &name,
+                var.shape().dims(),
+                cfg,
+                &mut rng,
+                device,
+            )?)?;
+        }
+        Ok(p)
+    }
+
+    /// Parameters from tensors named as in the PyTorch reference; every parameter must be present
+    /// with its shape, and no extra tensor may be given.
+    pub fn from_tensors(
+        cfg: &Config,
+        tensors: &HashMap<String, Tensor>,
+        device: &Device,
+    ) -> Result<Self> {
+        let p = Params::zeros(cfg, device)?;
+        let named = p.named();
+        for (name, var) in &named {
+            let t = tensors.get(name).ok_or_else(|| {
+                candle_core::Error::Msg(format!("checkpoint lacks parameter `{name}`"))
+            })?;
+            if t.dims() != var.dims() {
+                candle_core::bail!(
+                    "parameter `{name}` has shape {:?} in the checkpoint, the model expects {:?}",
+                    t.dims(),
+                    var.dims()
+                );
+            }
+            var.set(&t.to_dtype(DType::F32)?.to_device(device)?)?;
+        }
+        if let Some(extra) = tensors.keys().find(|k| !named.iter().any(|(n, _)| n == *k)) {
+            candle_core::bail!("checkpoint has `{extra}`, which this model does not have");
+        }
+        Ok(p)
+    }
+
+    /// Every parameter, sorted by name.
+    pub fn named(&self) -> Vec<(String, Var)> {
+        let data = self.varmap.data().lock().expect("parameter map lock");
+        let sorted: BTreeMap<_, _> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        sorted.into_iter().collect()
+    }
+
+    /// Total number of scalar parameters.
+    pub fn count(&self) -> usize {
+        self.named().iter().map(|(_, v)| v.elem_count()).sum()
+    }
+
+    /// Writes a safetensors checkpoint (PyTorch names), via a temporary file so a crash never
+    /// leaves a half-written checkpoint under the final name.
+    pub fn save(&self, path: &Path, metadata: HashMap<String, String>) -> std::io::Result<()> {
+        let named = self.named();
+        let tensors: Vec<(String, Tensor)> = named
+            .iter()
+            .map(|(n, v)| (n.clone(), v.as_tensor().clone()))
+            .collect();
+        let tmp = path.with_extension("safetensors.tmp");
+        safetensors::serialize_to_file(tensors, Some(metadata), &tmp)
+            .map_err(std::io::Error::other)?;
+        std::fs::rename(&tmp, path)
+    }
+
+    /// Reads a checkpoint written by [`Params::save`] or by the PyTorch reference.
+    pub fn load(cfg: &Config, path: &Path, device: &Device) -> Result<Self> {
+        let tensors = candle_core::safetensors::load(path, device)?;
+        Params::from_tensors(cfg, &tensors, device)
+    }
+}

@@ -1,0 +1,173 @@
+//! CheckedSpec → [`Plan`]: the jobs to run, each named by the hash of everything that determines
+//! its result, so a cache can tell a finished job from a changed one.
+use crate::check::{Baseline, CheckedSpec, ModelSpec, TaskSpec};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Bumped when a job's meaning changes without its fields changing, so old caches are not reused.
+const JOB_FORMAT: u32 = 1;
+
+/// A content hash naming a job.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct JobId(pub String);
+
+impl std::fmt::Display for JobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Train one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainJob {
+    /// The training's name in the spec.
+    pub name: String,
+    /// The model's shape.
+    pub model: ModelSpec,
+    /// Its data.
+    pub data: TaskSpec,
+    /// Input dimension.
+    pub dim: usize,
+    /// Points per prompt.
+    pub points: usize,
+    /// Optimiser steps.
+    pub steps: u64,
+    /// Prompts per step.
+    pub batch: usize,
+    /// Learning rate.
+    pub lr: f64,
+    /// Seed of its init and data streams.
+    pub seed: u64,
+}
+
+/// Evaluate models and baselines on one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalJob {
+    /// The evaluation's name in the spec.
+    pub eval: String,
+    /// The task.
+    pub task: TaskSpec,
+    /// Input dimension.
+    pub dim: usize,
+    /// Points per prompt.
+    pub points: usize,
+    /// Prompts.
+    pub prompts: usize,
+    /// Seed of the prompt stream.
+    pub seed: u64,
+    /// The models, by training name, with the job that trains each.
+    pub models: Vec<(String, JobId)>,
+    /// The baselines.
+    pub baselines: Vec<Baseline>,
+}
+
+/// What a job does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobKind {
+    /// Training.
+    Train(TrainJob),
+    /// Evaluation.
+    Eval(EvalJob),
+}
+
+/// A job and the jobs it needs first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Content hash.
+    pub id: JobId,
+    /// What to do.
+    pub kind: JobKind,
+    /// Jobs whose results it reads.
+    pub deps: Vec<JobId>,
+}
+
+/// Every job of a spec, in an order where each job comes after its dependencies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The experiment's name.
+    pub experiment: String,
+    /// The jobs.
+    pub jobs: Vec<Job>,
+}
+
+impl Plan {
+    /// The training jobs.
+    pub fn train_jobs(&self) -> impl Iterator<Item = (&JobId, &TrainJob)> {
+        self.jobs.iter().filter_map(|j| match &j.kind {
+            JobKind::Train(t) => Some((&j.id, t)),
+            JobKind::Eval(_) => None,
+        })
+    }
+
+    /// The evaluation jobs.
+    pub fn eval_jobs(&self) -> impl Iterator<Item = (&JobId, &EvalJob)> {
+        self.jobs.iter().filter_map(|j| match &j.kind {
+            JobKind::Eval(e) => Some((&j.id, e)),
+            JobKind::Train(_) => None,
+        })
+    }
+}
+
+/// The hash of a job's content.
+fn job_id(kind: &JobKind) -> JobId {
+    let json = serde_json::to_vec(&(JOB_FORMAT, kind)).expect("jobs serialise");
+    let digest = Sha256::digest(&json);
+    JobId(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+}
+
+/// Expands a checked spec into jobs: one per training, one per (evaluation, task).
+pub fn plan(spec: &CheckedSpec) -> Plan {
+    let mut jobs = Vec::new();
+    let mut trained: BTreeMap<&str, JobId> = BTreeMap::new();
+    for t in &spec.trainings {
+        let kind = JobKind::Train(TrainJob {
+            name: t.name.clone(),
+            model: t.model,
+            data: t.data.clone(),
+            dim: spec.dim,
+            points: spec.points,
+            steps: t.steps,
+            batch: t.batch,
+            lr: t.lr,
+            seed: t.seed,
+        });
+        let id = job_id(&kind);
+        trained.insert(&t.name, id.clone());
+        jobs.push(Job {
+            id,
+            kind,
+            deps: vec![],
+        });
+    }
+    for e in &spec.evals {
+        let models: Vec<(String, JobId)> = e
+            .models
+            .iter()
+            .map(|m| (m.clone(), trained[m.as_str()].clone()))
+            .collect();
+        for task in &e.tasks {
+            let kind = JobKind::Eval(EvalJob {
+                eval: e.name.clone(),
+                task: task.clone(),
+                dim: spec.dim,
+                points: spec.points,
+                prompts: e.prompts,
+                seed: e.seed,
+                models: models.clone(),
+                baselines: e.baselines.clone(),
+            });
+            let deps = models.iter().map(|(_, id)| id.clone()).collect();
+            jobs.push(Job {
+                id: job_id(&kind),
+                kind,
+                deps,
+            });
+        }
+    }
+    Plan {
+        experiment: spec.name.clone(),
+        jobs,
+    }
+}

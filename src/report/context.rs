@@ -1,0 +1,281 @@
+//! The one typed context both templates render.
+use super::svg::{Chart, Series};
+use crate::check::{CheckedSpec, Predictor};
+use crate::results::{Estimate, Results, TaskCurves, TrainingSummary};
+use serde::Serialize;
+
+/// Everything a report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportContext {
+    /// The experiment's name.
+    pub experiment: String,
+    /// Claims that hold, and claims in all.
+    pub claims_passed: usize,
+    /// Claims in all.
+    pub claims_total: usize,
+    /// Figures, in order.
+    pub figures: Vec<Figure>,
+    /// Claims with their verdicts.
+    pub claims: Vec<ClaimView>,
+    /// Training runs.
+    pub trainings: Vec<TrainingView>,
+    /// How to reproduce the report.
+    pub repro: Repro,
+    /// The interval's coverage in percent.
+    pub confidence_pct: u32,
+}
+
+/// A figure with the table of its numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Anchor id in the HTML.
+    pub id: String,
+    /// File name of the SVG next to the Markdown report.
+    pub file: String,
+    /// Heading.
+    pub title: String,
+    /// What it shows.
+    pub caption: String,
+    /// The SVG.
+    pub svg: String,
+    /// Column headers of the numbers table.
+    pub header: Vec<String>,
+    /// Rows of the numbers table, already formatted.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A claim as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    /// The claim's text.
+    pub name: String,
+    /// Its expression.
+    pub source: String,
+    /// `PASS` or `FAIL`.
+    pub verdict: &'static str,
+    /// Anchor of the figure that shows it.
+    pub figure: String,
+    /// Each number it read, formatted `name = mean [lo, hi]`.
+    pub terms: Vec<String>,
+}
+
+/// A training run as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingView {
+    /// The training's name.
+    pub name: String,
+    /// Steps run.
+    pub steps: u64,
+    /// Scalar parameters.
+    pub parameters: usize,
+    /// Mean loss over the last 5% of steps, formatted.
+    pub final_loss: String,
+    /// Seconds, formatted.
+    pub wall: String,
+}
+
+/// The reproducibility block.
+#[derive(Debug, Clone, Serialize)]
+pub struct Repro {
+    /// SHA-256 of the spec text.
+    pub spec_hash: String,
+    /// The spec's path as given.
+    pub spec_file: String,
+    /// iclc's version.
+    pub version: String,
+    /// The git commit iclc was built from.
+    pub commit: String,
+    /// The experiment's master seed.
+    pub seed: u64,
+    /// Threads per job.
+    pub threads: usize,
+    /// `(phase, seconds)`, in pipeline order.
+    pub phases: Vec<(String, String)>,
+    /// Jobs answered from the cache.
+    pub cached_jobs: usize,
+    /// The command that reproduces this report.
+    pub command: String,
+}
+
+fn fmt(v: f64) -> String {
+    super::format_number(v)
+}
+
+fn fmt_estimate(e: &Estimate) -> String {
+    format!("{} [{}, {}]", fmt(e.mean), fmt(e.lo), fmt(e.hi))
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
+    let id = format!("fig-{}-{}", slug(&t.eval), slug(&t.task));
+    let series = t
+        .curves
+        .iter()
+        .map(|c| Series {
+            label: c.predictor.name().to_string(),
+            points: c
+                .points
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (k as f64, e.mean))
+                .collect(),
+            band: if c.is_model {
+                c.points
+                    .iter()
+                    .enumerate()
+                    .map(|(k, e)| (k as f64, e.lo, e.hi))
+                    .collect()
+            } else {
+                vec![]
+            },
+            dashed: matches!(
+                c.predictor,
+                Predictor::Baseline(crate::check::Baseline::Zero)
+            ),
+        })
+        .collect();
+    // Zero's error sets the scale: nothing useful happens above the "know nothing" line.
+    let y_max = t
+        .curves
+        .iter()
+        .flat_map(|c| c.points.iter().map(|e| e.mean))
+        .fold(0f64, f64::max)
+        * 1.1;
+    let chart = Chart {
+        title: format!("{}: {} prompts", t.eval, t.task),
+        x_label: "in-context examples k".into(),
+        y_label: "squared error / d".into(),
+        series,
+        y_max: Some(y_max),
+    };
+    let mut header = vec!["k".to_string()];
+    header.extend(t.curves.iter().map(|c| c.predictor.name().to_string()));
+    let points = t.curves.first().map_or(0, |c| c.points.len());
+    let rows = (0..points)
+        .map(|k| {
+            std::iter::once(k.to_string())
+                .chain(t.curves.iter().map(|c| fmt_estimate(&c.points[k])))
+                .collect()
+        })
+        .collect();
+    Figure {
+        file: format!("{id}.svg"),
+        id,
+        title: format!(
+            "Error against in-context examples — `{}` on `{}`",
+            t.eval, t.task
+        ),
+        caption: format!(
+            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts; shaded: {confidence_pct}% bootstrap interval over prompts.",
+            t.prompts
+        ),
+        svg: chart.render(),
+        header,
+        rows,
+    }
+}
+
+fn training_figure(trainings: &[TrainingSummary]) -> Figure {
+    let chart = Chart {
+        title: "Training loss".into(),
+        x_label: "step".into(),
+        y_label: "mean squared error".into(),
+        series: trainings
+            .iter()
+            .map(|t| Series {
+                label: t.name.clone(),
+                points: t.curve.iter().map(|&(s, l)| (s as f64, l)).collect(),
+                band: vec![],
+                dashed: false,
+            })
+            .collect(),
+        y_max: None,
+    };
+    Figure {
+        id: "fig-training".into(),
+        file: "fig-training.svg".into(),
+        title: "Training loss".into(),
+        caption: "Loss per step (window means), one line per training run.".into(),
+        svg: chart.render(),
+        header: vec!["run".into(), "steps".into(), "final loss".into()],
+        rows: trainings
+            .iter()
+            .map(|t| vec![t.name.clone(), t.steps.to_string(), fmt(t.final_loss)])
+            .collect(),
+    }
+}
+
+/// Builds the context of a report.
+pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> ReportContext {
+    let confidence_pct = (crate::results::CONFIDENCE * 100.0).round() as u32;
+    let mut figures: Vec<Figure> = results
+        .curves
+        .iter()
+        .map(|t| error_figure(t, confidence_pct))
+        .collect();
+    if !results.trainings.is_empty() {
+        figures.push(training_figure(&results.trainings));
+    }
+    let claims: Vec<ClaimView> = results
+        .claims
+        .iter()
+        .map(|c| ClaimView {
+            name: c.name.clone(),
+            source: c.source.clone(),
+            verdict: if c.holds { "PASS" } else { "FAIL" },
+            figure: c.terms.first().map_or_else(String::new, |t| {
+                format!(
+                    "fig-{}-{}",
+                    slug(&t.reference.eval),
+                    slug(&t.reference.task)
+                )
+            }),
+            terms: c
+                .terms
+                .iter()
+                .map(|t| {
+                    let r = &t.reference;
+                    format!(
+                        "error({}, {}, {}, k = {}) = {}",
+                        r.eval,
+                        r.predictor.name(),
+                        r.task,
+                        r.k,
+                        fmt_estimate(&t.estimate)
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    ReportContext {
+        experiment: spec.name.clone(),
+        claims_passed: results.claims.iter().filter(|c| c.holds).count(),
+        claims_total: results.claims.len(),
+        figures,
+        claims,
+        trainings: results
+            .trainings
+            .iter()
+            .map(|t| TrainingView {
+                name: t.name.clone(),
+                steps: t.steps,
+                parameters: t.parameters,
+                final_loss: fmt(t.final_loss),
+                wall: format!("{:.1} s", t.wall_s),
+            })
+            .collect(),
+        repro,
+        confidence_pct,
+    }
+}

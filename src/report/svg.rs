@@ -1,0 +1,245 @@
+//! Line charts as standalone SVG: axes, ticks, lines, interval bands and a legend.
+use std::fmt::Write as _;
+
+/// One series of a chart.
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// `(x, y)` points.
+    pub points: Vec<(f64, f64)>,
+    /// Optional `(x, lo, hi)` band drawn under the line.
+    pub band: Vec<(f64, f64, f64)>,
+    /// Dashed line.
+    pub dashed: bool,
+}
+
+/// A chart: title, axis labels and series.
+pub struct Chart {
+    /// Caption above the plot area.
+    pub title: String,
+    /// Horizontal axis label.
+    pub x_label: String,
+    /// Vertical axis label.
+    pub y_label: String,
+    /// The lines.
+    pub series: Vec<Series>,
+    /// Upper limit of the y axis, if fixed.
+    pub y_max: Option<f64>,
+}
+
+const W: f64 = 640.0;
+const H: f64 = 400.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 170.0;
+const TOP: f64 = 36.0;
+const BOTTOM: f64 = 52.0;
+/// Colour-blind-safe palette (Okabe–Ito).
+const COLOURS: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+];
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// About five round tick values covering `[lo, hi]`.
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let span = (hi - lo).max(1e-12);
+    let raw = span / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 6.0)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+fn fmt_tick(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+impl Chart {
+    /// Renders the chart as an `<svg>` element.
+    pub fn render(&self) -> String {
+        let all = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| (p.0, p.1))
+                .chain(s.band.iter().map(|b| (b.0, b.2)))
+        });
+        let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0f64);
+        for (x, y) in all {
+            if x.is_finite() && y.is_finite() {
+                x0 = x0.min(x);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+        }
+        if !x0.is_finite() {
+            (x0, x1) = (0.0, 1.0);
+        }
+        if x1 <= x0 {
+            x1 = x0 + 1.0;
+        }
+        let y0 = 0.0;
+        let y1 = self.y_max.unwrap_or(y1 * 1.05).max(1e-9);
+        let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
+        let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
+        let sy = |y: f64| TOP + ph - (y.clamp(y0, y1) - y0) / (y1 - y0) * ph;
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
+            esc(&self.title)
+        );
+        let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#,
+            LEFT,
+            esc(&self.title)
+        );
+        for t in ticks(y0, y1) {
+            let y = sy(t);
+            let _ = write!(
+                s,
+                r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##,
+                LEFT + pw
+            );
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+                LEFT - 6.0,
+                y + 4.0,
+                fmt_tick(t)
+            );
+        }
+        for t in ticks(x0, x1) {
+            let x = sx(t);
+            let _ = write!(
+                s,
+                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{}" y2="{}" stroke="#999"/>"##,
+                TOP + ph,
+                TOP + ph + 4.0
+            );
+            let _ = write!(
+                s,
+                r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                TOP + ph + 18.0,
+                fmt_tick(t)
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##
+        );
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            LEFT + pw / 2.0,
+            H - 12.0,
+            esc(&self.x_label)
+        );
+        let _ = write!(
+            s,
+            r#"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
+            TOP + ph / 2.0,
+            esc(&self.y_label)
+        );
+        for (i, series) in self.series.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            if !series.band.is_empty() {
+                let upper = series
+                    .band
+                    .iter()
+                    .map(|(x, _, hi)| format!("{:.1},{:.1}", sx(*x), sy(*hi)));
+                let lower = series
+                    .band
+                    .iter()
+                    .rev()
+                    .map(|(x, lo, _)| format!("{:.1},{:.1}", sx(*x), sy(*lo)));
+                let pts: Vec<String> = upper.chain(lower).collect();
+                let _ = write!(
+                    s,
+                    r#"<polygon points="{}" fill="{colour}" fill-opacity="0.18" stroke="none"/>"#,
+                    pts.join(" ")
+                );
+            }
+            let pts: Vec<String> = series
+                .points
+                .iter()
+                .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+                .collect();
+            let dash = if series.dashed {
+                r#" stroke-dasharray="6 4""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                s,
+                r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
+                pts.join(" ")
+            );
+            if series.points.len() <= 64 {
+                for (x, y) in &series.points {
+                    let _ = write!(
+                        s,
+                        r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"/>"#,
+                        sx(*x),
+                        sy(*y)
+                    );
+                }
+            }
+            let ly = TOP + 10.0 + 20.0 * i as f64;
+            let lx = LEFT + pw + 14.0;
+            let _ = write!(
+                s,
+                r#"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>"#,
+                lx + 22.0
+            );
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{}">{}</text>"#,
+                lx + 28.0,
+                ly + 4.0,
+                esc(&series.label)
+            );
+        }
+        s.push_str("</svg>");
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(
+            ticks(0.0, 1.0),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
+        assert_eq!(ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    }
+
+    #[test]
+    fn escapes_labels() {
+        let c = Chart {
+            title: "a<b".into(),
+            x_label: "k".into(),
+            y_label: "e".into(),
+            series: vec![],
+            y_max: None,
+        };
+        assert!(c.render().contains("a&lt;b"));
+    }
+}

@@ -1,0 +1,183 @@
+//! The syntax tree: what the text says, with a span on every node. It may still be invalid;
+//! [`crate::check`] turns it into a checked spec.
+use crate::source::Span;
+
+/// A name with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A parsed spec file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ast {
+    /// Items in source order.
+    pub items: Vec<Item>,
+}
+
+/// One top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// What kind of item.
+    pub kind: ItemKind,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// Top-level items.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    /// `experiment "name" { seed = .. dim = .. points = .. }`
+    Experiment { name: StrLit, block: Block },
+    /// `let name = expr`
+    Let { name: Ident, value: Expr },
+    /// `class name = expr`
+    Class { name: Ident, value: Expr },
+    /// `model name = expr`
+    Model { name: Ident, value: Expr },
+    /// `train name { .. }`
+    Train { name: Ident, block: Block },
+    /// `eval name { .. }`
+    Eval { name: Ident, block: Block },
+    /// `claim "text" { expr }`
+    Claim { name: StrLit, body: Expr },
+}
+
+/// A string literal without its quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrLit {
+    /// The text between the quotes.
+    pub value: String,
+    /// Where it is, quotes included.
+    pub span: Span,
+}
+
+/// `{ key = value ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Settings in source order.
+    pub settings: Vec<Setting>,
+    /// The braces and all between.
+    pub span: Span,
+}
+
+/// `key = value`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// The key.
+    pub key: Ident,
+    /// The value.
+    pub value: Expr,
+}
+
+/// An expression with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// An integer literal (`_` separators removed).
+    Int(i64),
+    /// A float literal.
+    Float(f64),
+    /// A string literal.
+    Str(String),
+    /// A name.
+    Name(Ident),
+    /// `callee(arg, name = arg, ...)`
+    Call { callee: Ident, args: Vec<Arg> },
+    /// `[a, b, ...]`
+    List(Vec<Expr>),
+    /// `op expr`
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    /// `lhs op rhs`
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+}
+
+/// A call argument, positional or named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg {
+    /// `name =`, when given.
+    pub name: Option<Ident>,
+    /// The value.
+    pub value: Expr,
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `not x`
+    Not,
+}
+
+/// Infix operators, loosest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum BinaryOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+
+    /// True for operators that yield a truth value from numbers.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne
+        )
+    }
+}

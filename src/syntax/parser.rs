@@ -1,0 +1,484 @@
+//! pest grammar → AST, and pest errors → diagnostics.
+use super::ast::*;
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::source::{Source, Span};
+use pest::Parser as _;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::LazyLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/icl.pest"]
+struct IclParser;
+
+/// The words that may start a top-level item.
+pub const ITEM_KEYWORDS: [&str; 7] = [
+    "experiment",
+    "let",
+    "class",
+    "model",
+    "train",
+    "eval",
+    "claim",
+];
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::le, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::ge, Assoc::Left)
+            | Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left))
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg) | Op::prefix(Rule::not))
+});
+
+/// Parses a spec; on failure returns every syntax diagnostic found (pest stops at the first).
+pub fn parse(source: &Source) -> Result<Ast, Vec<Diagnostic>> {
+    // Makes pest record the literal tokens it tried, for messages like "expected `,` or `)`".
+    pest::set_error_detail(true);
+    let mut pairs =
+        IclParser::parse(Rule::file, &source.text).map_err(|e| vec![syntax_error(source, e)])?;
+    let file = pairs.next().expect("the file rule always yields one pair");
+    let mut errors = Vec::new();
+    let items = file
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .filter_map(|p| item(p).map_err(|e| errors.push(e)).ok())
+        .collect();
+    if errors.is_empty() {
+        Ok(Ast { items })
+    } else {
+        Err(errors)
+    }
+}
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// The children of a pair without the keyword tokens.
+fn children(pair: Pair<Rule>) -> Pairs<Rule> {
+    pair.into_inner()
+}
+
+fn next_non_kw<'a>(it: &mut Pairs<'a, Rule>) -> Pair<'a, Rule> {
+    it.find(|p| !is_keyword(p.as_rule()))
+        .expect("grammar guarantees the child")
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_experiment
+            | Rule::kw_let
+            | Rule::kw_class
+            | Rule::kw_model
+            | Rule::kw_train
+            | Rule::kw_eval
+            | Rule::kw_claim
+    )
+}
+
+fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
+    let sp = span(&pair);
+    let rule = pair.as_rule();
+    let mut it = children(pair);
+    let kind = match rule {
+        Rule::experiment => ItemKind::Experiment {
+            name: string(next_non_kw(&mut it)),
+            block: block(next_non_kw(&mut it))?,
+        },
+        Rule::let_def => ItemKind::Let {
+            name: ident(next_non_kw(&mut it)),
+            value: expr(next_non_kw(&mut it))?,
+        },
+        Rule::class_def => ItemKind::Class {
+            name: ident(next_non_kw(&mut it)),
+            value: expr(next_non_kw(&mut it))?,
+        },
+        Rule::model_def => ItemKind::Model {
+            name: ident(next_non_kw(&mut it)),
+            value: expr(next_non_kw(&mut it))?,
+        },
+        Rule::train_def => ItemKind::Train {
+            name: ident(next_non_kw(&mut it)),
+            block: block(next_non_kw(&mut it))?,
+        },
+        Rule::eval_def => ItemKind::Eval {
+            name: ident(next_non_kw(&mut it)),
+            block: block(next_non_kw(&mut it))?,
+        },
+        Rule::claim_def => ItemKind::Claim {
+            name: string(next_non_kw(&mut it)),
+            body: expr(next_non_kw(&mut it))?,
+        },
+        other => unreachable!("not an item rule: {other:?}"),
+    };
+    Ok(Item { kind, span: sp })
+}
+
+fn ident(pair: Pair<Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span(&pair),
+    }
+}
+
+fn string(pair: Pair<Rule>) -> StrLit {
+    let s = pair.as_str();
+    StrLit {
+        value: s[1..s.len() - 1].to_string(),
+        span: span(&pair),
+    }
+}
+
+fn block(pair: Pair<Rule>) -> Result<Block, Diagnostic> {
+    let sp = span(&pair);
+    let settings = children(pair)
+        .map(|setting| {
+            let mut it = setting.into_inner();
+            let key = ident(it.next().expect("setting key"));
+            let value = expr(it.next().expect("setting value"))?;
+            Ok(Setting { key, value })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Block { settings, span: sp })
+}
+
+fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    PRATT
+        .map_primary(operand)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let op_span = span(&op);
+            let uop = match op.as_rule() {
+                Rule::neg => UnaryOp::Neg,
+                _ => UnaryOp::Not,
+            };
+            // Fold `-literal` so that `-9223372036854775808` and `-1e-3` are plain literals.
+            let kind = match (uop, &rhs.kind) {
+                (UnaryOp::Neg, ExprKind::Int(v)) => ExprKind::Int(-v),
+                (UnaryOp::Neg, ExprKind::Float(v)) => ExprKind::Float(-v),
+                _ => ExprKind::Unary {
+                    op: uop,
+                    operand: Box::new(rhs.clone()),
+                },
+            };
+            Ok(Expr {
+                span: op_span.join(rhs.span),
+                kind,
+            })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let bop = match op.as_rule() {
+                Rule::or => BinaryOp::Or,
+                Rule::and => BinaryOp::And,
+                Rule::lt => BinaryOp::Lt,
+                Rule::le => BinaryOp::Le,
+                Rule::gt => BinaryOp::Gt,
+                Rule::ge => BinaryOp::Ge,
+                Rule::eq => BinaryOp::Eq,
+                Rule::ne => BinaryOp::Ne,
+                Rule::add => BinaryOp::Add,
+                Rule::sub => BinaryOp::Sub,
+                Rule::mul => BinaryOp::Mul,
+                _ => BinaryOp::Div,
+            };
+            Ok(Expr {
+                span: lhs.span.join(rhs.span),
+                kind: ExprKind::Binary {
+                    op: bop,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+            })
+        })
+        .parse(pair.into_inner())
+}
+
+fn operand(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    let sp = span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::expr => return expr(pair),
+        Rule::number => number(pair.as_str(), sp)?,
+        Rule::string => ExprKind::Str(string(pair).value),
+        Rule::ident => ExprKind::Name(ident(pair)),
+        Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Result<_, _>>()?),
+        Rule::call => {
+            let mut it = pair.into_inner();
+            let callee = ident(it.next().expect("callee"));
+            let args = it.map(arg).collect::<Result<_, _>>()?;
+            ExprKind::Call { callee, args }
+        }
+        other => unreachable!("not an operand rule: {other:?}"),
+    };
+    Ok(Expr { kind, span: sp })
+}
+
+fn arg(pair: Pair<Rule>) -> Result<Arg, Diagnostic> {
+    let mut name = None;
+    let mut value = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::arg_name => name = Some(ident(p.into_inner().next().expect("arg name ident"))),
+            _ => value = Some(expr(p)?),
+        }
+    }
+    Ok(Arg {
+        name,
+        value: value.expect("grammar guarantees an argument value"),
+    })
+}
+
+fn number(text: &str, sp: Span) -> Result<ExprKind, Diagnostic> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let is_float = clean.contains(['.', 'e', 'E']);
+    let overflow = || {
+        Diagnostic::at(
+            Code::NumberOverflow,
+            sp,
+            format!("number `{text}` is too large"),
+        )
+        .label("does not fit")
+        .help("integers must fit in 64 bits and floats must be finite")
+    };
+    if is_float {
+        match clean.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(ExprKind::Float(v)),
+            _ => Err(overflow()),
+        }
+    } else {
+        clean
+            .parse::<i64>()
+            .map(ExprKind::Int)
+            .map_err(|_| overflow())
+    }
+}
+
+fn rule_name(rule: &Rule) -> String {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::file => "a spec",
+        Rule::experiment | Rule::kw_experiment => "`experiment`",
+        Rule::let_def | Rule::kw_let => "`let`",
+        Rule::class_def | Rule::kw_class => "`class`",
+        Rule::model_def | Rule::kw_model => "`model`",
+        Rule::train_def | Rule::kw_train => "`train`",
+        Rule::eval_def | Rule::kw_eval => "`eval`",
+        Rule::claim_def | Rule::kw_claim => "`claim`",
+        Rule::block => "`{`",
+        Rule::setting => "a setting `name = value`",
+        Rule::expr | Rule::operand => "a value",
+        Rule::call => "a call",
+        Rule::arg | Rule::arg_name => "an argument",
+        Rule::list => "a list",
+        Rule::number => "a number",
+        Rule::string => "a string in double quotes",
+        Rule::ident => "a name",
+        Rule::neg | Rule::sub => "`-`",
+        Rule::not => "`not`",
+        Rule::or => "`or`",
+        Rule::and => "`and`",
+        Rule::le => "`<=`",
+        Rule::ge => "`>=`",
+        Rule::eq => "`==`",
+        Rule::ne => "`!=`",
+        Rule::lt => "`<`",
+        Rule::gt => "`>`",
+        Rule::add => "`+`",
+        Rule::mul => "`*`",
+        Rule::div => "`/`",
+        other => return format!("{other:?}"),
+    }
+    .to_string()
+}
+
+fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let text = &source.text;
+    let word_len = text[pos..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len() - pos);
+    let word = &text[pos..pos + word_len];
+    let expects_item = matches!(&err.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if positives.iter().any(|r| matches!(r, Rule::file | Rule::EOI | Rule::experiment | Rule::class_def | Rule::kw_experiment | Rule::kw_class)));
+    if expects_item && !word.is_empty() {
+        let mut d = Diagnostic::at(
+            Code::UnknownKeyword,
+            Span::new(pos, pos + word_len),
+            format!("unknown keyword `{word}`"),
+        )
+        .label("not an item keyword");
+        d = match did_you_mean(word, ITEM_KEYWORDS) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? Items start with one of: {}",
+                ITEM_KEYWORDS.join(", ")
+            )),
+            None => d.help(format!(
+                "items start with one of: {}",
+                ITEM_KEYWORDS.join(", ")
+            )),
+        };
+        return d;
+    }
+    // Separators and closers (`,`, `)`, `}`) are not rules, so pest lists them only in its parse attempts.
+    let punctuation: Vec<String> = err
+        .parse_attempts()
+        .map(|a| a.expected_tokens())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.to_string())
+        .filter(|t| is_punctuation(t))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let message = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. }
+            if !positives.is_empty() || !punctuation.is_empty() =>
+        {
+            let mut names: Vec<String> = Vec::new();
+            for n in punctuation
+                .iter()
+                .cloned()
+                .chain(positives.iter().map(rule_name))
+            {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            let found = if pos >= text.len() {
+                "end of file".to_string()
+            } else {
+                let c = text[pos..].chars().next().unwrap_or(' ');
+                if word.is_empty() {
+                    format!("`{c}`")
+                } else {
+                    format!("`{word}`")
+                }
+            };
+            format!("expected {}, found {found}", join_or(&names))
+        }
+        other => other.message().to_string(),
+    };
+    let help = if punctuation
+        .iter()
+        .any(|p| p == "`)`" || p == "`]`" || p == "`}`")
+    {
+        "is a bracket opened earlier left unclosed? See docs/language.md for the syntax of each item"
+    } else {
+        "see docs/language.md for the syntax of each item"
+    };
+    let end = (pos + word_len.max(1)).min(text.len()).max(pos);
+    Diagnostic::at(Code::Syntax, Span::new(pos, end), message)
+        .label("here")
+        .help(help)
+}
+
+/// Separators and closers: the tokens whose absence the rule names do not already say.
+fn is_punctuation(token: &str) -> bool {
+    matches!(token, "," | ")" | "]" | "}" | "=")
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Ast, Vec<Diagnostic>> {
+        parse(&Source::new("t.icl", text))
+    }
+
+    fn value_of(text: &str) -> ExprKind {
+        let ast = parse_str(&format!("let x = {text}")).unwrap();
+        match &ast.items[0].kind {
+            ItemKind::Let { value, .. } => value.kind.clone(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        let cases: &[(&str, ExprKind)] = &[
+            ("10_000", ExprKind::Int(10_000)),
+            ("1e-3", ExprKind::Float(1e-3)),
+            ("0.5", ExprKind::Float(0.5)),
+            ("-2", ExprKind::Int(-2)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&value_of(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn precedence() {
+        let ExprKind::Binary { op, rhs, .. } = value_of("1 + 2 * 3") else {
+            panic!()
+        };
+        assert_eq!(op, BinaryOp::Add);
+        assert!(matches!(
+            rhs.kind,
+            ExprKind::Binary {
+                op: BinaryOp::Mul,
+                ..
+            }
+        ));
+        let ExprKind::Binary { op, .. } = value_of("a < 1 and b > 2 or c") else {
+            panic!()
+        };
+        assert_eq!(op, BinaryOp::Or);
+    }
+
+    #[test]
+    fn calls_with_named_and_positional_args() {
+        let ExprKind::Call { callee, args } = value_of("error(e, m, t, k = 10)") else {
+            panic!()
+        };
+        assert_eq!(callee.name, "error");
+        assert_eq!(args.len(), 4);
+        assert_eq!(args[3].name.as_ref().unwrap().name, "k");
+        assert!(args[0].name.is_none());
+    }
+
+    #[test]
+    fn keyword_needs_a_boundary() {
+        let errs = parse_str("classy x = linear()").unwrap_err();
+        assert_eq!(errs[0].code, Code::UnknownKeyword);
+    }
+
+    #[test]
+    fn errors() {
+        let cases: &[(&str, Code, usize)] = &[
+            ("trian m { }", Code::UnknownKeyword, 0),
+            ("class x = ", Code::Syntax, 10),
+            ("let x = 99999999999999999999", Code::NumberOverflow, 8),
+            ("model m = transformer(layers = 2", Code::Syntax, 32),
+        ];
+        for (text, code, at) in cases {
+            let errs = parse_str(text).unwrap_err();
+            assert_eq!(errs[0].code, *code, "{text}: {errs:?}");
+            assert_eq!(errs[0].span.unwrap().start, *at, "{text}: {errs:?}");
+        }
+    }
+
+    #[test]
+    fn comments_are_ignored() {
+        let ast = parse_str("// a\nlet x = 1 /* b */\n").unwrap();
+        assert_eq!(ast.items.len(), 1);
+    }
+}

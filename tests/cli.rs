@@ -1,0 +1,264 @@
+//! The `iclc` command as a user meets it: a fluent builder runs it on a spec in a fresh folder.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Test {
+    dir: tempfile::TempDir,
+    spec: Option<String>,
+    args: Vec<String>,
+    status: i32,
+    stdout: Vec<String>,
+    stderr: Vec<String>,
+}
+
+struct Outcome {
+    dir: PathBuf,
+    stdout: String,
+    stderr: String,
+    _keep: tempfile::TempDir,
+}
+
+impl Test {
+    fn new() -> Self {
+        Test {
+            dir: tempfile::tempdir().unwrap(),
+            spec: None,
+            args: vec![],
+            status: 0,
+            stdout: vec![],
+            stderr: vec![],
+        }
+    }
+
+    /// Writes `spec.icl` into the test folder.
+    fn spec(mut self, text: &str) -> Self {
+        self.spec = Some(text.to_string());
+        self
+    }
+
+    fn args(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    fn status(mut self, code: i32) -> Self {
+        self.status = code;
+        self
+    }
+
+    fn stdout(mut self, needle: &str) -> Self {
+        self.stdout.push(needle.to_string());
+        self
+    }
+
+    fn stderr(mut self, needle: &str) -> Self {
+        self.stderr.push(needle.to_string());
+        self
+    }
+
+    fn run(self) -> Outcome {
+        if let Some(text) = &self.spec {
+            std::fs::write(self.dir.path().join("spec.icl"), text).unwrap();
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_iclc"))
+            .args(&self.args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(self.status),
+            "exit status\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        for n in &self.stdout {
+            assert!(stdout.contains(n), "stdout lacks {n:?}:\n{stdout}");
+        }
+        for n in &self.stderr {
+            assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
+        }
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "a panic:\n{stderr}"
+        );
+        Outcome {
+            dir: self.dir.path().to_path_buf(),
+            stdout,
+            stderr,
+            _keep: self.dir,
+        }
+    }
+}
+
+/// A spec small enough to train in a second or two.
+const TINY: &str = r#"
+experiment "tiny" { seed = 3  dim = 3  points = 6 }
+class dense = linear()
+model m = transformer(layers = 1, width = 16, heads = 2)
+train t { model = m  data = dense  steps = 20  batch = 8  lr = 1e-3 }
+eval curve { models = [t]  tasks = [dense]  baselines = [least_squares, zero]  prompts = 64 }
+claim "least squares is exact once k reaches d" {
+  error(curve, least_squares, dense, k = 4) < 0.001 * error(curve, zero, dense, k = 4)
+}
+"#;
+
+#[test]
+fn run_writes_both_reports_with_figure_claim_and_repro_block() {
+    let o = Test::new()
+        .spec(TINY)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .stdout("PASS")
+        .stdout("claims: 1 of 1 hold")
+        .run();
+    let out = o.dir.join("out");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for text in [&html, &md] {
+        assert!(
+            text.contains("least squares is exact once k reaches d"),
+            "claim text"
+        );
+        assert!(text.contains("PASS"));
+        assert!(text.contains("spec SHA-256"));
+        assert!(text.contains("iclc run spec.icl --threads 1 --fresh"));
+        assert!(text.contains("time: train"));
+    }
+    assert!(
+        html.contains("<svg") && html.contains("<polygon"),
+        "inline figure with an interval band"
+    );
+    assert!(
+        !html.contains("<link") && !html.contains("<script src"),
+        "self-contained"
+    );
+    let figure = md
+        .lines()
+        .find(|l| l.starts_with("!["))
+        .expect("markdown links a figure");
+    let file = figure.split('(').nth(1).unwrap().trim_end_matches(')');
+    assert!(out.join(file).exists(), "figure file {file}");
+}
+
+#[test]
+fn a_second_run_reuses_the_cache_and_fresh_recomputes() {
+    let t = Test::new()
+        .spec(TINY)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .run();
+    let again = Command::new(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "out"])
+        .current_dir(&t.dir)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(cached)"));
+    let first = std::fs::read_to_string(t.dir.join("out/report.md")).unwrap();
+    let fresh = Command::new(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "out", "--fresh"])
+        .current_dir(&t.dir)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&fresh.stderr).contains("(cached)"));
+    let second = std::fs::read_to_string(t.dir.join("out/report.md")).unwrap();
+    let numbers = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("| ") && l.contains('['))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(&first), numbers(&second), "same seed, same numbers");
+}
+
+fn location_of(o: &Outcome) -> &str {
+    o.stderr.lines().next().unwrap_or("")
+}
+
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let o = Test::new()
+        .spec("experiment \"x\" { seed = 1  dim = 2  points = 4 }\nclass c = linear(\n")
+        .args(&["run", "spec.icl"])
+        .status(1)
+        .stderr("spec.icl:3:1")
+        .stderr("E0002")
+        .run();
+    assert!(
+        location_of(&o).starts_with("spec.icl:3:1: error[E0002]"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn an_unknown_keyword_is_named_with_a_suggestion() {
+    Test::new()
+        .spec("experiment \"x\" { seed = 1  dim = 2  points = 4 }\ntrian t { }\n")
+        .args(&["run", "spec.icl"])
+        .status(1)
+        .stderr("spec.icl:2:1: error[E0003]: unknown keyword `trian`")
+        .stderr("did you mean `train`?")
+        .run();
+}
+
+#[test]
+fn an_unknown_setting_lists_the_valid_ones() {
+    let spec = TINY.replace("steps = 20", "stpes = 20");
+    Test::new()
+        .spec(&spec)
+        .args(&["run", "spec.icl"])
+        .status(1)
+        .stderr("spec.icl:5:")
+        .stderr("E0104")
+        .stderr("did you mean `steps`?")
+        .stderr("E0105")
+        .run();
+}
+
+#[test]
+fn a_missing_spec_file_is_an_error_not_a_panic() {
+    Test::new()
+        .args(&["run", "nowhere.icl"])
+        .status(1)
+        .stderr("cannot read spec file `nowhere.icl`")
+        .stderr("E0001")
+        .run();
+}
+
+#[test]
+fn check_and_explain() {
+    Test::new().spec(TINY).args(&["check", "spec.icl"]).run();
+    Test::new()
+        .args(&["explain", "E0104"])
+        .stdout("E0104")
+        .stdout("does not take")
+        .run();
+    Test::new()
+        .args(&["explain", "E9999"])
+        .status(1)
+        .stderr("unknown code")
+        .run();
+}
+
+#[test]
+fn plan_prints_jobs_with_content_hashes() {
+    let o = Test::new().spec(TINY).args(&["plan", "spec.icl"]).run();
+    let plan: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let jobs = plan["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs[1]["deps"][0], jobs[0]["id"]);
+}
+
+#[test]
+fn a_diverging_training_fails_with_its_step_and_no_report() {
+    let spec = TINY
+        .replace("lr = 1e-3", "lr = 1e12")
+        .replace("steps = 20", "steps = 60");
+    let o = Test::new()
+        .spec(&spec)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .status(1)
+        .stderr("training `t` failed")
+        .stderr("at step")
+        .run();
+    assert!(!Path::new(&o.dir.join("out/report.html")).exists());
+}

@@ -1,0 +1,211 @@
+//! Parity with the PyTorch reference (../shared/golden/gpt2_*.safetensors): forward predictions
+//! and loss, every parameter's gradient, and the state after one AdamW step.
+use candle_core::{Device, Tensor};
+use iclc::model::{AdamW, AdamWSettings, Config, Params, loss};
+use iclc::tasks::PromptBatch;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+fn golden_dir() -> PathBuf {
+    std::env::var_os("ICLC_GOLDEN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"))
+}
+
+fn golden_files() -> Vec<PathBuf> {
+    let dir = golden_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read the golden folder {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.starts_with("gpt2_") && name.ends_with(".safetensors")
+        })
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "no gpt2_*.safetensors in {} (set ICLC_GOLDEN_DIR)",
+        dir.display()
+    );
+    files
+}
+
+struct Golden {
+    cfg: Config,
+    tensors: HashMap<String, Tensor>,
+}
+
+impl Golden {
+    fn load(path: &PathBuf) -> Golden {
+        let bytes = std::fs::read(path).unwrap();
+        let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+        let meta = meta
+            .metadata()
+            .clone()
+            .expect("golden files carry metadata");
+        let num = |k: &str| {
+            meta[k]
+                .parse::<usize>()
+                .unwrap_or_else(|_| panic!("metadata {k}"))
+        };
+        let cfg = Config::new(
+            num("n_dims"),
+            num("points"),
+            num("n_embd"),
+            num("n_layer"),
+            num("n_head"),
+        );
+        let tensors = candle_core::safetensors::load(path, &Device::Cpu).unwrap();
+        Golden { cfg, tensors }
+    }
+
+    fn get(&self, name: &str) -> &Tensor {
+        self.tensors
+            .get(name)
+            .unwrap_or_else(|| panic!("golden file lacks {name}"))
+    }
+
+    fn values(&self, name: &str) -> Vec<f32> {
+        self.get(name)
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap()
+    }
+
+    fn params(&self) -> Params {
+        let params: HashMap<String, Tensor> = self
+            .tensors
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("param.").map(|n| (n.to_string(), v.clone())))
+            .collect();
+        Params::from_tensors(&self.cfg, &params, &Device::Cpu).unwrap()
+    }
+
+    fn batch(&self) -> PromptBatch {
+        let (b, points, dim) = self.get("input.xs").dims3().unwrap();
+        PromptBatch {
+            xs: self.values("input.xs"),
+            ys: self.values("input.ys"),
+            batch: b,
+            points,
+            dim,
+        }
+    }
+}
+
+fn assert_close(what: &str, got: &[f32], want: &[f32], abs: f32, rel: f32) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= abs.max(rel * w.abs()),
+            "{what}[{i}]: got {g}, want {w}"
+        );
+    }
+}
+
+fn scalar(t: &Tensor) -> f32 {
+    t.flatten_all().unwrap().to_vec1::<f32>().unwrap()[0]
+}
+
+#[test]
+fn every_golden_file_matches_forward_gradients_and_adamw_step() {
+    for path in golden_files() {
+        let name = path.display().to_string();
+        let g = Golden::load(&path);
+        let params = g.params();
+        let batch = g.batch();
+
+        let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
+        assert_close(
+            &format!("{name} pred"),
+            &pred.flatten_all().unwrap().to_vec1().unwrap(),
+            &g.values("output.pred"),
+            1e-4,
+            0.0,
+        );
+        assert_close(
+            &format!("{name} loss"),
+            &[l.to_scalar::<f32>().unwrap()],
+            &[scalar(g.get("output.loss"))],
+            1e-4,
+            0.0,
+        );
+
+        let grads = l.backward().unwrap();
+        let named = params.named();
+        let mut checked = 0;
+        for (pname, var) in &named {
+            let got = grads
+                .get(var.as_tensor())
+                .unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
+            let got: Vec<f32> = got.flatten_all().unwrap().to_vec1().unwrap();
+            assert_close(
+                &format!("{name} grad {pname}"),
+                &got,
+                &g.values(&format!("grad.{pname}")),
+                1e-5,
+                1e-3,
+            );
+            checked += 1;
+        }
+        let expected = g.tensors.keys().filter(|k| k.starts_with("grad.")).count();
+        assert_eq!(
+            checked, expected,
+            "{name}: every gradient in the file is checked"
+        );
+
+        let settings = AdamWSettings {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+        };
+        let mut opt = AdamW::new(named, settings).unwrap();
+        opt.step(&grads).unwrap();
+        let (l2, pred2) = loss(&params, &batch, &Device::Cpu).unwrap();
+        assert_close(
+            &format!("{name} pred after AdamW"),
+            &pred2.flatten_all().unwrap().to_vec1().unwrap(),
+            &g.values("output.pred_after_adamw_step"),
+            1e-4,
+            0.0,
+        );
+        assert_close(
+            &format!("{name} loss after AdamW"),
+            &[l2.to_scalar::<f32>().unwrap()],
+            &[scalar(g.get("output.loss_after_adamw_step"))],
+            1e-4,
+            0.0,
+        );
+    }
+}
+
+#[test]
+fn a_checkpoint_round_trips_through_safetensors() {
+    let path = golden_files().remove(0);
+    let g = Golden::load(&path);
+    let params = g.params();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.safetensors");
+    params.save(&file, HashMap::new()).unwrap();
+    let back = Params::load(&g.cfg, &file, &Device::Cpu).unwrap();
+    let batch = g.batch();
+    let a = loss(&params, &batch, &Device::Cpu)
+        .unwrap()
+        .1
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    let b = loss(&back, &batch, &Device::Cpu)
+        .unwrap()
+        .1
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f32>()
+        .unwrap();
+    assert_eq!(a, b);
+}

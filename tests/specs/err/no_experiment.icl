@@ -1,0 +1,6 @@
+// expect: E0109 at 1:1
+class dense = linear()
+model m = transformer(layers = 2, width = 32, heads = 4)
+train t { model = m  data = dense  steps = 10 }
+eval ev { models = [t]  tasks = [dense]  baselines = [least_squares, zero] }
+claim "c" { error(ev, t, dense, k = 4) < error(ev, zero, dense, k = 4) }
