@@ -13,6 +13,8 @@ pub enum Code {
     UnknownKeyword,
     /// A number that does not fit.
     NumberOverflow,
+    /// Nesting or an expression too deep to process safely.
+    TooDeep,
     /// A name that nothing defines.
     UnknownName,
     /// Two definitions of one name.
@@ -31,17 +33,22 @@ pub enum Code {
     BadClaimReference,
     /// The spec has no `experiment` block or more than one.
     Experiment,
+    /// A baseline that cannot apply to a task (bayes on a ReLU network).
+    NotApplicable,
+    /// A construct the checker accepts but this version cannot run yet.
+    Unsupported,
     /// A definition nothing uses.
     Unused,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 17] = [
         Code::Io,
         Code::Syntax,
         Code::UnknownKeyword,
         Code::NumberOverflow,
+        Code::TooDeep,
         Code::UnknownName,
         Code::Duplicate,
         Code::WrongKind,
@@ -51,6 +58,8 @@ impl Code {
         Code::WrongType,
         Code::BadClaimReference,
         Code::Experiment,
+        Code::NotApplicable,
+        Code::Unsupported,
         Code::Unused,
     ];
 
@@ -61,6 +70,7 @@ impl Code {
             Code::Syntax => "E0002",
             Code::UnknownKeyword => "E0003",
             Code::NumberOverflow => "E0004",
+            Code::TooDeep => "E0005",
             Code::UnknownName => "E0101",
             Code::Duplicate => "E0102",
             Code::WrongKind => "E0103",
@@ -70,6 +80,8 @@ impl Code {
             Code::WrongType => "E0107",
             Code::BadClaimReference => "E0108",
             Code::Experiment => "E0109",
+            Code::NotApplicable => "E0110",
+            Code::Unsupported => "E0201",
             Code::Unused => "W0001",
         }
     }
@@ -84,10 +96,19 @@ impl Code {
                 "The spec does not follow the grammar at the marked spot. The message lists what the parser expected there; docs/language.md shows every construct."
             }
             Code::UnknownKeyword => {
-                "Every top-level item starts with one of: experiment, let, class, model, train, eval, claim. The marked word is none of them."
+                "Every top-level item starts with one of: experiment, let, class, model, train, eval, figure, claim. The marked word is none of them."
             }
             Code::NumberOverflow => {
                 "A number literal is too large to represent (integers must fit in 64 bits, floats must be finite)."
+            }
+            Code::TooDeep => {
+                "Brackets nested more than 64 deep, or an expression with more than 512 operators. Such input is rejected before parsing so that no phase can run out of stack; name parts of the expression with `let`."
+            }
+            Code::NotApplicable => {
+                "The baseline cannot be computed for the marked task: the exact Bayes-optimal predictor exists only for Gaussian linear priors (dense or sparse, with or without noise) and mixtures of them."
+            }
+            Code::Unsupported => {
+                "The spec is valid, but this version of iclc cannot run the marked construct yet. `iclc check` accepts it; `iclc run` stops before training anything."
             }
             Code::UnknownName => {
                 "The marked name is not defined anywhere in the spec. Define it with `let`, `class`, `model`, `train` or `eval`, or fix its spelling."
@@ -124,9 +145,7 @@ impl Code {
 
     /// The code with this text, if any.
     pub fn parse(s: &str) -> Option<Code> {
-        Code::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+        Code::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -159,22 +178,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with no place in the text.
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            span: None,
-            label: None,
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), span: None, label: None, help: None }
     }
 
     /// An error at a span.
     pub fn at(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            span: Some(span),
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { span: Some(span), ..Diagnostic::error(code, message) }
     }
 
     /// The same diagnostic as a warning.
@@ -202,10 +211,7 @@ impl Diagnostic {
 
     /// Binds the diagnostic to its source so it can be rendered with file, line and column.
     pub fn with_source(self, source: &Source) -> SourceDiagnostic {
-        SourceDiagnostic {
-            diag: self,
-            source: source.clone(),
-        }
+        SourceDiagnostic { diag: self, source: source.clone() }
     }
 }
 
@@ -260,10 +266,7 @@ impl miette::Diagnostic for SourceDiagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -272,15 +275,8 @@ impl miette::Diagnostic for SourceDiagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.diag.span?;
-        let len = span
-            .end
-            .saturating_sub(span.start)
-            .max(usize::from(span.start < self.source.text.len()));
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new(
-            self.diag.label.clone(),
-            span.start,
-            len,
-        ))))
+        let len = span.end.saturating_sub(span.start).max(usize::from(span.start < self.source.text.len()));
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new(self.diag.label.clone(), span.start, len))))
     }
 }
 
@@ -291,11 +287,7 @@ impl miette::SourceCode for SourceDiagnostic {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner =
-            self.source
-                .text
-                .as_ref()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self.source.text.as_ref().read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.source.name.clone(),
             inner.data(),
@@ -308,10 +300,7 @@ impl miette::SourceCode for SourceDiagnostic {
 }
 
 /// Suggests the candidate closest to `word` by edit distance, if any is close enough.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -333,9 +322,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -350,10 +337,7 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("trian", ["train", "eval", "claim"]),
-            Some("train")
-        );
+        assert_eq!(did_you_mean("trian", ["train", "eval", "claim"]), Some("train"));
         assert_eq!(did_you_mean("zzzzzz", ["train", "eval"]), None);
     }
 

@@ -3,9 +3,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Byte range into a [`Source`]'s text.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -37,10 +35,7 @@ pub struct Source {
 impl Source {
     /// A source from a name and text held in memory.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        Source {
-            name: name.into(),
-            text: text.into(),
-        }
+        Source { name: name.into(), text: text.into() }
     }
 
     /// Reads a spec file; the error says which file and why.

@@ -20,14 +20,7 @@ struct Outcome {
 
 impl Test {
     fn new() -> Self {
-        Test {
-            dir: tempfile::tempdir().unwrap(),
-            spec: None,
-            args: vec![],
-            status: 0,
-            stdout: vec![],
-            stderr: vec![],
-        }
+        Test { dir: tempfile::tempdir().unwrap(), spec: None, args: vec![], status: 0, stdout: vec![], stderr: vec![] }
     }
 
     /// Writes `spec.icl` into the test folder.
@@ -60,34 +53,19 @@ impl Test {
         if let Some(text) = &self.spec {
             std::fs::write(self.dir.path().join("spec.icl"), text).unwrap();
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_iclc"))
-            .args(&self.args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_iclc")).args(&self.args).current_dir(self.dir.path()).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(
-            out.status.code(),
-            Some(self.status),
-            "exit status\nstdout:\n{stdout}\nstderr:\n{stderr}"
-        );
+        assert_eq!(out.status.code(), Some(self.status), "exit status\nstdout:\n{stdout}\nstderr:\n{stderr}");
         for n in &self.stdout {
             assert!(stdout.contains(n), "stdout lacks {n:?}:\n{stdout}");
         }
         for n in &self.stderr {
             assert!(stderr.contains(n), "stderr lacks {n:?}:\n{stderr}");
         }
-        assert!(
-            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-            "a panic:\n{stderr}"
-        );
-        Outcome {
-            dir: self.dir.path().to_path_buf(),
-            stdout,
-            stderr,
-            _keep: self.dir,
-        }
+        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "a panic:\n{stderr}");
+        Outcome { dir: self.dir.path().to_path_buf(), stdout, stderr, _keep: self.dir }
     }
 }
 
@@ -115,37 +93,22 @@ fn run_writes_both_reports_with_figure_claim_and_repro_block() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     for text in [&html, &md] {
-        assert!(
-            text.contains("least squares is exact once k reaches d"),
-            "claim text"
-        );
+        assert!(text.contains("least squares is exact once k reaches d"), "claim text");
         assert!(text.contains("PASS"));
         assert!(text.contains("spec SHA-256"));
         assert!(text.contains("iclc run spec.icl --threads 1 --fresh"));
         assert!(text.contains("time: train"));
     }
-    assert!(
-        html.contains("<svg") && html.contains("<polygon"),
-        "inline figure with an interval band"
-    );
-    assert!(
-        !html.contains("<link") && !html.contains("<script src"),
-        "self-contained"
-    );
-    let figure = md
-        .lines()
-        .find(|l| l.starts_with("!["))
-        .expect("markdown links a figure");
+    assert!(html.contains("<svg") && html.contains("<polygon"), "inline figure with an interval band");
+    assert!(!html.contains("<link") && !html.contains("<script src"), "self-contained");
+    let figure = md.lines().find(|l| l.starts_with("![")).expect("markdown links a figure");
     let file = figure.split('(').nth(1).unwrap().trim_end_matches(')');
     assert!(out.join(file).exists(), "figure file {file}");
 }
 
 #[test]
 fn a_second_run_reuses_the_cache_and_fresh_recomputes() {
-    let t = Test::new()
-        .spec(TINY)
-        .args(&["run", "spec.icl", "--out", "out"])
-        .run();
+    let t = Test::new().spec(TINY).args(&["run", "spec.icl", "--out", "out"]).run();
     let again = Command::new(env!("CARGO_BIN_EXE_iclc"))
         .args(["run", "spec.icl", "--out", "out"])
         .current_dir(&t.dir)
@@ -160,12 +123,8 @@ fn a_second_run_reuses_the_cache_and_fresh_recomputes() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&fresh.stderr).contains("(cached)"));
     let second = std::fs::read_to_string(t.dir.join("out/report.md")).unwrap();
-    let numbers = |s: &str| {
-        s.lines()
-            .filter(|l| l.starts_with("| ") && l.contains('['))
-            .map(String::from)
-            .collect::<Vec<_>>()
-    };
+    let numbers =
+        |s: &str| s.lines().filter(|l| l.starts_with("| ") && l.contains('[')).map(String::from).collect::<Vec<_>>();
     assert_eq!(numbers(&first), numbers(&second), "same seed, same numbers");
 }
 
@@ -182,11 +141,7 @@ fn a_syntax_error_names_file_line_and_column() {
         .stderr("spec.icl:3:1")
         .stderr("E0002")
         .run();
-    assert!(
-        location_of(&o).starts_with("spec.icl:3:1: error[E0002]"),
-        "{}",
-        o.stderr
-    );
+    assert!(location_of(&o).starts_with("spec.icl:3:1: error[E0002]"), "{}", o.stderr);
 }
 
 #[test]
@@ -227,16 +182,8 @@ fn a_missing_spec_file_is_an_error_not_a_panic() {
 #[test]
 fn check_and_explain() {
     Test::new().spec(TINY).args(&["check", "spec.icl"]).run();
-    Test::new()
-        .args(&["explain", "E0104"])
-        .stdout("E0104")
-        .stdout("does not take")
-        .run();
-    Test::new()
-        .args(&["explain", "E9999"])
-        .status(1)
-        .stderr("unknown code")
-        .run();
+    Test::new().args(&["explain", "E0104"]).stdout("E0104").stdout("does not take").run();
+    Test::new().args(&["explain", "E9999"]).status(1).stderr("unknown code").run();
 }
 
 #[test]
@@ -250,9 +197,7 @@ fn plan_prints_jobs_with_content_hashes() {
 
 #[test]
 fn a_diverging_training_fails_with_its_step_and_no_report() {
-    let spec = TINY
-        .replace("lr = 1e-3", "lr = 1e12")
-        .replace("steps = 20", "steps = 60");
+    let spec = TINY.replace("lr = 1e-3", "lr = 1e12").replace("steps = 20", "steps = 60");
     let o = Test::new()
         .spec(&spec)
         .args(&["run", "spec.icl", "--out", "out"])

@@ -1,6 +1,6 @@
 //! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve.
 use candle_core::Device;
-use iclc::check::ClassSpec;
+use iclc::check::{ClassSpec, Schedule};
 use iclc::model::{AdamWSettings, Config, Params, TrainError, TrainSettings, train};
 use iclc::{rng, tasks};
 
@@ -10,18 +10,19 @@ fn run(seed: u64, lr: f64, steps: u64, batch: usize) -> Result<Vec<f32>, TrainEr
     let settings = TrainSettings {
         steps,
         batch,
-        adamw: AdamWSettings {
-            lr,
-            ..AdamWSettings::default()
-        },
+        adamw: AdamWSettings { lr, ..AdamWSettings::default() },
+        schedule: Schedule::Constant,
+        clip: None,
+        decay_matrices_only: false,
+        curriculum: None,
     };
-    let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
+    let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 }).unwrap();
     let mut data = rng::stream(seed, "train-data");
     let losses = train(
         &params,
         &settings,
         &mut data,
-        |r, b| tasks::sample_batch(class.as_ref(), r, b, cfg.points, cfg.n_dims),
+        |r, _| tasks::sample_batch(class.as_ref(), r, batch, cfg.points, cfg.n_dims, cfg.n_dims),
         |_, _| {},
     )?;
     Ok(losses)
@@ -54,9 +55,6 @@ fn a_diverging_run_stops_with_an_error_naming_the_step() {
             let text = TrainError::NonFinite { step, loss }.to_string();
             assert!(text.contains(&format!("step {step}")), "{text}");
         }
-        other => panic!(
-            "expected a non-finite loss error, got {:?}",
-            other.map(|l| l.len())
-        ),
+        other => panic!("expected a non-finite loss error, got {:?}", other.map(|l| l.len())),
     }
 }

@@ -23,11 +23,7 @@ fn golden_files() -> Vec<PathBuf> {
         })
         .collect();
     files.sort();
-    assert!(
-        !files.is_empty(),
-        "no gpt2_*.safetensors in {} (set ICLC_GOLDEN_DIR)",
-        dir.display()
-    );
+    assert!(!files.is_empty(), "no gpt2_*.safetensors in {} (set ICLC_GOLDEN_DIR)", dir.display());
     files
 }
 
@@ -40,38 +36,19 @@ impl Golden {
     fn load(path: &PathBuf) -> Golden {
         let bytes = std::fs::read(path).unwrap();
         let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
-        let meta = meta
-            .metadata()
-            .clone()
-            .expect("golden files carry metadata");
-        let num = |k: &str| {
-            meta[k]
-                .parse::<usize>()
-                .unwrap_or_else(|_| panic!("metadata {k}"))
-        };
-        let cfg = Config::new(
-            num("n_dims"),
-            num("points"),
-            num("n_embd"),
-            num("n_layer"),
-            num("n_head"),
-        );
+        let meta = meta.metadata().clone().expect("golden files carry metadata");
+        let num = |k: &str| meta[k].parse::<usize>().unwrap_or_else(|_| panic!("metadata {k}"));
+        let cfg = Config::new(num("n_dims"), num("points"), num("n_embd"), num("n_layer"), num("n_head"));
         let tensors = candle_core::safetensors::load(path, &Device::Cpu).unwrap();
         Golden { cfg, tensors }
     }
 
     fn get(&self, name: &str) -> &Tensor {
-        self.tensors
-            .get(name)
-            .unwrap_or_else(|| panic!("golden file lacks {name}"))
+        self.tensors.get(name).unwrap_or_else(|| panic!("golden file lacks {name}"))
     }
 
     fn values(&self, name: &str) -> Vec<f32> {
-        self.get(name)
-            .flatten_all()
-            .unwrap()
-            .to_vec1::<f32>()
-            .unwrap()
+        self.get(name).flatten_all().unwrap().to_vec1::<f32>().unwrap()
     }
 
     fn params(&self) -> Params {
@@ -85,23 +62,14 @@ impl Golden {
 
     fn batch(&self) -> PromptBatch {
         let (b, points, dim) = self.get("input.xs").dims3().unwrap();
-        PromptBatch {
-            xs: self.values("input.xs"),
-            ys: self.values("input.ys"),
-            batch: b,
-            points,
-            dim,
-        }
+        PromptBatch { xs: self.values("input.xs"), ys: self.values("input.ys"), batch: b, points, dim }
     }
 }
 
 fn assert_close(what: &str, got: &[f32], want: &[f32], abs: f32, rel: f32) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(
-            (g - w).abs() <= abs.max(rel * w.abs()),
-            "{what}[{i}]: got {g}, want {w}"
-        );
+        assert!((g - w).abs() <= abs.max(rel * w.abs()), "{what}[{i}]: got {g}, want {w}");
     }
 }
 
@@ -137,34 +105,17 @@ fn every_golden_file_matches_forward_gradients_and_adamw_step() {
         let named = params.named();
         let mut checked = 0;
         for (pname, var) in &named {
-            let got = grads
-                .get(var.as_tensor())
-                .unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
+            let got = grads.get(var.as_tensor()).unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
             let got: Vec<f32> = got.flatten_all().unwrap().to_vec1().unwrap();
-            assert_close(
-                &format!("{name} grad {pname}"),
-                &got,
-                &g.values(&format!("grad.{pname}")),
-                1e-5,
-                1e-3,
-            );
+            assert_close(&format!("{name} grad {pname}"), &got, &g.values(&format!("grad.{pname}")), 1e-5, 1e-3);
             checked += 1;
         }
         let expected = g.tensors.keys().filter(|k| k.starts_with("grad.")).count();
-        assert_eq!(
-            checked, expected,
-            "{name}: every gradient in the file is checked"
-        );
+        assert_eq!(checked, expected, "{name}: every gradient in the file is checked");
 
-        let settings = AdamWSettings {
-            lr: 1e-3,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.01,
-        };
+        let settings = AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 };
         let mut opt = AdamW::new(named, settings).unwrap();
-        opt.step(&grads).unwrap();
+        opt.step(&grads, None).unwrap();
         let (l2, pred2) = loss(&params, &batch, &Device::Cpu).unwrap();
         assert_close(
             &format!("{name} pred after AdamW"),
@@ -193,19 +144,7 @@ fn a_checkpoint_round_trips_through_safetensors() {
     params.save(&file, HashMap::new()).unwrap();
     let back = Params::load(&g.cfg, &file, &Device::Cpu).unwrap();
     let batch = g.batch();
-    let a = loss(&params, &batch, &Device::Cpu)
-        .unwrap()
-        .1
-        .flatten_all()
-        .unwrap()
-        .to_vec1::<f32>()
-        .unwrap();
-    let b = loss(&back, &batch, &Device::Cpu)
-        .unwrap()
-        .1
-        .flatten_all()
-        .unwrap()
-        .to_vec1::<f32>()
-        .unwrap();
+    let a = loss(&params, &batch, &Device::Cpu).unwrap().1.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    let b = loss(&back, &batch, &Device::Cpu).unwrap().1.flatten_all().unwrap().to_vec1::<f32>().unwrap();
     assert_eq!(a, b);
 }

@@ -10,10 +10,7 @@ fn readme_excerpt_is_the_quick_spec() {
     let readme = read("README.md");
     let spec = read("specs/quick.icl");
     let body = &spec[spec.find("experiment \"quick\"").unwrap()..];
-    assert!(
-        readme.contains(body),
-        "README's excerpt of specs/quick.icl is out of date"
-    );
+    assert!(readme.contains(body), "README's excerpt of specs/quick.icl is out of date");
 }
 
 #[test]

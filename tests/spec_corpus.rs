@@ -4,9 +4,7 @@ use iclc::source::Source;
 use std::path::{Path, PathBuf};
 
 fn specs(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/specs")
-        .join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs").join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -20,15 +18,12 @@ fn specs(dir: &str) -> Vec<PathBuf> {
 fn good_specs_check_clean() {
     let mut all = specs("ok");
     all.extend(
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"))
-            .unwrap()
-            .map(|e| e.unwrap().path()),
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")).unwrap().map(|e| e.unwrap().path()),
     );
     assert!(!all.is_empty());
     for path in all {
         let source = Source::read(&path).unwrap();
-        let checked = iclc::check::check_source(&source)
-            .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+        let checked = iclc::check::check_source(&source).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         assert!(
             checked.spec.is_some() && checked.diagnostics.is_empty(),
             "{}: {:?}",
@@ -45,12 +40,9 @@ fn bad_specs_fail_with_the_expected_code_and_place() {
     for path in all {
         let source = Source::read(&path).unwrap();
         let first = source.text.lines().next().unwrap_or_default();
-        let expect = first.strip_prefix("// expect: ").unwrap_or_else(|| {
-            panic!(
-                "{}: first line must be `// expect: CODE at L:C`",
-                path.display()
-            )
-        });
+        let expect = first
+            .strip_prefix("// expect: ")
+            .unwrap_or_else(|| panic!("{}: first line must be `// expect: CODE at L:C`", path.display()));
         let (code, at) = expect.split_once(" at ").unwrap();
         let diags = match iclc::check::check_source(&source) {
             Err(d) => d,

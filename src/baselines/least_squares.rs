@@ -36,11 +36,7 @@ struct Qr {
 impl Qr {
     fn new(m: usize, p: usize, at: impl Fn(usize, usize) -> f64) -> Qr {
         let mut cols: Vec<Vec<f64>> = (0..p).map(|j| (0..m).map(|i| at(i, j)).collect()).collect();
-        let scale = cols
-            .iter()
-            .flatten()
-            .fold(0f64, |a, v| a.max(v.abs()))
-            .max(f64::MIN_POSITIVE);
+        let scale = cols.iter().flatten().fold(0f64, |a, v| a.max(v.abs())).max(f64::MIN_POSITIVE);
         let mut vs = Vec::with_capacity(p);
         let mut r = vec![0.0; p * p];
         for j in 0..p {
@@ -58,12 +54,7 @@ impl Qr {
             }
             vs.push((v, vv));
         }
-        Qr {
-            vs: vs.into_iter().map(|(v, vv)| normalise(v, vv)).collect(),
-            r,
-            p,
-            scale,
-        }
+        Qr { vs: vs.into_iter().map(|(v, vv)| normalise(v, vv)).collect(), r, p, scale }
     }
 
     /// b ← Qᵀ b.
@@ -115,11 +106,7 @@ impl Qr {
 
 /// Scales v so that the reflection is I − 2vvᵀ with ‖v‖ = 1 (zero v: no reflection).
 fn normalise(v: Vec<f64>, vv: f64) -> Vec<f64> {
-    if vv == 0.0 {
-        v
-    } else {
-        v.iter().map(|a| a / vv.sqrt()).collect()
-    }
+    if vv == 0.0 { v } else { v.iter().map(|a| a / vv.sqrt()).collect() }
 }
 
 /// x ← (I − 2vvᵀ/vv) x.
@@ -142,20 +129,14 @@ mod tests {
     fn exact_fit_when_square() {
         // x = [[2, 0], [0, 4]], y = [2, 8] → w = [1, 2].
         let w = lstsq_min_norm(&[2.0, 0.0, 0.0, 4.0], 2, 2, &[2.0, 8.0]);
-        assert!(
-            (w[0] - 1.0).abs() < 1e-12 && (w[1] - 2.0).abs() < 1e-12,
-            "{w:?}"
-        );
+        assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 2.0).abs() < 1e-12, "{w:?}");
     }
 
     #[test]
     fn minimum_norm_when_underdetermined() {
         // One point x = [1, 1], y = 2: min-norm w = [1, 1].
         let w = lstsq_min_norm(&[1.0, 1.0], 1, 2, &[2.0]);
-        assert!(
-            (w[0] - 1.0).abs() < 1e-12 && (w[1] - 1.0).abs() < 1e-12,
-            "{w:?}"
-        );
+        assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 1.0).abs() < 1e-12, "{w:?}");
     }
 
     #[test]

@@ -1,30 +1,49 @@
 //! Classical in-context estimators, run on the same prompts as the models: each predicts y at
 //! position k from the first k points (0 when k = 0).
+mod knn;
 mod least_squares;
+mod ridge;
 
+pub use knn::knn_predict;
 pub use least_squares::lstsq_min_norm;
+pub use ridge::ridge;
 
 use crate::check::Baseline;
 use crate::tasks::PromptBatch;
 
-/// Predictions `(batch, points)` of `baseline` at every position of every prompt.
-pub fn predict(baseline: Baseline, prompts: &PromptBatch) -> Vec<f32> {
+/// Predictions `(batch, points)` of `baseline` at every position of every prompt; `None` for a
+/// baseline this version does not implement (the planner rejects those first).
+pub fn predict(baseline: Baseline, prompts: &PromptBatch) -> Option<Vec<f32>> {
     let (p, d) = (prompts.points, prompts.dim);
     let mut out = vec![0f32; prompts.batch * p];
     if baseline == Baseline::Zero {
-        return out;
+        return Some(out);
     }
     for b in 0..prompts.batch {
         let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|&v| v as f64).collect();
         let ys: Vec<f64> = prompts.prompt_ys(b).iter().map(|&v| v as f64).collect();
         for k in 1..p {
-            let w = match baseline {
-                Baseline::LeastSquares => lstsq_min_norm(&xs[..k * d], k, d, &ys[..k]),
-                Baseline::Zero => unreachable!("handled above"),
-            };
-            let query = &xs[k * d..(k + 1) * d];
-            out[b * p + k] = query.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() as f32;
+            let (x, y, query) = (&xs[..k * d], &ys[..k], &xs[k * d..(k + 1) * d]);
+            let linear = |w: Vec<f64>| query.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+            out[b * p + k] = match baseline {
+                Baseline::LeastSquares => linear(lstsq_min_norm(x, k, d, y)),
+                Baseline::Ridge { alpha } => linear(ridge(x, k, d, y, alpha)),
+                Baseline::Averaging => linear(averaging(x, k, d, y)),
+                Baseline::Knn { k: neighbours } => knn_predict(x, k, d, y, query, neighbours),
+                _ => return None,
+            } as f32;
         }
     }
-    out
+    Some(out)
+}
+
+/// w = mean_i(x_i y_i).
+pub fn averaging(x: &[f64], n: usize, d: usize, y: &[f64]) -> Vec<f64> {
+    let mut w = vec![0.0; d];
+    for (row, yi) in x.chunks(d).zip(y) {
+        for (wj, xj) in w.iter_mut().zip(row) {
+            *wj += xj * yi / n as f64;
+        }
+    }
+    w
 }

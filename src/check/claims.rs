@@ -1,9 +1,8 @@
-//! Claims: typed expressions over `error(eval, predictor, task, k = n)` numbers.
-use super::consts::Consts;
-use super::params::Params;
-use super::scope::{Kind, Scope};
-use super::spec::{Baseline, ClaimExpr, ErrorRef, EvalSpec, Predictor};
-use crate::diag::{Code, Diagnostic};
+//! Claims: typed expressions over `error(eval, predictor, task, k = n)` numbers, with
+//! `all(… for n in …)` and `any(…)` over sweeps.
+use super::{Checker, Env, Params};
+use crate::check::spec::{ClaimExpr, ErrorRef, EvalSpec, FigureSpec, Predictor};
+use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,110 +11,109 @@ enum Ty {
     Bool,
 }
 
-/// Checks a claim body, which must be a truth value.
-pub fn check_claim(
-    body: &Expr,
-    evals: &[EvalSpec],
-    scope: &Scope,
-    consts: &Consts,
-    points: Option<usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<ClaimExpr> {
-    let cx = Cx {
-        evals,
-        scope,
-        consts,
-        points,
-    };
-    let (expr, ty) = cx.expr(body, diags)?;
-    if ty != Ty::Bool {
-        diags.push(
-            Diagnostic::at(
-                Code::WrongType,
-                body.span,
-                "a claim must be a comparison, not a number",
-            )
-            .label("this is a number")
-            .help("compare it with something, e.g. `error(..) < 0.5 * error(..)`"),
-        );
-        return None;
+const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs"];
+
+impl Checker<'_> {
+    /// Checks a claim body, which must be a truth value.
+    pub(super) fn claim(&mut self, body: &Expr, evals: &[EvalSpec]) -> Option<ClaimExpr> {
+        if let ExprKind::Sweep { .. } = body.kind {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::WrongType,
+                    body.span,
+                    "a claim over a sweep says whether every value or some value must hold",
+                )
+                .label("all or any?")
+                .help("write `all(… for n in 1..=8)` or `any(… for n in 1..=8)`"),
+            );
+            return None;
+        }
+        let (expr, ty) = self.claim_expr(body, evals, &vec![])?;
+        if ty != Ty::Bool {
+            self.diags.push(
+                Diagnostic::at(Code::WrongType, body.span, "a claim must be a comparison, not a number")
+                    .label("this is a number")
+                    .help("compare it with something, e.g. `error(..) < 0.5 * error(..)`"),
+            );
+            return None;
+        }
+        Some(expr)
     }
-    Some(expr)
-}
 
-struct Cx<'a> {
-    evals: &'a [EvalSpec],
-    scope: &'a Scope,
-    consts: &'a Consts,
-    points: Option<usize>,
-}
+    /// The figure a claim is shown in: the first figure item of the evaluation it reads, else the
+    /// evaluation's own error-vs-k figure.
+    pub(super) fn claim_figure(&self, expr: &ClaimExpr, figures: &[FigureSpec]) -> Option<String> {
+        let first = expr.errors().first().map(|r| r.eval.clone())?;
+        Some(figures.iter().find(|f| f.eval() == first).map_or(first, |f| f.name().to_string()))
+    }
 
-const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k"];
-
-impl Cx<'_> {
-    fn expr(&self, e: &Expr, diags: &mut Vec<Diagnostic>) -> Option<(ClaimExpr, Ty)> {
+    fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
         match &e.kind {
             ExprKind::Call { callee, args } if callee.name == "error" => {
-                let p = Params::call(callee, args, ERROR_ARGS, e.span, diags);
-                let r = self.error_ref(&p, diags)?;
+                let p = Params::call(callee, args, ERROR_ARGS, e.span, &mut self.diags);
+                let r = self.error_ref(&p, evals, env)?;
                 Some((ClaimExpr::Error(r), Ty::Num))
             }
-            ExprKind::Unary { op, operand } => {
-                let (inner, ty) = self.expr(operand, diags)?;
-                let want = if *op == UnaryOp::Neg {
-                    Ty::Num
-                } else {
-                    Ty::Bool
+            ExprKind::Call { callee, args } if callee.name == "all" || callee.name == "any" => {
+                let [arg] = args.as_slice() else {
+                    self.diags
+                        .push(self.expected(e, &format!("one swept condition: `{}(… for n in 1..=8)`", callee.name)));
+                    return None;
                 };
-                self.want(operand, ty, want, diags)?;
+                let ExprKind::Sweep { body, var, over } = &arg.value.kind else {
+                    self.diags.push(self.expected(&arg.value, "a condition with a sweep: `… for n in 1..=8`"));
+                    return None;
+                };
+                let values = self.sweep_values(over, env)?;
+                let mut items = Vec::new();
+                for v in values {
+                    let mut env = env.clone();
+                    env.push((var.name.clone(), v));
+                    let (item, ty) = self.claim_expr(body, evals, &env)?;
+                    self.want(body, ty, Ty::Bool)?;
+                    items.push(item);
+                }
+                let expr = if callee.name == "all" { ClaimExpr::All(items) } else { ClaimExpr::Any(items) };
+                Some((expr, Ty::Bool))
+            }
+            ExprKind::Unary { op, operand } => {
+                let (inner, ty) = self.claim_expr(operand, evals, env)?;
+                let want = if *op == UnaryOp::Neg { Ty::Num } else { Ty::Bool };
+                self.want(operand, ty, want)?;
                 Some(match op {
                     UnaryOp::Neg => (ClaimExpr::Neg(Box::new(inner)), Ty::Num),
                     UnaryOp::Not => (ClaimExpr::Not(Box::new(inner)), Ty::Bool),
                 })
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let l = self.expr(lhs, diags);
-                let r = self.expr(rhs, diags);
+                let l = self.claim_expr(lhs, evals, env);
+                let r = self.claim_expr(rhs, evals, env);
                 let ((l, lt), (r, rt)) = (l?, r?);
                 let (operand_ty, result_ty) = match op {
                     BinaryOp::And | BinaryOp::Or => (Ty::Bool, Ty::Bool),
                     o if o.is_comparison() => (Ty::Num, Ty::Bool),
                     _ => (Ty::Num, Ty::Num),
                 };
-                self.want(lhs, lt, operand_ty, diags)?;
-                self.want(rhs, rt, operand_ty, diags)?;
-                Some((
-                    ClaimExpr::Binary {
-                        op: *op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
-                    result_ty,
-                ))
+                self.want(lhs, lt, operand_ty)?;
+                self.want(rhs, rt, operand_ty)?;
+                Some((ClaimExpr::Binary { op: *op, lhs: Box::new(l), rhs: Box::new(r) }, result_ty))
             }
             ExprKind::Call { callee, .. } => {
-                diags.push(
-                    Diagnostic::at(
-                        Code::UnknownName,
-                        callee.span,
-                        format!("claims cannot call `{}`", callee.name),
-                    )
-                    .label("unknown function")
-                    .help("claims read numbers with `error(eval, model, task, k = n)`"),
+                self.diags.push(
+                    Diagnostic::at(Code::UnknownName, callee.span, format!("claims cannot call `{}`", callee.name))
+                        .label("unknown function")
+                        .help("claims read numbers with `error(eval, model, task, k = n)` and quantify with `all(…)` / `any(…)`"),
                 );
                 None
             }
-            _ => match self.consts.eval(e, self.scope) {
-                Ok(n) => Some((ClaimExpr::Num(n.value), Ty::Num)),
-                Err(d) => {
-                    diags.push(d);
-                    None
-                }
-            },
+            _ => {
+                let r = self.num(e, env);
+                Some((ClaimExpr::Num(self.report(r)?.value), Ty::Num))
+            }
         }
     }
 
-    fn want(&self, e: &Expr, got: Ty, want: Ty, diags: &mut Vec<Diagnostic>) -> Option<()> {
+    fn want(&mut self, e: &Expr, got: Ty, want: Ty) -> Option<()> {
         if got == want {
             return Some(());
         }
@@ -123,129 +121,94 @@ impl Cx<'_> {
             Ty::Num => ("a truth value", "a number"),
             Ty::Bool => ("a number", "a truth value (a comparison)"),
         };
-        diags.push(
-            Diagnostic::at(Code::WrongType, e.span, format!("expected {w}, found {g}"))
-                .label(format!("this is {g}")),
+        self.diags.push(
+            Diagnostic::at(Code::WrongType, e.span, format!("expected {w}, found {g}")).label(format!("this is {g}")),
         );
         None
     }
 
-    fn name<'e>(
-        &self,
-        e: &'e Expr,
-        what: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<&'e crate::syntax::ast::Ident> {
-        match &e.kind {
-            ExprKind::Name(id) => Some(id),
-            _ => {
-                diags.push(
-                    Diagnostic::at(
-                        Code::WrongType,
-                        e.span,
-                        format!("expected the name of {what}"),
-                    )
-                    .label("not a name"),
-                );
-                None
+    fn error_ref(&mut self, p: &Params, evals: &[EvalSpec], env: &Env) -> Option<ErrorRef> {
+        let eval_e = p.require("eval", &mut self.diags);
+        let model_e = p.require("model", &mut self.diags);
+        let task_e = p.require("task", &mut self.diags);
+        let k_e = p.require("k", &mut self.diags);
+        let eval = self.eval_ref(eval_e?, evals)?;
+        let predictor = self.predictor(model_e?, eval, env);
+        let task = self.eval_task(task_e?, eval, env);
+        let inputs = match p.get("inputs") {
+            Some(e) => {
+                let i = self.input_value(e, env)?;
+                if !eval.inputs.contains(&i) {
+                    let known: Vec<String> = eval.inputs.iter().map(|i| i.describe()).collect();
+                    self.diags.push(
+                        Diagnostic::at(
+                            Code::BadClaimReference,
+                            e.span,
+                            format!("`{}` does not use inputs `{}`", eval.name, i.describe()),
+                        )
+                        .label("not in this evaluation")
+                        .help(format!("its inputs: {}", known.join(", "))),
+                    );
+                    return None;
+                }
+                i
             }
+            None => eval.inputs[0],
+        };
+        let k_e = k_e?;
+        let r = self.num(k_e, env).and_then(|n| n.as_int(k_e.span, "k"));
+        let k = self.report(r)?;
+        let points = self.header.map_or(usize::MAX, |h| h.points);
+        if k < 0 || k as usize >= points {
+            self.diags.push(
+                Diagnostic::at(Code::BadClaimReference, k_e.span, format!("k = {k} is outside the prompt"))
+                    .label(format!("must be between 0 and {}", points.saturating_sub(1)))
+                    .help(format!(
+                        "a prompt has {points} points, so k (examples before the query) runs from 0 to {}",
+                        points.saturating_sub(1)
+                    )),
+            );
+            return None;
         }
+        Some(ErrorRef { eval: eval.name.clone(), predictor: predictor?, task: task?, inputs, k: k as usize })
     }
 
-    fn error_ref(&self, p: &Params, diags: &mut Vec<Diagnostic>) -> Option<ErrorRef> {
-        let eval_e = p.require("eval", diags);
-        let model_e = p.require("model", diags);
-        let task_e = p.require("task", diags);
-        let k_e = p.require("k", diags);
-        let eval_id = self.name(eval_e?, "an evaluation", diags)?;
-        if let Err(d) = self.scope.resolve(eval_id, Kind::Eval) {
-            diags.push(d);
-            return None;
-        }
-        // The evaluation itself had errors (already reported): nothing more to say.
-        let eval = self.evals.iter().find(|e| e.name == eval_id.name)?;
-        let mut ok = true;
-        let model_id = self.name(model_e?, "a model or baseline", diags)?;
-        let predictor = if eval.models.contains(&model_id.name) {
-            Some(Predictor::Model(model_id.name.clone()))
-        } else if let Some(b) =
-            Baseline::parse(&model_id.name).filter(|b| eval.baselines.contains(b))
-        {
-            Some(Predictor::Baseline(b))
-        } else {
-            let known: Vec<&str> = eval
-                .models
-                .iter()
-                .map(String::as_str)
-                .chain(eval.baselines.iter().map(|b| b.name()))
-                .collect();
-            let d = Diagnostic::at(
-                Code::BadClaimReference,
-                model_id.span,
-                format!("`{}` is not evaluated by `{}`", model_id.name, eval.name),
-            )
-            .label("not in this evaluation");
-            diags.push(
-                match crate::diag::did_you_mean(&model_id.name, known.iter().copied()) {
-                    Some(s) => d.help(format!(
-                        "did you mean `{s}`? `{}` evaluates: {}",
-                        eval.name,
-                        known.join(", ")
-                    )),
-                    None => d.help(format!("`{}` evaluates: {}", eval.name, known.join(", "))),
-                },
-            );
-            ok = false;
-            None
-        };
-        let task_id = self.name(task_e?, "a task", diags)?;
-        if !eval.tasks.iter().any(|t| t.name == task_id.name) {
-            let known: Vec<&str> = eval.tasks.iter().map(|t| t.name.as_str()).collect();
-            diags.push(
-                Diagnostic::at(
-                    Code::BadClaimReference,
-                    task_id.span,
-                    format!("`{}` is not a task of `{}`", task_id.name, eval.name),
-                )
-                .label("not in this evaluation")
-                .help(format!(
-                    "`{}` runs the tasks: {}",
-                    eval.name,
-                    known.join(", ")
-                )),
-            );
-            ok = false;
-        }
-        let k_e = k_e?;
-        let k = match self
-            .consts
-            .eval(k_e, self.scope)
-            .and_then(|n| n.as_int(k_e.span, "k"))
-        {
-            Ok(k) => k,
-            Err(d) => {
-                diags.push(d);
-                return None;
+    /// A trained model of the evaluation, or one of its baselines (a bare kind such as `lasso`
+    /// names its only baseline of that kind).
+    fn predictor(&mut self, e: &Expr, eval: &EvalSpec, env: &Env) -> Option<Predictor> {
+        if let ExprKind::Name(id) = &e.kind {
+            if eval.models.contains(&id.name) {
+                return Some(Predictor::Model(id.name.clone()));
             }
+            let same_kind: Vec<_> = eval.baselines.iter().filter(|b| b.kind() == id.name).collect();
+            if let [only] = same_kind.as_slice() {
+                return Some(Predictor::Baseline(**only));
+            }
+        }
+        let known: Vec<String> = eval.models.iter().cloned().chain(eval.baselines.iter().map(|b| b.name())).collect();
+        let is_baseline_call = match &e.kind {
+            ExprKind::Call { callee, .. } | ExprKind::Name(callee) => {
+                crate::check::spec::Baseline::TABLE.iter().any(|(n, _, _)| *n == callee.name)
+            }
+            _ => false,
         };
-        if let Some(points) = self.points
-            && (k < 0 || k as usize >= points)
-        {
-            diags.push(
-                    Diagnostic::at(Code::BadClaimReference, k_e.span, format!("k = {k} is outside the prompt"))
-                        .label(format!("must be between 0 and {}", points - 1))
-                        .help(format!("a prompt has {points} points, so k (examples before the query) runs from 0 to {}", points - 1)),
-                );
-            ok = false;
+        if is_baseline_call {
+            let b = self.baseline(e, env)?;
+            if eval.baselines.contains(&b) {
+                return Some(Predictor::Baseline(b));
+            }
         }
-        if !ok {
-            return None;
-        }
-        Some(ErrorRef {
-            eval: eval.name.clone(),
-            predictor: predictor?,
-            task: task_id.name.clone(),
-            k: k as usize,
-        })
+        let text = match &e.kind {
+            ExprKind::Name(id) => id.name.clone(),
+            _ => self.text.get(e.span.start..e.span.end).unwrap_or_default().to_string(),
+        };
+        let d =
+            Diagnostic::at(Code::BadClaimReference, e.span, format!("`{text}` is not evaluated by `{}`", eval.name))
+                .label("not in this evaluation");
+        self.diags.push(match did_you_mean(&text, known.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`? `{}` evaluates: {}", eval.name, known.join(", "))),
+            None => d.help(format!("`{}` evaluates: {}", eval.name, known.join(", "))),
+        });
+        None
     }
 }

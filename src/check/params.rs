@@ -21,12 +21,7 @@ impl<'a> Params<'a> {
         allowed: &'static [&'static str],
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p = Params {
-            what: what.into(),
-            allowed,
-            given: BTreeMap::new(),
-            span: block.span,
-        };
+        let mut p = Params { what: what.into(), allowed, given: BTreeMap::new(), span: block.span };
         for s in &block.settings {
             p.add(&s.key, &s.value, diags);
         }
@@ -41,12 +36,7 @@ impl<'a> Params<'a> {
         span: Span,
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p = Params {
-            what: format!("`{}`", callee.name),
-            allowed,
-            given: BTreeMap::new(),
-            span,
-        };
+        let mut p = Params { what: format!("`{}`", callee.name), allowed, given: BTreeMap::new(), span };
         for (i, a) in args.iter().enumerate() {
             match &a.name {
                 Some(name) => p.add(name, &a.value, diags),
@@ -80,16 +70,9 @@ impl<'a> Params<'a> {
             Some(&k) => {
                 if let Some((first, _)) = self.given.insert(k, (key, value)) {
                     diags.push(
-                        Diagnostic::at(
-                            Code::Duplicate,
-                            key.span,
-                            format!("`{k}` is set twice in {}", self.what),
-                        )
-                        .label("second setting")
-                        .help(format!(
-                            "the first is at byte {}; keep one",
-                            first.span.start
-                        )),
+                        Diagnostic::at(Code::Duplicate, key.span, format!("`{k}` is set twice in {}", self.what))
+                            .label("second setting")
+                            .help(format!("the first is at byte {}; keep one", first.span.start)),
                     );
                 }
             }
@@ -115,10 +98,7 @@ impl<'a> Params<'a> {
 
     /// The value of `key`, if given.
     pub fn get(&self, key: &'static str) -> Option<&'a Expr> {
-        debug_assert!(
-            self.allowed.contains(&key),
-            "{key} is not an allowed parameter"
-        );
+        debug_assert!(self.allowed.contains(&key), "{key} is not an allowed parameter");
         self.given.get(key).map(|(_, e)| *e)
     }
 
@@ -127,13 +107,9 @@ impl<'a> Params<'a> {
         let found = self.get(key);
         if found.is_none() {
             diags.push(
-                Diagnostic::at(
-                    Code::MissingParameter,
-                    self.span,
-                    format!("{} needs `{key}`", self.what),
-                )
-                .label(format!("`{key}` missing here"))
-                .help(self.listing()),
+                Diagnostic::at(Code::MissingParameter, self.span, format!("{} needs `{key}`", self.what))
+                    .label(format!("`{key}` missing here"))
+                    .help(self.listing()),
             );
         }
         found

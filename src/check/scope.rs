@@ -18,6 +18,8 @@ pub enum Kind {
     Train,
     /// `eval`
     Eval,
+    /// `figure`
+    Figure,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Model => "a model",
             Kind::Train => "a training run",
             Kind::Eval => "an evaluation",
+            Kind::Figure => "a figure",
         }
     }
 }
@@ -40,6 +43,8 @@ pub struct Def {
     pub kind: Kind,
     /// Where the name is written.
     pub span: Span,
+    /// Index of the defining item.
+    pub item: usize,
     used: Cell<bool>,
 }
 
@@ -53,39 +58,29 @@ impl Scope {
     /// Collects the definitions, reporting duplicates.
     pub fn collect(ast: &Ast, diags: &mut Vec<Diagnostic>) -> Scope {
         let mut scope = Scope::default();
-        for item in &ast.items {
+        for (i, item) in ast.items.iter().enumerate() {
             let (name, kind) = match &item.kind {
                 ItemKind::Let { name, .. } => (name, Kind::Const),
                 ItemKind::Class { name, .. } => (name, Kind::Class),
                 ItemKind::Model { name, .. } => (name, Kind::Model),
                 ItemKind::Train { name, .. } => (name, Kind::Train),
                 ItemKind::Eval { name, .. } => (name, Kind::Eval),
+                ItemKind::Figure { name, .. } => (name, Kind::Figure),
                 ItemKind::Experiment { .. } | ItemKind::Claim { .. } => continue,
             };
             if let Some(first) = scope.defs.get(&name.name) {
                 diags.push(
-                    Diagnostic::at(
-                        Code::Duplicate,
-                        name.span,
-                        format!("`{}` is defined twice", name.name),
-                    )
-                    .label("second definition")
-                    .help(format!(
-                        "it is already {} (byte {}); rename one",
-                        first.kind.describe(),
-                        first.span.start
-                    )),
+                    Diagnostic::at(Code::Duplicate, name.span, format!("`{}` is defined twice", name.name))
+                        .label("second definition")
+                        .help(format!(
+                            "it is already {} (byte {}); rename one",
+                            first.kind.describe(),
+                            first.span.start
+                        )),
                 );
                 continue;
             }
-            scope.defs.insert(
-                name.name.clone(),
-                Def {
-                    kind,
-                    span: name.span,
-                    used: Cell::new(false),
-                },
-            );
+            scope.defs.insert(name.name.clone(), Def { kind, span: name.span, item: i, used: Cell::new(false) });
         }
         scope
     }
@@ -100,12 +95,7 @@ impl Scope {
             Some(def) => Err(Diagnostic::at(
                 Code::WrongKind,
                 ident.span,
-                format!(
-                    "`{}` is {}, but {} is expected here",
-                    ident.name,
-                    def.kind.describe(),
-                    want.describe()
-                ),
+                format!("`{}` is {}, but {} is expected here", ident.name, def.kind.describe(), want.describe()),
             )
             .label(format!("expected {}", want.describe()))),
             None => Err(self.unknown(ident, want, &[])),
@@ -121,46 +111,37 @@ impl Scope {
             .map(|(n, _)| n.as_str())
             .chain(extra.iter().copied())
             .collect();
-        let d = Diagnostic::at(
-            Code::UnknownName,
-            ident.span,
-            format!("unknown name `{}`", ident.name),
-        )
-        .label(format!("not {}", want.describe()));
+        let d = Diagnostic::at(Code::UnknownName, ident.span, format!("unknown name `{}`", ident.name))
+            .label(format!("not {}", want.describe()));
         match did_you_mean(&ident.name, names.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None if names.is_empty() => {
-                d.help(format!("define {} with this name", want.describe()))
-            }
+            None if names.is_empty() => d.help(format!("define {} with this name", want.describe())),
             None => d.help(format!("known: {}", names.join(", "))),
         }
     }
 
-    /// The kind of a name, if defined.
-    pub fn kind_of(&self, name: &str) -> Option<Kind> {
-        self.defs.get(name).map(|d| d.kind)
+    /// The definition of a name, if any (does not mark it used).
+    pub fn get(&self, name: &str) -> Option<&Def> {
+        self.defs.get(name)
+    }
+
+    /// Marks a name used.
+    pub fn mark_used(&self, name: &str) {
+        if let Some(d) = self.defs.get(name) {
+            d.used.set(true);
+        }
     }
 
     /// Warnings for classes, models and trainings that nothing uses.
     pub fn unused(&self) -> Vec<Diagnostic> {
         self.defs
             .iter()
-            .filter(|(_, d)| {
-                !d.used.get()
-                    && matches!(
-                        d.kind,
-                        Kind::Class | Kind::Model | Kind::Train | Kind::Const
-                    )
-            })
+            .filter(|(_, d)| !d.used.get() && matches!(d.kind, Kind::Class | Kind::Model | Kind::Train | Kind::Const))
             .map(|(n, d)| {
-                Diagnostic::at(
-                    Code::Unused,
-                    d.span,
-                    format!("{} `{n}` is never used", d.kind.describe()),
-                )
-                .label("unused")
-                .help("remove it, or refer to it where it was meant to be used")
-                .warning()
+                Diagnostic::at(Code::Unused, d.span, format!("{} `{n}` is never used", d.kind.describe()))
+                    .label("unused")
+                    .help("remove it, or refer to it where it was meant to be used")
+                    .warning()
             })
             .collect()
     }

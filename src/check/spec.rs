@@ -1,5 +1,7 @@
-//! The checked spec: every name resolved, every value in range. Later phases trust it.
+//! The checked spec: every name resolved, every value in range, every sweep expanded. Later
+//! phases trust it.
 use crate::source::Span;
+use crate::syntax::ast::BinaryOp;
 use serde::{Deserialize, Serialize};
 
 /// A spec that passed every check.
@@ -17,28 +19,238 @@ pub struct CheckedSpec {
     pub trainings: Vec<TrainSpec>,
     /// Evaluations in source order.
     pub evals: Vec<EvalSpec>,
+    /// Extra figures in source order (every evaluation also gets its error-vs-k figure).
+    pub figures: Vec<FigureSpec>,
     /// Claims in source order.
     pub claims: Vec<ClaimSpec>,
 }
 
+/// A class parameter: fixed, or drawn afresh for every function (`freq ~ uniform(0.5, 2)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case")]
+pub enum Param {
+    /// Always this value.
+    Fixed {
+        /// The value.
+        value: f64,
+    },
+    /// Uniform on `[lo, hi]`.
+    Uniform {
+        /// Lower end.
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+    },
+    /// Normal.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        std: f64,
+    },
+    /// exp(Uniform(ln lo, ln hi)).
+    LogUniform {
+        /// Lower end (> 0).
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+    },
+    /// One of the values, uniformly.
+    Choice {
+        /// The values.
+        values: Vec<f64>,
+    },
+}
+
+impl Param {
+    /// A fixed value.
+    pub fn fixed(value: f64) -> Param {
+        Param::Fixed { value }
+    }
+
+    /// The parameter as the spec would write it.
+    pub fn describe(&self) -> String {
+        match self {
+            Param::Fixed { value } => fmt_num(*value),
+            Param::Uniform { lo, hi } => format!("~ uniform({}, {})", fmt_num(*lo), fmt_num(*hi)),
+            Param::Normal { mean, std } => format!("~ normal({}, {})", fmt_num(*mean), fmt_num(*std)),
+            Param::LogUniform { lo, hi } => format!("~ log_uniform({}, {})", fmt_num(*lo), fmt_num(*hi)),
+            Param::Choice { values } => {
+                format!("~ choice([{}])", values.iter().map(|v| fmt_num(*v)).collect::<Vec<_>>().join(", "))
+            }
+        }
+    }
+}
+
+/// A number the shortest way that reads back the same.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
 /// A function class: the prior a prompt's function is drawn from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "class", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ClassSpec {
-    /// f(x) = scale · w·x with w ~ N(0, I_d).
+    /// f(x) = scale · w·x, w ~ N(0, I_d).
     Linear {
         /// Output scale.
         scale: f64,
     },
+    /// As linear with all but `nnz` coordinates of w (chosen uniformly) zero.
+    SparseLinear {
+        /// Non-zero coordinates.
+        nnz: usize,
+        /// Output scale.
+        scale: f64,
+    },
+    /// f(x) = sqrt(2/h) · W₂·relu(W₁ᵀx), W ~ N(0, 1).
+    ReluNet {
+        /// Hidden width h.
+        hidden: usize,
+    },
+    /// f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere.
+    Sine {
+        /// Amplitude.
+        amp: Param,
+        /// Frequency.
+        freq: Param,
+        /// Phase.
+        phase: Param,
+    },
+    /// Garg's random decision tree: node coordinates uniform, leaves N(0, 1), branch on x_c > 0.
+    DecisionTree {
+        /// Depth.
+        depth: usize,
+    },
+    /// f(x) = (x²)·w / sqrt(3), w ~ N(0, I_d).
+    Quadratic,
+    /// y = f(x) + N(0, std²).
+    Noisy {
+        /// The noiseless class.
+        class: Box<ClassSpec>,
+        /// Noise standard deviation.
+        std: f64,
+    },
+    /// Each prompt's class drawn with probability `weight`.
+    Mixture {
+        /// The components; weights sum to 1.
+        components: Vec<Component>,
+    },
+    /// f = λ f₁ + (1 − λ) f₂ with f₁, f₂ drawn independently.
+    Convex {
+        /// f₁'s class.
+        first: Box<ClassSpec>,
+        /// f₂'s class.
+        second: Box<ClassSpec>,
+        /// λ in [0, 1].
+        lambda: Param,
+    },
 }
 
-/// A function class with the name the spec gave it (or its text when written inline).
+/// One class of a mixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskSpec {
-    /// Name shown in figures and used by claims.
+pub struct Component {
+    /// Probability of this class.
+    pub weight: f64,
+    /// The class's name (or text) in the spec.
     pub name: String,
     /// The class.
     pub class: ClassSpec,
+}
+
+impl ClassSpec {
+    /// The class as the spec would write it inline.
+    pub fn describe(&self) -> String {
+        match self {
+            ClassSpec::Linear { scale } if *scale == 1.0 => "linear()".into(),
+            ClassSpec::Linear { scale } => format!("linear(scale = {})", fmt_num(*scale)),
+            ClassSpec::SparseLinear { nnz, scale } if *scale == 1.0 => format!("sparse_linear(nnz = {nnz})"),
+            ClassSpec::SparseLinear { nnz, scale } => {
+                format!("sparse_linear(nnz = {nnz}, scale = {})", fmt_num(*scale))
+            }
+            ClassSpec::ReluNet { hidden } => format!("relu_net(hidden = {hidden})"),
+            ClassSpec::Sine { amp, freq, phase } => {
+                let p = |n: &str, p: &Param| match p {
+                    Param::Fixed { value } => format!("{n} = {}", fmt_num(*value)),
+                    other => format!("{n} {}", other.describe()),
+                };
+                format!("sine({}, {}, {})", p("amp", amp), p("freq", freq), p("phase", phase))
+            }
+            ClassSpec::DecisionTree { depth } => format!("decision_tree(depth = {depth})"),
+            ClassSpec::Quadratic => "quadratic()".into(),
+            ClassSpec::Noisy { class, std } => format!("noisy({}, std = {})", class.describe(), fmt_num(*std)),
+            ClassSpec::Mixture { components } => {
+                components.iter().map(|c| format!("{} * {}", fmt_num(c.weight), c.name)).collect::<Vec<_>>().join(" + ")
+            }
+            ClassSpec::Convex { first, second, lambda } => {
+                let l = match lambda {
+                    Param::Fixed { value } => format!("lambda = {}", fmt_num(*value)),
+                    other => format!("lambda {}", other.describe()),
+                };
+                format!("convex({}, {}, {l})", first.describe(), second.describe())
+            }
+        }
+    }
+
+    /// Whether the exact Bayes-optimal predictor is tractable: Gaussian linear priors (dense or
+    /// sparse, with or without noise) and mixtures of them.
+    pub fn bayes_tractable(&self) -> bool {
+        match self {
+            ClassSpec::Linear { .. } | ClassSpec::SparseLinear { .. } => true,
+            ClassSpec::Noisy { class, .. } => class.bayes_tractable(),
+            ClassSpec::Mixture { components } => components.iter().all(|c| c.class.bayes_tractable()),
+            _ => false,
+        }
+    }
+}
+
+/// A task: a class with the name evaluations and claims call it by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSpec {
+    /// Name shown in figures (the class's name, or its text when written inline).
+    pub name: String,
+    /// The class.
+    pub class: ClassSpec,
+    /// The sweep variable and its value, when the task came from a sweep.
+    pub binding: Option<(String, f64)>,
+}
+
+/// The distribution of the inputs x.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "inputs", rename_all = "snake_case")]
+pub enum InputSpec {
+    /// x ~ N(0, I_d).
+    Normal,
+    /// x ~ N(0, factor² I_d).
+    Scaled {
+        /// The scale.
+        factor: f64,
+    },
+    /// N(0, Σ) with eigenvalues ∝ 1/i², trace d, in a random orthogonal basis.
+    Skewed,
+    /// N(0, I_d) with every prompt's points in one random orthant.
+    Orthants,
+    /// Context points in a random half-dimensional subspace, the query not.
+    HalfSubspace,
+    /// The query orthogonal to the span of the context.
+    OrthogonalQuery,
+    /// The query equal to one of the context points.
+    RepeatedQuery,
+}
+
+impl InputSpec {
+    /// The spec's spelling.
+    pub fn describe(&self) -> String {
+        match self {
+            InputSpec::Normal => "normal()".into(),
+            InputSpec::Scaled { factor } => format!("scaled(factor = {})", fmt_num(*factor)),
+            InputSpec::Skewed => "skewed()".into(),
+            InputSpec::Orthants => "orthants()".into(),
+            InputSpec::HalfSubspace => "half_subspace()".into(),
+            InputSpec::OrthogonalQuery => "orthogonal_query()".into(),
+            InputSpec::RepeatedQuery => "repeated_query()".into(),
+        }
+    }
 }
 
 /// The GPT-2 style in-context model's shape.
@@ -52,7 +264,59 @@ pub struct ModelSpec {
     pub heads: usize,
 }
 
-/// One training run.
+/// How the learning rate moves over training.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "schedule", rename_all = "snake_case")]
+pub enum Schedule {
+    /// Always `lr`.
+    Constant,
+    /// Linear from 0 to `lr` over `steps`, then constant.
+    Warmup {
+        /// Warmup steps.
+        steps: u64,
+    },
+    /// Linear warmup, then cosine decay to `final_fraction · lr` at the last step.
+    Cosine {
+        /// Warmup steps.
+        warmup: u64,
+        /// The final learning rate as a fraction of `lr`.
+        final_fraction: f64,
+    },
+}
+
+/// One curriculum axis: from `start` to `end` by `inc` every so many steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Value at step 0.
+    pub start: usize,
+    /// Final value.
+    pub end: usize,
+    /// Increase per stage.
+    pub inc: usize,
+}
+
+/// Garg et al.'s curriculum on active dimensions and points per prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curriculum {
+    /// Active input dimensions (the rest are zero).
+    pub dims: Stage,
+    /// Points per prompt.
+    pub points: Stage,
+    /// Steps between increases.
+    pub every: u64,
+}
+
+/// Which parameters weight decay applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecayOn {
+    /// Every parameter (PyTorch's AdamW default).
+    All,
+    /// Matrices only, not biases, LayerNorm or positions (nanoGPT).
+    Matrices,
+}
+
+/// One training run (one model per seed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSpec {
     /// Its name; evaluations and claims call the trained model by it.
@@ -67,55 +331,184 @@ pub struct TrainSpec {
     pub steps: u64,
     /// Prompts per step.
     pub batch: usize,
-    /// AdamW learning rate.
+    /// Peak AdamW learning rate.
     pub lr: f64,
-    /// Seed of this run's streams.
-    pub seed: u64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Gradient-norm clipping threshold.
+    pub clip: Option<f64>,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+    /// What weight decay applies to.
+    pub decay_on: DecayOn,
+    /// Curriculum, if any.
+    pub curriculum: Option<Curriculum>,
+    /// One replicate per seed.
+    pub seeds: Vec<u64>,
 }
 
 /// A classical estimator the models are compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "baseline", rename_all = "snake_case")]
 pub enum Baseline {
     /// Least squares, minimum-norm when under-determined.
     LeastSquares,
-    /// Always predicts 0.
+    /// Ridge regression, `||y − Xw||² + alpha ||w||²`.
+    Ridge {
+        /// Penalty.
+        alpha: f64,
+    },
+    /// Lasso, `(1/2n)||y − Xw||² + alpha ||w||₁`.
+    Lasso {
+        /// Penalty.
+        alpha: f64,
+    },
+    /// Mean of the k nearest context points' y.
+    Knn {
+        /// Neighbours.
+        k: usize,
+    },
+    /// w = mean(x_i y_i).
+    Averaging,
+    /// Always 0.
     Zero,
+    /// The exact posterior mean under the task's prior.
+    Bayes,
+    /// A two-layer ReLU network trained on the context by gradient descent.
+    ReluGd {
+        /// Hidden width.
+        hidden: usize,
+        /// Gradient steps.
+        steps: usize,
+        /// Step size.
+        lr: f64,
+    },
+    /// A greedy regression tree fitted to the context.
+    Tree {
+        /// Maximum depth.
+        depth: usize,
+    },
 }
 
 impl Baseline {
-    /// Every baseline the language knows.
-    pub const ALL: [Baseline; 2] = [Baseline::LeastSquares, Baseline::Zero];
+    /// The baselines, their parameters, and each parameter's default (NaN: required).
+    pub const TABLE: &'static [(&'static str, &'static [&'static str], &'static [f64])] = &[
+        ("least_squares", &[], &[]),
+        ("ridge", &["alpha"], &[f64::NAN]),
+        ("lasso", &["alpha"], &[f64::NAN]),
+        ("knn", &["k"], &[3.0]),
+        ("averaging", &[], &[]),
+        ("zero", &[], &[]),
+        ("bayes", &[], &[]),
+        ("relu_gd", &["hidden", "steps", "lr"], &[100.0, 1000.0, 5e-3]),
+        ("tree", &["depth"], &[4.0]),
+    ];
 
-    /// The name a spec uses.
-    pub fn name(self) -> &'static str {
+    /// The name a spec and a figure use, with parameters: `lasso(alpha = 0.01)`.
+    pub fn name(&self) -> String {
         match self {
-            Baseline::LeastSquares => "least_squares",
-            Baseline::Zero => "zero",
+            Baseline::LeastSquares => "least_squares".into(),
+            Baseline::Ridge { alpha } => format!("ridge(alpha = {})", fmt_num(*alpha)),
+            Baseline::Lasso { alpha } => format!("lasso(alpha = {})", fmt_num(*alpha)),
+            Baseline::Knn { k } => format!("knn(k = {k})"),
+            Baseline::Averaging => "averaging".into(),
+            Baseline::Zero => "zero".into(),
+            Baseline::Bayes => "bayes".into(),
+            Baseline::ReluGd { hidden, steps, lr } => {
+                format!("relu_gd(hidden = {hidden}, steps = {steps}, lr = {})", fmt_num(*lr))
+            }
+            Baseline::Tree { depth } => format!("tree(depth = {depth})"),
         }
     }
 
-    /// Looks a baseline up by its spec name.
-    pub fn parse(name: &str) -> Option<Baseline> {
-        Baseline::ALL.into_iter().find(|b| b.name() == name)
+    /// The bare kind, `lasso` for `lasso(alpha = 0.01)`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Baseline::LeastSquares => "least_squares",
+            Baseline::Ridge { .. } => "ridge",
+            Baseline::Lasso { .. } => "lasso",
+            Baseline::Knn { .. } => "knn",
+            Baseline::Averaging => "averaging",
+            Baseline::Zero => "zero",
+            Baseline::Bayes => "bayes",
+            Baseline::ReluGd { .. } => "relu_gd",
+            Baseline::Tree { .. } => "tree",
+        }
     }
 }
 
-/// An evaluation: models and baselines on fresh prompts of each task, error per position k.
+/// An evaluation: models and baselines on fresh prompts of each task and input distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalSpec {
     /// Its name.
     pub name: String,
     /// Names of the trainings whose models it evaluates.
     pub models: Vec<String>,
-    /// The tasks it prompts with.
+    /// The tasks it prompts with, sweeps expanded.
     pub tasks: Vec<TaskSpec>,
+    /// The input distributions.
+    pub inputs: Vec<InputSpec>,
     /// The baselines on the same prompts.
     pub baselines: Vec<Baseline>,
-    /// Prompts per task.
+    /// Prompts per (task, inputs).
     pub prompts: usize,
     /// Seed of its prompt stream.
     pub seed: u64,
+}
+
+/// A figure beyond the error-vs-k figure every evaluation gets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "figure", rename_all = "snake_case")]
+pub enum FigureSpec {
+    /// Error against in-context examples k.
+    ErrorVsK {
+        /// The figure's name.
+        name: String,
+        /// The evaluation.
+        eval: String,
+    },
+    /// Error at one k against a swept parameter.
+    ErrorVsSweep {
+        /// The figure's name.
+        name: String,
+        /// The evaluation.
+        eval: String,
+        /// The sweep variable of the evaluation's tasks.
+        var: String,
+        /// Position k.
+        k: usize,
+    },
+    /// The true function and the models' in-context predictions over x (d = 1).
+    FunctionPlot {
+        /// The figure's name.
+        name: String,
+        /// The evaluation whose models are plotted.
+        eval: String,
+        /// The task a function is drawn from.
+        task: String,
+        /// In-context examples shown to the models.
+        k: usize,
+    },
+}
+
+impl FigureSpec {
+    /// The figure's name.
+    pub fn name(&self) -> &str {
+        match self {
+            FigureSpec::ErrorVsK { name, .. }
+            | FigureSpec::ErrorVsSweep { name, .. }
+            | FigureSpec::FunctionPlot { name, .. } => name,
+        }
+    }
+
+    /// The evaluation it draws from.
+    pub fn eval(&self) -> &str {
+        match self {
+            FigureSpec::ErrorVsK { eval, .. }
+            | FigureSpec::ErrorVsSweep { eval, .. }
+            | FigureSpec::FunctionPlot { eval, .. } => eval,
+        }
+    }
 }
 
 /// A named statement over evaluated numbers.
@@ -127,12 +520,14 @@ pub struct ClaimSpec {
     pub expr: ClaimExpr,
     /// The claim's body in the spec, for the report.
     pub source: String,
+    /// The figure that shows it.
+    pub figure: Option<String>,
     /// Where the claim is.
     pub span: Span,
 }
 
 /// Who produced a curve: a trained model or a baseline.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum Predictor {
     /// The model of the training with this name.
@@ -143,16 +538,16 @@ pub enum Predictor {
 
 impl Predictor {
     /// The name a spec and a figure use.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> String {
         match self {
-            Predictor::Model(n) => n,
+            Predictor::Model(n) => n.clone(),
             Predictor::Baseline(b) => b.name(),
         }
     }
 }
 
 /// One evaluated number: mean error/d of a predictor on a task at position k.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorRef {
     /// The evaluation.
     pub eval: String,
@@ -160,6 +555,8 @@ pub struct ErrorRef {
     pub predictor: Predictor,
     /// The task's name in that evaluation.
     pub task: String,
+    /// The input distribution.
+    pub inputs: InputSpec,
     /// In-context examples before the query.
     pub k: usize,
 }
@@ -179,12 +576,16 @@ pub enum ClaimExpr {
     /// `lhs op rhs`
     Binary {
         /// The operator.
-        op: crate::syntax::ast::BinaryOp,
+        op: BinaryOp,
         /// Left side.
         lhs: Box<ClaimExpr>,
         /// Right side.
         rhs: Box<ClaimExpr>,
     },
+    /// `all(body for n in …)`, expanded: every one holds.
+    All(Vec<ClaimExpr>),
+    /// `any(body for n in …)`, expanded: at least one holds.
+    Any(Vec<ClaimExpr>),
 }
 
 impl ClaimExpr {
@@ -199,6 +600,7 @@ impl ClaimExpr {
                 v.extend(rhs.errors());
                 v
             }
+            ClaimExpr::All(items) | ClaimExpr::Any(items) => items.iter().flat_map(|e| e.errors()).collect(),
         }
     }
 }

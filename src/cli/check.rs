@@ -10,11 +10,7 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
     for path in files {
         failed |= load_and_check(path).is_none();
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// Reads and checks a spec, printing diagnostics; `None` when it has errors.

@@ -18,13 +18,7 @@ pub fn print(source: &Source, diags: &[Diagnostic]) -> bool {
             out = format!("{}: {}", sd.location(), d.message);
         }
         // The location first, on its own line, so tools and people find it without parsing art.
-        eprintln!(
-            "{}: {}[{}]: {}",
-            sd.location(),
-            severity(d),
-            d.code.as_str(),
-            d.message
-        );
+        eprintln!("{}: {}[{}]: {}", sd.location(), severity(d), d.code.as_str(), d.message);
         eprintln!("{out}");
     }
     diags.iter().any(Diagnostic::is_error)

@@ -11,10 +11,7 @@ pub fn explain(code: &str) -> ExitCode {
         }
         None => {
             let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-            super::diagnostics::print_plain(&format!(
-                "unknown code `{code}`; codes are: {}",
-                all.join(", ")
-            ));
+            super::diagnostics::print_plain(&format!("unknown code `{code}`; codes are: {}", all.join(", ")));
             ExitCode::FAILURE
         }
     }

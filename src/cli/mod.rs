@@ -62,12 +62,7 @@ pub fn say(line: &str) {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run {
-            spec,
-            out,
-            threads,
-            fresh,
-        } => run::run(&spec, out, threads, fresh),
+        Command::Run { spec, out, threads, fresh } => run::run(&spec, out, threads, fresh),
         Command::Check { specs } => check::check(&specs),
         Command::Plan { spec } => plan::plan(&spec),
         Command::Explain { code } => explain::explain(&code),

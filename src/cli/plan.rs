@@ -4,10 +4,17 @@ use std::process::ExitCode;
 
 /// Prints the plan of a spec.
 pub fn plan(path: &Path) -> ExitCode {
-    let Some((_, spec)) = super::check::load_and_check(path) else {
+    let Some((source, spec)) = super::check::load_and_check(path) else {
         return ExitCode::FAILURE;
     };
-    let plan = iclc::plan::plan(&spec);
-    super::say(&serde_json::to_string_pretty(&plan).expect("plans serialise"));
-    ExitCode::SUCCESS
+    match iclc::plan::plan(&spec) {
+        Ok(plan) => {
+            super::say(&serde_json::to_string_pretty(&plan).expect("plans serialise"));
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            super::diagnostics::print(&source, &diags);
+            ExitCode::FAILURE
+        }
+    }
 }

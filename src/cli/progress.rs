@@ -12,9 +12,7 @@ pub struct Bars {
 impl Bars {
     /// No bar yet.
     pub fn new() -> Self {
-        Bars {
-            bar: Mutex::new(None),
-        }
+        Bars { bar: Mutex::new(None) }
     }
 }
 
@@ -25,17 +23,12 @@ impl Observer for Bars {
                 format!("train {}", t.name),
                 "{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}",
             ),
-            JobKind::Eval(e) => (
-                format!("eval {}/{}", e.eval, e.task.name),
-                "{prefix:>18} {spinner} {len} prompts {elapsed_precise}",
-            ),
+            JobKind::Eval(e) => {
+                (format!("eval {}/{}", e.eval, e.task.name), "{prefix:>18} {spinner} {len} prompts {elapsed_precise}")
+            }
         };
         let bar = ProgressBar::new(work).with_prefix(label);
-        bar.set_style(
-            ProgressStyle::with_template(template)
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
+        bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
         *self.bar.lock().expect("bar lock") = Some(bar);
     }
 

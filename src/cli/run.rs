@@ -7,12 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// Runs a spec end to end and writes `report.md`, `report.html` and the figures.
-pub fn run(
-    spec_path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    fresh: bool,
-) -> ExitCode {
+pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh: bool) -> ExitCode {
     let threads = set_threads(threads);
     let t0 = Instant::now();
     let Some((source, spec)) = super::check::load_and_check(spec_path) else {
@@ -20,19 +15,17 @@ pub fn run(
     };
     let check_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let plan = iclc::plan::plan(&spec);
+    let plan = match iclc::plan::plan(&spec) {
+        Ok(p) => p,
+        Err(diags) => {
+            diagnostics::print(&source, &diags);
+            return ExitCode::FAILURE;
+        }
+    };
     let plan_s = t1.elapsed().as_secs_f64();
     let out_dir = out.unwrap_or_else(|| default_out_dir(spec_path));
-    eprintln!(
-        "{}: {} jobs → {}",
-        spec.name,
-        plan.jobs.len(),
-        out_dir.display()
-    );
-    let opts = iclc::exec::ExecOptions {
-        cache_dir: out_dir.join("cache"),
-        fresh,
-    };
+    eprintln!("{}: {} jobs → {}", spec.name, plan.jobs.len(), out_dir.display());
+    let opts = iclc::exec::ExecOptions { cache_dir: out_dir.join("cache"), fresh };
     let executed = match iclc::exec::run(&plan, &opts, &Bars::new()) {
         Ok(e) => e,
         Err(e) => {
@@ -46,10 +39,7 @@ pub fn run(
     let t3 = Instant::now();
     let secs = |s: f64| format!("{s:.2} s");
     let mut repro = Repro {
-        spec_hash: Sha256::digest(source.text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        spec_hash: Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
         spec_file: spec_path.display().to_string(),
         version: iclc::VERSION.to_string(),
         commit: iclc::GIT_COMMIT.to_string(),
@@ -63,10 +53,7 @@ pub fn run(
             ("results".into(), secs(results_s)),
         ],
         cached_jobs: executed.cached_jobs,
-        command: format!(
-            "iclc run {} --threads {threads} --fresh",
-            spec_path.display()
-        ),
+        command: format!("iclc run {} --threads {threads} --fresh", spec_path.display()),
     };
     // The report's own rendering time is known only after rendering once; it is small and
     // rendering is deterministic, so render, time, then render the final text.
@@ -75,12 +62,8 @@ pub fn run(
         diagnostics::print_plain(&format!("cannot render the report: {e}"));
         return ExitCode::FAILURE;
     }
-    repro
-        .phases
-        .push(("report".into(), secs(t3.elapsed().as_secs_f64())));
-    repro
-        .phases
-        .push(("total".into(), secs(t0.elapsed().as_secs_f64())));
+    repro.phases.push(("report".into(), secs(t3.elapsed().as_secs_f64())));
+    repro.phases.push(("total".into(), secs(t0.elapsed().as_secs_f64())));
     let cx = iclc::report::build_context(&spec, &results, repro);
     let rendered = match iclc::report::render(&cx) {
         Ok(r) => r,
@@ -99,32 +82,21 @@ pub fn run(
             super::say(&format!("      {t}"));
         }
     }
-    super::say(&format!(
-        "claims: {} of {} hold",
-        cx.claims_passed, cx.claims_total
-    ));
-    super::say(&format!(
-        "report: {}",
-        out_dir.join("report.html").display()
-    ));
+    super::say(&format!("claims: {} of {} hold", cx.claims_passed, cx.claims_total));
+    super::say(&format!("report: {}", out_dir.join("report.html").display()));
     super::say(&format!("        {}", out_dir.join("report.md").display()));
     ExitCode::SUCCESS
 }
 
 /// `reports/<file stem>`.
 fn default_out_dir(spec: &Path) -> PathBuf {
-    let stem = spec
-        .file_stem()
-        .map_or_else(|| "spec".into(), |s| s.to_string_lossy().into_owned());
+    let stem = spec.file_stem().map_or_else(|| "spec".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("reports").join(stem)
 }
 
 /// The thread count for candle's CPU kernels: the flag, else `$RAYON_NUM_THREADS`, else 1.
 fn set_threads(flag: Option<usize>) -> usize {
-    let from_env = std::env::var("RAYON_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|n| *n > 0);
+    let from_env = std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
     let n = flag.filter(|n| *n > 0).or(from_env).unwrap_or(1);
     // SAFETY: called before any other thread exists (clap has parsed, nothing has spawned), and
     // candle reads this variable when it sizes its thread pools.

@@ -20,10 +20,7 @@ impl Cache {
             path: root.to_path_buf(),
             source,
         })?;
-        Ok(Cache {
-            root: root.to_path_buf(),
-            fresh,
-        })
+        Ok(Cache { root: root.to_path_buf(), fresh })
     }
 
     /// The folder of a job, created on demand.
@@ -51,12 +48,10 @@ impl Cache {
         let path = self.job_dir(id)?.join(file);
         let tmp = path.with_extension("tmp");
         let json = serde_json::to_vec(value).expect("results serialise");
-        std::fs::write(&tmp, json)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|source| ExecError::Io {
-                what: "cannot write the result",
-                path,
-                source,
-            })
+        std::fs::write(&tmp, json).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|source| ExecError::Io {
+            what: "cannot write the result",
+            path,
+            source,
+        })
     }
 }

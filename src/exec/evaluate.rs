@@ -22,61 +22,40 @@ pub fn run(
     cache: &Cache,
     observer: &dyn Observer,
 ) -> Result<(EvalOutput, bool), ExecError> {
-    let job = Job {
-        id: id.clone(),
-        kind: JobKind::Eval(e.clone()),
-        deps: vec![],
-    };
+    let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
     observer.job_started(&job, e.prompts as u64);
     if let Some(record) = cache.read::<EvalOutput>(id, RECORD) {
         observer.job_finished(&job, true);
         return Ok((record, true));
     }
-    let prompts = prompts(e);
+    let prompts = prompts(e)?;
     let mut errors = Vec::new();
     for (name, train_id) in &e.models {
         let (t, out) = &trains[train_id];
-        let tensor_err = |source| ExecError::Tensor {
-            context: format!("evaluating `{name}` in `{}`", e.eval),
-            source,
-        };
-        let params = Params::load(
-            &super::training::model_config(t),
-            &out.checkpoint,
-            &Device::Cpu,
-        )
-        .map_err(tensor_err)?;
+        let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
+        let params =
+            Params::load(&super::training::model_config(t), &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
-        errors.push((
-            Predictor::Model(name.clone()),
-            squared_errors(&pred, &prompts),
-        ));
+        errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
     }
     for &b in &e.baselines {
-        errors.push((
-            Predictor::Baseline(b),
-            squared_errors(&baselines::predict(b, &prompts), &prompts),
-        ));
+        let pred = baselines::predict(b, &prompts)
+            .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
+        errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
     }
-    let record = EvalOutput {
-        points: e.points,
-        prompts: e.prompts,
-        errors,
-    };
+    let record = EvalOutput { points: e.points, prompts: e.prompts, errors };
     cache.write(id, RECORD, &record)?;
     observer.job_finished(&job, false);
     Ok((record, false))
 }
 
 /// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
-fn prompts(e: &EvalJob) -> PromptBatch {
-    let class = tasks::class_for(&e.task.class);
-    let purpose = format!(
-        "eval-prompts/{}",
-        serde_json::to_string(&e.task.class).expect("classes serialise")
-    );
+fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
+    let class = tasks::class_for(&e.task.class)
+        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))?;
+    let purpose = format!("eval-prompts/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
     let mut rng = rng::stream(e.seed, &purpose);
-    tasks::sample_batch(class.as_ref(), &mut rng, e.prompts, e.points, e.dim)
+    Ok(tasks::sample_batch(class.as_ref(), &mut rng, e.prompts, e.points, e.dim, e.dim))
 }
 
 /// The model's prediction at every position, `(prompts, points)`.
@@ -101,8 +80,5 @@ fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Res
 /// `(pred − y)² / d` per prompt and position.
 fn squared_errors(pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
     let d = prompts.dim as f32;
-    pred.iter()
-        .zip(&prompts.ys)
-        .map(|(p, y)| (p - y).powi(2) / d)
-        .collect()
+    pred.iter().zip(&prompts.ys).map(|(p, y)| (p - y).powi(2) / d).collect()
 }

@@ -83,6 +83,9 @@ pub enum ExecError {
         /// The cause.
         source: crate::model::TrainError,
     },
+    /// The plan asks for something this version cannot run (the planner normally stops it first).
+    #[error("`iclc run` cannot execute {0} yet")]
+    Unsupported(String),
     /// A tensor operation failed.
     #[error("{context}: {source}")]
     Tensor {
@@ -94,18 +97,8 @@ pub enum ExecError {
 }
 
 /// Runs every job of `plan` in order.
-pub fn run(
-    plan: &Plan,
-    opts: &ExecOptions,
-    observer: &dyn Observer,
-) -> Result<ExecOutput, ExecError> {
-    let mut out = ExecOutput {
-        trains: BTreeMap::new(),
-        evals: Vec::new(),
-        train_s: 0.0,
-        eval_s: 0.0,
-        cached_jobs: 0,
-    };
+pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
+    let mut out = ExecOutput { trains: BTreeMap::new(), evals: Vec::new(), train_s: 0.0, eval_s: 0.0, cached_jobs: 0 };
     let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;
     for job in &plan.jobs {
         let started = Instant::now();

@@ -1,7 +1,8 @@
 //! A training job: init, train, checkpoint, record.
 use super::cache::Cache;
 use super::{ExecError, Observer, TrainOutput};
-use crate::model::{AdamWSettings, Config, Params, TrainSettings};
+use crate::check::DecayOn;
+use crate::model::{AdamWSettings, Config, Params, TrainSettings, step_shape};
 use crate::plan::{Job, JobId, JobKind, TrainJob};
 use crate::rng;
 use crate::tasks;
@@ -14,63 +15,44 @@ const WEIGHTS: &str = "model.safetensors";
 
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
-    Config::new(
-        t.dim,
-        t.points,
-        t.model.width,
-        t.model.layers,
-        t.model.heads,
-    )
+    Config::new(t.dim, t.points, t.model.width, t.model.layers, t.model.heads)
 }
 
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
-pub fn run(
-    id: &JobId,
-    t: &TrainJob,
-    cache: &Cache,
-    observer: &dyn Observer,
-) -> Result<(TrainOutput, bool), ExecError> {
-    let job = Job {
-        id: id.clone(),
-        kind: JobKind::Train(t.clone()),
-        deps: vec![],
-    };
+pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
+    let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
     observer.job_started(&job, t.steps);
-    if let Some(record) = cache
-        .read::<TrainOutput>(id, RECORD)
-        .filter(|r| r.checkpoint.exists())
-    {
+    if let Some(record) = cache.read::<TrainOutput>(id, RECORD).filter(|r| r.checkpoint.exists()) {
         observer.job_finished(&job, true);
         return Ok((record, true));
     }
-    let tensor_err = |source| ExecError::Tensor {
-        context: format!("training `{}`", t.name),
-        source,
-    };
+    let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = Params::init(&cfg, t.seed, &Device::Cpu).map_err(tensor_err)?;
     let settings = TrainSettings {
         steps: t.steps,
         batch: t.batch,
-        adamw: AdamWSettings {
-            lr: t.lr,
-            ..AdamWSettings::default()
-        },
+        adamw: AdamWSettings { lr: t.lr, weight_decay: t.weight_decay, ..AdamWSettings::default() },
+        schedule: t.schedule,
+        clip: t.clip,
+        decay_matrices_only: t.decay_on == DecayOn::Matrices,
+        curriculum: t.curriculum,
     };
-    let class = tasks::class_for(&t.data.class);
+    let class = tasks::class_for(&t.data.class)
+        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", t.data.class.describe())))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
     let started = Instant::now();
     let losses = crate::model::train(
         &params,
         &settings,
         &mut data_rng,
-        |r, b| tasks::sample_batch(class.as_ref(), r, b, t.points, t.dim),
+        |r, step| {
+            let shape = step_shape(&settings, t.points, t.dim, step);
+            tasks::sample_batch(class.as_ref(), r, shape.batch, shape.points, t.dim, shape.active_dims)
+        },
         |step, loss| observer.train_step(step, loss),
     )
-    .map_err(|source| ExecError::Train {
-        name: t.name.clone(),
-        source,
-    })?;
+    .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
     let wall_s = started.elapsed().as_secs_f64();
     let checkpoint = cache.job_dir(id)?.join(WEIGHTS);
     let meta: HashMap<String, String> = [
@@ -84,19 +66,12 @@ pub fn run(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    params
-        .save(&checkpoint, meta)
-        .map_err(|source| ExecError::Io {
-            what: "cannot write the checkpoint",
-            path: checkpoint.clone(),
-            source,
-        })?;
-    let record = TrainOutput {
-        losses,
-        wall_s,
-        parameters: params.count(),
-        checkpoint,
-    };
+    params.save(&checkpoint, meta).map_err(|source| ExecError::Io {
+        what: "cannot write the checkpoint",
+        path: checkpoint.clone(),
+        source,
+    })?;
+    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint };
     cache.write(id, RECORD, &record)?;
     observer.job_finished(&job, false);
     Ok((record, false))

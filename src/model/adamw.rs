@@ -19,13 +19,7 @@ pub struct AdamWSettings {
 impl Default for AdamWSettings {
     /// PyTorch's defaults.
     fn default() -> Self {
-        AdamWSettings {
-            lr: 1e-3,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: 0.01,
-        }
+        AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
     }
 }
 
@@ -35,6 +29,8 @@ pub struct AdamW {
     m: Vec<Tensor>,
     v: Vec<Tensor>,
     step: u64,
+    /// Whether each parameter gets weight decay.
+    decays: Vec<bool>,
     /// Settings; `lr` may change between steps (schedules).
     pub settings: AdamWSettings,
 }
@@ -42,41 +38,57 @@ pub struct AdamW {
 impl AdamW {
     /// An optimiser over `params`.
     pub fn new(params: Vec<(String, Var)>, settings: AdamWSettings) -> Result<Self> {
-        let m = params
-            .iter()
-            .map(|(_, p)| p.zeros_like())
-            .collect::<Result<Vec<_>>>()?;
+        let m = params.iter().map(|(_, p)| p.zeros_like()).collect::<Result<Vec<_>>>()?;
         let v = m.clone();
-        Ok(AdamW {
-            params,
-            m,
-            v,
-            step: 0,
-            settings,
-        })
+        let decays = vec![true; params.len()];
+        Ok(AdamW { params, m, v, step: 0, decays, settings })
     }
 
-    /// One update from the gradients in `grads`; parameters without a gradient are left alone.
-    pub fn step(&mut self, grads: &GradStore) -> Result<()> {
+    /// Applies weight decay to matrices only (two or more dimensions), as nanoGPT does: not to
+    /// biases or LayerNorm parameters.
+    pub fn decay_only_matrices(&mut self) {
+        self.decays = self.params.iter().map(|(_, p)| p.rank() >= 2).collect();
+    }
+
+    /// The global L2 norm of the gradients.
+    fn grad_norm(&self, grads: &GradStore) -> Result<f64> {
+        let mut total = 0f64;
+        for (_, p) in &self.params {
+            if let Some(g) = grads.get(p.as_tensor()) {
+                total += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        Ok(total.sqrt())
+    }
+
+    /// One update from the gradients in `grads`, first scaled so that their global norm is at
+    /// most `clip`; parameters without a gradient are left alone.
+    pub fn step(&mut self, grads: &GradStore, clip: Option<f64>) -> Result<()> {
         self.step += 1;
         let s = self.settings;
+        let scale = match clip {
+            Some(c) => {
+                let norm = self.grad_norm(grads)?;
+                if norm > c { c / norm } else { 1.0 }
+            }
+            None => 1.0,
+        };
         let t = self.step as i32;
         let bc1 = 1.0 - s.beta1.powi(t);
         let bc2 = 1.0 - s.beta2.powi(t);
-        for ((_, p), (m, v)) in self
-            .params
-            .iter()
-            .zip(self.m.iter_mut().zip(self.v.iter_mut()))
+        for (((_, p), decays), (m, v)) in
+            self.params.iter().zip(&self.decays).zip(self.m.iter_mut().zip(self.v.iter_mut()))
         {
             let Some(g) = grads.get(p.as_tensor()) else {
                 continue;
             };
             // Gradients carry the op graph of the backward pass; the moments must not, or every
             // step would chain onto the last and memory would grow without bound.
-            let g = g.detach();
+            let g = if scale == 1.0 { g.detach() } else { (g.detach() * scale)? };
             *m = ((&*m * s.beta1)? + (&g * (1.0 - s.beta1))?)?.detach();
             *v = ((&*v * s.beta2)? + (g.sqr()? * (1.0 - s.beta2))?)?.detach();
-            let decayed = (p.as_tensor().detach() * (1.0 - s.lr * s.weight_decay))?;
+            let wd = if *decays { s.weight_decay } else { 0.0 };
+            let decayed = (p.as_tensor().detach() * (1.0 - s.lr * wd))?;
             let denom = ((v.sqrt()? / bc2.sqrt())? + s.eps)?;
             let update = ((&*m / denom)? * (s.lr / bc1))?;
             p.set(&(decayed - update)?)?;

@@ -21,14 +21,7 @@ pub struct Config {
 impl Config {
     /// A config with GPT-2's LayerNorm epsilon.
     pub fn new(n_dims: usize, points: usize, n_embd: usize, n_layer: usize, n_head: usize) -> Self {
-        Config {
-            n_dims,
-            points,
-            n_embd,
-            n_layer,
-            n_head,
-            layer_norm_eps: 1e-5,
-        }
+        Config { n_dims, points, n_embd, n_layer, n_head, layer_norm_eps: 1e-5 }
     }
 
     /// Learned positions: one per token of the interleaved prompt.

@@ -38,18 +38,11 @@ impl CustomOp1 for Gelu {
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
         let x = contiguous_f32(s, l)?;
-        Ok((
-            CpuStorage::F32(x.iter().map(|&v| gelu(v)).collect()),
-            l.shape().clone(),
-        ))
+        Ok((CpuStorage::F32(x.iter().map(|&v| gelu(v)).collect()), l.shape().clone()))
     }
 
     fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
-        Ok(Some(
-            grad_res
-                .contiguous()?
-                .apply_op2_no_bwd(arg, &GeluBackward)?,
-        ))
+        Ok(Some(grad_res.contiguous()?.apply_op2_no_bwd(arg, &GeluBackward)?))
     }
 }
 
@@ -61,18 +54,9 @@ impl CustomOp2 for GeluBackward {
         "gelu-new-backward"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> Result<(CpuStorage, Shape)> {
         let (g, x) = (contiguous_f32(s1, l1)?, contiguous_f32(s2, l2)?);
-        Ok((
-            CpuStorage::F32(g.iter().zip(x).map(|(&g, &x)| g * gelu_grad(x)).collect()),
-            l1.shape().clone(),
-        ))
+        Ok((CpuStorage::F32(g.iter().zip(x).map(|(&g, &x)| g * gelu_grad(x)).collect()), l1.shape().clone()))
     }
 }
 
@@ -89,17 +73,10 @@ mod tests {
     fn matches_the_formula_and_its_derivative() {
         for &x in &[-6.0f32, -1.3, -0.2, 0.0, 0.4, 1.7, 5.0, 30.0, -30.0] {
             let want = 0.5 * x * (1.0 + (C * (x + A * x.powi(3))).tanh());
-            assert!(
-                (gelu(x) - want).abs() < 1e-5 * (1.0 + want.abs()),
-                "gelu({x})"
-            );
+            assert!((gelu(x) - want).abs() < 1e-5 * (1.0 + want.abs()), "gelu({x})");
             let h = 1e-2f32;
             let numeric = (gelu(x + h) - gelu(x - h)) / (2.0 * h);
-            assert!(
-                (gelu_grad(x) - numeric).abs() < 2e-3,
-                "gelu'({x}) = {} vs {numeric}",
-                gelu_grad(x)
-            );
+            assert!((gelu_grad(x) - numeric).abs() < 2e-3, "gelu'({x}) = {} vs {numeric}", gelu_grad(x));
         }
     }
 }

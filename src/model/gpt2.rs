@@ -52,15 +52,11 @@ struct Mlp {
 impl Mlp {
     fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let c = cfg.n_embd;
-        Ok(Mlp {
-            c_fc: Conv1D::new(vb.pp("c_fc"), c, 4 * c)?,
-            c_proj: Conv1D::new(vb.pp("c_proj"), 4 * c, c)?,
-        })
+        Ok(Mlp { c_fc: Conv1D::new(vb.pp("c_fc"), c, 4 * c)?, c_proj: Conv1D::new(vb.pp("c_proj"), 4 * c, c)? })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.c_proj
-            .forward(&super::gelu::gelu_new(&self.c_fc.forward(x)?)?) // (B, T, 4C) → (B, T, C)
+        self.c_proj.forward(&super::gelu::gelu_new(&self.c_fc.forward(x)?)?) // (B, T, 4C) → (B, T, C)
     }
 }
 
@@ -103,9 +99,7 @@ impl IclTransformer {
     /// Builds the network from parameters named as in the PyTorch reference.
     pub fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let bb = vb.pp("_backbone");
-        let blocks = (0..cfg.n_layer)
-            .map(|i| Block::new(bb.pp(format!("h.{i}")), cfg))
-            .collect::<Result<_>>()?;
+        let blocks = (0..cfg.n_layer).map(|i| Block::new(bb.pp(format!("h.{i}")), cfg)).collect::<Result<_>>()?;
         Ok(IclTransformer {
             read_in: Linear::new(vb.pp("_read_in"), cfg.n_dims, cfg.n_embd)?,
             wpe: param(&bb.pp("wpe"), &[cfg.n_positions(), cfg.n_embd], "weight")?,
@@ -125,10 +119,7 @@ impl IclTransformer {
     pub fn forward(&self, zs: &Tensor) -> Result<Tensor> {
         let (b, t, _) = zs.dims3()?;
         let mask = causal_mask(t, zs.device())?; // (T, T)
-        let mut h = self
-            .read_in
-            .forward(zs)?
-            .broadcast_add(&self.wpe.narrow(0, 0, t)?)?; // (B, T, C)
+        let mut h = self.read_in.forward(zs)?.broadcast_add(&self.wpe.narrow(0, 0, t)?)?; // (B, T, C)
         for block in &self.blocks {
             h = block.forward(&h, &mask)?;
         }
@@ -139,8 +130,6 @@ impl IclTransformer {
 
 /// 0 on and below the diagonal, -1e9 above it; exp underflows to exactly 0 as with HF's finfo.min.
 fn causal_mask(t: usize, device: &Device) -> Result<Tensor> {
-    let data: Vec<f32> = (0..t * t)
-        .map(|i| if i % t > i / t { -1e9 } else { 0.0 })
-        .collect();
+    let data: Vec<f32> = (0..t * t).map(|i| if i % t > i / t { -1e9 } else { 0.0 }).collect();
     Tensor::from_vec(data, (t, t), device)
 }

@@ -9,20 +9,10 @@ use rand::Rng as _;
 use rand_distr::{Distribution, Normal};
 
 /// Draws the initial value of parameter `name`.
-pub fn draw(
-    name: &str,
-    shape: &[usize],
-    cfg: &Config,
-    rng: &mut Rng,
-    device: &Device,
-) -> Result<Tensor> {
+pub fn draw(name: &str, shape: &[usize], cfg: &Config, rng: &mut Rng, device: &Device) -> Result<Tensor> {
     let n: usize = shape.iter().product();
     let values: Vec<f32> = if name.starts_with("_read_in") || name.starts_with("_read_out") {
-        let fan_in = if name.starts_with("_read_in") {
-            cfg.n_dims
-        } else {
-            cfg.n_embd
-        };
+        let fan_in = if name.starts_with("_read_in") { cfg.n_dims } else { cfg.n_embd };
         let bound = 1.0 / (fan_in as f32).sqrt();
         (0..n).map(|_| rng.random_range(-bound..bound)).collect()
     } else if name.ends_with(".bias") {
@@ -30,11 +20,7 @@ pub fn draw(
     } else if name.contains(".ln_") {
         vec![1.0; n]
     } else {
-        let std = if name.ends_with("c_proj.weight") {
-            0.02 / (2.0 * cfg.n_layer as f32).sqrt()
-        } else {
-            0.02
-        };
+        let std = if name.ends_with("c_proj.weight") { 0.02 / (2.0 * cfg.n_layer as f32).sqrt() } else { 0.02 };
         let normal = Normal::new(0.0f32, std).expect("positive std");
         (0..n).map(|_| normal.sample(rng)).collect()
     };

@@ -16,10 +16,7 @@ pub struct Linear {
 impl Linear {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d_in: usize, d_out: usize) -> Result<Self> {
-        Ok(Linear {
-            weight: param(&vb, &[d_out, d_in], "weight")?,
-            bias: param(&vb, &[d_out], "bias")?,
-        })
+        Ok(Linear { weight: param(&vb, &[d_out, d_in], "weight")?, bias: param(&vb, &[d_out], "bias")? })
     }
 
     /// `(B, T, in)` → `(B, T, out)`.
@@ -42,10 +39,7 @@ pub struct Conv1D {
 impl Conv1D {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d_in: usize, d_out: usize) -> Result<Self> {
-        Ok(Conv1D {
-            weight: param(&vb, &[d_in, d_out], "weight")?,
-            bias: param(&vb, &[d_out], "bias")?,
-        })
+        Ok(Conv1D { weight: param(&vb, &[d_in, d_out], "weight")?, bias: param(&vb, &[d_out], "bias")? })
     }
 
     /// `(B, T, in)` → `(B, T, out)`.
@@ -70,11 +64,7 @@ pub struct LayerNorm {
 impl LayerNorm {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d: usize, eps: f64) -> Result<Self> {
-        Ok(LayerNorm {
-            weight: param(&vb, &[d], "weight")?,
-            bias: param(&vb, &[d], "bias")?,
-            eps,
-        })
+        Ok(LayerNorm { weight: param(&vb, &[d], "weight")?, bias: param(&vb, &[d], "bias")?, eps })
     }
 
     /// `(B, T, C)` → `(B, T, C)`.

@@ -13,4 +13,4 @@ pub use adamw::{AdamW, AdamWSettings};
 pub use config::Config;
 pub use gpt2::IclTransformer;
 pub use params::Params;
-pub use train::{TrainError, TrainSettings, loss, train};
+pub use train::{StepShape, TrainError, TrainSettings, learning_rate, loss, step_shape, train};

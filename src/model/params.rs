@@ -28,30 +28,20 @@ impl Params {
         let p = Params::zeros(cfg, device)?;
         let mut rng = crate::rng::stream(seed, "init");
         for (name, var) in p.named() {
-            var.set(&super::init::draw(
-                &name,
-                var.shape().dims(),
-                cfg,
-                &mut rng,
-                device,
-            )?)?;
+            var.set(&super::init::draw(&name, var.shape().dims(), cfg, &mut rng, device)?)?;
         }
         Ok(p)
     }
 
     /// Parameters from tensors named as in the PyTorch reference; every parameter must be present
     /// with its shape, and no extra tensor may be given.
-    pub fn from_tensors(
-        cfg: &Config,
-        tensors: &HashMap<String, Tensor>,
-        device: &Device,
-    ) -> Result<Self> {
+    pub fn from_tensors(cfg: &Config, tensors: &HashMap<String, Tensor>, device: &Device) -> Result<Self> {
         let p = Params::zeros(cfg, device)?;
         let named = p.named();
         for (name, var) in &named {
-            let t = tensors.get(name).ok_or_else(|| {
-                candle_core::Error::Msg(format!("checkpoint lacks parameter `{name}`"))
-            })?;
+            let t = tensors
+                .get(name)
+                .ok_or_else(|| candle_core::Error::Msg(format!("checkpoint lacks parameter `{name}`")))?;
             if t.dims() != var.dims() {
                 candle_core::bail!(
                     "parameter `{name}` has shape {:?} in the checkpoint, the model expects {:?}",
@@ -83,13 +73,9 @@ impl Params {
     /// leaves a half-written checkpoint under the final name.
     pub fn save(&self, path: &Path, metadata: HashMap<String, String>) -> std::io::Result<()> {
         let named = self.named();
-        let tensors: Vec<(String, Tensor)> = named
-            .iter()
-            .map(|(n, v)| (n.clone(), v.as_tensor().clone()))
-            .collect();
+        let tensors: Vec<(String, Tensor)> = named.iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
         let tmp = path.with_extension("safetensors.tmp");
-        safetensors::serialize_to_file(tensors, Some(metadata), &tmp)
-            .map_err(std::io::Error::other)?;
+        safetensors::serialize_to_file(tensors, Some(metadata), &tmp).map_err(std::io::Error::other)?;
         std::fs::rename(&tmp, path)
     }
 

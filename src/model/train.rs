@@ -1,28 +1,46 @@
-//! The training loop, a straight line: sample, forward, loss, backward, step.
+//! The training loop, a straight line: sample, forward, loss, backward, clip, step.
 use super::adamw::{AdamW, AdamWSettings};
 use super::params::Params;
+use crate::check::{Curriculum, Schedule};
 use crate::rng::Rng;
 use crate::tasks::PromptBatch;
 use candle_core::{Device, Tensor};
 
-/// What one training run needs besides the model.
+/// What one training run needs besides the model and its data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainSettings {
     /// Optimiser steps.
     pub steps: u64,
     /// Prompts per step.
     pub batch: usize,
-    /// The optimiser.
+    /// The optimiser; `adamw.lr` is the peak learning rate.
     pub adamw: AdamWSettings,
+    /// How the learning rate moves.
+    pub schedule: Schedule,
+    /// Gradient-norm clipping threshold.
+    pub clip: Option<f64>,
+    /// Weight decay on matrices only (nanoGPT) instead of every parameter.
+    pub decay_matrices_only: bool,
+    /// Curriculum on active dimensions and points.
+    pub curriculum: Option<Curriculum>,
+}
+
+/// The shape of one step's prompts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepShape {
+    /// Prompts.
+    pub batch: usize,
+    /// Points per prompt.
+    pub points: usize,
+    /// Input coordinates that are not zero.
+    pub active_dims: usize,
 }
 
 /// Why training stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// The loss stopped being a finite number.
-    #[error(
-        "the training loss became {loss} at step {step}; lower the learning rate or check the data"
-    )]
+    #[error("the training loss became {loss} at step {step}; lower the learning rate or check the data")]
     NonFinite {
         /// The step (1-based).
         step: u64,
@@ -35,20 +53,42 @@ pub enum TrainError {
 }
 
 /// Mean squared error of the predictions at every x position, and the predictions `(B, k)`.
-pub fn loss(
-    params: &Params,
-    batch: &PromptBatch,
-    device: &Device,
-) -> candle_core::Result<(Tensor, Tensor)> {
-    let zs = Tensor::from_vec(
-        batch.interleaved(),
-        (batch.batch, 2 * batch.points, batch.dim),
-        device,
-    )?;
+pub fn loss(params: &Params, batch: &PromptBatch, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+    let zs = Tensor::from_vec(batch.interleaved(), (batch.batch, 2 * batch.points, batch.dim), device)?;
     let ys = Tensor::from_slice(&batch.ys, (batch.batch, batch.points), device)?;
     let pred = params.net.forward(&zs)?; // (B, k)
     let loss = (&pred - &ys)?.sqr()?.mean_all()?;
     Ok((loss, pred))
+}
+
+/// The learning rate at `step` (1-based) of `total`.
+pub fn learning_rate(schedule: &Schedule, peak: f64, step: u64, total: u64) -> f64 {
+    let warm = |w: u64| if w == 0 { 1.0 } else { (step as f64 / w as f64).min(1.0) };
+    match *schedule {
+        Schedule::Constant => peak,
+        Schedule::Warmup { steps } => peak * warm(steps),
+        Schedule::Cosine { warmup, final_fraction } => {
+            if step <= warmup {
+                return peak * warm(warmup);
+            }
+            let progress = (step - warmup) as f64 / (total - warmup).max(1) as f64;
+            peak * (final_fraction + (1.0 - final_fraction) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
+        }
+    }
+}
+
+/// The prompt shape at `step` (0-based): Garg et al.'s curriculum raises dims and points by their
+/// increments every `every` steps, up to their ends.
+pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u64) -> StepShape {
+    let (points, active_dims) = match &settings.curriculum {
+        None => (points, dims),
+        Some(c) => {
+            let stages = (step / c.every) as usize;
+            let at = |s: &crate::check::Stage| (s.start + stages.saturating_mul(s.inc)).min(s.end);
+            (at(&c.points), at(&c.dims))
+        }
+    };
+    StepShape { batch: settings.batch, points, active_dims }
 }
 
 /// Trains `params` in place on batches from `next_batch`; `on_step(step, loss)` sees every step.
@@ -57,22 +97,63 @@ pub fn train(
     params: &Params,
     settings: &TrainSettings,
     data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, usize) -> PromptBatch,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
     mut on_step: impl FnMut(u64, f32),
 ) -> Result<Vec<f32>, TrainError> {
     let device = Device::Cpu;
     let mut opt = AdamW::new(params.named(), settings.adamw)?;
+    if settings.decay_matrices_only {
+        opt.decay_only_matrices();
+    }
     let mut losses = Vec::with_capacity(settings.steps as usize);
     for step in 1..=settings.steps {
-        let batch = next_batch(data_rng, settings.batch);
+        let batch = next_batch(data_rng, step - 1);
         let (loss, _) = loss(params, &batch, &device)?;
         let value = loss.to_scalar::<f32>()?;
         if !value.is_finite() {
             return Err(TrainError::NonFinite { step, loss: value });
         }
-        opt.step(&loss.backward()?)?;
+        let grads = loss.backward()?;
+        opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
+        opt.step(&grads, settings.clip)?;
         losses.push(value);
         on_step(step, value);
     }
     Ok(losses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules() {
+        assert_eq!(learning_rate(&Schedule::Constant, 1.0, 5, 10), 1.0);
+        assert_eq!(learning_rate(&Schedule::Warmup { steps: 4 }, 1.0, 2, 10), 0.5);
+        assert_eq!(learning_rate(&Schedule::Warmup { steps: 4 }, 1.0, 8, 10), 1.0);
+        let c = Schedule::Cosine { warmup: 0, final_fraction: 0.1 };
+        assert!((learning_rate(&c, 1.0, 10, 10) - 0.1).abs() < 1e-12);
+        assert!((learning_rate(&c, 1.0, 5, 10) - 0.55).abs() < 1e-12);
+    }
+
+    #[test]
+    fn curriculum_grows_and_stops_at_its_ends() {
+        let c = crate::check::Curriculum {
+            dims: crate::check::Stage { start: 2, end: 5, inc: 1 },
+            points: crate::check::Stage { start: 4, end: 11, inc: 2 },
+            every: 100,
+        };
+        let s = TrainSettings {
+            steps: 1000,
+            batch: 8,
+            adamw: AdamWSettings::default(),
+            schedule: Schedule::Constant,
+            clip: None,
+            decay_matrices_only: false,
+            curriculum: Some(c),
+        };
+        assert_eq!(step_shape(&s, 11, 5, 0), StepShape { batch: 8, points: 4, active_dims: 2 });
+        assert_eq!(step_shape(&s, 11, 5, 250), StepShape { batch: 8, points: 8, active_dims: 4 });
+        assert_eq!(step_shape(&s, 11, 5, 999), StepShape { batch: 8, points: 11, active_dims: 5 });
+    }
 }

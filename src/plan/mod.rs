@@ -1,6 +1,9 @@
 //! CheckedSpec → [`Plan`]: the jobs to run, each named by the hash of everything that determines
 //! its result, so a cache can tell a finished job from a changed one.
-use crate::check::{Baseline, CheckedSpec, ModelSpec, TaskSpec};
+mod support;
+
+use crate::check::{Baseline, CheckedSpec, Curriculum, DecayOn, InputSpec, ModelSpec, Schedule, TaskSpec};
+use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -35,8 +38,18 @@ pub struct TrainJob {
     pub steps: u64,
     /// Prompts per step.
     pub batch: usize,
-    /// Learning rate.
+    /// Peak learning rate.
     pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Gradient-norm clipping threshold.
+    pub clip: Option<f64>,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+    /// What weight decay applies to.
+    pub decay_on: DecayOn,
+    /// Curriculum, if any.
+    pub curriculum: Option<Curriculum>,
     /// Seed of its init and data streams.
     pub seed: u64,
 }
@@ -48,6 +61,8 @@ pub struct EvalJob {
     pub eval: String,
     /// The task.
     pub task: TaskSpec,
+    /// The input distribution.
+    pub inputs: InputSpec,
     /// Input dimension.
     pub dim: usize,
     /// Points per prompt.
@@ -117,8 +132,13 @@ fn job_id(kind: &JobKind) -> JobId {
     JobId(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
-/// Expands a checked spec into jobs: one per training, one per (evaluation, task).
-pub fn plan(spec: &CheckedSpec) -> Plan {
+/// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs). A spec
+/// that uses what this version cannot run yet gets diagnostics instead of a plan.
+pub fn plan(spec: &CheckedSpec) -> Result<Plan, Vec<Diagnostic>> {
+    let unsupported = support::unsupported(spec);
+    if !unsupported.is_empty() {
+        return Err(unsupported);
+    }
     let mut jobs = Vec::new();
     let mut trained: BTreeMap<&str, JobId> = BTreeMap::new();
     for t in &spec.trainings {
@@ -131,26 +151,24 @@ pub fn plan(spec: &CheckedSpec) -> Plan {
             steps: t.steps,
             batch: t.batch,
             lr: t.lr,
-            seed: t.seed,
+            schedule: t.schedule,
+            clip: t.clip,
+            weight_decay: t.weight_decay,
+            decay_on: t.decay_on,
+            curriculum: t.curriculum,
+            seed: t.seeds[0],
         });
         let id = job_id(&kind);
         trained.insert(&t.name, id.clone());
-        jobs.push(Job {
-            id,
-            kind,
-            deps: vec![],
-        });
+        jobs.push(Job { id, kind, deps: vec![] });
     }
     for e in &spec.evals {
-        let models: Vec<(String, JobId)> = e
-            .models
-            .iter()
-            .map(|m| (m.clone(), trained[m.as_str()].clone()))
-            .collect();
-        for task in &e.tasks {
+        let models: Vec<(String, JobId)> = e.models.iter().map(|m| (m.clone(), trained[m.as_str()].clone())).collect();
+        for (task, inputs) in e.tasks.iter().flat_map(|t| e.inputs.iter().map(move |i| (t, *i))) {
             let kind = JobKind::Eval(EvalJob {
                 eval: e.name.clone(),
                 task: task.clone(),
+                inputs,
                 dim: spec.dim,
                 points: spec.points,
                 prompts: e.prompts,
@@ -159,15 +177,8 @@ pub fn plan(spec: &CheckedSpec) -> Plan {
                 baselines: e.baselines.clone(),
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
-            jobs.push(Job {
-                id: job_id(&kind),
-                kind,
-                deps,
-            });
+            jobs.push(Job { id: job_id(&kind), kind, deps });
         }
     }
-    Plan {
-        experiment: spec.name.clone(),
-        jobs,
-    }
+    Ok(Plan { experiment: spec.name.clone(), jobs })
 }

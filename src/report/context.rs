@@ -106,52 +106,35 @@ fn fmt_estimate(e: &Estimate) -> String {
 }
 
 fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+/// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
+fn figure_id(eval: &str, task: &str, inputs: &crate::check::InputSpec) -> String {
+    match inputs {
+        crate::check::InputSpec::Normal => format!("fig-{}-{}", slug(eval), slug(task)),
+        other => format!("fig-{}-{}-{}", slug(eval), slug(task), slug(&other.describe())),
+    }
 }
 
 fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
-    let id = format!("fig-{}-{}", slug(&t.eval), slug(&t.task));
+    let id = figure_id(&t.eval, &t.task, &t.inputs);
     let series = t
         .curves
         .iter()
         .map(|c| Series {
             label: c.predictor.name().to_string(),
-            points: c
-                .points
-                .iter()
-                .enumerate()
-                .map(|(k, e)| (k as f64, e.mean))
-                .collect(),
+            points: c.points.iter().enumerate().map(|(k, e)| (k as f64, e.mean)).collect(),
             band: if c.is_model {
-                c.points
-                    .iter()
-                    .enumerate()
-                    .map(|(k, e)| (k as f64, e.lo, e.hi))
-                    .collect()
+                c.points.iter().enumerate().map(|(k, e)| (k as f64, e.lo, e.hi)).collect()
             } else {
                 vec![]
             },
-            dashed: matches!(
-                c.predictor,
-                Predictor::Baseline(crate::check::Baseline::Zero)
-            ),
+            dashed: matches!(c.predictor, Predictor::Baseline(crate::check::Baseline::Zero)),
         })
         .collect();
     // Zero's error sets the scale: nothing useful happens above the "know nothing" line.
-    let y_max = t
-        .curves
-        .iter()
-        .flat_map(|c| c.points.iter().map(|e| e.mean))
-        .fold(0f64, f64::max)
-        * 1.1;
+    let y_max = t.curves.iter().flat_map(|c| c.points.iter().map(|e| e.mean)).fold(0f64, f64::max) * 1.1;
     let chart = Chart {
         title: format!("{}: {} prompts", t.eval, t.task),
         x_label: "in-context examples k".into(),
@@ -163,19 +146,12 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
     header.extend(t.curves.iter().map(|c| c.predictor.name().to_string()));
     let points = t.curves.first().map_or(0, |c| c.points.len());
     let rows = (0..points)
-        .map(|k| {
-            std::iter::once(k.to_string())
-                .chain(t.curves.iter().map(|c| fmt_estimate(&c.points[k])))
-                .collect()
-        })
+        .map(|k| std::iter::once(k.to_string()).chain(t.curves.iter().map(|c| fmt_estimate(&c.points[k]))).collect())
         .collect();
     Figure {
         file: format!("{id}.svg"),
         id,
-        title: format!(
-            "Error against in-context examples — `{}` on `{}`",
-            t.eval, t.task
-        ),
+        title: format!("Error against in-context examples — `{}` on `{}`", t.eval, t.task),
         caption: format!(
             "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts; shaded: {confidence_pct}% bootstrap interval over prompts.",
             t.prompts
@@ -209,21 +185,14 @@ fn training_figure(trainings: &[TrainingSummary]) -> Figure {
         caption: "Loss per step (window means), one line per training run.".into(),
         svg: chart.render(),
         header: vec!["run".into(), "steps".into(), "final loss".into()],
-        rows: trainings
-            .iter()
-            .map(|t| vec![t.name.clone(), t.steps.to_string(), fmt(t.final_loss)])
-            .collect(),
+        rows: trainings.iter().map(|t| vec![t.name.clone(), t.steps.to_string(), fmt(t.final_loss)]).collect(),
     }
 }
 
 /// Builds the context of a report.
 pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> ReportContext {
     let confidence_pct = (crate::results::CONFIDENCE * 100.0).round() as u32;
-    let mut figures: Vec<Figure> = results
-        .curves
-        .iter()
-        .map(|t| error_figure(t, confidence_pct))
-        .collect();
+    let mut figures: Vec<Figure> = results.curves.iter().map(|t| error_figure(t, confidence_pct)).collect();
     if !results.trainings.is_empty() {
         figures.push(training_figure(&results.trainings));
     }
@@ -234,13 +203,10 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
             name: c.name.clone(),
             source: c.source.clone(),
             verdict: if c.holds { "PASS" } else { "FAIL" },
-            figure: c.terms.first().map_or_else(String::new, |t| {
-                format!(
-                    "fig-{}-{}",
-                    slug(&t.reference.eval),
-                    slug(&t.reference.task)
-                )
-            }),
+            figure: c
+                .terms
+                .first()
+                .map_or_else(String::new, |t| figure_id(&t.reference.eval, &t.reference.task, &t.reference.inputs)),
             terms: c
                 .terms
                 .iter()

@@ -27,22 +27,10 @@ pub fn render(cx: &ReportContext) -> Result<Rendered, minijinja::Error> {
     env.add_template("report.html", HTML)?;
     env.add_template("report.md", MARKDOWN)?;
     env.add_filter("num", format_number);
-    let html = env
-        .get_template("report.html")?
-        .render(minijinja::value::Serde(cx))?;
-    let markdown = env
-        .get_template("report.md")?
-        .render(minijinja::value::Serde(cx))?;
-    let figures = cx
-        .figures
-        .iter()
-        .map(|f| (f.file.clone(), f.svg.clone()))
-        .collect();
-    Ok(Rendered {
-        html,
-        markdown,
-        figures,
-    })
+    let html = env.get_template("report.html")?.render(minijinja::value::Serde(cx))?;
+    let markdown = env.get_template("report.md")?.render(minijinja::value::Serde(cx))?;
+    let figures = cx.figures.iter().map(|f| (f.file.clone(), f.svg.clone())).collect();
+    Ok(Rendered { html, markdown, figures })
 }
 
 /// Four significant digits, the way the tables show numbers.

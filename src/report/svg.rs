@@ -34,15 +34,10 @@ const RIGHT: f64 = 170.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 52.0;
 /// Colour-blind-safe palette (Okabe–Ito).
-const COLOURS: [&str; 7] = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-];
+const COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// About five round tick values covering `[lo, hi]`.
@@ -50,11 +45,7 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = (hi - lo).max(1e-12);
     let raw = span / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| span / s <= 6.0)
-        .unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 6.0).unwrap_or(10.0 * mag);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
@@ -69,12 +60,10 @@ fn fmt_tick(v: f64) -> String {
 impl Chart {
     /// Renders the chart as an `<svg>` element.
     pub fn render(&self) -> String {
-        let all = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| (p.0, p.1))
-                .chain(s.band.iter().map(|b| (b.0, b.2)))
-        });
+        let all = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| (p.0, p.1)).chain(s.band.iter().map(|b| (b.0, b.2))));
         let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0f64);
         for (x, y) in all {
             if x.is_finite() && y.is_finite() {
@@ -101,26 +90,12 @@ impl Chart {
             esc(&self.title)
         );
         let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
-        let _ = write!(
-            s,
-            r#"<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#,
-            LEFT,
-            esc(&self.title)
-        );
+        let _ = write!(s, r#"<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#, LEFT, esc(&self.title));
         for t in ticks(y0, y1) {
             let y = sy(t);
-            let _ = write!(
-                s,
-                r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##,
-                LEFT + pw
-            );
-            let _ = write!(
-                s,
-                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-                LEFT - 6.0,
-                y + 4.0,
-                fmt_tick(t)
-            );
+            let _ = write!(s, r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, LEFT + pw);
+            let _ =
+                write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#, LEFT - 6.0, y + 4.0, fmt_tick(t));
         }
         for t in ticks(x0, x1) {
             let x = sx(t);
@@ -130,17 +105,10 @@ impl Chart {
                 TOP + ph,
                 TOP + ph + 4.0
             );
-            let _ = write!(
-                s,
-                r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
-                TOP + ph + 18.0,
-                fmt_tick(t)
-            );
+            let _ =
+                write!(s, r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#, TOP + ph + 18.0, fmt_tick(t));
         }
-        let _ = write!(
-            s,
-            r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##
-        );
+        let _ = write!(s, r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##);
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
@@ -157,15 +125,8 @@ impl Chart {
         for (i, series) in self.series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
             if !series.band.is_empty() {
-                let upper = series
-                    .band
-                    .iter()
-                    .map(|(x, _, hi)| format!("{:.1},{:.1}", sx(*x), sy(*hi)));
-                let lower = series
-                    .band
-                    .iter()
-                    .rev()
-                    .map(|(x, lo, _)| format!("{:.1},{:.1}", sx(*x), sy(*lo)));
+                let upper = series.band.iter().map(|(x, _, hi)| format!("{:.1},{:.1}", sx(*x), sy(*hi)));
+                let lower = series.band.iter().rev().map(|(x, lo, _)| format!("{:.1},{:.1}", sx(*x), sy(*lo)));
                 let pts: Vec<String> = upper.chain(lower).collect();
                 let _ = write!(
                     s,
@@ -173,16 +134,8 @@ impl Chart {
                     pts.join(" ")
                 );
             }
-            let pts: Vec<String> = series
-                .points
-                .iter()
-                .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
-                .collect();
-            let dash = if series.dashed {
-                r#" stroke-dasharray="6 4""#
-            } else {
-                ""
-            };
+            let pts: Vec<String> = series.points.iter().map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y))).collect();
+            let dash = if series.dashed { r#" stroke-dasharray="6 4""# } else { "" };
             let _ = write!(
                 s,
                 r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
@@ -190,12 +143,7 @@ impl Chart {
             );
             if series.points.len() <= 64 {
                 for (x, y) in &series.points {
-                    let _ = write!(
-                        s,
-                        r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"/>"#,
-                        sx(*x),
-                        sy(*y)
-                    );
+                    let _ = write!(s, r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"/>"#, sx(*x), sy(*y));
                 }
             }
             let ly = TOP + 10.0 + 20.0 * i as f64;
@@ -205,13 +153,7 @@ impl Chart {
                 r#"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>"#,
                 lx + 22.0
             );
-            let _ = write!(
-                s,
-                r#"<text x="{}" y="{}">{}</text>"#,
-                lx + 28.0,
-                ly + 4.0,
-                esc(&series.label)
-            );
+            let _ = write!(s, r#"<text x="{}" y="{}">{}</text>"#, lx + 28.0, ly + 4.0, esc(&series.label));
         }
         s.push_str("</svg>");
         s
@@ -224,22 +166,13 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        assert_eq!(
-            ticks(0.0, 1.0),
-            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
-        );
+        assert_eq!(ticks(0.0, 1.0), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
         assert_eq!(ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
     }
 
     #[test]
     fn escapes_labels() {
-        let c = Chart {
-            title: "a<b".into(),
-            x_label: "k".into(),
-            y_label: "e".into(),
-            series: vec![],
-            y_max: None,
-        };
+        let c = Chart { title: "a<b".into(), x_label: "k".into(), y_label: "e".into(), series: vec![], y_max: None };
         assert!(c.render().contains("a&lt;b"));
     }
 }

@@ -25,9 +25,7 @@ pub fn bootstrap_means(values: &[f32], rows: usize, cols: usize, seed: u64) -> V
                 *s += *v as f64;
             }
         }
-        sums.into_iter()
-            .map(|s| s / rows as f64)
-            .collect::<Vec<_>>()
+        sums.into_iter().map(|s| s / rows as f64).collect::<Vec<_>>()
     };
     let mut next = 0;
     let means = mean_of(&mut || {
@@ -35,21 +33,15 @@ pub fn bootstrap_means(values: &[f32], rows: usize, cols: usize, seed: u64) -> V
         next - 1
     });
     let mut rng = crate::rng::stream(seed, "bootstrap");
-    let resampled: Vec<Vec<f64>> = (0..BOOTSTRAP_RESAMPLES)
-        .map(|_| mean_of(&mut || rng.random_range(0..rows)))
-        .collect();
+    let resampled: Vec<Vec<f64>> =
+        (0..BOOTSTRAP_RESAMPLES).map(|_| mean_of(&mut || rng.random_range(0..rows))).collect();
     let tail = (1.0 - CONFIDENCE) / 2.0;
     (0..cols)
         .map(|c| {
             let mut col: Vec<f64> = resampled.iter().map(|m| m[c]).collect();
             col.sort_by(f64::total_cmp);
-            let at =
-                |q: f64| col[((q * (col.len() - 1) as f64).round() as usize).min(col.len() - 1)];
-            Estimate {
-                mean: means[c],
-                lo: at(tail),
-                hi: at(1.0 - tail),
-            }
+            let at = |q: f64| col[((q * (col.len() - 1) as f64).round() as usize).min(col.len() - 1)];
+            Estimate { mean: means[c], lo: at(tail), hi: at(1.0 - tail) }
         })
         .collect()
 }

@@ -36,7 +36,7 @@ pub fn evaluate_claims(claims: &[ClaimSpec], curves: &[TaskCurves]) -> Vec<Claim
             let lookup = |r: &ErrorRef| -> Estimate {
                 curves
                     .iter()
-                    .find(|t| t.eval == r.eval && t.task == r.task)
+                    .find(|t| t.eval == r.eval && t.task == r.task && t.inputs == r.inputs)
                     .and_then(|t| t.at(&r.predictor, r.k))
                     .copied()
                     .expect("the checker guarantees every claim reference is evaluated")
@@ -45,23 +45,11 @@ pub fn evaluate_claims(claims: &[ClaimSpec], curves: &[TaskCurves]) -> Vec<Claim
                 .expr
                 .errors()
                 .into_iter()
-                .map(|r| Term {
-                    reference: r.clone(),
-                    estimate: lookup(r),
-                })
+                .map(|r| Term { reference: r.clone(), estimate: lookup(r) })
                 .collect::<Vec<_>>();
             let holds = value(&c.expr, &|r| lookup(r).mean) != 0.0;
-            let eval = terms
-                .first()
-                .map(|t| t.reference.eval.clone())
-                .unwrap_or_default();
-            ClaimResult {
-                name: c.name.clone(),
-                source: c.source.clone(),
-                holds,
-                eval,
-                terms,
-            }
+            let eval = terms.first().map(|t| t.reference.eval.clone()).unwrap_or_default();
+            ClaimResult { name: c.name.clone(), source: c.source.clone(), holds, eval, terms }
         })
         .collect()
 }
@@ -74,6 +62,8 @@ fn value(e: &ClaimExpr, read: &dyn Fn(&ErrorRef) -> f64) -> f64 {
         ClaimExpr::Error(r) => read(r),
         ClaimExpr::Neg(x) => -value(x, read),
         ClaimExpr::Not(x) => truth(value(x, read) == 0.0),
+        ClaimExpr::All(items) => truth(items.iter().all(|e| value(e, read) != 0.0)),
+        ClaimExpr::Any(items) => truth(items.iter().any(|e| value(e, read) != 0.0)),
         ClaimExpr::Binary { op, lhs, rhs } => {
             let (a, b) = (value(lhs, read), value(rhs, read));
             match op {

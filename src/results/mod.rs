@@ -33,6 +33,8 @@ pub struct TaskCurves {
     pub eval: String,
     /// The task.
     pub task: String,
+    /// The input distribution.
+    pub inputs: crate::check::InputSpec,
     /// Prompts behind each mean.
     pub prompts: usize,
     /// One per predictor.
@@ -42,11 +44,7 @@ pub struct TaskCurves {
 impl TaskCurves {
     /// The estimate of `predictor` at position `k`.
     pub fn at(&self, predictor: &Predictor, k: usize) -> Option<&Estimate> {
-        self.curves
-            .iter()
-            .find(|c| &c.predictor == predictor)?
-            .points
-            .get(k)
+        self.curves.iter().find(|c| &c.predictor == predictor)?.points.get(k)
     }
 }
 
@@ -86,6 +84,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         .map(|(job, eval)| TaskCurves {
             eval: job.eval.clone(),
             task: job.task.name.clone(),
+            inputs: job.inputs,
             prompts: eval.prompts,
             curves: eval
                 .errors
@@ -99,16 +98,8 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         })
         .collect();
     let claims = evaluate_claims(&spec.claims, &curves);
-    let trainings = out
-        .trains
-        .values()
-        .map(|(job, t)| training_summary(&job.name, t))
-        .collect();
-    Results {
-        curves,
-        claims,
-        trainings,
-    }
+    let trainings = out.trains.values().map(|(job, t)| training_summary(&job.name, t)).collect();
+    Results { curves, claims, trainings }
 }
 
 fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary {
@@ -118,12 +109,7 @@ fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary
         .losses
         .chunks(window)
         .enumerate()
-        .map(|(i, c)| {
-            (
-                ((i * window) + c.len()) as u64,
-                c.iter().map(|&v| v as f64).sum::<f64>() / c.len() as f64,
-            )
-        })
+        .map(|(i, c)| (((i * window) + c.len()) as u64, c.iter().map(|&v| v as f64).sum::<f64>() / c.len() as f64))
         .collect();
     let tail = &t.losses[n - (n / 20).max(1).min(n)..];
     let final_loss = tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len().max(1) as f64;

@@ -42,6 +42,8 @@ pub enum ItemKind {
     Train { name: Ident, block: Block },
     /// `eval name { .. }`
     Eval { name: Ident, block: Block },
+    /// `figure name = expr`
+    Figure { name: Ident, value: Expr },
     /// `claim "text" { expr }`
     Claim { name: StrLit, body: Expr },
 }
@@ -100,18 +102,20 @@ pub enum ExprKind {
     /// `op expr`
     Unary { op: UnaryOp, operand: Box<Expr> },
     /// `lhs op rhs`
-    Binary {
-        op: BinaryOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `start..end`, `start..=end`, optionally `step s`.
+    Range { start: Box<Expr>, end: Box<Expr>, inclusive: bool, step: Option<Box<Expr>> },
+    /// `body for var in over`: one value per element of `over`.
+    Sweep { body: Box<Expr>, var: Ident, over: Box<Expr> },
 }
 
 /// A call argument, positional or named.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arg {
-    /// `name =`, when given.
+    /// `name =` or `name ~`, when given.
     pub name: Option<Ident>,
+    /// True for `name ~ distribution`: the parameter is drawn afresh for every function.
+    pub drawn: bool,
     /// The value.
     pub value: Expr,
 }
@@ -175,9 +179,6 @@ impl BinaryOp {
 
     /// True for operators that yield a truth value from numbers.
     pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne
-        )
+        matches!(self, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne)
     }
 }

@@ -12,18 +12,17 @@ use std::sync::LazyLock;
 struct IclParser;
 
 /// The words that may start a top-level item.
-pub const ITEM_KEYWORDS: [&str; 7] = [
-    "experiment",
-    "let",
-    "class",
-    "model",
-    "train",
-    "eval",
-    "claim",
-];
+pub const ITEM_KEYWORDS: [&str; 8] = ["experiment", "let", "class", "model", "train", "eval", "figure", "claim"];
+
+/// Deepest bracket nesting accepted; deeper input is rejected before parsing so that neither
+/// the parser nor later recursive phases can overflow the stack.
+pub const MAX_NESTING: usize = 64;
+/// Most operators in one expression, for the same reason (a long chain nests as deeply).
+pub const MAX_OPERATORS: usize = 512;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
+        .op(Op::infix(Rule::step, Assoc::Left))
         .op(Op::infix(Rule::or, Assoc::Left))
         .op(Op::infix(Rule::and, Assoc::Left))
         .op(Op::infix(Rule::lt, Assoc::Left)
@@ -32,6 +31,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::ge, Assoc::Left)
             | Op::infix(Rule::eq, Assoc::Left)
             | Op::infix(Rule::ne, Assoc::Left))
+        .op(Op::infix(Rule::range, Assoc::Left) | Op::infix(Rule::range_incl, Assoc::Left))
         .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
         .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
         .op(Op::prefix(Rule::neg) | Op::prefix(Rule::not))
@@ -41,8 +41,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub fn parse(source: &Source) -> Result<Ast, Vec<Diagnostic>> {
     // Makes pest record the literal tokens it tried, for messages like "expected `,` or `)`".
     pest::set_error_detail(true);
-    let mut pairs =
-        IclParser::parse(Rule::file, &source.text).map_err(|e| vec![syntax_error(source, e)])?;
+    check_nesting(source)?;
+    let mut pairs = IclParser::parse(Rule::file, &source.text).map_err(|e| vec![syntax_error(source, e)])?;
     let file = pairs.next().expect("the file rule always yields one pair");
     let mut errors = Vec::new();
     let items = file
@@ -50,11 +50,53 @@ pub fn parse(source: &Source) -> Result<Ast, Vec<Diagnostic>> {
         .filter(|p| p.as_rule() != Rule::EOI)
         .filter_map(|p| item(p).map_err(|e| errors.push(e)).ok())
         .collect();
-    if errors.is_empty() {
-        Ok(Ast { items })
-    } else {
-        Err(errors)
+    if errors.is_empty() { Ok(Ast { items }) } else { Err(errors) }
+}
+
+/// Rejects bracket nesting deeper than [`MAX_NESTING`], skipping strings and comments.
+fn check_nesting(source: &Source) -> Result<(), Vec<Diagnostic>> {
+    let text = source.text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' && text[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if text.get(i + 1) == Some(&b'/') => {
+                while i < text.len() && text[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if text.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < text.len() && !(text[i] == b'*' && text[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(vec![
+                        Diagnostic::at(
+                            Code::TooDeep,
+                            Span::new(i, i + 1),
+                            format!("brackets nest more than {MAX_NESTING} deep"),
+                        )
+                        .label("too deep")
+                        .help("flatten the expression, or name parts of it with `let`"),
+                    ]);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
     }
+    Ok(())
 }
 
 fn span(pair: &Pair<Rule>) -> Span {
@@ -68,8 +110,7 @@ fn children(pair: Pair<Rule>) -> Pairs<Rule> {
 }
 
 fn next_non_kw<'a>(it: &mut Pairs<'a, Rule>) -> Pair<'a, Rule> {
-    it.find(|p| !is_keyword(p.as_rule()))
-        .expect("grammar guarantees the child")
+    it.find(|p| !is_keyword(p.as_rule())).expect("grammar guarantees the child")
 }
 
 fn is_keyword(rule: Rule) -> bool {
@@ -82,6 +123,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_train
             | Rule::kw_eval
             | Rule::kw_claim
+            | Rule::kw_figure
+            | Rule::kw_for
+            | Rule::kw_in
     )
 }
 
@@ -90,52 +134,28 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
     let rule = pair.as_rule();
     let mut it = children(pair);
     let kind = match rule {
-        Rule::experiment => ItemKind::Experiment {
-            name: string(next_non_kw(&mut it)),
-            block: block(next_non_kw(&mut it))?,
-        },
-        Rule::let_def => ItemKind::Let {
-            name: ident(next_non_kw(&mut it)),
-            value: expr(next_non_kw(&mut it))?,
-        },
-        Rule::class_def => ItemKind::Class {
-            name: ident(next_non_kw(&mut it)),
-            value: expr(next_non_kw(&mut it))?,
-        },
-        Rule::model_def => ItemKind::Model {
-            name: ident(next_non_kw(&mut it)),
-            value: expr(next_non_kw(&mut it))?,
-        },
-        Rule::train_def => ItemKind::Train {
-            name: ident(next_non_kw(&mut it)),
-            block: block(next_non_kw(&mut it))?,
-        },
-        Rule::eval_def => ItemKind::Eval {
-            name: ident(next_non_kw(&mut it)),
-            block: block(next_non_kw(&mut it))?,
-        },
-        Rule::claim_def => ItemKind::Claim {
-            name: string(next_non_kw(&mut it)),
-            body: expr(next_non_kw(&mut it))?,
-        },
+        Rule::experiment => {
+            ItemKind::Experiment { name: string(next_non_kw(&mut it)), block: block(next_non_kw(&mut it))? }
+        }
+        Rule::let_def => ItemKind::Let { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
+        Rule::class_def => ItemKind::Class { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
+        Rule::model_def => ItemKind::Model { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
+        Rule::train_def => ItemKind::Train { name: ident(next_non_kw(&mut it)), block: block(next_non_kw(&mut it))? },
+        Rule::eval_def => ItemKind::Eval { name: ident(next_non_kw(&mut it)), block: block(next_non_kw(&mut it))? },
+        Rule::figure_def => ItemKind::Figure { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
+        Rule::claim_def => ItemKind::Claim { name: string(next_non_kw(&mut it)), body: value(next_non_kw(&mut it))? },
         other => unreachable!("not an item rule: {other:?}"),
     };
     Ok(Item { kind, span: sp })
 }
 
 fn ident(pair: Pair<Rule>) -> Ident {
-    Ident {
-        name: pair.as_str().to_string(),
-        span: span(&pair),
-    }
+    Ident { name: pair.as_str().to_string(), span: span(&pair) }
 }
 
 fn string(pair: Pair<Rule>) -> StrLit {
     let s = pair.as_str();
-    StrLit {
-        value: s[1..s.len() - 1].to_string(),
-        span: span(&pair),
-    }
+    StrLit { value: s[1..s.len() - 1].to_string(), span: span(&pair) }
 }
 
 fn block(pair: Pair<Rule>) -> Result<Block, Diagnostic> {
@@ -144,14 +164,45 @@ fn block(pair: Pair<Rule>) -> Result<Block, Diagnostic> {
         .map(|setting| {
             let mut it = setting.into_inner();
             let key = ident(it.next().expect("setting key"));
-            let value = expr(it.next().expect("setting value"))?;
+            let value = value(it.next().expect("setting value"))?;
             Ok(Setting { key, value })
         })
         .collect::<Result<_, _>>()?;
     Ok(Block { settings, span: sp })
 }
 
+/// `expr` or `expr for var in over`.
+fn value(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    let mut it = pair.into_inner();
+    let body = expr(it.next().expect("value expression"))?;
+    let Some(sweep) = it.next() else { return Ok(body) };
+    let sweep_span = span(&sweep);
+    let mut parts = sweep.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let var = ident(parts.next().expect("sweep variable"));
+    let over = expr(parts.next().expect("sweep range"))?;
+    Ok(Expr {
+        span: body.span.join(sweep_span),
+        kind: ExprKind::Sweep { body: Box::new(body), var, over: Box::new(over) },
+    })
+}
+
 fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    let operators = pair
+        .clone()
+        .into_inner()
+        .filter(|p| {
+            !matches!(p.as_rule(), Rule::call | Rule::list | Rule::number | Rule::string | Rule::ident | Rule::expr)
+        })
+        .count();
+    if operators > MAX_OPERATORS {
+        return Err(Diagnostic::at(
+            Code::TooDeep,
+            span(&pair),
+            format!("an expression with more than {MAX_OPERATORS} operators"),
+        )
+        .label("too long")
+        .help("split it, naming parts with `let`"));
+    }
     PRATT
         .map_primary(operand)
         .map_prefix(|op, rhs| {
@@ -165,18 +216,38 @@ fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
             let kind = match (uop, &rhs.kind) {
                 (UnaryOp::Neg, ExprKind::Int(v)) => ExprKind::Int(-v),
                 (UnaryOp::Neg, ExprKind::Float(v)) => ExprKind::Float(-v),
-                _ => ExprKind::Unary {
-                    op: uop,
-                    operand: Box::new(rhs.clone()),
-                },
+                _ => ExprKind::Unary { op: uop, operand: Box::new(rhs.clone()) },
             };
-            Ok(Expr {
-                span: op_span.join(rhs.span),
-                kind,
-            })
+            Ok(Expr { span: op_span.join(rhs.span), kind })
         })
         .map_infix(|lhs, op, rhs| {
             let (lhs, rhs) = (lhs?, rhs?);
+            let span = lhs.span.join(rhs.span);
+            match op.as_rule() {
+                Rule::range | Rule::range_incl => {
+                    let inclusive = op.as_rule() == Rule::range_incl;
+                    return Ok(Expr {
+                        span,
+                        kind: ExprKind::Range { start: Box::new(lhs), end: Box::new(rhs), inclusive, step: None },
+                    });
+                }
+                Rule::step => {
+                    return match lhs.kind {
+                        ExprKind::Range { start, end, inclusive, step: None } => Ok(Expr {
+                            span,
+                            kind: ExprKind::Range { start, end, inclusive, step: Some(Box::new(rhs)) },
+                        }),
+                        _ => Err(Diagnostic::at(
+                            Code::Syntax,
+                            crate::source::Span::new(op.as_span().start(), op.as_span().end()),
+                            "`step` must follow a range",
+                        )
+                        .label("not after a range")
+                        .help("write a range with a step as `0..=1 step 0.1`")),
+                    };
+                }
+                _ => {}
+            }
             let bop = match op.as_rule() {
                 Rule::or => BinaryOp::Or,
                 Rule::and => BinaryOp::And,
@@ -191,14 +262,7 @@ fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
                 Rule::mul => BinaryOp::Mul,
                 _ => BinaryOp::Div,
             };
-            Ok(Expr {
-                span: lhs.span.join(rhs.span),
-                kind: ExprKind::Binary {
-                    op: bop,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-            })
+            Ok(Expr { span, kind: ExprKind::Binary { op: bop, lhs: Box::new(lhs), rhs: Box::new(rhs) } })
         })
         .parse(pair.into_inner())
 }
@@ -210,7 +274,7 @@ fn operand(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
         Rule::number => number(pair.as_str(), sp)?,
         Rule::string => ExprKind::Str(string(pair).value),
         Rule::ident => ExprKind::Name(ident(pair)),
-        Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Result<_, _>>()?),
+        Rule::list => ExprKind::List(pair.into_inner().map(value).collect::<Result<_, _>>()?),
         Rule::call => {
             let mut it = pair.into_inner();
             let callee = ident(it.next().expect("callee"));
@@ -223,31 +287,24 @@ fn operand(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
 }
 
 fn arg(pair: Pair<Rule>) -> Result<Arg, Diagnostic> {
-    let mut name = None;
-    let mut value = None;
+    let (mut name, mut drawn, mut val) = (None, false, None);
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::arg_name => name = Some(ident(p.into_inner().next().expect("arg name ident"))),
-            _ => value = Some(expr(p)?),
+            Rule::arg_op => drawn = p.as_str() == "~",
+            _ => val = Some(value(p)?),
         }
     }
-    Ok(Arg {
-        name,
-        value: value.expect("grammar guarantees an argument value"),
-    })
+    Ok(Arg { name, drawn, value: val.expect("grammar guarantees an argument value") })
 }
 
 fn number(text: &str, sp: Span) -> Result<ExprKind, Diagnostic> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     let is_float = clean.contains(['.', 'e', 'E']);
     let overflow = || {
-        Diagnostic::at(
-            Code::NumberOverflow,
-            sp,
-            format!("number `{text}` is too large"),
-        )
-        .label("does not fit")
-        .help("integers must fit in 64 bits and floats must be finite")
+        Diagnostic::at(Code::NumberOverflow, sp, format!("number `{text}` is too large"))
+            .label("does not fit")
+            .help("integers must fit in 64 bits and floats must be finite")
     };
     if is_float {
         match clean.parse::<f64>() {
@@ -255,10 +312,7 @@ fn number(text: &str, sp: Span) -> Result<ExprKind, Diagnostic> {
             _ => Err(overflow()),
         }
     } else {
-        clean
-            .parse::<i64>()
-            .map(ExprKind::Int)
-            .map_err(|_| overflow())
+        clean.parse::<i64>().map(ExprKind::Int).map_err(|_| overflow())
     }
 }
 
@@ -273,6 +327,14 @@ fn rule_name(rule: &Rule) -> String {
         Rule::train_def | Rule::kw_train => "`train`",
         Rule::eval_def | Rule::kw_eval => "`eval`",
         Rule::claim_def | Rule::kw_claim => "`claim`",
+        Rule::figure_def | Rule::kw_figure => "`figure`",
+        Rule::kw_for | Rule::sweep => "`for`",
+        Rule::kw_in => "`in`",
+        Rule::step => "`step`",
+        Rule::range => "`..`",
+        Rule::range_incl => "`..=`",
+        Rule::value => "a value",
+        Rule::arg_op => "`=` or `~`",
         Rule::block => "`{`",
         Rule::setting => "a setting `name = value`",
         Rule::expr | Rule::operand => "a value",
@@ -306,28 +368,17 @@ fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Diagnostic {
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let text = &source.text;
-    let word_len = text[pos..]
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(text.len() - pos);
+    let word_len = text[pos..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(text.len() - pos);
     let word = &text[pos..pos + word_len];
     let expects_item = matches!(&err.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
         if positives.iter().any(|r| matches!(r, Rule::file | Rule::EOI | Rule::experiment | Rule::class_def | Rule::kw_experiment | Rule::kw_class)));
     if expects_item && !word.is_empty() {
-        let mut d = Diagnostic::at(
-            Code::UnknownKeyword,
-            Span::new(pos, pos + word_len),
-            format!("unknown keyword `{word}`"),
-        )
-        .label("not an item keyword");
+        let mut d =
+            Diagnostic::at(Code::UnknownKeyword, Span::new(pos, pos + word_len), format!("unknown keyword `{word}`"))
+                .label("not an item keyword");
         d = match did_you_mean(word, ITEM_KEYWORDS) {
-            Some(s) => d.help(format!(
-                "did you mean `{s}`? Items start with one of: {}",
-                ITEM_KEYWORDS.join(", ")
-            )),
-            None => d.help(format!(
-                "items start with one of: {}",
-                ITEM_KEYWORDS.join(", ")
-            )),
+            Some(s) => d.help(format!("did you mean `{s}`? Items start with one of: {}", ITEM_KEYWORDS.join(", "))),
+            None => d.help(format!("items start with one of: {}", ITEM_KEYWORDS.join(", "))),
         };
         return d;
     }
@@ -346,11 +397,7 @@ fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Diagnostic {
             if !positives.is_empty() || !punctuation.is_empty() =>
         {
             let mut names: Vec<String> = Vec::new();
-            for n in punctuation
-                .iter()
-                .cloned()
-                .chain(positives.iter().map(rule_name))
-            {
+            for n in punctuation.iter().cloned().chain(positives.iter().map(rule_name)) {
                 if !names.contains(&n) {
                     names.push(n);
                 }
@@ -359,28 +406,19 @@ fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Diagnostic {
                 "end of file".to_string()
             } else {
                 let c = text[pos..].chars().next().unwrap_or(' ');
-                if word.is_empty() {
-                    format!("`{c}`")
-                } else {
-                    format!("`{word}`")
-                }
+                if word.is_empty() { format!("`{c}`") } else { format!("`{word}`") }
             };
             format!("expected {}, found {found}", join_or(&names))
         }
         other => other.message().to_string(),
     };
-    let help = if punctuation
-        .iter()
-        .any(|p| p == "`)`" || p == "`]`" || p == "`}`")
-    {
+    let help = if punctuation.iter().any(|p| p == "`)`" || p == "`]`" || p == "`}`") {
         "is a bracket opened earlier left unclosed? See docs/language.md for the syntax of each item"
     } else {
         "see docs/language.md for the syntax of each item"
     };
     let end = (pos + word_len.max(1)).min(text.len()).max(pos);
-    Diagnostic::at(Code::Syntax, Span::new(pos, end), message)
-        .label("here")
-        .help(help)
+    Diagnostic::at(Code::Syntax, Span::new(pos, end), message).label("here").help(help)
 }
 
 /// Separators and closers: the tokens whose absence the rule names do not already say.
@@ -427,28 +465,16 @@ mod tests {
 
     #[test]
     fn precedence() {
-        let ExprKind::Binary { op, rhs, .. } = value_of("1 + 2 * 3") else {
-            panic!()
-        };
+        let ExprKind::Binary { op, rhs, .. } = value_of("1 + 2 * 3") else { panic!() };
         assert_eq!(op, BinaryOp::Add);
-        assert!(matches!(
-            rhs.kind,
-            ExprKind::Binary {
-                op: BinaryOp::Mul,
-                ..
-            }
-        ));
-        let ExprKind::Binary { op, .. } = value_of("a < 1 and b > 2 or c") else {
-            panic!()
-        };
+        assert!(matches!(rhs.kind, ExprKind::Binary { op: BinaryOp::Mul, .. }));
+        let ExprKind::Binary { op, .. } = value_of("a < 1 and b > 2 or c") else { panic!() };
         assert_eq!(op, BinaryOp::Or);
     }
 
     #[test]
     fn calls_with_named_and_positional_args() {
-        let ExprKind::Call { callee, args } = value_of("error(e, m, t, k = 10)") else {
-            panic!()
-        };
+        let ExprKind::Call { callee, args } = value_of("error(e, m, t, k = 10)") else { panic!() };
         assert_eq!(callee.name, "error");
         assert_eq!(args.len(), 4);
         assert_eq!(args[3].name.as_ref().unwrap().name, "k");

@@ -27,7 +27,7 @@ mod tests {
     #[test]
     fn y_variance_is_about_d() {
         let mut rng = crate::rng::stream(3, "test");
-        let batch = super::super::sample_batch(&Linear { scale: 1.0 }, &mut rng, 4000, 4, 5);
+        let batch = super::super::sample_batch(&Linear { scale: 1.0 }, &mut rng, 4000, 4, 5, 5);
         let var = batch.ys.iter().map(|y| (y * y) as f64).sum::<f64>() / batch.ys.len() as f64;
         // Var(w·x) = d for w, x ~ N(0, I); 16000 draws of a heavy-ish product: allow 10%.
         assert!((var - 5.0).abs() < 0.5, "variance {var}");

@@ -1,0 +1,229 @@
+//! `train` blocks: model, data, and the recipe (schedule, clipping, weight decay, curriculum,
+//! seeds as replicates).
+use super::{Checker, Env, Params};
+use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSpec};
+use crate::diag::{Code, Diagnostic};
+use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
+
+const TRAIN_KEYS: &[&str] = &[
+    "model",
+    "data",
+    "steps",
+    "batch",
+    "lr",
+    "schedule",
+    "clip",
+    "weight_decay",
+    "decay",
+    "curriculum",
+    "seed",
+    "seeds",
+];
+
+impl Checker<'_> {
+    pub(super) fn train(&mut self, name: &Ident, block: &Block) -> Option<TrainSpec> {
+        let env: Env = vec![];
+        let p = Params::block(format!("`train {}`", name.name), block, TRAIN_KEYS, &mut self.diags);
+        let model_e = p.require("model", &mut self.diags);
+        let model = model_e.and_then(|e| self.model_ref(e));
+        let model_name = match model_e.map(|e| &e.kind) {
+            Some(ExprKind::Name(id)) => id.name.clone(),
+            _ => "model".to_string(),
+        };
+        let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, &env, None));
+        let steps = self.int_param(&p, "steps", 1, 1_000_000_000, None, &env);
+        let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(64), &env);
+        let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(1e-3), &env);
+        let schedule = match p.get("schedule") {
+            Some(e) => self.schedule(e, steps),
+            None => Some(Schedule::Constant),
+        };
+        let clip = match p.get("clip") {
+            Some(e) => self.float_in(e, "clip", 1e-12, 1e12, &env).map(Some),
+            None => Some(None),
+        };
+        let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), &env);
+        let decay_on = match p.get("decay") {
+            Some(e) => self.decay_on(e),
+            None => Some(DecayOn::All),
+        };
+        let curriculum = match p.get("curriculum") {
+            Some(e) => self.curriculum(e).map(Some),
+            None => Some(None),
+        };
+        let seeds = self.seeds(&p, block);
+        Some(TrainSpec {
+            name: name.name.clone(),
+            model_name,
+            model: model?,
+            data: data?,
+            steps: steps? as u64,
+            batch: batch? as usize,
+            lr: lr?,
+            schedule: schedule?,
+            clip: clip?,
+            weight_decay: weight_decay?,
+            decay_on: decay_on?,
+            curriculum: curriculum?,
+            seeds: seeds?,
+        })
+    }
+
+    fn seeds(&mut self, p: &Params, block: &Block) -> Option<Vec<u64>> {
+        let env: Env = vec![];
+        match (p.get("seed"), p.get("seeds")) {
+            (Some(_), Some(e)) => {
+                self.diags.push(
+                    Diagnostic::at(Code::Duplicate, e.span, "give `seed` or `seeds`, not both")
+                        .label("second seed setting")
+                        .help("`seeds = [1, 2, 3]` trains one replicate per seed"),
+                );
+                None
+            }
+            (Some(e), None) => self.int_in(e, "seed", 0, i64::MAX, &env).map(|s| vec![s as u64]),
+            (None, Some(e)) => {
+                let mut seeds = Vec::new();
+                for (item, env) in self.elements(e, &env) {
+                    let seed = match &item.kind {
+                        ExprKind::Range { .. } => {
+                            let values = self.sweep_values(item, &env)?;
+                            seeds.extend(values.into_iter().map(|v| v as u64));
+                            continue;
+                        }
+                        _ => self.int_in(item, "seeds", 0, i64::MAX, &env)?,
+                    };
+                    seeds.push(seed as u64);
+                }
+                let mut sorted = seeds.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted.len() != seeds.len() {
+                    self.diags.push(
+                        Diagnostic::at(Code::Duplicate, e.span, "a seed is repeated")
+                            .label("replicates need distinct seeds"),
+                    );
+                    return None;
+                }
+                Some(seeds)
+            }
+            (None, None) => {
+                let _ = block;
+                self.header.map(|h| vec![h.seed])
+            }
+        }
+    }
+
+    fn schedule(&mut self, e: &Expr, steps: Option<i64>) -> Option<Schedule> {
+        let env: Env = vec![];
+        let (callee, args) = match &e.kind {
+            ExprKind::Call { callee, args } => (callee, args.as_slice()),
+            ExprKind::Name(id) => (id, &[][..]),
+            _ => {
+                self.diags.push(
+                    self.expected(e, "a schedule: constant(), warmup(steps = ..) or cosine(warmup = .., final = ..)"),
+                );
+                return None;
+            }
+        };
+        let max = steps.unwrap_or(i64::MAX);
+        let s = match callee.name.as_str() {
+            "constant" => {
+                Params::call(callee, args, &[], e.span, &mut self.diags);
+                Schedule::Constant
+            }
+            "warmup" => {
+                let p = Params::call(callee, args, &["steps"], e.span, &mut self.diags);
+                Schedule::Warmup { steps: self.int_param(&p, "steps", 0, max, None, &env)? as u64 }
+            }
+            "cosine" => {
+                let p = Params::call(callee, args, &["warmup", "final"], e.span, &mut self.diags);
+                let warmup = self.int_param(&p, "warmup", 0, max, Some(0), &env);
+                let fin = self.float_param(&p, "final", 0.0, 1.0, Some(0.0), &env);
+                Schedule::Cosine { warmup: warmup? as u64, final_fraction: fin? }
+            }
+            _ => {
+                self.diags.push(
+                    Diagnostic::at(Code::UnknownName, callee.span, format!("unknown schedule `{}`", callee.name))
+                        .label("not a schedule")
+                        .help("schedules: constant(), warmup(steps = 500), cosine(warmup = 500, final = 0.1)"),
+                );
+                return None;
+            }
+        };
+        Some(s)
+    }
+
+    fn decay_on(&mut self, e: &Expr) -> Option<DecayOn> {
+        match &e.kind {
+            ExprKind::Name(id) if id.name == "all" => Some(DecayOn::All),
+            ExprKind::Name(id) if id.name == "matrices" => Some(DecayOn::Matrices),
+            _ => {
+                self.diags.push(
+                    self.expected(e, "`all` or `matrices`")
+                        .help("`decay = matrices` skips biases, LayerNorm and positions, as nanoGPT does"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `curriculum(dims = 2..=8 step 1, points = 5..=16 step 2, every = 400)`.
+    fn curriculum(&mut self, e: &Expr) -> Option<Curriculum> {
+        let env: Env = vec![];
+        let ExprKind::Call { callee, args } = &e.kind else {
+            self.diags.push(self.expected(e, "`curriculum(dims = .., points = .., every = ..)`"));
+            return None;
+        };
+        if callee.name != "curriculum" {
+            self.diags.push(self.expected(e, "`curriculum(dims = .., points = .., every = ..)`"));
+            return None;
+        }
+        let p = Params::call(callee, args, &["dims", "points", "every"], e.span, &mut self.diags);
+        let h = self.header;
+        let dims = p.require("dims", &mut self.diags).and_then(|d| self.stage(d, "dims", h.map(|h| h.dim)));
+        let points = p.require("points", &mut self.diags).and_then(|d| self.stage(d, "points", h.map(|h| h.points)));
+        let every = self.int_param(&p, "every", 1, i64::MAX, None, &env);
+        Some(Curriculum { dims: dims?, points: points?, every: every? as u64 })
+    }
+
+    /// `start..=end step inc` or a single value (no change).
+    fn stage(&mut self, e: &Expr, what: &str, max: Option<usize>) -> Option<Stage> {
+        let env: Env = vec![];
+        let hi = max.unwrap_or(usize::MAX) as i64;
+        let stage = match &e.kind {
+            ExprKind::Range { start, end, inclusive: true, step } => {
+                let a = self.int_in(start, what, 1, hi, &env);
+                let b = self.int_in(end, what, 1, hi, &env);
+                let inc = match step {
+                    Some(s) => self.int_in(s, "step", 1, hi, &env),
+                    None => Some(1),
+                };
+                let (a, b, inc) = (a?, b?, inc?);
+                if a > b {
+                    self.diags.push(
+                        Diagnostic::at(
+                            Code::OutOfRange,
+                            e.span,
+                            format!("the curriculum's `{what}` shrinks from {a} to {b}"),
+                        )
+                        .label("start exceeds end"),
+                    );
+                    return None;
+                }
+                Stage { start: a as usize, end: b as usize, inc: inc as usize }
+            }
+            ExprKind::Range { inclusive: false, .. } => {
+                self.diags.push(
+                    self.expected(e, "an inclusive range `start..=end`")
+                        .help("a curriculum reaches its end value: `2..=8`"),
+                );
+                return None;
+            }
+            _ => {
+                let v = self.int_in(e, what, 1, hi, &env)? as usize;
+                Stage { start: v, end: v, inc: 1 }
+            }
+        };
+        Some(stage)
+    }
+}

@@ -1,0 +1,51 @@
+//! What this version can execute. The language (check) runs ahead of the executor: a spec may be
+//! valid but use a class, input distribution, baseline or figure whose implementation is still to
+//! come. Such a spec is stopped here, before any training, with a diagnostic naming each one.
+use crate::check::{Baseline, CheckedSpec, ClassSpec, FigureSpec, InputSpec};
+use crate::diag::{Code, Diagnostic};
+
+fn class_runs(c: &ClassSpec) -> bool {
+    matches!(c, ClassSpec::Linear { .. })
+}
+
+fn baseline_runs(b: &Baseline) -> bool {
+    matches!(
+        b,
+        Baseline::LeastSquares | Baseline::Zero | Baseline::Ridge { .. } | Baseline::Averaging | Baseline::Knn { .. }
+    )
+}
+
+fn not_yet(what: String) -> Diagnostic {
+    Diagnostic::error(Code::Unsupported, format!("`iclc run` cannot execute {what} yet"))
+        .help("`iclc check` accepts the spec; remove or replace this construct to run it with this version")
+}
+
+/// A diagnostic per construct the executor cannot run.
+pub fn unsupported(spec: &CheckedSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in &spec.trainings {
+        if !class_runs(&t.data.class) {
+            out.push(not_yet(format!("the class `{}` (training `{}`)", t.data.class.describe(), t.name)));
+        }
+        if t.seeds.len() > 1 {
+            out.push(not_yet(format!("several seeds as replicates (training `{}`)", t.name)));
+        }
+    }
+    for e in &spec.evals {
+        for task in e.tasks.iter().filter(|t| !class_runs(&t.class)) {
+            out.push(not_yet(format!("the class `{}` (eval `{}`)", task.class.describe(), e.name)));
+        }
+        for i in e.inputs.iter().filter(|i| **i != InputSpec::Normal) {
+            out.push(not_yet(format!("the inputs `{}` (eval `{}`)", i.describe(), e.name)));
+        }
+        for b in e.baselines.iter().filter(|b| !baseline_runs(b)) {
+            out.push(not_yet(format!("the baseline `{}` (eval `{}`)", b.name(), e.name)));
+        }
+    }
+    for f in &spec.figures {
+        if !matches!(f, FigureSpec::ErrorVsK { .. }) {
+            out.push(not_yet(format!("the figure `{}`", f.name())));
+        }
+    }
+    out
+}
