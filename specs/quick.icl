@@ -3,9 +3,9 @@
 // Sized for a 2-core laptop CPU: a few minutes of training.
 
 experiment "quick" {
-  seed   = 1
-  dim    = 5     // input dimension d
-  points = 11    // (x, y) pairs per prompt
+  seed = 1
+  dim = 5 // input dimension d
+  points = 11 // (x, y) pairs per prompt
 }
 
 class dense = linear()
@@ -14,17 +14,17 @@ model small = transformer(layers = 4, width = 64, heads = 4)
 
 train dense_model {
   model = small
-  data  = dense
+  data = dense
   steps = 2000
   batch = 64
-  lr    = 1e-3
+  lr = 1e-3
 }
 
 eval curve {
-  models    = [dense_model]
-  tasks     = [dense]
+  models = [dense_model]
+  tasks = [dense]
   baselines = [least_squares, zero]
-  prompts   = 1280
+  prompts = 1280
 }
 
 claim "the model learns in context: at k = 2d its error is under half the zero predictor's" {

@@ -2,6 +2,7 @@
 mod check;
 mod diagnostics;
 mod explain;
+mod fmt;
 mod plan;
 mod progress;
 mod run;
@@ -40,6 +41,15 @@ enum Command {
         #[arg(required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Rewrite specs in the canonical layout (comments kept).
+    Fmt {
+        /// Spec files.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Change nothing; exit 1 and show a diff when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the plan of jobs a spec expands to, as JSON.
     Plan {
         /// The spec file.
@@ -64,6 +74,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Run { spec, out, threads, fresh } => run::run(&spec, out, threads, fresh),
         Command::Check { specs } => check::check(&specs),
+        Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec } => plan::plan(&spec),
         Command::Explain { code } => explain::explain(&code),
     }

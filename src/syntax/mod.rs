@@ -1,5 +1,6 @@
 //! Spec text → [`ast::Ast`]. pest's types never leave this folder.
 pub mod ast;
+pub mod format;
 mod parser;
 
 pub use parser::parse;

@@ -1,0 +1,170 @@
+//! `check` and `fmt` on hostile input: random bytes, mutated good specs, huge numbers, 10 000-deep
+//! nesting, invalid UTF-8. Always a diagnostic or success, never a panic or a stack overflow; and
+//! on every spec that checks, `fmt` is idempotent and keeps the checked spec unchanged.
+use iclc::check::CheckedSpec;
+use iclc::source::Source;
+use rand::{Rng, SeedableRng};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+fn good_specs() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["specs", "tests/specs/ok"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "icl") {
+                out.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The checked spec without what formatting may legitimately change: claim spans and texts.
+fn meaning(mut s: CheckedSpec) -> CheckedSpec {
+    for c in &mut s.claims {
+        c.span = Default::default();
+        c.source.clear();
+    }
+    s
+}
+
+/// Checks and formats `text`, asserting the invariants; panics are caught and reported.
+fn exercise(text: &str) {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let source = Source::new("fuzz.icl", text);
+        let checked = iclc::check::check_source(&source);
+        let formatted = iclc::syntax::format::format(&source);
+        match (&checked, &formatted) {
+            (Err(d), _) => assert!(!d.is_empty(), "a failed parse must say why"),
+            (Ok(c), _) if c.spec.is_none() => {
+                assert!(c.diagnostics.iter().any(|d| d.is_error()), "no spec and no error")
+            }
+            _ => {}
+        }
+        if let (Ok(c), Ok(f)) = (checked, formatted) {
+            let again =
+                iclc::syntax::format::format(&Source::new("fuzz.icl", f.as_str())).expect("formatted output parses");
+            assert_eq!(again, f, "fmt is not idempotent");
+            if let Some(spec) = c.spec {
+                let re =
+                    iclc::check::check_source(&Source::new("fuzz.icl", f.as_str())).expect("formatted output parses");
+                assert_eq!(re.spec.map(meaning), Some(meaning(spec)), "fmt changed the checked spec");
+            }
+        }
+    }));
+    if result.is_err() {
+        panic!("check or fmt panicked on:\n{text}");
+    }
+}
+
+/// Splits a spec into tokens and the whitespace between them, so mutations keep it lexable.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        let word = c.is_alphanumeric() || c == '_' || c == '.';
+        if !word || c.is_whitespace() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(c.to_string());
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn every_good_spec_formats_idempotently_and_keeps_its_meaning() {
+    for s in good_specs() {
+        exercise(&s);
+        let checked = iclc::check::check_source(&Source::new("s.icl", s.as_str())).unwrap();
+        assert!(checked.spec.is_some());
+    }
+}
+
+#[test]
+fn mutations_of_good_specs_never_panic() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let huge =
+        ["99999999999999999999999", "1e400", "-9223372036854775808", "0.000000000000000000001", "18446744073709551616"];
+    for spec in good_specs() {
+        let toks = tokens(&spec);
+        for _ in 0..150 {
+            let mut t = toks.clone();
+            for _ in 0..rng.random_range(1..4) {
+                let i = rng.random_range(0..t.len());
+                match rng.random_range(0..5) {
+                    0 => {
+                        t.remove(i);
+                    }
+                    1 => {
+                        let x = t[i].clone();
+                        t.insert(i, x);
+                    }
+                    2 => {
+                        let j = rng.random_range(0..t.len());
+                        t.swap(i, j);
+                    }
+                    3 => t[i] = huge[rng.random_range(0..huge.len())].to_string(),
+                    _ => {
+                        let j = rng.random_range(0..t.len());
+                        t[i] = t[j].clone();
+                    }
+                }
+                if t.is_empty() {
+                    break;
+                }
+            }
+            exercise(&t.concat());
+        }
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let alphabet = b"experiment let class model train eval figure claim {}()[],=~+-*/<>.._\"0123456789 \n\t//abcxyz";
+    for _ in 0..2000 {
+        let n = rng.random_range(0..300);
+        let bytes: Vec<u8> = (0..n)
+            .map(|_| if rng.random_bool(0.7) { alphabet[rng.random_range(0..alphabet.len())] } else { rng.random() })
+            .collect();
+        exercise(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
+fn ten_thousand_deep_nesting_is_a_diagnostic() {
+    let header = "experiment \"x\" { seed = 1  dim = 2  points = 4 }\n";
+    let deep = [
+        format!("{header}let a = {}1{}", "(".repeat(10_000), ")".repeat(10_000)),
+        format!("{header}let a = {}1{}", "[".repeat(10_000), "]".repeat(10_000)),
+        format!("{header}let a = {}1", "-".repeat(10_000)),
+        format!("{header}let a = {}1", "not ".repeat(10_000)),
+        format!("{header}let a = 1{}", " + 1".repeat(100_000)),
+        format!("{header}class c = {}linear(){}", "noisy(".repeat(10_000), ", std = 1)".repeat(10_000)),
+        format!("{header}train t {}", "{".repeat(10_000)),
+    ];
+    for text in deep {
+        exercise(&text);
+        let r = iclc::check::check_source(&Source::new("deep.icl", text.as_str()));
+        assert!(r.is_err(), "deep input must be refused");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.icl");
+    std::fs::write(&path, b"experiment \"\xff\xfe\" { }").unwrap();
+    let err = Source::read(&path).unwrap_err();
+    assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
+}
