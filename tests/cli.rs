@@ -207,3 +207,33 @@ fn a_diverging_training_fails_with_its_step_and_no_report() {
         .run();
     assert!(!Path::new(&o.dir.join("out/report.html")).exists());
 }
+
+#[test]
+fn check_json_lists_every_error_with_its_place() {
+    let spec = TINY.replace("steps = 20", "stpes = 20").replace("linear()", "lnear()");
+    let o = Test::new().spec(&spec).args(&["check", "--format", "json", "spec.icl"]).status(1).run();
+    let diags: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let codes: Vec<&str> = diags.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"E0101") && codes.contains(&"E0104"), "all errors in one run: {codes:?}");
+    let first = &diags[0];
+    assert_eq!(first["file"], "spec.icl");
+    assert!(first["span"]["line"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn fmt_check_shows_a_diff_and_fmt_rewrites() {
+    let messy = "experiment \"x\" { seed = 1  dim = 2  points = 4 } // keep me\nclass c=linear()\n";
+    let o = Test::new().spec(messy).args(&["fmt", "--check", "spec.icl"]).status(1).stdout("+class c = linear()").run();
+    assert_eq!(std::fs::read_to_string(o.dir.join("spec.icl")).unwrap(), messy, "--check changes nothing");
+    let o = Test::new().spec(messy).args(&["fmt", "spec.icl"]).run();
+    let formatted = std::fs::read_to_string(o.dir.join("spec.icl")).unwrap();
+    assert!(formatted.contains("} // keep me\nclass c = linear()"), "{formatted}");
+    Test::new().spec(&formatted).args(&["fmt", "--check", "spec.icl"]).run();
+}
+
+#[test]
+fn a_valid_spec_the_executor_cannot_run_yet_stops_before_training() {
+    let spec = TINY.replace("class dense = linear()", "class dense = relu_net(hidden = 4)");
+    let o = Test::new().spec(&spec).args(&["run", "spec.icl", "--out", "out"]).status(1).stderr("E0201").stderr("relu_net").run();
+    assert!(!o.dir.join("out/cache").exists(), "nothing ran");
+}

@@ -40,6 +40,9 @@ enum Command {
         /// Spec files.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: check::Format,
     },
     /// Rewrite specs in the canonical layout (comments kept).
     Fmt {
@@ -73,7 +76,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run { spec, out, threads, fresh } => run::run(&spec, out, threads, fresh),
-        Command::Check { specs } => check::check(&specs),
+        Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec } => plan::plan(&spec),
         Command::Explain { code } => explain::explain(&code),
