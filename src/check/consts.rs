@@ -197,6 +197,9 @@ impl Checker<'_> {
                 return None;
             }
         };
+        // `0.1 * 3` and `exp(ln(1e-3))` carry float noise; 12 significant digits make the values
+        // the numbers a reader wrote and compares with.
+        let values: Vec<f64> = values.into_iter().map(round_significant).collect();
         if values.is_empty() {
             self.diags.push(
                 Diagnostic::at(Code::OutOfRange, over.span, "the sweep is empty")
@@ -207,6 +210,15 @@ impl Checker<'_> {
         }
         Some(values)
     }
+}
+
+/// `v` rounded to 12 significant digits.
+fn round_significant(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(11 - v.abs().log10().floor() as i32);
+    (v * scale).round() / scale
 }
 
 fn too_many(span: Span) -> Diagnostic {
