@@ -1,6 +1,6 @@
 //! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve.
 use candle_core::Device;
-use iclc::check::{ClassSpec, Schedule};
+use iclc::check::{ClassSpec, InputSpec, Schedule};
 use iclc::model::{AdamWSettings, Config, Params, TrainError, TrainSettings, train};
 use iclc::{rng, tasks};
 
@@ -22,7 +22,7 @@ fn run(seed: u64, lr: f64, steps: u64, batch: usize) -> Result<Vec<f32>, TrainEr
         &params,
         &settings,
         &mut data,
-        |r, _| tasks::sample_batch(class.as_ref(), r, batch, cfg.points, cfg.n_dims, cfg.n_dims),
+        |r, _| tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, batch, cfg.points, cfg.n_dims, cfg.n_dims),
         |_, _| {},
     )?;
     Ok(losses)

@@ -53,9 +53,13 @@ pub fn run(
 fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
     let class = tasks::class_for(&e.task.class)
         .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))?;
-    let purpose = format!("eval-prompts/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
+    let mut purpose = format!("eval-prompts/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
+    if e.inputs != crate::check::InputSpec::Normal {
+        // Normal inputs keep the stream they always had, so adding inputs changes no other prompts.
+        purpose.push_str(&serde_json::to_string(&e.inputs).expect("inputs serialise"));
+    }
     let mut rng = rng::stream(e.seed, &purpose);
-    Ok(tasks::sample_batch(class.as_ref(), &mut rng, e.prompts, e.points, e.dim, e.dim))
+    Ok(tasks::sample_batch(class.as_ref(), &e.inputs, &mut rng, e.prompts, e.points, e.dim, e.dim))
 }
 
 /// The model's prediction at every position, `(prompts, points)`.
@@ -70,6 +74,7 @@ fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Res
             batch: n,
             points: p,
             dim: d,
+            components: prompts.components[start..start + n].to_vec(),
         };
         let zs = Tensor::from_vec(chunk.interleaved(), (n, 2 * p, d), &Device::Cpu)?;
         out.extend(params.net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?);

@@ -1,7 +1,7 @@
 //! A training job: init, train, checkpoint, record.
 use super::cache::Cache;
 use super::{ExecError, Observer, TrainOutput};
-use crate::check::DecayOn;
+use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, Config, Params, TrainSettings, step_shape};
 use crate::plan::{Job, JobId, JobKind, TrainJob};
 use crate::rng;
@@ -48,7 +48,7 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         &mut data_rng,
         |r, step| {
             let shape = step_shape(&settings, t.points, t.dim, step);
-            tasks::sample_batch(class.as_ref(), r, shape.batch, shape.points, t.dim, shape.active_dims)
+            tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, shape.batch, shape.points, t.dim, shape.active_dims)
         },
         |step, loss| observer.train_step(step, loss),
     )

@@ -1,11 +1,11 @@
 //! What this version can execute. The language (check) runs ahead of the executor: a spec may be
 //! valid but use a class, input distribution, baseline or figure whose implementation is still to
 //! come. Such a spec is stopped here, before any training, with a diagnostic naming each one.
-use crate::check::{Baseline, CheckedSpec, ClassSpec, FigureSpec, InputSpec};
+use crate::check::{Baseline, CheckedSpec, ClassSpec, FigureSpec};
 use crate::diag::{Code, Diagnostic};
 
 fn class_runs(c: &ClassSpec) -> bool {
-    matches!(c, ClassSpec::Linear { .. })
+    crate::tasks::class_for(c).is_some()
 }
 
 fn baseline_runs(b: &Baseline) -> bool {
@@ -34,9 +34,6 @@ pub fn unsupported(spec: &CheckedSpec) -> Vec<Diagnostic> {
     for e in &spec.evals {
         for task in e.tasks.iter().filter(|t| !class_runs(&t.class)) {
             out.push(not_yet(format!("the class `{}` (eval `{}`)", task.class.describe(), e.name)));
-        }
-        for i in e.inputs.iter().filter(|i| **i != InputSpec::Normal) {
-            out.push(not_yet(format!("the inputs `{}` (eval `{}`)", i.describe(), e.name)));
         }
         for b in e.baselines.iter().filter(|b| !baseline_runs(b)) {
             out.push(not_yet(format!("the baseline `{}` (eval `{}`)", b.name(), e.name)));

@@ -1,7 +1,6 @@
 //! Dense linear functions: f(x) = scale · w·x with w ~ N(0, I_d) (Garg et al.'s `LinearRegression`).
 use super::FunctionClass;
 use crate::rng::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// The dense linear class.
 #[derive(Debug, Clone, Copy)]
@@ -10,24 +9,30 @@ pub struct Linear {
     pub scale: f64,
 }
 
+/// `ys[i] = scale · w·xs[i]`.
+pub(crate) fn apply_linear(w: &[f32], scale: f32, xs: &[f32], ys: &mut [f32]) {
+    for (x, y) in xs.chunks(w.len()).zip(ys.iter_mut()) {
+        *y = scale * x.iter().zip(w).map(|(a, b)| a * b).sum::<f32>();
+    }
+}
+
 impl FunctionClass for Linear {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) {
-        let w: Vec<f32> = (0..d).map(|_| StandardNormal.sample(rng)).collect();
-        let scale = self.scale as f32;
-        for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {
-            *y = scale * x.iter().zip(&w).map(|(a, b)| a * b).sum::<f32>();
-        }
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+        let w = super::gaussian(rng, d);
+        apply_linear(&w, self.scale as f32, xs, ys);
+        0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::InputSpec;
 
     #[test]
     fn y_variance_is_about_d() {
         let mut rng = crate::rng::stream(3, "test");
-        let batch = super::super::sample_batch(&Linear { scale: 1.0 }, &mut rng, 4000, 4, 5, 5);
+        let batch = super::super::sample_batch(&Linear { scale: 1.0 }, &InputSpec::Normal, &mut rng, 4000, 4, 5, 5);
         let var = batch.ys.iter().map(|y| (y * y) as f64).sum::<f64>() / batch.ys.len() as f64;
         // Var(w·x) = d for w, x ~ N(0, I); 16000 draws of a heavy-ish product: allow 10%.
         assert!((var - 5.0).abs() < 0.5, "variance {var}");

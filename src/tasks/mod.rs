@@ -1,49 +1,115 @@
-//! Function classes and prompt batches: the data a model learns from and is judged on.
+//! Function classes, input distributions and prompt batches: the data a model learns from and is
+//! judged on. Definitions follow Garg et al.'s reference code (`src/tasks.py`); every draw comes
+//! from the caller's seeded stream.
+mod convex;
+mod decision_tree;
+mod inputs;
 mod linear;
+mod mixture;
+mod noisy;
 mod prompt;
+mod quadratic;
+mod relu_net;
+mod sine;
+mod sparse_linear;
 
+pub use convex::Convex;
+pub use decision_tree::DecisionTree;
+pub use mixture::Mixture;
+pub use noisy::Noisy;
+pub use quadratic::Quadratic;
+pub use relu_net::ReluNet;
+pub use sine::Sine;
+pub use sparse_linear::SparseLinear;
+pub use inputs::InputSampler;
 pub use linear::Linear;
 pub use prompt::PromptBatch;
 
-use crate::check::ClassSpec;
+use crate::check::{ClassSpec, InputSpec, Param};
 use crate::rng::Rng;
-use rand_distr::{Distribution, StandardNormal};
+use rand::Rng as _;
+use rand_distr::{Distribution, Normal, StandardNormal};
 
 /// A prior over functions `R^d → R` that can fill a prompt's ys from its xs.
-pub trait FunctionClass {
-    /// Draws one function and writes `f(x_i)` for each of the `n` rows of `xs` (`(n, d)`, row-major).
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]);
+pub trait FunctionClass: Send + Sync {
+    /// Draws one function and writes `f(x_i)` for each row of `xs` (`(n, d)`, row-major); returns
+    /// the mixture component drawn (0 for a plain class).
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize;
 }
 
-/// The sampler for a checked class; `None` for a class this version cannot sample yet (the
-/// planner rejects those before anything runs).
-pub fn class_for(spec: &ClassSpec) -> Option<Box<dyn FunctionClass + Send + Sync>> {
-    match spec {
-        ClassSpec::Linear { scale } => Some(Box::new(Linear { scale: *scale })),
-        _ => None,
+/// The sampler for a checked class.
+pub fn class_for(spec: &ClassSpec) -> Option<Box<dyn FunctionClass>> {
+    Some(match spec {
+        ClassSpec::Linear { scale } => Box::new(Linear { scale: *scale }),
+        ClassSpec::SparseLinear { nnz, scale } => Box::new(SparseLinear { nnz: *nnz, scale: *scale }),
+        ClassSpec::ReluNet { hidden } => Box::new(ReluNet { hidden: *hidden }),
+        ClassSpec::Sine { amp, freq, phase } => Box::new(Sine { amp: amp.clone(), freq: freq.clone(), phase: phase.clone() }),
+        ClassSpec::DecisionTree { depth } => Box::new(DecisionTree { depth: *depth }),
+        ClassSpec::Quadratic => Box::new(Quadratic),
+        ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class)?, std: *std }),
+        ClassSpec::Mixture { components } => Box::new(Mixture {
+            weights: components.iter().map(|c| c.weight).collect(),
+            classes: components.iter().map(|c| class_for(&c.class)).collect::<Option<_>>()?,
+        }),
+        ClassSpec::Convex { first, second, lambda } => {
+            Box::new(Convex { first: class_for(first)?, second: class_for(second)?, lambda: lambda.clone() })
+        }
+    })
+}
+
+/// One draw of a class parameter.
+pub fn sample_param(p: &Param, rng: &mut Rng) -> f64 {
+    match p {
+        Param::Fixed { value } => *value,
+        Param::Uniform { lo, hi } => {
+            if lo == hi {
+                *lo
+            } else {
+                rng.random_range(*lo..*hi)
+            }
+        }
+        Param::Normal { mean, std } => Normal::new(*mean, *std).map_or(*mean, |n| n.sample(rng)),
+        Param::LogUniform { lo, hi } => {
+            if lo == hi {
+                *lo
+            } else {
+                rng.random_range(lo.ln()..hi.ln()).exp()
+            }
+        }
+        Param::Choice { values } => values[rng.random_range(0..values.len())],
     }
 }
 
-/// Draws a batch of `batch` prompts of `points` points in `d` dimensions, x ~ N(0, I_d) on the
-/// first `active` coordinates and 0 on the rest (the curriculum's truncated dimensions).
+/// Draws a batch of `batch` prompts of `points` points in `d` dimensions with x from `inputs`,
+/// zero beyond the first `active` coordinates (the curriculum's truncated dimensions).
 pub fn sample_batch(
     class: &dyn FunctionClass,
+    inputs: &InputSpec,
     rng: &mut Rng,
     batch: usize,
     points: usize,
     d: usize,
     active: usize,
 ) -> PromptBatch {
-    let mut xs: Vec<f32> = (0..batch * points * d).map(|_| StandardNormal.sample(rng)).collect();
+    let sampler = InputSampler::new(inputs, d, rng);
+    let mut xs = vec![0f32; batch * points * d];
+    for prompt in xs.chunks_mut(points * d) {
+        sampler.fill(rng, prompt, points);
+    }
     if active < d {
         for row in xs.chunks_mut(d) {
             row[active..].fill(0.0);
         }
     }
-    // Keep x and f draws in one stream but in a fixed order: all xs of the batch first.
     let mut ys = vec![0f32; batch * points];
-    for (x, y) in xs.chunks_mut(points * d).zip(ys.chunks_mut(points)) {
-        class.sample_and_apply(rng, x, d, y);
+    let mut components = Vec::with_capacity(batch);
+    for (x, y) in xs.chunks(points * d).zip(ys.chunks_mut(points)) {
+        components.push(class.sample_and_apply(rng, x, d, y));
     }
-    PromptBatch { xs, ys, batch, points, dim: d }
+    PromptBatch { xs, ys, batch, points, dim: d, components }
+}
+
+/// A vector of standard normal draws.
+pub(crate) fn gaussian(rng: &mut Rng, n: usize) -> Vec<f32> {
+    (0..n).map(|_| StandardNormal.sample(rng)).collect()
 }

@@ -13,6 +13,8 @@ pub struct PromptBatch {
     pub points: usize,
     /// Input dimension.
     pub dim: usize,
+    /// The mixture component each prompt's function came from (0 for plain classes).
+    pub components: Vec<usize>,
 }
 
 impl PromptBatch {
@@ -49,7 +51,7 @@ mod tests {
 
     #[test]
     fn interleaves_x_then_padded_y() {
-        let b = PromptBatch { xs: vec![1., 2., 3., 4.], ys: vec![5., 6.], batch: 1, points: 2, dim: 2 };
+        let b = PromptBatch { xs: vec![1., 2., 3., 4.], ys: vec![5., 6.], batch: 1, points: 2, dim: 2, components: vec![0] };
         assert_eq!(b.interleaved(), vec![1., 2., 5., 0., 3., 4., 6., 0.]);
     }
 }

@@ -1,0 +1,45 @@
+//! Garg et al.'s random decision trees: a complete binary tree of the given depth; every internal
+//! node tests one uniformly chosen coordinate (go right when x_c > 0); leaves hold N(0, 1) values.
+use super::FunctionClass;
+use crate::rng::Rng;
+use rand::Rng as _;
+
+/// The decision tree class.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionTree {
+    /// Depth (levels of tests).
+    pub depth: usize,
+}
+
+impl FunctionClass for DecisionTree {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+        let nodes = (1usize << (self.depth + 1)) - 1;
+        // As the reference code: a coordinate and a value for every node, leaves read at the end.
+        let coords: Vec<usize> = (0..nodes).map(|_| rng.random_range(0..d)).collect();
+        let values = super::gaussian(rng, nodes);
+        for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {
+            let mut node = 0;
+            for _ in 0..self.depth {
+                node = 2 * node + 1 + usize::from(x[coords[node]] > 0.0);
+            }
+            *y = values[node];
+        }
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::InputSpec;
+
+    #[test]
+    fn takes_at_most_two_to_the_depth_values() {
+        let mut rng = crate::rng::stream(5, "t");
+        let b = super::super::sample_batch(&DecisionTree { depth: 3 }, &InputSpec::Normal, &mut rng, 1, 400, 5, 5);
+        let mut distinct: Vec<u32> = b.ys.iter().map(|y| y.to_bits()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(distinct.len() <= 8 && distinct.len() >= 2, "{}", distinct.len());
+    }
+}
