@@ -233,13 +233,13 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites() {
 
 #[test]
 fn a_valid_spec_the_executor_cannot_run_yet_stops_before_training() {
-    let spec = TINY.replace("class dense = linear()", "class dense = relu_net(hidden = 4)");
+    let spec = TINY.replace("lr = 1e-3", "lr = 1e-3  seeds = [1, 2]");
     let o = Test::new()
         .spec(&spec)
         .args(&["run", "spec.icl", "--out", "out"])
         .status(1)
         .stderr("E0201")
-        .stderr("relu_net")
+        .stderr("seeds")
         .run();
     assert!(!o.dir.join("out/cache").exists(), "nothing ran");
 }
