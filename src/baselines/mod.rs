@@ -1,15 +1,22 @@
 //! Classical in-context estimators, run on the same prompts as the models: each predicts y at
 //! position k from the first k points (0 when k = 0).
 mod knn;
+mod lasso;
 mod least_squares;
 mod ridge;
 
 pub use knn::knn_predict;
+pub use lasso::lasso;
 pub use least_squares::lstsq_min_norm;
 pub use ridge::ridge;
 
 use crate::check::Baseline;
 use crate::tasks::PromptBatch;
+
+/// Whether this version can compute `baseline`.
+pub fn implemented(baseline: Baseline) -> bool {
+    !matches!(baseline, Baseline::Bayes | Baseline::ReluGd { .. } | Baseline::Tree { .. })
+}
 
 /// Predictions `(batch, points)` of `baseline` at every position of every prompt; `None` for a
 /// baseline this version does not implement (the planner rejects those first).
@@ -22,12 +29,19 @@ pub fn predict(baseline: Baseline, prompts: &PromptBatch) -> Option<Vec<f32>> {
     for b in 0..prompts.batch {
         let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|&v| v as f64).collect();
         let ys: Vec<f64> = prompts.prompt_ys(b).iter().map(|&v| v as f64).collect();
+        // Lasso is warm-started from the solution with one point fewer.
+        let mut warm: Option<Vec<f64>> = None;
         for k in 1..p {
             let (x, y, query) = (&xs[..k * d], &ys[..k], &xs[k * d..(k + 1) * d]);
             let linear = |w: Vec<f64>| query.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
             out[b * p + k] = match baseline {
                 Baseline::LeastSquares => linear(lstsq_min_norm(x, k, d, y)),
                 Baseline::Ridge { alpha } => linear(ridge(x, k, d, y, alpha)),
+                Baseline::Lasso { alpha } => {
+                    let w = lasso(x, k, d, y, alpha, warm.as_deref());
+                    warm = Some(w.clone());
+                    linear(w)
+                }
                 Baseline::Averaging => linear(averaging(x, k, d, y)),
                 Baseline::Knn { k: neighbours } => knn_predict(x, k, d, y, query, neighbours),
                 _ => return None,

@@ -9,10 +9,7 @@ fn class_runs(c: &ClassSpec) -> bool {
 }
 
 fn baseline_runs(b: &Baseline) -> bool {
-    matches!(
-        b,
-        Baseline::LeastSquares | Baseline::Zero | Baseline::Ridge { .. } | Baseline::Averaging | Baseline::Knn { .. }
-    )
+    crate::baselines::implemented(*b)
 }
 
 fn not_yet(what: String) -> Diagnostic {
