@@ -62,7 +62,14 @@ impl Golden {
 
     fn batch(&self) -> PromptBatch {
         let (b, points, dim) = self.get("input.xs").dims3().unwrap();
-        PromptBatch { xs: self.values("input.xs"), ys: self.values("input.ys"), batch: b, points, dim, components: vec![0; b] }
+        PromptBatch {
+            xs: self.values("input.xs"),
+            ys: self.values("input.ys"),
+            batch: b,
+            points,
+            dim,
+            components: vec![0; b],
+        }
     }
 }
 

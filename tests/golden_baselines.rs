@@ -54,11 +54,21 @@ fn every_golden_case_matches() {
 
             let ls = lstsq_min_norm(&x, n, d, &y);
             close(&format!("{name} least squares coef"), &ls, &vec_of(&case["least_squares"]["coef"]), 1e-6);
-            close(&format!("{name} least squares pred"), &[dot(&q, &ls)], &[case["least_squares"]["pred"].as_f64().unwrap()], 1e-6);
+            close(
+                &format!("{name} least squares pred"),
+                &[dot(&q, &ls)],
+                &[case["least_squares"]["pred"].as_f64().unwrap()],
+                1e-6,
+            );
 
             let av = averaging(&x, n, d, &y);
             close(&format!("{name} averaging coef"), &av, &vec_of(&case["averaging"]["coef"]), 1e-6);
-            close(&format!("{name} averaging pred"), &[dot(&q, &av)], &[case["averaging"]["pred"].as_f64().unwrap()], 1e-6);
+            close(
+                &format!("{name} averaging pred"),
+                &[dot(&q, &av)],
+                &[case["averaging"]["pred"].as_f64().unwrap()],
+                1e-6,
+            );
 
             let knn = knn_predict(&x, n, d, &y, &q, 3);
             close(&format!("{name} knn3"), &[knn], &[case["knn3"]["pred"].as_f64().unwrap()], 1e-6);

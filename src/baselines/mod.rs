@@ -1,5 +1,6 @@
 //! Classical in-context estimators, run on the same prompts as the models: each predicts y at
 //! position k from the first k points (0 when k = 0).
+pub mod bayes;
 mod knn;
 mod lasso;
 mod least_squares;
@@ -10,20 +11,34 @@ pub use lasso::lasso;
 pub use least_squares::lstsq_min_norm;
 pub use ridge::ridge;
 
-use crate::check::Baseline;
+use crate::check::{Baseline, ClassSpec};
 use crate::tasks::PromptBatch;
 
 /// Whether this version can compute `baseline`.
 pub fn implemented(baseline: Baseline) -> bool {
-    !matches!(baseline, Baseline::Bayes | Baseline::ReluGd { .. } | Baseline::Tree { .. })
+    !matches!(baseline, Baseline::ReluGd { .. } | Baseline::Tree { .. })
 }
 
-/// Predictions `(batch, points)` of `baseline` at every position of every prompt; `None` for a
-/// baseline this version does not implement (the planner rejects those first).
-pub fn predict(baseline: Baseline, prompts: &PromptBatch) -> Option<Vec<f32>> {
+/// Predictions `(batch, points)` of `baseline` at every position of every prompt, whose functions
+/// come from `class` (the prior `bayes` conditions on); `None` for a baseline this version does not
+/// implement or `bayes` on an intractable class (the checker and planner reject those first).
+pub fn predict(baseline: Baseline, prompts: &PromptBatch, class: &ClassSpec) -> Option<Vec<f32>> {
     let (p, d) = (prompts.points, prompts.dim);
     let mut out = vec![0f32; prompts.batch * p];
     if baseline == Baseline::Zero {
+        return Some(out);
+    }
+    if baseline == Baseline::Bayes {
+        let prior = bayes::Prior::of(class)?;
+        for b in 0..prompts.batch {
+            let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|&v| v as f64).collect();
+            let ys = prompts.prompt_ys(b);
+            let mut stats = bayes::Stats::new(d);
+            for k in 1..p {
+                stats.push(&xs[(k - 1) * d..k * d], ys[k - 1] as f64);
+                out[b * p + k] = bayes::posterior(&prior, &stats, &xs[k * d..(k + 1) * d]).prediction as f32;
+            }
+        }
         return Some(out);
     }
     for b in 0..prompts.batch {

@@ -39,7 +39,7 @@ pub fn run(
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
     }
     for &b in &e.baselines {
-        let pred = baselines::predict(b, &prompts)
+        let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
         errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
     }

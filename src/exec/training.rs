@@ -48,7 +48,15 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         &mut data_rng,
         |r, step| {
             let shape = step_shape(&settings, t.points, t.dim, step);
-            tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, shape.batch, shape.points, t.dim, shape.active_dims)
+            tasks::sample_batch(
+                class.as_ref(),
+                &InputSpec::Normal,
+                r,
+                shape.batch,
+                shape.points,
+                t.dim,
+                shape.active_dims,
+            )
         },
         |step, loss| observer.train_step(step, loss),
     )

@@ -35,7 +35,11 @@ mod tests {
     #[test]
     fn variance_of_independent_parts() {
         // λ f₁ + (1 − λ) f₂ with independent linear parts: variance (λ² + (1 − λ)²) d.
-        let c = Convex { first: Box::new(Linear { scale: 1.0 }), second: Box::new(Linear { scale: 1.0 }), lambda: Param::fixed(0.25) };
+        let c = Convex {
+            first: Box::new(Linear { scale: 1.0 }),
+            second: Box::new(Linear { scale: 1.0 }),
+            lambda: Param::fixed(0.25),
+        };
         let mut rng = crate::rng::stream(9, "t");
         let b = super::super::sample_batch(&c, &InputSpec::Normal, &mut rng, 4000, 4, 4, 4);
         let var = b.ys.iter().map(|y| (y * y) as f64).sum::<f64>() / b.ys.len() as f64;

@@ -45,7 +45,11 @@ impl InputSampler {
             let raw: Vec<f64> = (1..=d).map(|i| 1.0 / (i * i) as f64).collect();
             let total: f64 = raw.iter().sum();
             let basis = random_orthonormal(rng, d, d);
-            basis.into_iter().zip(raw).map(|(q, l)| q.iter().map(|v| v * (l * d as f64 / total).sqrt() as f32).collect()).collect()
+            basis
+                .into_iter()
+                .zip(raw)
+                .map(|(q, l)| q.iter().map(|v| v * (l * d as f64 / total).sqrt() as f32).collect())
+                .collect()
         } else {
             vec![]
         };
@@ -149,8 +153,9 @@ mod tests {
         for (axis, l) in s.skew_axes().iter().zip(&raw) {
             let len = axis.iter().map(|a| (a * a) as f64).sum::<f64>().sqrt();
             let unit: Vec<f64> = axis.iter().map(|a| *a as f64 / len).collect();
-            let var = xs.chunks(d).map(|x| x.iter().zip(&unit).map(|(a, u)| *a as f64 * u).sum::<f64>().powi(2)).sum::<f64>()
-                / (xs.len() / d) as f64;
+            let var =
+                xs.chunks(d).map(|x| x.iter().zip(&unit).map(|(a, u)| *a as f64 * u).sum::<f64>().powi(2)).sum::<f64>()
+                    / (xs.len() / d) as f64;
             let want = l * d as f64 / total;
             assert!((var - want).abs() < 0.06 * want.max(0.2), "variance {var} along an axis, want {want}");
         }

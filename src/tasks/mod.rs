@@ -15,15 +15,15 @@ mod sparse_linear;
 
 pub use convex::Convex;
 pub use decision_tree::DecisionTree;
+pub use inputs::InputSampler;
+pub use linear::Linear;
 pub use mixture::Mixture;
 pub use noisy::Noisy;
+pub use prompt::PromptBatch;
 pub use quadratic::Quadratic;
 pub use relu_net::ReluNet;
 pub use sine::Sine;
 pub use sparse_linear::SparseLinear;
-pub use inputs::InputSampler;
-pub use linear::Linear;
-pub use prompt::PromptBatch;
 
 use crate::check::{ClassSpec, InputSpec, Param};
 use crate::rng::Rng;
@@ -43,7 +43,9 @@ pub fn class_for(spec: &ClassSpec) -> Option<Box<dyn FunctionClass>> {
         ClassSpec::Linear { scale } => Box::new(Linear { scale: *scale }),
         ClassSpec::SparseLinear { nnz, scale } => Box::new(SparseLinear { nnz: *nnz, scale: *scale }),
         ClassSpec::ReluNet { hidden } => Box::new(ReluNet { hidden: *hidden }),
-        ClassSpec::Sine { amp, freq, phase } => Box::new(Sine { amp: amp.clone(), freq: freq.clone(), phase: phase.clone() }),
+        ClassSpec::Sine { amp, freq, phase } => {
+            Box::new(Sine { amp: amp.clone(), freq: freq.clone(), phase: phase.clone() })
+        }
         ClassSpec::DecisionTree { depth } => Box::new(DecisionTree { depth: *depth }),
         ClassSpec::Quadratic => Box::new(Quadratic),
         ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class)?, std: *std }),

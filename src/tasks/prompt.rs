@@ -51,7 +51,14 @@ mod tests {
 
     #[test]
     fn interleaves_x_then_padded_y() {
-        let b = PromptBatch { xs: vec![1., 2., 3., 4.], ys: vec![5., 6.], batch: 1, points: 2, dim: 2, components: vec![0] };
+        let b = PromptBatch {
+            xs: vec![1., 2., 3., 4.],
+            ys: vec![5., 6.],
+            batch: 1,
+            points: 2,
+            dim: 2,
+            components: vec![0],
+        };
         assert_eq!(b.interleaved(), vec![1., 2., 5., 0., 3., 4., 6., 0.]);
     }
 }

@@ -17,7 +17,8 @@ pub struct Sine {
 
 impl FunctionClass for Sine {
     fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
-        let (amp, freq, phase) = (sample_param(&self.amp, rng), sample_param(&self.freq, rng), sample_param(&self.phase, rng));
+        let (amp, freq, phase) =
+            (sample_param(&self.amp, rng), sample_param(&self.freq, rng), sample_param(&self.phase, rng));
         let u = if d == 1 {
             vec![1f32]
         } else {
@@ -40,7 +41,11 @@ mod tests {
 
     #[test]
     fn bounded_by_the_amplitude_with_mean_square_amp_squared_over_two() {
-        let c = Sine { amp: Param::fixed(2.0), freq: Param::Uniform { lo: 0.5, hi: 2.0 }, phase: Param::Uniform { lo: 0.0, hi: 6.283 } };
+        let c = Sine {
+            amp: Param::fixed(2.0),
+            freq: Param::Uniform { lo: 0.5, hi: 2.0 },
+            phase: Param::Uniform { lo: 0.0, hi: 6.283 },
+        };
         let mut rng = crate::rng::stream(4, "t");
         let b = super::super::sample_batch(&c, &InputSpec::Normal, &mut rng, 3000, 4, 3, 3);
         assert!(b.ys.iter().all(|y| y.abs() <= 2.0 + 1e-5));

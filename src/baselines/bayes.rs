@@ -1,0 +1,255 @@
+//! The exact Bayes-optimal predictor (the posterior mean of y_query) where the prior allows it:
+//! Gaussian linear functions, dense or sparse (every support of size nnz enumerated, each a small
+//! Gaussian model), with or without noise, and mixtures of these (posterior weights from each
+//! class's marginal likelihood). This is the reference for "near-optimal model selection".
+//!
+//! A noiseless prior gets a small jitter, noise variance `NOISELESS_JITTER · scale²`, so that every
+//! Gaussian model has a proper likelihood; its posterior mean is then ridge with α = jitter, which
+//! is the exact noiseless posterior mean to about 1e-6 relative.
+use crate::check::ClassSpec;
+
+/// Noise variance assumed for noiseless priors, relative to the prior's scale².
+pub const NOISELESS_JITTER: f64 = 1e-6;
+
+/// A prior with a computable posterior.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prior {
+    /// y = w·x + N(0, noise²), w ~ N(0, scale² I) on a support.
+    Gaussian {
+        /// Prior variance of each active coefficient.
+        scale2: f64,
+        /// Noise variance.
+        noise2: f64,
+        /// `None`: all coordinates; `Some(m)`: a uniformly random support of size m.
+        nnz: Option<usize>,
+    },
+    /// A mixture: each component with its prior probability.
+    Mixture(Vec<(f64, Prior)>),
+}
+
+impl Prior {
+    /// The prior of a checked class, if tractable.
+    pub fn of(class: &ClassSpec) -> Option<Prior> {
+        Prior::with_noise(class, None)
+    }
+
+    fn with_noise(class: &ClassSpec, noise2: Option<f64>) -> Option<Prior> {
+        let gaussian = |scale: f64, nnz| {
+            let scale2 = scale * scale;
+            Some(Prior::Gaussian { scale2, noise2: noise2.unwrap_or(NOISELESS_JITTER * scale2), nnz })
+        };
+        match class {
+            ClassSpec::Linear { scale } => gaussian(*scale, None),
+            ClassSpec::SparseLinear { nnz, scale } => gaussian(*scale, Some(*nnz)),
+            ClassSpec::Noisy { class, std } => {
+                let extra = std * std;
+                let total = noise2.unwrap_or(0.0) + extra;
+                Prior::with_noise(class, if total > 0.0 { Some(total) } else { noise2 })
+            }
+            ClassSpec::Mixture { components } => Some(Prior::Mixture(
+                components
+                    .iter()
+                    .map(|c| Some((c.weight, Prior::with_noise(&c.class, noise2)?)))
+                    .collect::<Option<_>>()?,
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Sufficient statistics of a context: XᵀX, Xᵀy, yᵀy and n.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    d: usize,
+    gram: Vec<f64>,
+    xty: Vec<f64>,
+    yty: f64,
+    n: usize,
+}
+
+impl Stats {
+    /// No points yet.
+    pub fn new(d: usize) -> Self {
+        Stats { d, gram: vec![0.0; d * d], xty: vec![0.0; d], yty: 0.0, n: 0 }
+    }
+
+    /// Adds one point.
+    pub fn push(&mut self, x: &[f64], y: f64) {
+        let d = self.d;
+        for i in 0..d {
+            self.xty[i] += x[i] * y;
+            for j in 0..d {
+                self.gram[i * d + j] += x[i] * x[j];
+            }
+        }
+        self.yty += y * y;
+        self.n += 1;
+    }
+}
+
+/// The outcome for one context: its log marginal likelihood, the posterior mean at the query,
+/// and (for a mixture) the posterior probability of each component.
+#[derive(Debug, Clone)]
+pub struct Posterior {
+    /// log p(y_1..n | x_1..n).
+    pub log_evidence: f64,
+    /// E[y_query | context].
+    pub prediction: f64,
+    /// Posterior component probabilities (empty for a single class).
+    pub weights: Vec<f64>,
+}
+
+/// The posterior of `prior` given the context statistics, predicting at `query`.
+pub fn posterior(prior: &Prior, stats: &Stats, query: &[f64]) -> Posterior {
+    match prior {
+        Prior::Gaussian { scale2, noise2, nnz: None } => {
+            let all: Vec<usize> = (0..stats.d).collect();
+            gaussian(&all, *scale2, *noise2, stats, query)
+        }
+        Prior::Gaussian { scale2, noise2, nnz: Some(m) } => {
+            let parts: Vec<Posterior> =
+                Combinations::new(stats.d, *m).map(|s| gaussian(&s, *scale2, *noise2, stats, query)).collect();
+            let uniform = vec![1.0 / parts.len() as f64; parts.len()];
+            combine(&uniform, &parts, false)
+        }
+        Prior::Mixture(components) => {
+            let parts: Vec<Posterior> = components.iter().map(|(_, p)| posterior(p, stats, query)).collect();
+            let weights: Vec<f64> = components.iter().map(|(w, _)| *w).collect();
+            combine(&weights, &parts, true)
+        }
+    }
+}
+
+/// Averages models by their posterior probabilities.
+fn combine(prior_weights: &[f64], parts: &[Posterior], keep_weights: bool) -> Posterior {
+    let logs: Vec<f64> = prior_weights
+        .iter()
+        .zip(parts)
+        .map(|(w, p)| if *w > 0.0 { w.ln() + p.log_evidence } else { f64::NEG_INFINITY })
+        .collect();
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    let weights: Vec<f64> = exps.iter().map(|e| e / total).collect();
+    Posterior {
+        log_evidence: top + total.ln(),
+        prediction: weights.iter().zip(parts).map(|(w, p)| w * p.prediction).sum(),
+        weights: if keep_weights { weights } else { vec![] },
+    }
+}
+
+/// The Gaussian model on `support`: ridge posterior mean and the exact marginal likelihood
+/// (Woodbury form, so only an m×m system is solved).
+fn gaussian(support: &[usize], scale2: f64, noise2: f64, s: &Stats, query: &[f64]) -> Posterior {
+    let (m, d, n) = (support.len(), s.d, s.n as f64);
+    let lambda = noise2 / scale2;
+    let mut a = vec![0.0; m * m];
+    for (i, &si) in support.iter().enumerate() {
+        for (j, &sj) in support.iter().enumerate() {
+            a[i * m + j] = s.gram[si * d + sj];
+        }
+        a[i * m + i] += lambda;
+    }
+    let b: Vec<f64> = support.iter().map(|&i| s.xty[i]).collect();
+    let (z, log_det) = cholesky_solve(&mut a, m, &b);
+    let fit: f64 = b.iter().zip(&z).map(|(p, q)| p * q).sum();
+    let log_evidence = -(s.yty - fit) / (2.0 * noise2) - 0.5 * log_det + 0.5 * m as f64 * lambda.ln()
+        - 0.5 * n * (2.0 * std::f64::consts::PI * noise2).ln();
+    let prediction = support.iter().zip(&z).map(|(&i, w)| query[i] * w).sum();
+    Posterior { log_evidence, prediction, weights: vec![] }
+}
+
+/// Solves A z = b for symmetric positive-definite A (overwritten); returns z and log|A|.
+fn cholesky_solve(a: &mut [f64], m: usize, b: &[f64]) -> (Vec<f64>, f64) {
+    let mut log_det = 0.0;
+    for j in 0..m {
+        let s: f64 = (0..j).map(|k| a[j * m + k] * a[j * m + k]).sum();
+        let diag = (a[j * m + j] - s).max(1e-300).sqrt();
+        log_det += 2.0 * diag.ln();
+        a[j * m + j] = diag;
+        for i in j + 1..m {
+            let s: f64 = (0..j).map(|k| a[i * m + k] * a[j * m + k]).sum();
+            a[i * m + j] = (a[i * m + j] - s) / diag;
+        }
+    }
+    let mut z = b.to_vec();
+    for i in 0..m {
+        let s: f64 = (0..i).map(|k| a[i * m + k] * z[k]).sum();
+        z[i] = (z[i] - s) / a[i * m + i];
+    }
+    for i in (0..m).rev() {
+        let s: f64 = (i + 1..m).map(|k| a[k * m + i] * z[k]).sum();
+        z[i] = (z[i] - s) / a[i * m + i];
+    }
+    (z, log_det)
+}
+
+/// The m-element subsets of 0..d in lexicographic order.
+struct Combinations {
+    d: usize,
+    current: Option<Vec<usize>>,
+}
+
+impl Combinations {
+    fn new(d: usize, m: usize) -> Self {
+        Combinations { d, current: if m <= d { Some((0..m).collect()) } else { None } }
+    }
+}
+
+impl Iterator for Combinations {
+    type Item = Vec<usize>;
+
+    fn next(&mut self) -> Option<Vec<usize>> {
+        let out = self.current.clone()?;
+        let m = out.len();
+        let mut c = out.clone();
+        let mut i = m;
+        loop {
+            if i == 0 {
+                self.current = None;
+                break;
+            }
+            i -= 1;
+            if c[i] < self.d - m + i {
+                c[i] += 1;
+                for j in i + 1..m {
+                    c[j] = c[j - 1] + 1;
+                }
+                self.current = Some(c);
+                break;
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_count() {
+        assert_eq!(Combinations::new(5, 2).count(), 10);
+        assert_eq!(Combinations::new(20, 3).count(), 1140);
+        assert_eq!(Combinations::new(3, 0).count(), 1);
+    }
+
+    #[test]
+    fn dense_noisy_bayes_is_ridge_with_alpha_noise_variance() {
+        let mut rng = crate::rng::stream(1, "bayes");
+        let (d, n) = (6, 4);
+        let x: Vec<f64> = crate::tasks::gaussian(&mut rng, n * d).into_iter().map(f64::from).collect();
+        let y: Vec<f64> = crate::tasks::gaussian(&mut rng, n).into_iter().map(f64::from).collect();
+        let q: Vec<f64> = crate::tasks::gaussian(&mut rng, d).into_iter().map(f64::from).collect();
+        let prior =
+            Prior::of(&ClassSpec::Noisy { class: Box::new(ClassSpec::Linear { scale: 1.0 }), std: 0.5 }).unwrap();
+        let mut s = Stats::new(d);
+        for (row, yi) in x.chunks(d).zip(&y) {
+            s.push(row, *yi);
+        }
+        let bayes = posterior(&prior, &s, &q).prediction;
+        let w = super::super::ridge(&x, n, d, &y, 0.25);
+        let ridge: f64 = q.iter().zip(&w).map(|(a, b)| a * b).sum();
+        assert!((bayes - ridge).abs() < 1e-9, "{bayes} vs {ridge}");
+    }
+}
