@@ -243,3 +243,40 @@ fn a_valid_spec_the_executor_cannot_run_yet_stops_before_training() {
         .run();
     assert!(!o.dir.join("out/cache").exists(), "nothing ran");
 }
+
+#[test]
+fn every_class_input_mixture_convex_combination_and_baseline_runs_end_to_end() {
+    let spec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/ok/everything_runs.icl"))
+            .unwrap();
+    let o = Test::new().spec(&spec).args(&["run", "spec.icl", "--out", "out"]).stdout("claims: 2 of 2 hold").run();
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    let classes = ["dense", "scaled", "sparse", "relu", "wave", "tree", "square", "noisy_dense", "blend", "everything"];
+    for task in classes {
+        assert!(
+            md.contains(&format!("Error against in-context examples — `classes` on `{task}`")),
+            "figure for {task}"
+        );
+    }
+    let baselines = [
+        "least_squares",
+        "ridge(alpha = 0.1)",
+        "lasso(alpha = 0.01)",
+        "knn(k = 2)",
+        "averaging",
+        "zero",
+        "relu_gd(hidden = 4, steps = 10, lr = 0.005)",
+        "tree(depth = 2)",
+    ];
+    let header = md.lines().find(|l| l.starts_with("| k | m |")).expect("a numbers table");
+    for b in baselines {
+        assert!(header.contains(b), "column for {b}: {header}");
+    }
+    let svgs = std::fs::read_dir(o.dir.join("out"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
+        .count();
+    // 10 tasks × 7 input distributions, 4 exact tasks, the sweep figure and the training curve.
+    assert_eq!(svgs, 10 * 7 + 4 + 1 + 1);
+    assert!(md.contains("Error at k = 3 against `n`"), "the sweep figure");
+}

@@ -4,24 +4,23 @@ pub mod bayes;
 mod knn;
 mod lasso;
 mod least_squares;
+mod relu_gd;
 mod ridge;
+mod tree;
 
 pub use knn::knn_predict;
 pub use lasso::lasso;
 pub use least_squares::lstsq_min_norm;
+pub use relu_gd::relu_gd_predict;
 pub use ridge::ridge;
+pub use tree::tree_predict;
 
 use crate::check::{Baseline, ClassSpec};
 use crate::tasks::PromptBatch;
 
-/// Whether this version can compute `baseline`.
-pub fn implemented(baseline: Baseline) -> bool {
-    !matches!(baseline, Baseline::ReluGd { .. } | Baseline::Tree { .. })
-}
-
 /// Predictions `(batch, points)` of `baseline` at every position of every prompt, whose functions
-/// come from `class` (the prior `bayes` conditions on); `None` for a baseline this version does not
-/// implement or `bayes` on an intractable class (the checker and planner reject those first).
+/// come from `class` (the prior `bayes` conditions on); `None` for `bayes` on an intractable class
+/// (the checker rejects that first).
 pub fn predict(baseline: Baseline, prompts: &PromptBatch, class: &ClassSpec) -> Option<Vec<f32>> {
     let (p, d) = (prompts.points, prompts.dim);
     let mut out = vec![0f32; prompts.batch * p];
@@ -59,6 +58,12 @@ pub fn predict(baseline: Baseline, prompts: &PromptBatch, class: &ClassSpec) -> 
                 }
                 Baseline::Averaging => linear(averaging(x, k, d, y)),
                 Baseline::Knn { k: neighbours } => knn_predict(x, k, d, y, query, neighbours),
+                Baseline::Tree { depth } => tree_predict(x, k, d, y, query, depth),
+                Baseline::ReluGd { hidden, steps, lr } => {
+                    // Its own stream per (prompt, k), so results do not depend on evaluation order.
+                    let mut rng = crate::rng::stream(((b as u64) << 20) | k as u64, "relu-gd-init");
+                    relu_gd_predict(x, k, d, y, query, hidden, steps, lr, &mut rng)
+                }
                 _ => return None,
             } as f32;
         }

@@ -400,7 +400,7 @@ impl Baseline {
         ("averaging", &[], &[]),
         ("zero", &[], &[]),
         ("bayes", &[], &[]),
-        ("relu_gd", &["hidden", "steps", "lr"], &[100.0, 1000.0, 5e-3]),
+        ("relu_gd", &["hidden", "steps", "lr"], &[100.0, 100.0, 5e-3]),
         ("tree", &["depth"], &[4.0]),
     ];
 

@@ -1,15 +1,11 @@
 //! What this version can execute. The language (check) runs ahead of the executor: a spec may be
 //! valid but use a class, input distribution, baseline or figure whose implementation is still to
 //! come. Such a spec is stopped here, before any training, with a diagnostic naming each one.
-use crate::check::{Baseline, CheckedSpec, ClassSpec, FigureSpec};
+use crate::check::{CheckedSpec, ClassSpec, FigureSpec};
 use crate::diag::{Code, Diagnostic};
 
 fn class_runs(c: &ClassSpec) -> bool {
     crate::tasks::class_for(c).is_some()
-}
-
-fn baseline_runs(b: &Baseline) -> bool {
-    crate::baselines::implemented(*b)
 }
 
 fn not_yet(what: String) -> Diagnostic {
@@ -32,12 +28,9 @@ pub fn unsupported(spec: &CheckedSpec) -> Vec<Diagnostic> {
         for task in e.tasks.iter().filter(|t| !class_runs(&t.class)) {
             out.push(not_yet(format!("the class `{}` (eval `{}`)", task.class.describe(), e.name)));
         }
-        for b in e.baselines.iter().filter(|b| !baseline_runs(b)) {
-            out.push(not_yet(format!("the baseline `{}` (eval `{}`)", b.name(), e.name)));
-        }
     }
     for f in &spec.figures {
-        if !matches!(f, FigureSpec::ErrorVsK { .. }) {
+        if matches!(f, FigureSpec::FunctionPlot { .. }) {
             out.push(not_yet(format!("the figure `{}`", f.name())));
         }
     }

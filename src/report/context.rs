@@ -1,6 +1,6 @@
 //! The one typed context both templates render.
 use super::svg::{Chart, Series};
-use crate::check::{CheckedSpec, Predictor};
+use crate::check::{CheckedSpec, EvalSpec, FigureSpec, Predictor};
 use crate::results::{Estimate, Results, TaskCurves, TrainingSummary};
 use serde::Serialize;
 
@@ -106,7 +106,8 @@ fn fmt_estimate(e: &Estimate) -> String {
 }
 
 fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+    let raw: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
 
 /// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
@@ -136,7 +137,10 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
     // Zero's error sets the scale: nothing useful happens above the "know nothing" line.
     let y_max = t.curves.iter().flat_map(|c| c.points.iter().map(|e| e.mean)).fold(0f64, f64::max) * 1.1;
     let chart = Chart {
-        title: format!("{}: {} prompts", t.eval, t.task),
+        title: match t.inputs {
+            crate::check::InputSpec::Normal => format!("{}: {} prompts", t.eval, t.task),
+            other => format!("{}: {} prompts, {} inputs", t.eval, t.task, other.describe()),
+        },
         x_label: "in-context examples k".into(),
         y_label: "squared error / d".into(),
         series,
@@ -160,6 +164,74 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         header,
         rows,
     }
+}
+
+/// Error at one k against an evaluation's sweep variable.
+fn sweep_figure(
+    name: &str,
+    eval: &EvalSpec,
+    var: &str,
+    k: usize,
+    results: &Results,
+    confidence_pct: u32,
+) -> Option<Figure> {
+    let inputs = eval.inputs.first()?;
+    let tasks: Vec<(f64, &TaskCurves)> = eval
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            let (v, value) = t.binding.as_ref()?;
+            let curves =
+                results.curves.iter().find(|c| c.eval == eval.name && c.task == t.name && c.inputs == *inputs)?;
+            (v == var).then_some((*value, curves))
+        })
+        .collect();
+    let first = tasks.first()?.1;
+    let predictors: Vec<(&crate::check::Predictor, bool)> =
+        first.curves.iter().map(|c| (&c.predictor, c.is_model)).collect();
+    let at = |p: &crate::check::Predictor, t: &TaskCurves| t.at(p, k).copied();
+    let series = predictors
+        .iter()
+        .map(|(p, is_model)| Series {
+            label: p.name(),
+            points: tasks.iter().filter_map(|(v, t)| Some((*v, at(p, t)?.mean))).collect(),
+            band: if *is_model {
+                tasks.iter().filter_map(|(v, t)| at(p, t).map(|e| (*v, e.lo, e.hi))).collect()
+            } else {
+                vec![]
+            },
+            dashed: matches!(p, Predictor::Baseline(crate::check::Baseline::Zero)),
+        })
+        .collect();
+    let chart = Chart {
+        title: format!("{}: error at k = {k} against {var}", eval.name),
+        x_label: var.to_string(),
+        y_label: "squared error / d".into(),
+        series,
+        y_max: None,
+    };
+    let mut header = vec![var.to_string()];
+    header.extend(predictors.iter().map(|(p, _)| p.name()));
+    let rows = tasks
+        .iter()
+        .map(|(v, t)| {
+            std::iter::once(fmt(*v))
+                .chain(predictors.iter().map(|(p, _)| at(p, t).map_or_else(|| "–".into(), |e| fmt_estimate(&e))))
+                .collect()
+        })
+        .collect();
+    let id = format!("fig-{}", slug(name));
+    Some(Figure {
+        file: format!("{id}.svg"),
+        id,
+        title: format!("Error at k = {k} against `{var}` — `{}`", eval.name),
+        caption: format!(
+            "Mean squared error / d after {k} in-context examples for each value of `{var}`; shaded: {confidence_pct}% bootstrap interval over prompts."
+        ),
+        svg: chart.render(),
+        header,
+        rows,
+    })
 }
 
 fn training_figure(trainings: &[TrainingSummary]) -> Figure {
@@ -192,21 +264,32 @@ fn training_figure(trainings: &[TrainingSummary]) -> Figure {
 /// Builds the context of a report.
 pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> ReportContext {
     let confidence_pct = (crate::results::CONFIDENCE * 100.0).round() as u32;
-    let mut figures: Vec<Figure> = results.curves.iter().map(|t| error_figure(t, confidence_pct)).collect();
+    let mut figures: Vec<Figure> = Vec::new();
+    for f in &spec.figures {
+        if let FigureSpec::ErrorVsSweep { name, eval, var, k } = f {
+            let eval = spec.evals.iter().find(|e| &e.name == eval);
+            figures.extend(eval.and_then(|e| sweep_figure(name, e, var, *k, results, confidence_pct)));
+        }
+    }
+    figures.extend(results.curves.iter().map(|t| error_figure(t, confidence_pct)));
     if !results.trainings.is_empty() {
         figures.push(training_figure(&results.trainings));
     }
     let claims: Vec<ClaimView> = results
         .claims
         .iter()
-        .map(|c| ClaimView {
+        .zip(&spec.claims)
+        .map(|(c, claim_spec)| ClaimView {
             name: c.name.clone(),
             source: c.source.clone(),
             verdict: if c.holds { "PASS" } else { "FAIL" },
-            figure: c
-                .terms
-                .first()
-                .map_or_else(String::new, |t| figure_id(&t.reference.eval, &t.reference.task, &t.reference.inputs)),
+            figure: match claim_spec.figure.as_deref().and_then(|f| spec.figures.iter().find(|x| x.name() == f)) {
+                Some(FigureSpec::ErrorVsSweep { name, .. }) => format!("fig-{}", slug(name)),
+                _ => c
+                    .terms
+                    .first()
+                    .map_or_else(String::new, |t| figure_id(&t.reference.eval, &t.reference.task, &t.reference.inputs)),
+            },
             terms: c
                 .terms
                 .iter()

@@ -27,10 +27,10 @@ pub struct Chart {
     pub y_max: Option<f64>,
 }
 
-const W: f64 = 640.0;
+const W: f64 = 760.0;
 const H: f64 = 400.0;
 const LEFT: f64 = 64.0;
-const RIGHT: f64 = 170.0;
+const RIGHT: f64 = 250.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 52.0;
 /// Colour-blind-safe palette (Okabe–Ito).
@@ -124,6 +124,8 @@ impl Chart {
         );
         for (i, series) in self.series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
+            // Past the palette, a dot pattern keeps series apart.
+            let pattern = if i >= COLOURS.len() { Some("2 3") } else { None };
             if !series.band.is_empty() {
                 let upper = series.band.iter().map(|(x, _, hi)| format!("{:.1},{:.1}", sx(*x), sy(*hi)));
                 let lower = series.band.iter().rev().map(|(x, lo, _)| format!("{:.1},{:.1}", sx(*x), sy(*lo)));
@@ -135,7 +137,11 @@ impl Chart {
                 );
             }
             let pts: Vec<String> = series.points.iter().map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y))).collect();
-            let dash = if series.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+            let dash = match (series.dashed, pattern) {
+                (true, _) => r#" stroke-dasharray="6 4""#,
+                (false, Some(_)) => r#" stroke-dasharray="2 3""#,
+                _ => "",
+            };
             let _ = write!(
                 s,
                 r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
@@ -153,7 +159,19 @@ impl Chart {
                 r#"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>"#,
                 lx + 22.0
             );
-            let _ = write!(s, r#"<text x="{}" y="{}">{}</text>"#, lx + 28.0, ly + 4.0, esc(&series.label));
+            let label: String = if series.label.chars().count() > 34 {
+                series.label.chars().take(33).chain(std::iter::once('…')).collect()
+            } else {
+                series.label.clone()
+            };
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{}">{}<title>{}</title></text>"#,
+                lx + 28.0,
+                ly + 4.0,
+                esc(&label),
+                esc(&series.label)
+            );
         }
         s.push_str("</svg>");
         s
