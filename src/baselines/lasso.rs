@@ -34,10 +34,10 @@ pub fn lasso(x: &[f64], n: usize, d: usize, y: &[f64], alpha: f64, warm: Option<
             max_w = max_w.max(new.abs());
         }
         // As scikit-learn: only when the coordinates have settled, check the duality gap.
-        if max_step <= TOL * max_w.max(1e-12) || max_w == 0.0 {
-            if duality_gap(&cols, &r, &w, y, alpha) <= TOL * y.iter().map(|v| v * v).sum::<f64>() / n as f64 {
-                break;
-            }
+        if (max_step <= TOL * max_w.max(1e-12) || max_w == 0.0)
+            && duality_gap(&cols, &r, &w, y, alpha) <= TOL * y.iter().map(|v| v * v).sum::<f64>() / n as f64
+        {
+            break;
         }
     }
     w

@@ -44,7 +44,7 @@ mod tests {
         let c = Sine {
             amp: Param::fixed(2.0),
             freq: Param::Uniform { lo: 0.5, hi: 2.0 },
-            phase: Param::Uniform { lo: 0.0, hi: 6.283 },
+            phase: Param::Uniform { lo: 0.0, hi: std::f64::consts::TAU },
         };
         let mut rng = crate::rng::stream(4, "t");
         let b = super::super::sample_batch(&c, &InputSpec::Normal, &mut rng, 3000, 4, 3, 3);
