@@ -107,10 +107,31 @@ pub fn posterior(prior: &Prior, stats: &Stats, query: &[f64]) -> Posterior {
             gaussian(&all, *scale2, *noise2, stats, query)
         }
         Prior::Gaussian { scale2, noise2, nnz: Some(m) } => {
-            let parts: Vec<Posterior> =
-                Combinations::new(stats.d, *m).map(|s| gaussian(&s, *scale2, *noise2, stats, query)).collect();
-            let uniform = vec![1.0 / parts.len() as f64; parts.len()];
-            combine(&uniform, &parts, false)
+            // Streaming log-sum-exp over the supports, uniform prior: no per-support allocation.
+            let (mut top, mut total, mut weighted, mut count) = (f64::NEG_INFINITY, 0.0, 0.0, 0usize);
+            let mut supports = Combinations::new(stats.d, *m);
+            while let Some(s) = supports.next_ref() {
+                let p = gaussian_varying(s, *scale2, *noise2, stats, query);
+                count += 1;
+                if p.log_evidence > top {
+                    let shrink = (top - p.log_evidence).exp();
+                    total *= shrink;
+                    weighted *= shrink;
+                    top = p.log_evidence;
+                }
+                // Supports e^-40 below the best cannot move the sums.
+                if p.log_evidence > top - 40.0 {
+                    let e = (p.log_evidence - top).exp();
+                    total += e;
+                    weighted += e * p.prediction;
+                }
+            }
+            let constant = gaussian_constant(*m, noise2 / scale2, *noise2, stats.n as f64);
+            Posterior {
+                log_evidence: top + total.ln() - (count as f64).ln() + constant,
+                prediction: weighted / total,
+                weights: vec![],
+            }
         }
         Prior::Mixture(components) => {
             let parts: Vec<Posterior> = components.iter().map(|(_, p)| posterior(p, stats, query)).collect();
@@ -141,58 +162,142 @@ fn combine(prior_weights: &[f64], parts: &[Posterior], keep_weights: bool) -> Po
 /// The Gaussian model on `support`: ridge posterior mean and the exact marginal likelihood
 /// (Woodbury form, so only an m×m system is solved).
 fn gaussian(support: &[usize], scale2: f64, noise2: f64, s: &Stats, query: &[f64]) -> Posterior {
-    let (m, d, n) = (support.len(), s.d, s.n as f64);
+    let n = s.n as f64;
+    let mut p = gaussian_varying(support, scale2, noise2, s, query);
+    p.log_evidence += gaussian_constant(support.len(), noise2 / scale2, noise2, n);
+    p
+}
+
+/// [`gaussian`] without the terms common to every support of one size.
+fn gaussian_varying(support: &[usize], scale2: f64, noise2: f64, s: &Stats, query: &[f64]) -> Posterior {
+    let (m, d) = (support.len(), s.d);
     let lambda = noise2 / scale2;
-    let mut a = vec![0.0; m * m];
+    // Small supports (the sparse case, enumerated thousands of times) stay on the stack.
+    let mut stack = [0.0f64; 16];
+    let mut heap = Vec::new();
+    let a: &mut [f64] = if m * m <= stack.len() {
+        &mut stack[..m * m]
+    } else {
+        heap.resize(m * m, 0.0);
+        &mut heap
+    };
     for (i, &si) in support.iter().enumerate() {
         for (j, &sj) in support.iter().enumerate() {
             a[i * m + j] = s.gram[si * d + sj];
         }
         a[i * m + i] += lambda;
     }
-    let b: Vec<f64> = support.iter().map(|&i| s.xty[i]).collect();
-    let (z, log_det) = cholesky_solve(&mut a, m, &b);
-    let fit: f64 = b.iter().zip(&z).map(|(p, q)| p * q).sum();
-    let log_evidence = -(s.yty - fit) / (2.0 * noise2) - 0.5 * log_det + 0.5 * m as f64 * lambda.ln()
-        - 0.5 * n * (2.0 * std::f64::consts::PI * noise2).ln();
-    let prediction = support.iter().zip(&z).map(|(&i, w)| query[i] * w).sum();
+    let mut zs = [0.0f64; 8];
+    let mut zh = Vec::new();
+    let z: &mut [f64] = if m <= zs.len() {
+        &mut zs[..m]
+    } else {
+        zh.resize(m, 0.0);
+        &mut zh
+    };
+    for (zi, &i) in z.iter_mut().zip(support) {
+        *zi = s.xty[i];
+    }
+    let log_det = cholesky_solve(a, m, z);
+    let fit: f64 = support.iter().zip(z.iter()).map(|(&i, q)| s.xty[i] * q).sum();
+    let log_evidence = -(s.yty - fit) / (2.0 * noise2) - 0.5 * log_det;
+    let prediction = support.iter().zip(z.iter()).map(|(&i, w)| query[i] * w).sum();
     Posterior { log_evidence, prediction, weights: vec![] }
 }
 
-/// Solves A z = b for symmetric positive-definite A (overwritten); returns z and log|A|.
-fn cholesky_solve(a: &mut [f64], m: usize, b: &[f64]) -> (Vec<f64>, f64) {
-    let mut log_det = 0.0;
+/// The part of a Gaussian model's log evidence that depends only on the support's size.
+fn gaussian_constant(m: usize, lambda: f64, noise2: f64, n: f64) -> f64 {
+    0.5 * m as f64 * lambda.ln() - 0.5 * n * (2.0 * std::f64::consts::PI * noise2).ln()
+}
+
+/// Solves A z = b in place (`z` holds b) for symmetric positive-definite A (overwritten by its
+/// LDLᵀ factors: no square roots, one reciprocal per pivot); returns log|A| = Σ log D, taking one
+/// logarithm per 16 pivots (products of 16 stay in range).
+fn cholesky_solve(a: &mut [f64], m: usize, z: &mut [f64]) -> f64 {
+    let (mut log_det, mut det) = (0.0, 1.0);
+    let mut inv = [0.0f64; 8];
+    let mut inv_heap = Vec::new();
+    let inv: &mut [f64] = if m <= inv.len() {
+        &mut inv[..m]
+    } else {
+        inv_heap.resize(m, 0.0);
+        &mut inv_heap
+    };
     for j in 0..m {
-        let s: f64 = (0..j).map(|k| a[j * m + k] * a[j * m + k]).sum();
-        let diag = (a[j * m + j] - s).max(1e-300).sqrt();
-        log_det += 2.0 * diag.ln();
-        a[j * m + j] = diag;
+        // D_j = A_jj − Σ_k L_jk² D_k, with L_jk stored below the diagonal and D_k on it.
+        let mut dj = a[j * m + j];
+        for k in 0..j {
+            dj -= a[j * m + k] * a[j * m + k] * a[k * m + k];
+        }
+        let dj = dj.max(1e-300);
+        a[j * m + j] = dj;
+        inv[j] = 1.0 / dj;
+        det *= dj;
+        if j % 16 == 15 {
+            log_det += det.ln();
+            det = 1.0;
+        }
         for i in j + 1..m {
-            let s: f64 = (0..j).map(|k| a[i * m + k] * a[j * m + k]).sum();
-            a[i * m + j] = (a[i * m + j] - s) / diag;
+            let mut v = a[i * m + j];
+            for k in 0..j {
+                v -= a[i * m + k] * a[j * m + k] * a[k * m + k];
+            }
+            a[i * m + j] = v * inv[j];
         }
     }
-    let mut z = b.to_vec();
     for i in 0..m {
-        let s: f64 = (0..i).map(|k| a[i * m + k] * z[k]).sum();
-        z[i] = (z[i] - s) / a[i * m + i];
+        for k in 0..i {
+            z[i] -= a[i * m + k] * z[k];
+        }
+    }
+    for i in 0..m {
+        z[i] *= inv[i];
     }
     for i in (0..m).rev() {
-        let s: f64 = (i + 1..m).map(|k| a[k * m + i] * z[k]).sum();
-        z[i] = (z[i] - s) / a[i * m + i];
+        for k in i + 1..m {
+            z[i] -= a[k * m + i] * z[k];
+        }
     }
-    (z, log_det)
+    log_det + det.ln()
 }
 
 /// The m-element subsets of 0..d in lexicographic order.
 struct Combinations {
     d: usize,
     current: Option<Vec<usize>>,
+    started: bool,
 }
 
 impl Combinations {
     fn new(d: usize, m: usize) -> Self {
-        Combinations { d, current: if m <= d { Some((0..m).collect()) } else { None } }
+        Combinations { d, current: if m <= d { Some((0..m).collect()) } else { None }, started: false }
+    }
+}
+
+impl Combinations {
+    /// The next subset, borrowed (no allocation).
+    fn next_ref(&mut self) -> Option<&[usize]> {
+        if self.started {
+            let c = self.current.as_mut()?;
+            let m = c.len();
+            let mut i = m;
+            loop {
+                if i == 0 {
+                    self.current = None;
+                    return None;
+                }
+                i -= 1;
+                if c[i] < self.d - m + i {
+                    c[i] += 1;
+                    for j in i + 1..m {
+                        c[j] = c[j - 1] + 1;
+                    }
+                    break;
+                }
+            }
+        }
+        self.started = true;
+        self.current.as_deref()
     }
 }
 
@@ -200,26 +305,7 @@ impl Iterator for Combinations {
     type Item = Vec<usize>;
 
     fn next(&mut self) -> Option<Vec<usize>> {
-        let out = self.current.clone()?;
-        let m = out.len();
-        let mut c = out.clone();
-        let mut i = m;
-        loop {
-            if i == 0 {
-                self.current = None;
-                break;
-            }
-            i -= 1;
-            if c[i] < self.d - m + i {
-                c[i] += 1;
-                for j in i + 1..m {
-                    c[j] = c[j - 1] + 1;
-                }
-                self.current = Some(c);
-                break;
-            }
-        }
-        Some(out)
+        self.next_ref().map(<[usize]>::to_vec)
     }
 }
 

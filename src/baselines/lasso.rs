@@ -3,12 +3,13 @@
 
 /// Sweeps over all coordinates at most this often.
 const MAX_SWEEPS: usize = 100_000;
-/// scikit-learn's `tol`: the duality gap must fall below `TOL · ‖y‖² / n`.
-const TOL: f64 = 1e-10;
+/// The tolerance the evaluation uses: the duality gap must fall below `tol · ‖y‖² / n`.
+/// scikit-learn's default.
+pub const EVAL_TOL: f64 = 1e-4;
 
-/// The lasso solution for `(n, d)` row-major `x`; `warm` is a starting point (e.g. the solution
-/// for one point fewer).
-pub fn lasso(x: &[f64], n: usize, d: usize, y: &[f64], alpha: f64, warm: Option<&[f64]>) -> Vec<f64> {
+/// The lasso solution for `(n, d)` row-major `x` to duality-gap tolerance `tol` (scikit-learn's
+/// `tol`); `warm` is a starting point (e.g. the solution for one point fewer).
+pub fn lasso(x: &[f64], n: usize, d: usize, y: &[f64], alpha: f64, warm: Option<&[f64]>, tol: f64) -> Vec<f64> {
     let mut w = warm.map_or_else(|| vec![0.0; d], <[f64]>::to_vec);
     // Columns and their scaled squared norms.
     let cols: Vec<Vec<f64>> = (0..d).map(|j| (0..n).map(|i| x[i * d + j]).collect()).collect();
@@ -34,8 +35,8 @@ pub fn lasso(x: &[f64], n: usize, d: usize, y: &[f64], alpha: f64, warm: Option<
             max_w = max_w.max(new.abs());
         }
         // As scikit-learn: only when the coordinates have settled, check the duality gap.
-        if (max_step <= TOL * max_w.max(1e-12) || max_w == 0.0)
-            && duality_gap(&cols, &r, &w, y, alpha) <= TOL * y.iter().map(|v| v * v).sum::<f64>() / n as f64
+        if (max_step <= tol * max_w.max(1e-12) || max_w == 0.0)
+            && duality_gap(&cols, &r, &w, y, alpha) <= tol * y.iter().map(|v| v * v).sum::<f64>() / n as f64
         {
             break;
         }
@@ -73,8 +74,8 @@ mod tests {
     fn large_alpha_gives_zero_and_small_alpha_least_squares() {
         let x = [1.0, 0.0, 0.0, 1.0, 1.0, 1.0];
         let y = [1.0, 2.0, 3.0];
-        assert_eq!(lasso(&x, 3, 2, &y, 100.0, None), vec![0.0, 0.0]);
-        let w = lasso(&x, 3, 2, &y, 1e-12, None);
+        assert_eq!(lasso(&x, 3, 2, &y, 100.0, None, 1e-10), vec![0.0, 0.0]);
+        let w = lasso(&x, 3, 2, &y, 1e-12, None, 1e-10);
         let ls = super::super::lstsq_min_norm(&x, 3, 2, &y);
         assert!((w[0] - ls[0]).abs() < 1e-6 && (w[1] - ls[1]).abs() < 1e-6, "{w:?} vs {ls:?}");
     }

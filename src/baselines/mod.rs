@@ -52,7 +52,7 @@ pub fn predict(baseline: Baseline, prompts: &PromptBatch, class: &ClassSpec) -> 
                 Baseline::LeastSquares => linear(lstsq_min_norm(x, k, d, y)),
                 Baseline::Ridge { alpha } => linear(ridge(x, k, d, y, alpha)),
                 Baseline::Lasso { alpha } => {
-                    let w = lasso(x, k, d, y, alpha, warm.as_deref());
+                    let w = lasso(x, k, d, y, alpha, warm.as_deref(), lasso::EVAL_TOL);
                     warm = Some(w.clone());
                     linear(w)
                 }

@@ -1,4 +1,5 @@
 //! Subcommands. Only this layer prints.
+mod bench;
 mod check;
 mod diagnostics;
 mod explain;
@@ -58,6 +59,15 @@ enum Command {
         /// The spec file.
         spec: PathBuf,
     },
+    /// Time parts of iclc and print the figures.
+    Bench {
+        /// What to time.
+        #[arg(value_enum)]
+        what: bench::What,
+        /// Prompts to time on.
+        #[arg(long, default_value_t = 1280)]
+        prompts: usize,
+    },
     /// Explain a diagnostic code such as E0101.
     Explain {
         /// The code.
@@ -79,6 +89,12 @@ pub fn main() -> ExitCode {
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec } => plan::plan(&spec),
+        Command::Bench { what, prompts } => {
+            // One core, as the figures in docs/performance.md.
+            // SAFETY: no other thread exists yet.
+            unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
+            bench::bench(what, prompts)
+        }
         Command::Explain { code } => explain::explain(&code),
     }
 }
