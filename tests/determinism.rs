@@ -1,60 +1,131 @@
-//! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve.
+//! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve; an interrupted run
+//! resumed from its checkpoint ends bit-identical to an uninterrupted one; a diverging run stops.
 use candle_core::Device;
 use iclc::check::{ClassSpec, InputSpec, Schedule};
-use iclc::model::{AdamWSettings, Config, Params, TrainError, TrainSettings, train};
+use iclc::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainError, TrainOutcome, TrainSettings, train};
 use iclc::{rng, tasks};
+use std::ops::ControlFlow;
 
-fn run(seed: u64, lr: f64, steps: u64, batch: usize) -> Result<Vec<f32>, TrainError> {
-    let cfg = Config::new(3, 6, 16, 2, 2);
-    let params = Params::init(&cfg, seed, &Device::Cpu).unwrap();
-    let settings = TrainSettings {
+const CFG: fn() -> Config = || Config::new(3, 6, 16, 2, 2);
+
+fn settings(lr: f64, steps: u64, batch: usize) -> TrainSettings {
+    TrainSettings {
         steps,
         batch,
         adamw: AdamWSettings { lr, ..AdamWSettings::default() },
-        schedule: Schedule::Constant,
-        clip: None,
-        decay_matrices_only: false,
+        schedule: Schedule::Cosine { warmup: 3, final_fraction: 0.1 },
+        clip: Some(1.0),
+        decay_matrices_only: true,
         curriculum: None,
-    };
+    }
+}
+
+/// Trains from a fresh init; `stop_at` interrupts after that step.
+fn run_with(
+    seed: u64,
+    s: &TrainSettings,
+    checkpoints: Option<&CheckpointPolicy>,
+    stop_at: Option<u64>,
+) -> (Params, Result<TrainOutcome, TrainError>) {
+    let cfg = CFG();
+    let params = Params::init(&cfg, seed, &Device::Cpu).unwrap();
     let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 }).unwrap();
     let mut data = rng::stream(seed, "train-data");
-    let losses = train(
+    let out = train(
         &params,
-        &settings,
+        s,
         &mut data,
-        |r, _| tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, batch, cfg.points, cfg.n_dims, cfg.n_dims),
-        |_, _| {},
-    )?;
-    Ok(losses)
+        |r, _| tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, s.batch, cfg.points, cfg.n_dims, cfg.n_dims),
+        |step, _| if Some(step) == stop_at { ControlFlow::Break(()) } else { ControlFlow::Continue(()) },
+        checkpoints,
+    );
+    (params, out)
+}
+
+fn finished(out: Result<TrainOutcome, TrainError>) -> Vec<f32> {
+    match out.unwrap() {
+        TrainOutcome::Finished(l) => l,
+        other => panic!("expected a finished run, got {other:?}"),
+    }
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn weights(p: &Params) -> Vec<(String, Vec<u32>)> {
+    p.named()
+        .into_iter()
+        .map(|(n, v)| (n, bits(&v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap())))
+        .collect()
 }
 
 #[test]
 fn same_seed_same_losses_bit_for_bit() {
-    let a = run(7, 1e-3, 25, 8).unwrap();
-    let b = run(7, 1e-3, 25, 8).unwrap();
+    let s = settings(1e-3, 25, 8);
+    let a = finished(run_with(7, &s, None, None).1);
+    let b = finished(run_with(7, &s, None, None).1);
     assert_eq!(a.len(), 25);
-    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&a), bits(&b));
-    let c = run(8, 1e-3, 25, 8).unwrap();
+    let c = finished(run_with(8, &s, None, None).1);
     assert_ne!(bits(&a), bits(&c));
 }
 
 #[test]
 fn training_lowers_the_loss() {
-    let losses = run(3, 3e-3, 300, 64).unwrap();
+    let mut s = settings(3e-3, 300, 64);
+    s.schedule = Schedule::Constant;
+    s.clip = None;
+    let losses = finished(run_with(3, &s, None, None).1);
     let mean = |s: &[f32]| s.iter().sum::<f32>() / s.len() as f32;
     let (first, last) = (mean(&losses[..25]), mean(&losses[losses.len() - 50..]));
     assert!(last < 0.9 * first, "loss did not fall: {first} → {last}");
 }
 
 #[test]
-fn a_diverging_run_stops_with_an_error_naming_the_step() {
-    match run(1, 1e12, 50, 8) {
-        Err(TrainError::NonFinite { step, loss }) => {
-            assert!(step >= 1 && !loss.is_finite());
-            let text = TrainError::NonFinite { step, loss }.to_string();
-            assert!(text.contains(&format!("step {step}")), "{text}");
+fn an_interrupted_run_resumes_bit_identical() {
+    let s = settings(1e-3, 30, 8);
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, out) =
+        run_with(5, &s, Some(&CheckpointPolicy { path: dir.path().join("a.safetensors"), every: 10 }), None);
+    let whole_losses = finished(out);
+
+    let policy = CheckpointPolicy { path: dir.path().join("b.safetensors"), every: 10 };
+    let (_, out) = run_with(5, &s, Some(&policy), Some(17));
+    assert!(matches!(out.unwrap(), TrainOutcome::Interrupted { step: 17, .. }));
+    assert!(policy.path.exists(), "a checkpoint from step 10");
+    // A new process would start from a fresh init and stream; the checkpoint overrides both.
+    let (resumed, out) = run_with(5, &s, Some(&policy), None);
+    let resumed_losses = finished(out);
+    assert_eq!(bits(&resumed_losses), bits(&whole_losses), "loss curves differ");
+    assert_eq!(weights(&resumed), weights(&whole), "final weights differ");
+}
+
+#[test]
+fn a_diverging_run_stops_with_an_error_naming_the_step_and_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(1e12, 50, 8);
+    s.clip = None;
+    s.schedule = Schedule::Constant;
+    let policy = CheckpointPolicy { path: dir.path().join("c.safetensors"), every: 1 };
+    match run_with(1, &s, Some(&policy), None).1 {
+        Err(e @ TrainError::NonFinite { step, .. }) => {
+            let text = e.to_string();
+            let TrainError::NonFinite { last_checkpoint, .. } = e else { unreachable!() };
+            let (good, path) = last_checkpoint.expect("a checkpoint before the divergence");
+            assert!(good < step, "{text}");
+            assert_eq!(path, policy.path);
+            assert!(
+                text.contains(&format!("step {step}")) && text.contains(&format!("checkpoint is from step {good}")),
+                "{text}"
+            );
+            // The checkpoint named holds finite weights.
+            let tensors = candle_core::safetensors::load(&path, &Device::Cpu).unwrap();
+            for (name, t) in tensors.iter().filter(|(n, _)| !n.starts_with("optim.")) {
+                let sum: f32 = t.sqr().unwrap().sum_all().unwrap().to_scalar().unwrap();
+                assert!(sum.is_finite(), "{name} is not finite in the last good checkpoint");
+            }
         }
-        other => panic!("expected a non-finite loss error, got {:?}", other.map(|l| l.len())),
+        other => panic!("expected a non-finite loss error, got {:?}", other.map(|_| ())),
     }
 }

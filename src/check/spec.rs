@@ -343,6 +343,8 @@ pub struct TrainSpec {
     pub decay_on: DecayOn,
     /// Curriculum, if any.
     pub curriculum: Option<Curriculum>,
+    /// Steps between resumable checkpoints.
+    pub checkpoint_every: u64,
     /// One replicate per seed.
     pub seeds: Vec<u64>,
 }

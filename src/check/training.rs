@@ -16,6 +16,7 @@ const TRAIN_KEYS: &[&str] = &[
     "weight_decay",
     "decay",
     "curriculum",
+    "checkpoint_every",
     "seed",
     "seeds",
 ];
@@ -51,6 +52,7 @@ impl Checker<'_> {
             Some(e) => self.curriculum(e).map(Some),
             None => Some(None),
         };
+        let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), &env);
         let seeds = self.seeds(&p, block);
         Some(TrainSpec {
             name: name.name.clone(),
@@ -65,6 +67,7 @@ impl Checker<'_> {
             weight_decay: weight_decay?,
             decay_on: decay_on?,
             curriculum: curriculum?,
+            checkpoint_every: checkpoint_every? as u64,
             seeds: seeds?,
         })
     }

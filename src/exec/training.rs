@@ -2,16 +2,19 @@
 use super::cache::Cache;
 use super::{ExecError, Observer, TrainOutput};
 use crate::check::{DecayOn, InputSpec};
-use crate::model::{AdamWSettings, Config, Params, TrainSettings, step_shape};
+use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
 use crate::plan::{Job, JobId, JobKind, TrainJob};
 use crate::rng;
 use crate::tasks;
 use candle_core::Device;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 const RECORD: &str = "train.json";
 const WEIGHTS: &str = "model.safetensors";
+/// The resumable checkpoint, removed once the final weights are written.
+const RESUME: &str = "resume.safetensors";
 
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
@@ -42,7 +45,8 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", t.data.class.describe())))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
     let started = Instant::now();
-    let losses = crate::model::train(
+    let policy = CheckpointPolicy { path: cache.job_dir(id)?.join(RESUME), every: t.checkpoint_every };
+    let outcome = crate::model::train(
         &params,
         &settings,
         &mut data_rng,
@@ -58,9 +62,19 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
                 shape.active_dims,
             )
         },
-        |step, loss| observer.train_step(step, loss),
+        |step, loss| {
+            observer.train_step(step, loss);
+            ControlFlow::Continue(())
+        },
+        Some(&policy),
     )
     .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
+    let losses = match outcome {
+        TrainOutcome::Finished(losses) => losses,
+        TrainOutcome::Interrupted { step, .. } => {
+            return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
+        }
+    };
     let wall_s = started.elapsed().as_secs_f64();
     let checkpoint = cache.job_dir(id)?.join(WEIGHTS);
     let meta: HashMap<String, String> = [
@@ -81,6 +95,8 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
     })?;
     let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint };
     cache.write(id, RECORD, &record)?;
+    // The final weights and record are in place; the resumable state is no longer needed.
+    let _ = std::fs::remove_file(&policy.path);
     observer.job_finished(&job, false);
     Ok((record, false))
 }

@@ -50,6 +50,28 @@ impl AdamW {
         self.decays = self.params.iter().map(|(_, p)| p.rank() >= 2).collect();
     }
 
+    /// `(name, m, v)` for every parameter, in sorted-name order.
+    pub fn moments(&self) -> impl Iterator<Item = (&str, &Tensor, &Tensor)> {
+        self.params.iter().zip(self.m.iter().zip(&self.v)).map(|((n, _), (m, v))| (n.as_str(), m, v))
+    }
+
+    /// The parameter names, in the order of [`AdamW::moments`].
+    pub fn names(&self) -> Vec<String> {
+        self.params.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Updates taken so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// Restores the state saved by a checkpoint.
+    pub fn restore(&mut self, step: u64, m: Vec<Tensor>, v: Vec<Tensor>) {
+        self.step = step;
+        self.m = m;
+        self.v = v;
+    }
+
     /// The global L2 norm of the gradients.
     fn grad_norm(&self, grads: &GradStore) -> Result<f64> {
         let mut total = 0f64;

@@ -1,6 +1,7 @@
 //! The in-context-learning transformer of Garg et al. (2022) on candle: `read_in` → GPT-2 backbone
 //! → `read_out`, with PyTorch parameter names so checkpoints interchange with the reference code.
 mod adamw;
+mod checkpoint;
 mod config;
 mod gelu;
 mod gpt2;
@@ -10,7 +11,8 @@ mod params;
 mod train;
 
 pub use adamw::{AdamW, AdamWSettings};
+pub use checkpoint::{CheckpointPolicy, Restored};
 pub use config::Config;
 pub use gpt2::IclTransformer;
 pub use params::Params;
-pub use train::{StepShape, TrainError, TrainSettings, learning_rate, loss, step_shape, train};
+pub use train::{StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train};

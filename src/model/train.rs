@@ -1,10 +1,12 @@
 //! The training loop, a straight line: sample, forward, loss, backward, clip, step.
 use super::adamw::{AdamW, AdamWSettings};
+use super::checkpoint::{self, CheckpointPolicy};
 use super::params::Params;
 use crate::check::{Curriculum, Schedule};
 use crate::rng::Rng;
 use crate::tasks::PromptBatch;
 use candle_core::{Device, Tensor};
+use std::ops::ControlFlow;
 
 /// What one training run needs besides the model and its data.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,13 +42,21 @@ pub struct StepShape {
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// The loss stopped being a finite number.
-    #[error("the training loss became {loss} at step {step}; lower the learning rate or check the data")]
+    #[error("the training loss became {loss} at step {step}; {}", match last_checkpoint {
+        Some((s, path)) => format!("the last good checkpoint is from step {s} ({}); lower the learning rate or check the data", path.display()),
+        None => "no checkpoint was written before it; lower the learning rate or check the data".to_string(),
+    })]
     NonFinite {
         /// The step (1-based).
         step: u64,
         /// The loss seen.
         loss: f32,
+        /// The step and file of the last checkpoint written, if any.
+        last_checkpoint: Option<(u64, std::path::PathBuf)>,
     },
+    /// A checkpoint could not be written or read.
+    #[error("{0}")]
+    Checkpoint(String),
     /// candle failed.
     #[error("tensor error: {0}")]
     Tensor(#[from] candle_core::Error),
@@ -91,35 +101,79 @@ pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u6
     StepShape { batch: settings.batch, points, active_dims }
 }
 
-/// Trains `params` in place on batches from `next_batch`; `on_step(step, loss)` sees every step.
-/// Returns the loss curve.
+/// Whether every parameter is finite.
+fn params_finite(params: &Params) -> candle_core::Result<bool> {
+    for (_, v) in params.named() {
+        if !v.as_tensor().sqr()?.sum_all()?.to_scalar::<f32>()?.is_finite() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// How a training call ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainOutcome {
+    /// Every step ran; the loss curve.
+    Finished(Vec<f32>),
+    /// `on_step` asked to stop after this step; the losses so far.
+    Interrupted {
+        /// The last step run.
+        step: u64,
+        /// Losses of steps 1..=step.
+        losses: Vec<f32>,
+    },
+}
+
+/// Trains `params` in place on batches from `next_batch`. `on_step(step, loss)` sees every step
+/// and may stop the run (`ControlFlow::Break`). With a checkpoint policy the run writes a checkpoint
+/// every `every` steps and, if the file already exists, first resumes from it — bit for bit the run
+/// that was interrupted.
 pub fn train(
     params: &Params,
     settings: &TrainSettings,
     data_rng: &mut Rng,
     mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
-    mut on_step: impl FnMut(u64, f32),
-) -> Result<Vec<f32>, TrainError> {
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
     let device = Device::Cpu;
     let mut opt = AdamW::new(params.named(), settings.adamw)?;
     if settings.decay_matrices_only {
         opt.decay_only_matrices();
     }
-    let mut losses = Vec::with_capacity(settings.steps as usize);
-    for step in 1..=settings.steps {
+    let (mut first, mut losses, mut last_checkpoint) = (1, Vec::with_capacity(settings.steps as usize), None);
+    if let Some(policy) = checkpoints.filter(|p| p.path.exists()) {
+        let restored = checkpoint::load(&policy.path, params, &mut opt, data_rng).map_err(TrainError::Checkpoint)?;
+        first = restored.step + 1;
+        losses = restored.losses;
+        last_checkpoint = Some((restored.step, policy.path.clone()));
+    }
+    for step in first..=settings.steps {
         let batch = next_batch(data_rng, step - 1);
         let (loss, _) = loss(params, &batch, &device)?;
         let value = loss.to_scalar::<f32>()?;
         if !value.is_finite() {
-            return Err(TrainError::NonFinite { step, loss: value });
+            return Err(TrainError::NonFinite { step, loss: value, last_checkpoint });
         }
         let grads = loss.backward()?;
         opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
         opt.step(&grads, settings.clip)?;
         losses.push(value);
-        on_step(step, value);
+        // Only finite weights are checkpointed, so the last checkpoint is always a good one.
+        if let Some(policy) = checkpoints.filter(|p| step % p.every == 0 && step < settings.steps)
+            && params_finite(params)?
+        {
+            checkpoint::save(&policy.path, params, &opt, data_rng, step, &losses).map_err(|e| {
+                TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display()))
+            })?;
+            last_checkpoint = Some((step, policy.path.clone()));
+        }
+        if on_step(step, value).is_break() {
+            return Ok(TrainOutcome::Interrupted { step, losses });
+        }
     }
-    Ok(losses)
+    Ok(TrainOutcome::Finished(losses))
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub struct TrainJob {
     pub decay_on: DecayOn,
     /// Curriculum, if any.
     pub curriculum: Option<Curriculum>,
+    /// Steps between resumable checkpoints.
+    pub checkpoint_every: u64,
     /// Seed of its init and data streams.
     pub seed: u64,
 }
@@ -156,6 +158,7 @@ pub fn plan(spec: &CheckedSpec) -> Result<Plan, Vec<Diagnostic>> {
             weight_decay: t.weight_decay,
             decay_on: t.decay_on,
             curriculum: t.curriculum,
+            checkpoint_every: t.checkpoint_every,
             seed: t.seeds[0],
         });
         let id = job_id(&kind);

@@ -1,0 +1,98 @@
+//! Training checkpoints: the weights (PyTorch names), AdamW's moments and step, the data stream's
+//! position and the loss curve so far — everything a resumed run needs to continue bit for bit.
+use super::adamw::AdamW;
+use super::params::Params;
+use crate::rng::Rng;
+use candle_core::{Device, Tensor};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where and how often a run checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// The checkpoint file (rewritten atomically each time).
+    pub path: PathBuf,
+    /// Steps between checkpoints.
+    pub every: u64,
+}
+
+/// A checkpoint's contents besides the tensors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restored {
+    /// The last step the checkpoint includes.
+    pub step: u64,
+    /// Losses of steps 1..=step.
+    pub losses: Vec<f32>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Writes a checkpoint via a temporary file, so an interruption never leaves a torn one.
+pub fn save(path: &Path, params: &Params, opt: &AdamW, rng: &Rng, step: u64, losses: &[f32]) -> std::io::Result<()> {
+    let mut tensors: Vec<(String, Tensor)> =
+        params.named().iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
+    for (name, m, v) in opt.moments() {
+        tensors.push((format!("optim.m.{name}"), m.clone()));
+        tensors.push((format!("optim.v.{name}"), v.clone()));
+    }
+    let meta: HashMap<String, String> = [
+        ("step", step.to_string()),
+        ("optim_step", opt.step_count().to_string()),
+        ("rng_seed", hex(&rng.get_seed())),
+        ("rng_stream", rng.get_stream().to_string()),
+        ("rng_word_pos", rng.get_word_pos().to_string()),
+        ("losses", serde_json::to_string(losses).expect("losses serialise")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let tmp = path.with_extension("tmp");
+    safetensors::serialize_to_file(tensors, Some(meta), &tmp).map_err(std::io::Error::other)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Restores a checkpoint into `params`, `opt` and `rng`.
+pub fn load(path: &Path, params: &Params, opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read checkpoint `{}`: {e}", path.display()))?;
+    let bad = |what: &str| format!("checkpoint `{}` is damaged: {what}", path.display());
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| bad(&e.to_string()))?;
+    let meta = header.metadata().clone().ok_or_else(|| bad("no metadata"))?;
+    let get = |k: &str| meta.get(k).cloned().ok_or_else(|| bad(&format!("no `{k}`")));
+    let step: u64 = get("step")?.parse().map_err(|_| bad("step"))?;
+    let optim_step: u64 = get("optim_step")?.parse().map_err(|_| bad("optim_step"))?;
+    let seed = unhex(&get("rng_seed")?).ok_or_else(|| bad("rng_seed"))?;
+    let stream: u64 = get("rng_stream")?.parse().map_err(|_| bad("rng_stream"))?;
+    let word_pos: u128 = get("rng_word_pos")?.parse().map_err(|_| bad("rng_word_pos"))?;
+    let losses: Vec<f32> = serde_json::from_str(&get("losses")?).map_err(|_| bad("losses"))?;
+    let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(&e.to_string()))?;
+    for (name, var) in params.named() {
+        let t = tensors.get(&name).ok_or_else(|| bad(&format!("no `{name}`")))?;
+        var.set(t).map_err(|e| bad(&e.to_string()))?;
+    }
+    let moments = |prefix: &str| -> Result<Vec<Tensor>, String> {
+        opt.names()
+            .iter()
+            .map(|n| tensors.get(&format!("{prefix}{n}")).cloned().ok_or_else(|| bad(&format!("no `{prefix}{n}`"))))
+            .collect()
+    };
+    let (m, v) = (moments("optim.m.")?, moments("optim.v.")?);
+    opt.restore(optim_step, m, v);
+    let mut restored = <Rng as rand::SeedableRng>::from_seed(seed);
+    restored.set_stream(stream);
+    restored.set_word_pos(word_pos);
+    *rng = restored;
+    Ok(Restored { step, losses })
+}
