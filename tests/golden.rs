@@ -1,31 +1,10 @@
 //! Parity with the PyTorch reference (../shared/golden/gpt2_*.safetensors): forward predictions
 //! and loss, every parameter's gradient, and the state after one AdamW step.
+mod common;
 use candle_core::{Device, Tensor};
 use iclc::model::{AdamW, AdamWSettings, Config, Params, loss};
 use iclc::tasks::PromptBatch;
 use std::collections::HashMap;
-use std::path::PathBuf;
-
-fn golden_dir() -> PathBuf {
-    std::env::var_os("ICLC_GOLDEN_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"))
-}
-
-fn golden_files() -> Vec<PathBuf> {
-    let dir = golden_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read the golden folder {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("gpt2_") && name.ends_with(".safetensors")
-        })
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no gpt2_*.safetensors in {} (set ICLC_GOLDEN_DIR)", dir.display());
-    files
-}
 
 struct Golden {
     cfg: Config,
@@ -33,7 +12,7 @@ struct Golden {
 }
 
 impl Golden {
-    fn load(path: &PathBuf) -> Golden {
+    fn load(path: &std::path::Path) -> Golden {
         let bytes = std::fs::read(path).unwrap();
         let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
         let meta = meta.metadata().clone().expect("golden files carry metadata");
@@ -86,7 +65,7 @@ fn scalar(t: &Tensor) -> f32 {
 
 #[test]
 fn every_golden_file_matches_forward_gradients_and_adamw_step() {
-    for path in golden_files() {
+    for path in common::golden_files("gpt2_", ".safetensors") {
         let name = path.display().to_string();
         let g = Golden::load(&path);
         let params = g.params();
@@ -143,7 +122,7 @@ fn every_golden_file_matches_forward_gradients_and_adamw_step() {
 
 #[test]
 fn a_checkpoint_round_trips_through_safetensors() {
-    let path = golden_files().remove(0);
+    let path = common::golden_files("gpt2_", ".safetensors").remove(0);
     let g = Golden::load(&path);
     let params = g.params();
     let dir = tempfile::tempdir().unwrap();

@@ -1,29 +1,8 @@
 //! The classical estimators against scikit-learn and numpy (../shared/golden/baselines_*.json):
 //! least squares, ridge, averaging and 3-NN to 1e-6; lasso coefficients and predictions to 1e-3.
+mod common;
 use iclc::baselines::{averaging, knn_predict, lasso, lstsq_min_norm, ridge};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn golden_dir() -> PathBuf {
-    std::env::var_os("ICLC_GOLDEN_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"))
-}
-
-fn files() -> Vec<PathBuf> {
-    let dir = golden_dir();
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read the golden folder {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            n.starts_with("baselines_") && n.ends_with(".json")
-        })
-        .collect();
-    v.sort();
-    assert!(!v.is_empty(), "no baselines_*.json in {} (set ICLC_GOLDEN_DIR)", dir.display());
-    v
-}
 
 fn vec_of(v: &Value) -> Vec<f64> {
     v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
@@ -43,7 +22,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn every_golden_case_matches() {
     let mut cases = 0;
-    for path in files() {
+    for path in common::golden_files("baselines_", ".json") {
         let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for (ci, case) in json["cases"].as_array().unwrap().iter().enumerate() {
             let name = format!("{} case {ci}", path.display());

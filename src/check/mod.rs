@@ -198,6 +198,19 @@ impl Checker<'_> {
         Some(Header { seed: seed? as u64, dim: dim? as usize, points: points? as usize })
     }
 
+    /// The expression given for `key`; when absent, `Err` with the default (a missing-parameter
+    /// error is reported when there is none).
+    fn lookup<'e, T>(&mut self, p: &Params<'e>, key: &'static str, default: Option<T>) -> Result<&'e Expr, Option<T>> {
+        match (p.get(key), default) {
+            (Some(e), _) => Ok(e),
+            (None, Some(d)) => Err(Some(d)),
+            (None, None) => {
+                p.require(key, &mut self.diags);
+                Err(None)
+            }
+        }
+    }
+
     /// An integer parameter in `[lo, hi]`, `default` when absent (a missing-parameter error when
     /// there is no default).
     fn int_param(
@@ -209,15 +222,10 @@ impl Checker<'_> {
         default: Option<i64>,
         env: &Env,
     ) -> Option<i64> {
-        let e = match (p.get(key), default) {
-            (Some(e), _) => e,
-            (None, Some(d)) => return Some(d),
-            (None, None) => {
-                p.require(key, &mut self.diags);
-                return None;
-            }
-        };
-        self.int_in(e, key, lo, hi, env)
+        match self.lookup(p, key, default) {
+            Ok(e) => self.int_in(e, key, lo, hi, env),
+            Err(d) => d,
+        }
     }
 
     /// A float parameter in `[lo, hi]`, `default` when absent.
@@ -230,15 +238,10 @@ impl Checker<'_> {
         default: Option<f64>,
         env: &Env,
     ) -> Option<f64> {
-        let e = match (p.get(key), default) {
-            (Some(e), _) => e,
-            (None, Some(d)) => return Some(d),
-            (None, None) => {
-                p.require(key, &mut self.diags);
-                return None;
-            }
-        };
-        self.float_in(e, key, lo, hi, env)
+        match self.lookup(p, key, default) {
+            Ok(e) => self.float_in(e, key, lo, hi, env),
+            Err(d) => d,
+        }
     }
 
     fn int_in(&mut self, e: &Expr, what: &str, lo: i64, hi: i64, env: &Env) -> Option<i64> {
