@@ -276,7 +276,14 @@ fn every_class_input_mixture_convex_combination_and_baseline_runs_end_to_end() {
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
         .count();
-    // 10 tasks × 7 input distributions, 4 exact tasks, the sweep figure and the training curve.
-    assert_eq!(svgs, 10 * 7 + 4 + 1 + 1);
+    // A mixture's prompts are also shown split by the component drawn.
+    for c in ["dense", "sparse"] {
+        let title = format!("— `exact` on `0.5 * dense + 0.5 * sparse` whose function was drawn from `{c}`");
+        assert!(md.contains(&title), "component figure for {c}");
+    }
+    let split = md.lines().filter(|l| l.starts_with("### ") && l.contains("whose function was drawn from")).count();
+    assert!(split > 2, "the nine-class mixture is split too");
+    // 10 tasks × 7 input distributions, 4 exact tasks, the split figures, the sweep and the training curve.
+    assert_eq!(svgs, 10 * 7 + 4 + split + 1 + 1);
     assert!(md.contains("Error at k = 3 against `n`"), "the sweep figure");
 }

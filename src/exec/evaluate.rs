@@ -43,7 +43,7 @@ pub fn run(
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
         errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
     }
-    let record = EvalOutput { points: e.points, prompts: e.prompts, errors };
+    let record = EvalOutput { points: e.points, prompts: e.prompts, errors, components: prompts.components };
     cache.write(id, RECORD, &record)?;
     observer.job_finished(&job, false);
     Ok((record, false))

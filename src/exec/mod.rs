@@ -45,6 +45,9 @@ pub struct EvalOutput {
     pub prompts: usize,
     /// Squared error / d, `(prompts, points)` row-major, per predictor (models first).
     pub errors: Vec<(Predictor, Vec<f32>)>,
+    /// The mixture component each prompt's function was drawn from (0 for a plain class).
+    #[serde(default)]
+    pub components: Vec<usize>,
 }
 
 /// Everything a run produced.

@@ -119,7 +119,12 @@ fn figure_id(eval: &str, task: &str, inputs: &crate::check::InputSpec) -> String
 }
 
 fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
-    let id = figure_id(&t.eval, &t.task, &t.inputs);
+    let mut id = figure_id(&t.eval, &t.task, &t.inputs);
+    let mut subset = String::new();
+    if let Some(c) = &t.component {
+        id = format!("{id}-drawn-{}", slug(c));
+        subset = format!(" whose function was drawn from `{c}`");
+    }
     let series = t
         .curves
         .iter()
@@ -137,9 +142,10 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
     // Zero's error sets the scale: nothing useful happens above the "know nothing" line.
     let y_max = t.curves.iter().flat_map(|c| c.points.iter().map(|e| e.mean)).fold(0f64, f64::max) * 1.1;
     let chart = Chart {
-        title: match t.inputs {
-            crate::check::InputSpec::Normal => format!("{}: {} prompts", t.eval, t.task),
-            other => format!("{}: {} prompts, {} inputs", t.eval, t.task, other.describe()),
+        title: match (t.inputs, &t.component) {
+            (_, Some(c)) => format!("{}: {} prompts drawn from {c}", t.eval, t.task),
+            (crate::check::InputSpec::Normal, None) => format!("{}: {} prompts", t.eval, t.task),
+            (other, None) => format!("{}: {} prompts, {} inputs", t.eval, t.task, other.describe()),
         },
         x_label: "in-context examples k".into(),
         y_label: "squared error / d".into(),
@@ -155,9 +161,9 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
     Figure {
         file: format!("{id}.svg"),
         id,
-        title: format!("Error against in-context examples — `{}` on `{}`", t.eval, t.task),
+        title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),
         caption: format!(
-            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts; shaded: {confidence_pct}% bootstrap interval over prompts.",
+            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: {confidence_pct}% bootstrap interval over prompts.",
             t.prompts
         ),
         svg: chart.render(),
@@ -176,16 +182,17 @@ fn sweep_figure(
     confidence_pct: u32,
 ) -> Option<Figure> {
     let inputs = eval.inputs.first()?;
-    let tasks: Vec<(f64, &TaskCurves)> = eval
-        .tasks
-        .iter()
-        .filter_map(|t| {
-            let (v, value) = t.binding.as_ref()?;
-            let curves =
-                results.curves.iter().find(|c| c.eval == eval.name && c.task == t.name && c.inputs == *inputs)?;
-            (v == var).then_some((*value, curves))
-        })
-        .collect();
+    let tasks: Vec<(f64, &TaskCurves)> =
+        eval.tasks
+            .iter()
+            .filter_map(|t| {
+                let (v, value) = t.binding.as_ref()?;
+                let curves = results.curves.iter().find(|c| {
+                    c.eval == eval.name && c.task == t.name && c.inputs == *inputs && c.component.is_none()
+                })?;
+                (v == var).then_some((*value, curves))
+            })
+            .collect();
     let first = tasks.first()?.1;
     let predictors: Vec<(&crate::check::Predictor, bool)> =
         first.curves.iter().map(|c| (&c.predictor, c.is_model)).collect();

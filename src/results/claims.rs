@@ -36,7 +36,7 @@ pub fn evaluate_claims(claims: &[ClaimSpec], curves: &[TaskCurves]) -> Vec<Claim
             let lookup = |r: &ErrorRef| -> Estimate {
                 curves
                     .iter()
-                    .find(|t| t.eval == r.eval && t.task == r.task && t.inputs == r.inputs)
+                    .find(|t| t.eval == r.eval && t.task == r.task && t.inputs == r.inputs && t.component.is_none())
                     .and_then(|t| t.at(&r.predictor, r.k))
                     .copied()
                     .expect("the checker guarantees every claim reference is evaluated")

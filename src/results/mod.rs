@@ -6,8 +6,9 @@ mod claims;
 pub use bootstrap::{Estimate, bootstrap_means};
 pub use claims::{ClaimResult, Term, evaluate_claims};
 
-use crate::check::{CheckedSpec, Predictor};
-use crate::exec::ExecOutput;
+use crate::check::{CheckedSpec, ClassSpec, Predictor};
+use crate::exec::{EvalOutput, ExecOutput};
+use crate::plan::EvalJob;
 use serde::Serialize;
 
 /// Resamples used for every interval.
@@ -35,6 +36,8 @@ pub struct TaskCurves {
     pub task: String,
     /// The input distribution.
     pub inputs: crate::check::InputSpec,
+    /// The mixture component these curves are restricted to; `None` for all prompts.
+    pub component: Option<String>,
     /// Prompts behind each mean.
     pub prompts: usize,
     /// One per predictor.
@@ -78,28 +81,49 @@ pub struct Results {
 
 /// Summarises a run.
 pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
-    let curves: Vec<TaskCurves> = out
-        .evals
-        .iter()
-        .map(|(job, eval)| TaskCurves {
-            eval: job.eval.clone(),
-            task: job.task.name.clone(),
-            inputs: job.inputs,
-            prompts: eval.prompts,
-            curves: eval
-                .errors
-                .iter()
-                .map(|(predictor, errs)| Curve {
-                    predictor: predictor.clone(),
-                    is_model: matches!(predictor, Predictor::Model(_)),
-                    points: bootstrap_means(errs, eval.prompts, eval.points, spec.seed),
-                })
-                .collect(),
-        })
-        .collect();
+    let mut curves: Vec<TaskCurves> = Vec::new();
+    for (job, eval) in &out.evals {
+        let all: Vec<usize> = (0..eval.prompts).collect();
+        curves.push(task_curves(job, eval, None, &all, spec.seed));
+        // A mixture's prompts split by the component drawn: does the model pick the right class?
+        if let ClassSpec::Mixture { components } = &job.task.class
+            && eval.components.len() == eval.prompts
+        {
+            for (i, c) in components.iter().enumerate() {
+                let rows: Vec<usize> = (0..eval.prompts).filter(|&r| eval.components[r] == i).collect();
+                if !rows.is_empty() {
+                    curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed));
+                }
+            }
+        }
+    }
     let claims = evaluate_claims(&spec.claims, &curves);
     let trainings = out.trains.values().map(|(job, t)| training_summary(&job.name, t)).collect();
     Results { curves, claims, trainings }
+}
+
+/// The curves of one evaluation over the prompts `rows`.
+fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows: &[usize], seed: u64) -> TaskCurves {
+    let p = eval.points;
+    TaskCurves {
+        eval: job.eval.clone(),
+        task: job.task.name.clone(),
+        inputs: job.inputs,
+        component,
+        prompts: rows.len(),
+        curves: eval
+            .errors
+            .iter()
+            .map(|(predictor, errs)| {
+                let picked: Vec<f32> = rows.iter().flat_map(|&r| errs[r * p..(r + 1) * p].iter().copied()).collect();
+                Curve {
+                    predictor: predictor.clone(),
+                    is_model: matches!(predictor, Predictor::Model(_)),
+                    points: bootstrap_means(&picked, rows.len(), p, seed),
+                }
+            })
+            .collect(),
+    }
 }
 
 fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary {
@@ -120,5 +144,47 @@ fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary
         final_loss,
         wall_s: t.wall_s,
         curve,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Baseline, Component, InputSpec, TaskSpec};
+
+    #[test]
+    fn a_mixture_evaluation_is_split_by_the_component_each_prompt_was_drawn_from() {
+        let component =
+            |name: &str| Component { weight: 0.5, name: name.into(), class: ClassSpec::Linear { scale: 1.0 } };
+        let job = EvalJob {
+            eval: "e".into(),
+            task: TaskSpec {
+                name: "mix".into(),
+                class: ClassSpec::Mixture { components: vec![component("a"), component("b")] },
+                binding: None,
+            },
+            inputs: InputSpec::Normal,
+            dim: 1,
+            points: 2,
+            prompts: 4,
+            seed: 1,
+            models: vec![],
+            baselines: vec![Baseline::Zero],
+        };
+        // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
+        let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
+        let eval = EvalOutput {
+            points: 2,
+            prompts: 4,
+            errors: vec![(Predictor::Baseline(Baseline::Zero), errors)],
+            components: vec![0, 1, 1, 0],
+        };
+        let all: Vec<usize> = (0..4).collect();
+        let whole = task_curves(&job, &eval, None, &all, 1);
+        assert_eq!(whole.curves[0].points[1].mean, 2.0);
+        let a = task_curves(&job, &eval, Some("a".into()), &[0, 3], 1);
+        assert_eq!((a.prompts, a.curves[0].points[1].mean), (2, 1.0));
+        let b = task_curves(&job, &eval, Some("b".into()), &[1, 2], 1);
+        assert_eq!((b.prompts, b.curves[0].points[0].mean), (2, 3.0));
     }
 }
