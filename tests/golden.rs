@@ -2,7 +2,7 @@
 //! and loss, every parameter's gradient, and the state after one AdamW step.
 mod common;
 use candle_core::{Device, Tensor};
-use iclc::model::{AdamW, AdamWSettings, Config, Params, loss};
+use iclc::model::{AdamW, AdamWSettings, Config, FlatLayout, Fused, Params, loss};
 use iclc::tasks::PromptBatch;
 use std::collections::HashMap;
 
@@ -70,53 +70,47 @@ fn every_golden_file_matches_forward_gradients_and_adamw_step() {
         let g = Golden::load(&path);
         let params = g.params();
         let batch = g.batch();
+        let (want_pred, want_loss) = (g.values("output.pred"), scalar(g.get("output.loss")));
 
+        // The candle graph (evaluation's path) and the fused engine (training's path) both.
         let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
-        assert_close(
-            &format!("{name} pred"),
-            &pred.flatten_all().unwrap().to_vec1().unwrap(),
-            &g.values("output.pred"),
-            1e-4,
-            0.0,
-        );
-        assert_close(
-            &format!("{name} loss"),
-            &[l.to_scalar::<f32>().unwrap()],
-            &[scalar(g.get("output.loss"))],
-            1e-4,
-            0.0,
-        );
+        assert_close(&format!("{name} pred"), &pred.flatten_all().unwrap().to_vec1().unwrap(), &want_pred, 1e-4, 0.0);
+        assert_close(&format!("{name} loss"), &[l.to_scalar::<f32>().unwrap()], &[want_loss], 1e-4, 0.0);
 
-        let grads = l.backward().unwrap();
-        let named = params.named();
+        let layout = FlatLayout::of(&params);
+        let mut flat = layout.gather(&params).unwrap();
+        let mut engine = Fused::new(&g.cfg, &layout, 1).unwrap();
+        let mut grad = vec![0f32; layout.len()];
+        let fused_loss = engine.loss_and_grad(&flat, &batch, &mut grad);
+        assert_close(&format!("{name} fused pred"), engine.predictions(), &want_pred, 1e-4, 0.0);
+        assert_close(&format!("{name} fused loss"), &[fused_loss], &[want_loss], 1e-4, 0.0);
+
+        let graph_grads = l.backward().unwrap();
         let mut checked = 0;
-        for (pname, var) in &named {
-            let got = grads.get(var.as_tensor()).unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
-            let got: Vec<f32> = got.flatten_all().unwrap().to_vec1().unwrap();
-            assert_close(&format!("{name} grad {pname}"), &got, &g.values(&format!("grad.{pname}")), 1e-5, 1e-3);
+        for ((pname, var), (_, _, range)) in params.named().iter().zip(layout.entries()) {
+            let want = g.values(&format!("grad.{pname}"));
+            let graph = graph_grads.get(var.as_tensor()).unwrap_or_else(|| panic!("{name}: no gradient for {pname}"));
+            let graph: Vec<f32> = graph.flatten_all().unwrap().to_vec1().unwrap();
+            assert_close(&format!("{name} grad {pname}"), &graph, &want, 1e-5, 1e-3);
+            assert_close(&format!("{name} fused grad {pname}"), &grad[range], &want, 1e-5, 1e-3);
             checked += 1;
         }
         let expected = g.tensors.keys().filter(|k| k.starts_with("grad.")).count();
         assert_eq!(checked, expected, "{name}: every gradient in the file is checked");
 
         let settings = AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 };
-        let mut opt = AdamW::new(named, settings).unwrap();
-        opt.step(&grads, None).unwrap();
-        let (l2, pred2) = loss(&params, &batch, &Device::Cpu).unwrap();
-        assert_close(
-            &format!("{name} pred after AdamW"),
-            &pred2.flatten_all().unwrap().to_vec1().unwrap(),
-            &g.values("output.pred_after_adamw_step"),
-            1e-4,
-            0.0,
-        );
-        assert_close(
-            &format!("{name} loss after AdamW"),
-            &[l2.to_scalar::<f32>().unwrap()],
-            &[scalar(g.get("output.loss_after_adamw_step"))],
-            1e-4,
-            0.0,
-        );
+        let mut opt = AdamW::new(&layout, settings);
+        opt.step(&mut flat, &grad, None);
+        let l2 = engine.loss(&flat, &batch);
+        let (want_pred2, want_loss2) =
+            (g.values("output.pred_after_adamw_step"), scalar(g.get("output.loss_after_adamw_step")));
+        assert_close(&format!("{name} pred after AdamW"), engine.predictions(), &want_pred2, 1e-4, 0.0);
+        assert_close(&format!("{name} loss after AdamW"), &[l2], &[want_loss2], 1e-4, 0.0);
+        // The stepped weights written back give the graph the same predictions.
+        layout.scatter(&flat, &params).unwrap();
+        let (_, pred2) = loss(&params, &batch, &Device::Cpu).unwrap();
+        let pred2: Vec<f32> = pred2.flatten_all().unwrap().to_vec1().unwrap();
+        assert_close(&format!("{name} graph pred after AdamW"), &pred2, &want_pred2, 1e-4, 0.0);
     }
 }
 

@@ -8,25 +8,146 @@ use std::time::Instant;
 pub enum What {
     /// Every baseline on 1280 prompts × 41 positions at d = 20, sparse truth with nnz = 3.
     Baselines,
+    /// Training steps (batch 64, Adam, fresh linear prompts) of the tiny and small presets and any `--model`.
+    Train,
+}
+
+/// The benchmark's settings.
+pub struct Options {
+    /// Prompts (baselines).
+    pub prompts: usize,
+    /// Extra models (train).
+    pub models: Vec<String>,
+    /// Timed steps per model (train).
+    pub steps: usize,
+    /// Threads for candle's kernels.
+    pub threads: usize,
 }
 
 /// Runs a benchmark and prints its figures.
-pub fn bench(what: What, prompts: usize) -> ExitCode {
+pub fn bench(what: What, options: &Options) -> ExitCode {
     match what {
-        What::Baselines => baselines(prompts),
+        What::Baselines => baselines(options.prompts, options.threads),
+        What::Train => {
+            let mut models: Vec<BenchModel> = ["tiny", "small"].into_iter().filter_map(preset).collect();
+            for m in &options.models {
+                match parse_model(m) {
+                    Ok(m) => models.push(m),
+                    Err(e) => {
+                        eprintln!("error: --model `{m}`: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+            for m in models {
+                if let Err(e) = train(&m, options.steps, options.threads) {
+                    eprintln!("error: timing {}: {e}", m.name);
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
     }
     ExitCode::SUCCESS
 }
 
-fn baselines(prompts: usize) {
+/// A model shape to time, with its prompt size.
+#[derive(Debug, Clone)]
+struct BenchModel {
+    name: String,
+    dim: usize,
+    points: usize,
+    width: usize,
+    layers: usize,
+    heads: usize,
+}
+
+/// The shapes of the PyTorch reference benchmark (`shared/bench/torch_step.py`).
+fn preset(name: &str) -> Option<BenchModel> {
+    let (dim, points, width, layers, heads) = match name {
+        "tiny" => (5, 11, 64, 2, 2),
+        "small" => (10, 21, 128, 4, 4),
+        _ => return None,
+    };
+    Some(BenchModel { name: name.into(), dim, points, width, layers, heads })
+}
+
+/// `tiny`, `small`, or `layers=4,width=64,heads=4,dim=5,points=11` (unset keys from tiny).
+fn parse_model(text: &str) -> Result<BenchModel, String> {
+    if let Some(m) = preset(text) {
+        return Ok(m);
+    }
+    let mut m = BenchModel { name: text.to_string(), ..preset("tiny").expect("tiny is a preset") };
+    for pair in text.split(',') {
+        let (key, value) = pair.split_once('=').ok_or("expected key=value pairs")?;
+        let value: usize = value.trim().parse().map_err(|_| format!("`{value}` is not a whole number"))?;
+        let slot = match key.trim() {
+            "layers" => &mut m.layers,
+            "width" => &mut m.width,
+            "heads" => &mut m.heads,
+            "dim" => &mut m.dim,
+            "points" => &mut m.points,
+            other => return Err(format!("unknown key `{other}` (layers, width, heads, dim, points)")),
+        };
+        *slot = value;
+    }
+    if m.heads == 0 || !m.width.is_multiple_of(m.heads) || m.layers == 0 || m.dim == 0 || m.points == 0 {
+        return Err("needs layers, dim, points ≥ 1 and a width divisible by heads".into());
+    }
+    Ok(m)
+}
+
+/// Times training steps of one model and prints the median.
+fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
+    use iclc::model::{AdamWSettings, Config, Params, TrainSettings};
+    const WARMUP: usize = 5;
+    const BATCH: usize = 64;
+    let cfg = Config::new(m.dim, m.points, m.width, m.layers, m.heads);
+    let params = Params::init(&cfg, 0, &candle_core::Device::Cpu).map_err(|e| e.to_string())?;
+    let settings = TrainSettings {
+        steps: (WARMUP + steps) as u64,
+        batch: BATCH,
+        adamw: AdamWSettings { lr: 1e-4, weight_decay: 0.0, ..AdamWSettings::default() },
+        schedule: iclc::check::Schedule::Constant,
+        clip: None,
+        decay_matrices_only: false,
+        curriculum: None,
+    };
+    let class = iclc::tasks::class_for(&ClassSpec::Linear { scale: 1.0 }).expect("linear samples");
+    let mut rng = iclc::rng::stream(0, "bench-train");
+    let mut times = Vec::with_capacity(steps);
+    let mut last = Instant::now();
+    iclc::model::train(
+        &params,
+        &settings,
+        &mut rng,
+        |r, _| iclc::tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, BATCH, m.points, m.dim, m.dim),
+        |step, _| {
+            if step as usize > WARMUP {
+                times.push(last.elapsed().as_secs_f64());
+            }
+            last = Instant::now();
+            std::ops::ControlFlow::Continue(())
+        },
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2] * 1000.0;
+    super::say(&format!(
+        "{:<8} d {}, {} points, width {}, {} layers, {} heads, batch {BATCH}: {median:.2} ms/step (median of {steps}, threads {threads})",
+        m.name, m.dim, m.points, m.width, m.layers, m.heads
+    ));
+    Ok(())
+}
+
+fn baselines(prompts: usize, threads: usize) {
     let (d, points) = (20, 41);
     let class = ClassSpec::SparseLinear { nnz: 3, scale: 1.0 };
     let sampler = iclc::tasks::class_for(&class).expect("sparse_linear samples");
     let mut rng = iclc::rng::stream(1, "bench-baselines");
     let batch = iclc::tasks::sample_batch(sampler.as_ref(), &InputSpec::Normal, &mut rng, prompts, points, d, d);
-    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "1".into());
     super::say(&format!(
-        "baselines: {prompts} prompts × {points} positions, d = {d}, sparse_linear(nnz = 3), one core (threads {threads})"
+        "baselines: {prompts} prompts × {points} positions, d = {d}, sparse_linear(nnz = 3), threads {threads}"
     ));
     let all = [
         Baseline::LeastSquares,

@@ -64,9 +64,18 @@ enum Command {
         /// What to time.
         #[arg(value_enum)]
         what: bench::What,
-        /// Prompts to time on.
+        /// Prompts to time on (baselines).
         #[arg(long, default_value_t = 1280)]
         prompts: usize,
+        /// Extra models to time (train): a preset name or `layers=4,width=64,heads=4,dim=5,points=11`.
+        #[arg(long)]
+        model: Vec<String>,
+        /// Timed steps per model (train), after a few warm-up steps.
+        #[arg(long, default_value_t = 30)]
+        steps: usize,
+        /// Threads for candle's kernels.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Explain a diagnostic code such as E0101.
     Explain {
@@ -89,11 +98,9 @@ pub fn main() -> ExitCode {
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec } => plan::plan(&spec),
-        Command::Bench { what, prompts } => {
-            // One core, as the figures in docs/performance.md.
-            // SAFETY: no other thread exists yet.
-            unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
-            bench::bench(what, prompts)
+        Command::Bench { what, prompts, model, steps, threads } => {
+            let threads = run::set_threads(threads);
+            bench::bench(what, &bench::Options { prompts, models: model, steps, threads })
         }
         Command::Explain { code } => explain::explain(&code),
     }

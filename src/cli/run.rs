@@ -95,7 +95,7 @@ fn default_out_dir(spec: &Path) -> PathBuf {
 }
 
 /// The thread count for candle's CPU kernels: the flag, else `$RAYON_NUM_THREADS`, else 1.
-fn set_threads(flag: Option<usize>) -> usize {
+pub fn set_threads(flag: Option<usize>) -> usize {
     let from_env = std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
     let n = flag.filter(|n| *n > 0).or(from_env).unwrap_or(1);
     // SAFETY: called before any other thread exists (clap has parsed, nothing has spawned), and

@@ -1,5 +1,5 @@
 //! AdamW as PyTorch computes it: decoupled weight decay, bias-corrected moments.
-use candle_core::{Result, Tensor, Var, backprop::GradStore};
+use super::flat::FlatLayout;
 
 /// AdamW hyper-parameters.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23,41 +23,40 @@ impl Default for AdamWSettings {
     }
 }
 
-/// The optimiser and its state, one moment pair per parameter in sorted-name order.
+/// The optimiser and its state: moments laid out like the flat parameter buffer.
 pub struct AdamW {
-    params: Vec<(String, Var)>,
-    m: Vec<Tensor>,
-    v: Vec<Tensor>,
+    layout: FlatLayout,
+    m: Vec<f32>,
+    v: Vec<f32>,
     step: u64,
-    /// Whether each parameter gets weight decay.
+    /// Whether each parameter (in layout order) gets weight decay.
     decays: Vec<bool>,
     /// Settings; `lr` may change between steps (schedules).
     pub settings: AdamWSettings,
 }
 
 impl AdamW {
-    /// An optimiser over `params`.
-    pub fn new(params: Vec<(String, Var)>, settings: AdamWSettings) -> Result<Self> {
-        let m = params.iter().map(|(_, p)| p.zeros_like()).collect::<Result<Vec<_>>>()?;
-        let v = m.clone();
-        let decays = vec![true; params.len()];
-        Ok(AdamW { params, m, v, step: 0, decays, settings })
+    /// An optimiser over parameters laid out as `layout`.
+    pub fn new(layout: &FlatLayout, settings: AdamWSettings) -> Self {
+        let n = layout.len();
+        let decays = vec![true; layout.entries().count()];
+        AdamW { layout: layout.clone(), m: vec![0.0; n], v: vec![0.0; n], step: 0, decays, settings }
     }
 
     /// Applies weight decay to matrices only (two or more dimensions), as nanoGPT does: not to
     /// biases or LayerNorm parameters.
     pub fn decay_only_matrices(&mut self) {
-        self.decays = self.params.iter().map(|(_, p)| p.rank() >= 2).collect();
+        self.decays = self.layout.entries().map(|(_, shape, _)| shape.len() >= 2).collect();
     }
 
-    /// `(name, m, v)` for every parameter, in sorted-name order.
-    pub fn moments(&self) -> impl Iterator<Item = (&str, &Tensor, &Tensor)> {
-        self.params.iter().zip(self.m.iter().zip(&self.v)).map(|((n, _), (m, v))| (n.as_str(), m, v))
+    /// The first and second moments, laid out like the parameters.
+    pub fn moments(&self) -> (&[f32], &[f32]) {
+        (&self.m, &self.v)
     }
 
-    /// The parameter names, in the order of [`AdamW::moments`].
-    pub fn names(&self) -> Vec<String> {
-        self.params.iter().map(|(n, _)| n.clone()).collect()
+    /// The parameter layout the moments follow.
+    pub fn layout(&self) -> &FlatLayout {
+        &self.layout
     }
 
     /// Updates taken so far.
@@ -66,55 +65,39 @@ impl AdamW {
     }
 
     /// Restores the state saved by a checkpoint.
-    pub fn restore(&mut self, step: u64, m: Vec<Tensor>, v: Vec<Tensor>) {
+    pub fn restore(&mut self, step: u64, m: Vec<f32>, v: Vec<f32>) {
         self.step = step;
         self.m = m;
         self.v = v;
     }
 
-    /// The global L2 norm of the gradients.
-    fn grad_norm(&self, grads: &GradStore) -> Result<f64> {
-        let mut total = 0f64;
-        for (_, p) in &self.params {
-            if let Some(g) = grads.get(p.as_tensor()) {
-                total += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-            }
-        }
-        Ok(total.sqrt())
-    }
-
-    /// One update from the gradients in `grads`, first scaled so that their global norm is at
-    /// most `clip`; parameters without a gradient are left alone.
-    pub fn step(&mut self, grads: &GradStore, clip: Option<f64>) -> Result<()> {
+    /// One update of `params` from `grads` (both laid out like the moments), the gradients first
+    /// scaled so that their global L2 norm is at most `clip`.
+    pub fn step(&mut self, params: &mut [f32], grads: &[f32], clip: Option<f64>) {
         self.step += 1;
         let s = self.settings;
         let scale = match clip {
             Some(c) => {
-                let norm = self.grad_norm(grads)?;
-                if norm > c { c / norm } else { 1.0 }
+                let norm = grads.iter().map(|&g| g as f64 * g as f64).sum::<f64>().sqrt();
+                if norm > c { (c / norm) as f32 } else { 1.0 }
             }
             None => 1.0,
         };
         let t = self.step as i32;
-        let bc1 = 1.0 - s.beta1.powi(t);
-        let bc2 = 1.0 - s.beta2.powi(t);
-        for (((_, p), decays), (m, v)) in
-            self.params.iter().zip(&self.decays).zip(self.m.iter_mut().zip(self.v.iter_mut()))
-        {
-            let Some(g) = grads.get(p.as_tensor()) else {
-                continue;
-            };
-            // Gradients carry the op graph of the backward pass; the moments must not, or every
-            // step would chain onto the last and memory would grow without bound.
-            let g = if scale == 1.0 { g.detach() } else { (g.detach() * scale)? };
-            *m = ((&*m * s.beta1)? + (&g * (1.0 - s.beta1))?)?.detach();
-            *v = ((&*v * s.beta2)? + (g.sqr()? * (1.0 - s.beta2))?)?.detach();
-            let wd = if *decays { s.weight_decay } else { 0.0 };
-            let decayed = (p.as_tensor().detach() * (1.0 - s.lr * wd))?;
-            let denom = ((v.sqrt()? / bc2.sqrt())? + s.eps)?;
-            let update = ((&*m / denom)? * (s.lr / bc1))?;
-            p.set(&(decayed - update)?)?;
+        let (bc1, bc2) = (1.0 - s.beta1.powi(t), 1.0 - s.beta2.powi(t));
+        let (b1, b2, eps) = (s.beta1 as f32, s.beta2 as f32, s.eps as f32);
+        let (step_size, root_bc2) = ((s.lr / bc1) as f32, bc2.sqrt() as f32);
+        for ((_, _, range), decays) in self.layout.entries().zip(&self.decays) {
+            let keep = if *decays { (1.0 - s.lr * s.weight_decay) as f32 } else { 1.0 };
+            let r = range.clone();
+            for (((p, &g), m), v) in
+                params[r.clone()].iter_mut().zip(&grads[r.clone()]).zip(&mut self.m[r.clone()]).zip(&mut self.v[r])
+            {
+                let g = g * scale;
+                *m = b1 * *m + (1.0 - b1) * g;
+                *v = b2 * *v + (1.0 - b2) * g * g;
+                *p = *p * keep - step_size * *m / (v.sqrt() / root_bc2 + eps);
+            }
         }
-        Ok(())
     }
 }

@@ -1,7 +1,6 @@
 //! Training checkpoints: the weights (PyTorch names), AdamW's moments and step, the data stream's
 //! position and the loss curve so far — everything a resumed run needs to continue bit for bit.
 use super::adamw::AdamW;
-use super::params::Params;
 use crate::rng::Rng;
 use candle_core::{Device, Tensor};
 use std::collections::HashMap;
@@ -40,14 +39,18 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// Writes a checkpoint via a temporary file, so an interruption never leaves a torn one.
-pub fn save(path: &Path, params: &Params, opt: &AdamW, rng: &Rng, step: u64, losses: &[f32]) -> std::io::Result<()> {
-    let mut tensors: Vec<(String, Tensor)> =
-        params.named().iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
-    for (name, m, v) in opt.moments() {
-        tensors.push((format!("optim.m.{name}"), m.clone()));
-        tensors.push((format!("optim.v.{name}"), v.clone()));
-    }
+/// Writes a checkpoint of the flat parameters `params` via a temporary file, so an interruption
+/// never leaves a torn one.
+pub fn save(path: &Path, params: &[f32], opt: &AdamW, rng: &Rng, step: u64, losses: &[f32]) -> std::io::Result<()> {
+    let layout = opt.layout();
+    let (m, v) = opt.moments();
+    let tensors = || -> candle_core::Result<Vec<(String, Tensor)>> {
+        let mut all = layout.tensors(params, "")?;
+        all.extend(layout.tensors(m, "optim.m.")?);
+        all.extend(layout.tensors(v, "optim.v.")?);
+        Ok(all)
+    };
+    let tensors = tensors().map_err(std::io::Error::other)?;
     let meta: HashMap<String, String> = [
         ("step", step.to_string()),
         ("optim_step", opt.step_count().to_string()),
@@ -64,8 +67,8 @@ pub fn save(path: &Path, params: &Params, opt: &AdamW, rng: &Rng, step: u64, los
     std::fs::rename(&tmp, path)
 }
 
-/// Restores a checkpoint into `params`, `opt` and `rng`.
-pub fn load(path: &Path, params: &Params, opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
+/// Restores a checkpoint into the flat `params`, `opt` and `rng`.
+pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read checkpoint `{}`: {e}", path.display()))?;
     let bad = |what: &str| format!("checkpoint `{}` is damaged: {what}", path.display());
     let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| bad(&e.to_string()))?;
@@ -78,17 +81,23 @@ pub fn load(path: &Path, params: &Params, opt: &mut AdamW, rng: &mut Rng) -> Res
     let word_pos: u128 = get("rng_word_pos")?.parse().map_err(|_| bad("rng_word_pos"))?;
     let losses: Vec<f32> = serde_json::from_str(&get("losses")?).map_err(|_| bad("losses"))?;
     let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(&e.to_string()))?;
-    for (name, var) in params.named() {
-        let t = tensors.get(&name).ok_or_else(|| bad(&format!("no `{name}`")))?;
-        var.set(t).map_err(|e| bad(&e.to_string()))?;
-    }
-    let moments = |prefix: &str| -> Result<Vec<Tensor>, String> {
-        opt.names()
-            .iter()
-            .map(|n| tensors.get(&format!("{prefix}{n}")).cloned().ok_or_else(|| bad(&format!("no `{prefix}{n}`"))))
-            .collect()
+    let layout = opt.layout().clone();
+    let read = |prefix: &str, into: &mut [f32]| -> Result<(), String> {
+        for (name, shape, range) in layout.entries() {
+            let key = format!("{prefix}{name}");
+            let t = tensors.get(&key).ok_or_else(|| bad(&format!("no `{key}`")))?;
+            if t.dims() != shape {
+                return Err(bad(&format!("`{key}` has shape {:?}, expected {shape:?}", t.dims())));
+            }
+            let values = t.flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(|e| bad(&e.to_string()))?;
+            into[range].copy_from_slice(&values);
+        }
+        Ok(())
     };
-    let (m, v) = (moments("optim.m.")?, moments("optim.v.")?);
+    read("", params)?;
+    let (mut m, mut v) = (vec![0f32; layout.len()], vec![0f32; layout.len()]);
+    read("optim.m.", &mut m)?;
+    read("optim.v.", &mut v)?;
     opt.restore(optim_step, m, v);
     let mut restored = <Rng as rand::SeedableRng>::from_seed(seed);
     restored.set_stream(stream);

@@ -1,6 +1,8 @@
 //! The training loop, a straight line: sample, forward, loss, backward, clip, step.
 use super::adamw::{AdamW, AdamWSettings};
 use super::checkpoint::{self, CheckpointPolicy};
+use super::flat::FlatLayout;
+use super::fused::Fused;
 use super::params::Params;
 use crate::check::{Curriculum, Schedule};
 use crate::rng::Rng;
@@ -101,16 +103,6 @@ pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u6
     StepShape { batch: settings.batch, points, active_dims }
 }
 
-/// Whether every parameter is finite.
-fn params_finite(params: &Params) -> candle_core::Result<bool> {
-    for (_, v) in params.named() {
-        if !v.as_tensor().sqr()?.sum_all()?.to_scalar::<f32>()?.is_finite() {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// How a training call ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainOutcome {
@@ -137,42 +129,46 @@ pub fn train(
     mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
-    let device = Device::Cpu;
-    let mut opt = AdamW::new(params.named(), settings.adamw)?;
+    let layout = FlatLayout::of(params);
+    let mut flat = layout.gather(params)?;
+    let mut grad = vec![0f32; layout.len()];
+    let mut opt = AdamW::new(&layout, settings.adamw);
     if settings.decay_matrices_only {
         opt.decay_only_matrices();
     }
     let (mut first, mut losses, mut last_checkpoint) = (1, Vec::with_capacity(settings.steps as usize), None);
     if let Some(policy) = checkpoints.filter(|p| p.path.exists()) {
-        let restored = checkpoint::load(&policy.path, params, &mut opt, data_rng).map_err(TrainError::Checkpoint)?;
+        let restored = checkpoint::load(&policy.path, &mut flat, &mut opt, data_rng).map_err(TrainError::Checkpoint)?;
         first = restored.step + 1;
         losses = restored.losses;
         last_checkpoint = Some((restored.step, policy.path.clone()));
     }
+    let mut engine = Fused::new(params.net.config(), &layout, candle_core::utils::get_num_threads())?;
     for step in first..=settings.steps {
         let batch = next_batch(data_rng, step - 1);
-        let (loss, _) = loss(params, &batch, &device)?;
-        let value = loss.to_scalar::<f32>()?;
+        let value = engine.loss_and_grad(&flat, &batch, &mut grad);
         if !value.is_finite() {
+            layout.scatter(&flat, params)?;
             return Err(TrainError::NonFinite { step, loss: value, last_checkpoint });
         }
-        let grads = loss.backward()?;
         opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
-        opt.step(&grads, settings.clip)?;
+        opt.step(&mut flat, &grad, settings.clip);
         losses.push(value);
         // Only finite weights are checkpointed, so the last checkpoint is always a good one.
         if let Some(policy) = checkpoints.filter(|p| step % p.every == 0 && step < settings.steps)
-            && params_finite(params)?
+            && flat.iter().all(|v| v.is_finite())
         {
-            checkpoint::save(&policy.path, params, &opt, data_rng, step, &losses).map_err(|e| {
+            checkpoint::save(&policy.path, &flat, &opt, data_rng, step, &losses).map_err(|e| {
                 TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display()))
             })?;
             last_checkpoint = Some((step, policy.path.clone()));
         }
         if on_step(step, value).is_break() {
+            layout.scatter(&flat, params)?;
             return Ok(TrainOutcome::Interrupted { step, losses });
         }
     }
+    layout.scatter(&flat, params)?;
     Ok(TrainOutcome::Finished(losses))
 }
 

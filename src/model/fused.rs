@@ -1,0 +1,308 @@
+//! The training fast path: the ICL transformer's forward pass and its hand-derived backward pass
+//! on flat f32 buffers that live across steps — the same function as [`super::IclTransformer`]
+//! (the golden tests hold both to the PyTorch reference), without a graph of small tensors.
+use super::config::Config;
+use super::flat::FlatLayout;
+use super::kernels::{self, Heads, Mat};
+use crate::tasks::PromptBatch;
+use gemm::Parallelism;
+use std::ops::Range;
+
+/// Where one block's parameters sit in the flat buffer.
+struct BlockAt {
+    ln_1: (Range<usize>, Range<usize>),
+    c_attn: (Range<usize>, Range<usize>),
+    attn_proj: (Range<usize>, Range<usize>),
+    ln_2: (Range<usize>, Range<usize>),
+    c_fc: (Range<usize>, Range<usize>),
+    mlp_proj: (Range<usize>, Range<usize>),
+}
+
+/// What the backward pass needs from one block's forward pass.
+#[derive(Default)]
+struct BlockActs {
+    xhat1: Vec<f32>, // (N, C)
+    rstd1: Vec<f32>, // (N)
+    a1: Vec<f32>,    // (N, C): ln_1's output
+    qkv: Vec<f32>,   // (N, 3C)
+    p: Vec<f32>,     // (B, H, T, T)
+    att: Vec<f32>,   // (N, C)
+    xhat2: Vec<f32>, // (N, C)
+    rstd2: Vec<f32>, // (N)
+    a2: Vec<f32>,    // (N, C)
+    f: Vec<f32>,     // (N, 4C): before GELU
+    g: Vec<f32>,     // (N, 4C): after GELU
+}
+
+/// Buffers reused from step to step (resized when the curriculum changes the prompt shape).
+#[derive(Default)]
+struct Work {
+    zs: Vec<f32>, // (N, d)
+    x: Vec<f32>,  // (N, C): the residual stream
+    blocks: Vec<BlockActs>,
+    xhat_f: Vec<f32>, // (N, C)
+    rstd_f: Vec<f32>, // (N)
+    a_f: Vec<f32>,    // (N, C)
+    pred: Vec<f32>,   // (B, points)
+    dx: Vec<f32>,     // (N, C)
+    da: Vec<f32>,     // (N, C)
+    datt: Vec<f32>,   // (N, C)
+    dqkv: Vec<f32>,   // (N, 3C)
+    dg: Vec<f32>,     // (N, 4C)
+}
+
+/// The model's forward and backward passes over a flat parameter buffer.
+pub struct Fused {
+    cfg: Config,
+    read_in: (Range<usize>, Range<usize>),
+    wpe: Range<usize>,
+    blocks: Vec<BlockAt>,
+    ln_f: (Range<usize>, Range<usize>),
+    read_out: (Range<usize>, Range<usize>),
+    work: Work,
+    par: Parallelism,
+}
+
+fn resize(v: &mut Vec<f32>, n: usize) {
+    v.resize(n, 0.0);
+}
+
+impl Fused {
+    /// The engine for a model of shape `cfg` whose parameters are laid out as `layout`;
+    /// matrix products use `threads` threads.
+    pub fn new(cfg: &Config, layout: &FlatLayout, threads: usize) -> candle_core::Result<Self> {
+        let pair = |prefix: &str| -> candle_core::Result<(Range<usize>, Range<usize>)> {
+            Ok((layout.range(&format!("{prefix}.weight"))?, layout.range(&format!("{prefix}.bias"))?))
+        };
+        let blocks = (0..cfg.n_layer)
+            .map(|i| {
+                let b = format!("_backbone.h.{i}");
+                Ok(BlockAt {
+                    ln_1: pair(&format!("{b}.ln_1"))?,
+                    c_attn: pair(&format!("{b}.attn.c_attn"))?,
+                    attn_proj: pair(&format!("{b}.attn.c_proj"))?,
+                    ln_2: pair(&format!("{b}.ln_2"))?,
+                    c_fc: pair(&format!("{b}.mlp.c_fc"))?,
+                    mlp_proj: pair(&format!("{b}.mlp.c_proj"))?,
+                })
+            })
+            .collect::<candle_core::Result<_>>()?;
+        Ok(Fused {
+            cfg: *cfg,
+            read_in: pair("_read_in")?,
+            wpe: layout.range("_backbone.wpe.weight")?,
+            blocks,
+            ln_f: pair("_backbone.ln_f")?,
+            read_out: pair("_read_out")?,
+            work: Work::default(),
+            par: if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None },
+        })
+    }
+
+    /// The predictions `(B, points)` of the last forward pass.
+    pub fn predictions(&self) -> &[f32] {
+        &self.work.pred
+    }
+
+    /// Mean squared error of the predictions at every x position (the forward pass).
+    pub fn loss(&mut self, p: &[f32], batch: &PromptBatch) -> f32 {
+        self.forward(p, batch);
+        let sq: f64 = self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum();
+        (sq / batch.ys.len() as f64) as f32
+    }
+
+    /// The loss and, in `grad` (laid out as `p`, overwritten), its gradient.
+    pub fn loss_and_grad(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> f32 {
+        let loss = self.loss(p, batch);
+        self.backward(p, batch, grad);
+        loss
+    }
+
+    fn forward(&mut self, p: &[f32], batch: &PromptBatch) {
+        let cfg = self.cfg;
+        let (b, t, d, c) = (batch.batch, 2 * batch.points, batch.dim, cfg.n_embd);
+        let n = b * t;
+        let heads = Heads { batch: b, t, heads: cfg.n_head, hd: c / cfg.n_head };
+        let par = self.par;
+        let eps = cfg.layer_norm_eps as f32;
+        let w = &mut self.work;
+        w.zs = batch.interleaved();
+        resize(&mut w.x, n * c);
+        // x = zs · read_inᵀ + bias + wpe[t]
+        let (ri_w, ri_b) = (&p[self.read_in.0.clone()], &p[self.read_in.1.clone()]);
+        kernels::fill_rows(&mut w.x, ri_b);
+        kernels::matmul(n, c, d, &mut w.x, true, Mat::rows(&w.zs, d), Mat::t(ri_w, d), par);
+        let wpe = &p[self.wpe.clone()];
+        for (i, row) in w.x.chunks_exact_mut(c).enumerate() {
+            let pos = &wpe[(i % t) * c..(i % t + 1) * c];
+            row.iter_mut().zip(pos).for_each(|(x, e)| *x += e);
+        }
+        w.blocks.resize_with(self.blocks.len(), BlockActs::default);
+        for (at, a) in self.blocks.iter().zip(&mut w.blocks) {
+            for (v, len) in [(&mut a.xhat1, n * c), (&mut a.a1, n * c), (&mut a.att, n * c)] {
+                resize(v, len);
+            }
+            for (v, len) in [(&mut a.xhat2, n * c), (&mut a.a2, n * c), (&mut a.qkv, n * 3 * c)] {
+                resize(v, len);
+            }
+            for (v, len) in [(&mut a.f, n * 4 * c), (&mut a.g, n * 4 * c), (&mut a.p, b * cfg.n_head * t * t)] {
+                resize(v, len);
+            }
+            resize(&mut a.rstd1, n);
+            resize(&mut a.rstd2, n);
+            // Attention half: x += attn(ln_1(x)) · c_proj + bias
+            let (lw, lb) = (&p[at.ln_1.0.clone()], &p[at.ln_1.1.clone()]);
+            kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat1, &mut a.rstd1, &mut a.a1);
+            kernels::fill_rows(&mut a.qkv, &p[at.c_attn.1.clone()]);
+            kernels::matmul(
+                n,
+                3 * c,
+                c,
+                &mut a.qkv,
+                true,
+                Mat::rows(&a.a1, c),
+                Mat::rows(&p[at.c_attn.0.clone()], 3 * c),
+                par,
+            );
+            kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att);
+            add_rows(&mut w.x, &p[at.attn_proj.1.clone()]);
+            kernels::matmul(
+                n,
+                c,
+                c,
+                &mut w.x,
+                true,
+                Mat::rows(&a.att, c),
+                Mat::rows(&p[at.attn_proj.0.clone()], c),
+                par,
+            );
+            // MLP half: x += gelu(ln_2(x) · c_fc + bias) · c_proj + bias
+            let (lw, lb) = (&p[at.ln_2.0.clone()], &p[at.ln_2.1.clone()]);
+            kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat2, &mut a.rstd2, &mut a.a2);
+            kernels::fill_rows(&mut a.f, &p[at.c_fc.1.clone()]);
+            kernels::matmul(
+                n,
+                4 * c,
+                c,
+                &mut a.f,
+                true,
+                Mat::rows(&a.a2, c),
+                Mat::rows(&p[at.c_fc.0.clone()], 4 * c),
+                par,
+            );
+            kernels::gelu(&a.f, &mut a.g);
+            add_rows(&mut w.x, &p[at.mlp_proj.1.clone()]);
+            kernels::matmul(
+                n,
+                c,
+                4 * c,
+                &mut w.x,
+                true,
+                Mat::rows(&a.g, 4 * c),
+                Mat::rows(&p[at.mlp_proj.0.clone()], c),
+                par,
+            );
+        }
+        for (v, len) in [(&mut w.xhat_f, n * c), (&mut w.a_f, n * c), (&mut w.rstd_f, n)] {
+            resize(v, len);
+        }
+        let (lw, lb) = (&p[self.ln_f.0.clone()], &p[self.ln_f.1.clone()]);
+        kernels::layer_norm(&w.x, lw, lb, eps, &mut w.xhat_f, &mut w.rstd_f, &mut w.a_f);
+        // The prediction for y_i is read at x_i's position (even t).
+        let (ro_w, ro_b) = (&p[self.read_out.0.clone()], p[self.read_out.1.start]);
+        w.pred.clear();
+        w.pred.extend(w.a_f.chunks_exact(c).step_by(2).map(|row| ro_b + kernels::dot(row, ro_w)));
+    }
+
+    fn backward(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) {
+        let cfg = self.cfg;
+        let (b, t, d, c) = (batch.batch, 2 * batch.points, batch.dim, cfg.n_embd);
+        let n = b * t;
+        let heads = Heads { batch: b, t, heads: cfg.n_head, hd: c / cfg.n_head };
+        let par = self.par;
+        let w = &mut self.work;
+        grad.fill(0.0);
+        for (v, len) in [(&mut w.dx, n * c), (&mut w.da, n * c), (&mut w.datt, n * c)] {
+            resize(v, len);
+        }
+        resize(&mut w.dqkv, n * 3 * c);
+        resize(&mut w.dg, n * 4 * c);
+        // Loss → read_out → ln_f: only even rows carry a gradient.
+        let scale = 2.0 / w.pred.len() as f32;
+        let ro_w = &p[self.read_out.0.clone()];
+        w.da.fill(0.0);
+        let (mut g_bias, mut g_w) = (0f32, vec![0f32; c]);
+        for ((pred, y), (da, af)) in
+            w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(2 * c).zip(w.a_f.chunks_exact(2 * c)))
+        {
+            let e = scale * (pred - y);
+            g_bias += e;
+            for j in 0..c {
+                da[j] = e * ro_w[j];
+                g_w[j] = e.mul_add(af[j], g_w[j]);
+            }
+        }
+        grad[self.read_out.0.clone()].copy_from_slice(&g_w);
+        grad[self.read_out.1.start] = g_bias;
+        w.dx.fill(0.0);
+        let (gw, gb) = two_mut(grad, &self.ln_f.0, &self.ln_f.1);
+        kernels::layer_norm_backward(&w.da, &w.xhat_f, &w.rstd_f, &p[self.ln_f.0.clone()], &mut w.dx, gw, gb);
+        for (at, a) in self.blocks.iter().zip(&w.blocks).rev() {
+            // MLP half.
+            let (w2, w1) = (&p[at.mlp_proj.0.clone()], &p[at.c_fc.0.clone()]);
+            matmul_into(grad, &at.mlp_proj.0, 4 * c, c, n, Mat::t(&a.g, 4 * c), Mat::rows(&w.dx, c), par);
+            kernels::column_sums(&w.dx, &mut grad[at.mlp_proj.1.clone()]);
+            kernels::matmul(n, 4 * c, c, &mut w.dg, false, Mat::rows(&w.dx, c), Mat::t(w2, c), par);
+            kernels::gelu_backward(&a.f, &mut w.dg);
+            matmul_into(grad, &at.c_fc.0, c, 4 * c, n, Mat::t(&a.a2, c), Mat::rows(&w.dg, 4 * c), par);
+            kernels::column_sums(&w.dg, &mut grad[at.c_fc.1.clone()]);
+            kernels::matmul(n, c, 4 * c, &mut w.da, false, Mat::rows(&w.dg, 4 * c), Mat::t(w1, 4 * c), par);
+            let (gw, gb) = two_mut(grad, &at.ln_2.0, &at.ln_2.1);
+            kernels::layer_norm_backward(&w.da, &a.xhat2, &a.rstd2, &p[at.ln_2.0.clone()], &mut w.dx, gw, gb);
+            // Attention half.
+            let (wp, wa) = (&p[at.attn_proj.0.clone()], &p[at.c_attn.0.clone()]);
+            matmul_into(grad, &at.attn_proj.0, c, c, n, Mat::t(&a.att, c), Mat::rows(&w.dx, c), par);
+            kernels::column_sums(&w.dx, &mut grad[at.attn_proj.1.clone()]);
+            kernels::matmul(n, c, c, &mut w.datt, false, Mat::rows(&w.dx, c), Mat::t(wp, c), par);
+            kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv);
+            matmul_into(grad, &at.c_attn.0, c, 3 * c, n, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
+            kernels::column_sums(&w.dqkv, &mut grad[at.c_attn.1.clone()]);
+            kernels::matmul(n, c, 3 * c, &mut w.da, false, Mat::rows(&w.dqkv, 3 * c), Mat::t(wa, 3 * c), par);
+            let (gw, gb) = two_mut(grad, &at.ln_1.0, &at.ln_1.1);
+            kernels::layer_norm_backward(&w.da, &a.xhat1, &a.rstd1, &p[at.ln_1.0.clone()], &mut w.dx, gw, gb);
+        }
+        // Positions and read_in.
+        let gpe = &mut grad[self.wpe.clone()];
+        for (i, row) in w.dx.chunks_exact(c).enumerate() {
+            let g = &mut gpe[(i % t) * c..(i % t + 1) * c];
+            g.iter_mut().zip(row).for_each(|(g, v)| *g += v);
+        }
+        matmul_into(grad, &self.read_in.0, c, d, n, Mat::t(&w.dx, c), Mat::rows(&w.zs, d), par);
+        kernels::column_sums(&w.dx, &mut grad[self.read_in.1.clone()]);
+    }
+}
+
+/// `grad[slot] (m, n) = a (m, k) · b (k, n)`: a weight's gradient.
+#[allow(clippy::too_many_arguments)]
+fn matmul_into(grad: &mut [f32], slot: &Range<usize>, m: usize, n: usize, k: usize, a: Mat, b: Mat, par: Parallelism) {
+    kernels::matmul(m, n, k, &mut grad[slot.clone()], false, a, b, par);
+}
+
+/// `x[row] += bias` for every row.
+fn add_rows(x: &mut [f32], bias: &[f32]) {
+    for row in x.chunks_exact_mut(bias.len()) {
+        row.iter_mut().zip(bias).for_each(|(x, b)| *x += b);
+    }
+}
+
+/// Two disjoint ranges of one buffer, mutably.
+fn two_mut<'a>(buf: &'a mut [f32], a: &Range<usize>, b: &Range<usize>) -> (&'a mut [f32], &'a mut [f32]) {
+    assert!(a.end <= b.start || b.end <= a.start, "ranges overlap");
+    if a.start < b.start {
+        let (lo, hi) = buf.split_at_mut(b.start);
+        (&mut lo[a.clone()], &mut hi[..b.len()])
+    } else {
+        let (lo, hi) = buf.split_at_mut(a.start);
+        (&mut hi[..a.len()], &mut lo[b.clone()])
+    }
+}
