@@ -8,10 +8,7 @@
 use crate::rng::Rng;
 use rand::Rng as _;
 
-/// Lanes of one accumulator block; a multiple of every x86/ARM f32 vector width.
-const L: usize = 16;
-/// Rows processed together, so that enough independent FMA chains hide their latency.
-const R: usize = 4;
+use crate::lanes::{L, Strided, dot, product};
 
 /// Trains `Linear(d, hidden) → ReLU → Linear(hidden, 1)` for `steps` Adam steps of size `lr` on
 /// the `n` context points and predicts at `query`.
@@ -126,64 +123,6 @@ impl Net {
         let a = Strided { data: x, s_stride: d, r_stride: 1 };
         product(&a, n, d, &work.back, hp, None, gw1);
     }
-}
-
-/// A matrix read through strides: element (s, r) is `data[s * s_stride + r * r_stride]`.
-struct Strided<'a> {
-    data: &'a [f32],
-    s_stride: usize,
-    r_stride: usize,
-}
-
-/// `out (m, hp) = init + Σ_s A(s, ·)ᵀ B(s, ·)` over `s < inner`, with `B (inner, hp)`: the one small
-/// matrix product both passes need, `R` rows × `L` lanes at a time kept in registers.
-fn product(a: &Strided, inner: usize, m: usize, b: &[f32], hp: usize, init: Option<&[f32]>, out: &mut [f32]) {
-    let full = m / R * R;
-    for r0 in (0..full).step_by(R) {
-        product_rows::<R>(a, inner, r0, b, hp, init, out);
-    }
-    for r0 in full..m {
-        product_rows::<1>(a, inner, r0, b, hp, init, out);
-    }
-}
-
-#[inline(always)]
-fn product_rows<const ROWS: usize>(
-    a: &Strided,
-    inner: usize,
-    r0: usize,
-    b: &[f32],
-    hp: usize,
-    init: Option<&[f32]>,
-    out: &mut [f32],
-) {
-    for j0 in (0..hp).step_by(L) {
-        let start: [f32; L] = init.map_or([0.0; L], |c| c[j0..j0 + L].try_into().expect("L lanes"));
-        let mut acc = [start; ROWS];
-        for s in 0..inner {
-            let bs: &[f32; L] = b[s * hp + j0..s * hp + j0 + L].try_into().expect("L lanes");
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let av = a.data[s * a.s_stride + (r0 + r) * a.r_stride];
-                for l in 0..L {
-                    acc[l] = av.mul_add(bs[l], acc[l]);
-                }
-            }
-        }
-        for (r, acc) in acc.iter().enumerate() {
-            out[(r0 + r) * hp + j0..(r0 + r) * hp + j0 + L].copy_from_slice(acc);
-        }
-    }
-}
-
-/// Σ a·b with `L` independent partial sums (a plain fold would be one serial chain).
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; L];
-    for (ca, cb) in a.chunks_exact(L).zip(b.chunks_exact(L)) {
-        for l in 0..L {
-            acc[l] = ca[l].mul_add(cb[l], acc[l]);
-        }
-    }
-    acc.iter().sum()
 }
 
 /// PyTorch's Adam (β = 0.9, 0.999, ε = 1e-8, no weight decay).

@@ -25,7 +25,7 @@ struct BlockActs {
     rstd1: Vec<f32>, // (N)
     a1: Vec<f32>,    // (N, C): ln_1's output
     qkv: Vec<f32>,   // (N, 3C)
-    p: Vec<f32>,     // (B, H, T, T)
+    p: Vec<f32>,     // (B, H, T, T padded to lanes)
     att: Vec<f32>,   // (N, C)
     xhat2: Vec<f32>, // (N, C)
     rstd2: Vec<f32>, // (N)
@@ -145,7 +145,7 @@ impl Fused {
             for (v, len) in [(&mut a.xhat2, n * c), (&mut a.a2, n * c), (&mut a.qkv, n * 3 * c)] {
                 resize(v, len);
             }
-            for (v, len) in [(&mut a.f, n * 4 * c), (&mut a.g, n * 4 * c), (&mut a.p, b * cfg.n_head * t * t)] {
+            for (v, len) in [(&mut a.f, n * 4 * c), (&mut a.g, n * 4 * c), (&mut a.p, heads.weights_len())] {
                 resize(v, len);
             }
             resize(&mut a.rstd1, n);
@@ -211,7 +211,7 @@ impl Fused {
         // The prediction for y_i is read at x_i's position (even t).
         let (ro_w, ro_b) = (&p[self.read_out.0.clone()], p[self.read_out.1.start]);
         w.pred.clear();
-        w.pred.extend(w.a_f.chunks_exact(c).step_by(2).map(|row| ro_b + kernels::dot(row, ro_w)));
+        w.pred.extend(w.a_f.chunks_exact(c).step_by(2).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
     }
 
     fn backward(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) {
@@ -304,5 +304,40 @@ fn two_mut<'a>(buf: &'a mut [f32], a: &Range<usize>, b: &Range<usize>) -> (&'a m
     } else {
         let (lo, hi) = buf.split_at_mut(a.start);
         (&mut hi[..a.len()], &mut lo[b.clone()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Params, loss};
+    use candle_core::Device;
+
+    /// Heads 8 wide and a sequence of 10: neither fills a lane block, unlike the golden shapes.
+    #[test]
+    fn matches_the_graph_on_shapes_that_do_not_fill_whole_lanes() {
+        let cfg = Config::new(3, 5, 24, 2, 3);
+        let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
+        let mut rng = crate::rng::stream(3, "fused-test");
+        let class = crate::tasks::class_for(&crate::check::ClassSpec::Linear { scale: 1.0 }).unwrap();
+        let batch = crate::tasks::sample_batch(class.as_ref(), &crate::check::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
+        let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
+        let graph = l.backward().unwrap();
+        let layout = FlatLayout::of(&params);
+        let flat = layout.gather(&params).unwrap();
+        let mut engine = Fused::new(&cfg, &layout, 1).unwrap();
+        let mut grad = vec![0f32; layout.len()];
+        let fused_loss = engine.loss_and_grad(&flat, &batch, &mut grad);
+        assert!((fused_loss - l.to_scalar::<f32>().unwrap()).abs() < 1e-5);
+        let pred: Vec<f32> = pred.flatten_all().unwrap().to_vec1().unwrap();
+        for (a, b) in engine.predictions().iter().zip(&pred) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
+        for ((name, var), (_, _, range)) in params.named().iter().zip(layout.entries()) {
+            let want: Vec<f32> = graph.get(var.as_tensor()).unwrap().flatten_all().unwrap().to_vec1().unwrap();
+            for (a, b) in grad[range].iter().zip(&want) {
+                assert!((a - b).abs() <= 1e-5f32.max(1e-3 * b.abs()), "{name}: {a} vs {b}");
+            }
+        }
     }
 }

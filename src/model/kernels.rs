@@ -2,6 +2,7 @@
 //! crate candle itself uses), LayerNorm, GELU and causal softmax attention, each with its
 //! analytic backward. Loops are written so the compiler vectorises them (lane accumulators for
 //! sums, a branch-free `exp`).
+use crate::lanes::{L, Strided, dot, product, sum};
 use gemm::Parallelism;
 
 /// A matrix operand read through strides: element (i, j) is `data[i * rs + j * cs]`.
@@ -72,34 +73,6 @@ pub fn column_sums(m: &[f32], out: &mut [f32]) {
             *o += v;
         }
     }
-}
-
-const LANES: usize = 16;
-
-/// Σ a with independent lane sums, so the compiler vectorises it.
-pub fn sum(a: &[f32]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let chunks = a.chunks_exact(LANES);
-    let tail: f32 = chunks.remainder().iter().sum();
-    for c in chunks {
-        for l in 0..LANES {
-            acc[l] += c[l];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
-}
-
-/// Σ a·b with independent lane sums.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..LANES {
-            acc[l] = x[l].mul_add(y[l], acc[l]);
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }
 
 /// e^x, branch-free (Cephes' polynomial after range reduction); relative error about 2e-7.
@@ -209,96 +182,131 @@ impl Heads {
     fn at(&self, row: usize, part: usize, h: usize) -> usize {
         row * 3 * self.c() + part * self.c() + h * self.hd
     }
+
+    /// Sequence length and head width rounded up to whole lanes.
+    fn padded(&self) -> (usize, usize) {
+        (self.t.next_multiple_of(L), self.hd.next_multiple_of(L))
+    }
+
+    /// Length of the attention-weight buffer: `(B, H, T, T padded to lanes)`.
+    pub fn weights_len(&self) -> usize {
+        self.batch * self.heads * self.t * self.padded().0
+    }
 }
 
-/// Causal softmax attention: `p (B, H, T, T)` the attention weights (zero above the diagonal),
-/// `y (B·T, C)` the heads' outputs side by side.
+/// One head's local buffers, padded to whole lanes with zeros.
+struct HeadBuffers {
+    q: Vec<f32>,  // (T, hdp)
+    k: Vec<f32>,  // (T, hdp)
+    v: Vec<f32>,  // (T, hdp)
+    d: Vec<f32>,  // (T, hdp): gradient of the output
+    mt: Vec<f32>, // (hdp, Tp): k or v transposed
+    out: [Vec<f32>; 3],
+}
+
+impl HeadBuffers {
+    fn new(s: Heads) -> Self {
+        let (tp, hdp) = s.padded();
+        let rows = || vec![0f32; s.t * hdp];
+        HeadBuffers {
+            q: rows(),
+            k: rows(),
+            v: rows(),
+            d: rows(),
+            mt: vec![0f32; hdp * tp],
+            out: [rows(), rows(), rows()],
+        }
+    }
+}
+
+/// `mt (hdp, Tp)` = the transpose of `m (T, hdp)`.
+fn transpose(m: &[f32], hdp: usize, tp: usize, mt: &mut [f32]) {
+    for (j, row) in m.chunks_exact(hdp).enumerate() {
+        for (cc, &v) in row.iter().enumerate() {
+            mt[cc * tp + j] = v;
+        }
+    }
+}
+
+/// Causal softmax attention: `p (B, H, T, Tp)` the attention weights (zero right of the
+/// diagonal), `y (B·T, C)` the heads' outputs side by side.
 pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32]) {
     let (t, hd, c) = (s.t, s.hd, s.c());
+    let (tp, hdp) = s.padded();
     let scale = 1.0 / (hd as f32).sqrt();
-    let mut kt = vec![0f32; hd * t]; // (hd, T): one head's keys, transposed
+    let mut hb = HeadBuffers::new(s);
     for b in 0..s.batch {
         for h in 0..s.heads {
-            for j in 0..t {
-                let k = &qkv[s.at(b * t + j, 1, h)..][..hd];
-                for (cc, &kv) in k.iter().enumerate() {
-                    kt[cc * t + j] = kv;
-                }
-            }
-            let base = (b * s.heads + h) * t * t;
-            for i in 0..t {
-                let row = &mut p[base + i * t..base + (i + 1) * t];
-                row.fill(0.0);
-                let q = &qkv[s.at(b * t + i, 0, h)..][..hd];
+            let rows = |part: usize| move |j: usize| s.at(b * t + j, part, h);
+            copy_rows(&mut hb.q, hdp, hd, rows(0), qkv);
+            copy_rows(&mut hb.k, hdp, hd, rows(1), qkv);
+            copy_rows(&mut hb.v, hdp, hd, rows(2), qkv);
+            hb.q.iter_mut().for_each(|x| *x *= scale);
+            transpose(&hb.k, hdp, tp, &mut hb.mt);
+            // S (T, Tp) = (q · scale) Kᵀ, then a causal softmax per row.
+            let w = &mut p[(b * s.heads + h) * t * tp..][..t * tp];
+            product(&Strided { data: &hb.q, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, w);
+            for (i, row) in w.chunks_exact_mut(tp).enumerate() {
+                row[i + 1..].fill(0.0);
                 let sc = &mut row[..=i];
-                for (cc, &qv) in q.iter().enumerate() {
-                    let qv = qv * scale;
-                    for (sv, &kv) in sc.iter_mut().zip(&kt[cc * t..cc * t + i + 1]) {
-                        *sv = qv.mul_add(kv, *sv);
-                    }
-                }
                 let max = sc.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                for v in sc.iter_mut() {
-                    *v = exp(*v - max);
-                }
+                sc.iter_mut().for_each(|v| *v = exp(*v - max));
                 let inv = 1.0 / sum(sc);
                 sc.iter_mut().for_each(|v| *v *= inv);
-                let out = &mut y[(b * t + i) * c + h * hd..][..hd];
-                out.fill(0.0);
-                for (j, &pj) in sc.iter().enumerate() {
-                    let v = &qkv[s.at(b * t + j, 2, h)..][..hd];
-                    for (o, &vv) in out.iter_mut().zip(v) {
-                        *o = pj.mul_add(vv, *o);
-                    }
+            }
+            // Y (T, hdp) = P V
+            let out = &mut hb.out[0];
+            product(&Strided { data: w, s_stride: 1, r_stride: tp }, t, t, &hb.v, hdp, None, out);
+            for (i, row) in out.chunks_exact(hdp).enumerate() {
+                y[(b * t + i) * c + h * hd..][..hd].copy_from_slice(&row[..hd]);
+            }
+        }
+    }
+}
+
+/// Attention's backward: from `dy (B·T, C)` to `dqkv (B·T, 3C)` (every element written).
+pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &mut [f32]) {
+    let (t, hd, c) = (s.t, s.hd, s.c());
+    let (tp, hdp) = s.padded();
+    let scale = 1.0 / (hd as f32).sqrt();
+    let mut hb = HeadBuffers::new(s);
+    let mut ds = vec![0f32; t * tp];
+    for b in 0..s.batch {
+        for h in 0..s.heads {
+            let rows = |part: usize| move |j: usize| s.at(b * t + j, part, h);
+            copy_rows(&mut hb.q, hdp, hd, rows(0), qkv);
+            copy_rows(&mut hb.k, hdp, hd, rows(1), qkv);
+            copy_rows(&mut hb.v, hdp, hd, rows(2), qkv);
+            copy_rows(&mut hb.d, hdp, hd, |j| (b * t + j) * c + h * hd, dy);
+            transpose(&hb.v, hdp, tp, &mut hb.mt);
+            let w = &p[(b * s.heads + h) * t * tp..][..t * tp];
+            // dP (T, Tp) = dY Vᵀ, then the softmax's backward, scaled as S was.
+            product(&Strided { data: &hb.d, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, &mut ds);
+            for (dsr, pr) in ds.chunks_exact_mut(tp).zip(w.chunks_exact(tp)) {
+                let along = dot(pr, dsr);
+                for (x, &pv) in dsr.iter_mut().zip(pr) {
+                    *x = pv * (*x - along) * scale;
+                }
+            }
+            let [dq, dk, dv] = &mut hb.out;
+            let by_row = |data| Strided { data, s_stride: 1, r_stride: tp };
+            let by_col = |data| Strided { data, s_stride: tp, r_stride: 1 };
+            product(&by_row(&ds), t, t, &hb.k, hdp, None, dq); // dQ = dS K
+            product(&by_col(&ds), t, t, &hb.q, hdp, None, dk); // dK = dSᵀ Q
+            product(&by_col(w), t, t, &hb.d, hdp, None, dv); // dV = Pᵀ dY
+            for (part, local) in hb.out.iter().enumerate() {
+                for (j, row) in local.chunks_exact(hdp).enumerate() {
+                    dqkv[s.at(b * t + j, part, h)..][..hd].copy_from_slice(&row[..hd]);
                 }
             }
         }
     }
 }
 
-/// Attention's backward: from `dy (B·T, C)` to `dqkv (B·T, 3C)` (overwritten).
-pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &mut [f32]) {
-    let (t, hd, c) = (s.t, s.hd, s.c());
-    let scale = 1.0 / (hd as f32).sqrt();
-    dqkv.fill(0.0);
-    let mut vt = vec![0f32; hd * t]; // (hd, T): one head's values, transposed
-    let mut ds = vec![0f32; t];
-    for b in 0..s.batch {
-        for h in 0..s.heads {
-            for j in 0..t {
-                let v = &qkv[s.at(b * t + j, 2, h)..][..hd];
-                for (cc, &vv) in v.iter().enumerate() {
-                    vt[cc * t + j] = vv;
-                }
-            }
-            let base = (b * s.heads + h) * t * t;
-            for i in 0..t {
-                let pr = &p[base + i * t..base + i * t + i + 1];
-                let d = &dy[(b * t + i) * c + h * hd..][..hd];
-                // dP (i, ·) = dy_i · Vᵀ, then the softmax's backward.
-                let dp = &mut ds[..=i];
-                dp.fill(0.0);
-                for (cc, &dv) in d.iter().enumerate() {
-                    for (x, &vv) in dp.iter_mut().zip(&vt[cc * t..cc * t + i + 1]) {
-                        *x = dv.mul_add(vv, *x);
-                    }
-                }
-                let along = dot(pr, dp);
-                for (x, &pv) in dp.iter_mut().zip(pr) {
-                    *x = pv * (*x - along) * scale;
-                }
-                let q = s.at(b * t + i, 0, h);
-                for j in 0..=i {
-                    let (dsj, pj) = (dp[j], pr[j]);
-                    let (k, dk, dv) = (s.at(b * t + j, 1, h), s.at(b * t + j, 1, h), s.at(b * t + j, 2, h));
-                    for cc in 0..hd {
-                        dqkv[q + cc] = dsj.mul_add(qkv[k + cc], dqkv[q + cc]);
-                        dqkv[dk + cc] = dsj.mul_add(qkv[q + cc], dqkv[dk + cc]);
-                        dqkv[dv + cc] = pj.mul_add(d[cc], dqkv[dv + cc]);
-                    }
-                }
-            }
-        }
+/// Copies rows `hd` wide from `src` (row j at `at(j)`) into `dst (T, hdp)`, whose padding stays zero.
+fn copy_rows(dst: &mut [f32], hdp: usize, hd: usize, at: impl Fn(usize) -> usize, src: &[f32]) {
+    for (j, row) in dst.chunks_exact_mut(hdp).enumerate() {
+        row[..hd].copy_from_slice(&src[at(j)..][..hd]);
     }
 }
 

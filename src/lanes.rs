@@ -1,0 +1,84 @@
+//! Small dense f32 products and reductions written so the compiler turns them into FMA vector
+//! code (the build targets the host CPU): fixed-size lane accumulators instead of serial sums, and
+//! a register-blocked product for matrices too small for `gemm`'s packing to pay off.
+
+/// Lanes of one accumulator block; a multiple of every x86/ARM f32 vector width.
+pub const L: usize = 16;
+/// Rows processed together, so that enough independent FMA chains hide their latency.
+const R: usize = 4;
+
+/// A matrix read through strides: element (s, r) is `data[s * s_stride + r * r_stride]`.
+pub struct Strided<'a> {
+    /// The elements.
+    pub data: &'a [f32],
+    /// Distance between consecutive s.
+    pub s_stride: usize,
+    /// Distance between consecutive r.
+    pub r_stride: usize,
+}
+
+/// `out (m, hp) = init + Σ_s A(s, ·)ᵀ B(s, ·)` over `s < inner`, with `B (inner, hp)` row-major and
+/// `hp` a multiple of `L`; `R` rows × `L` lanes at a time stay in registers.
+pub fn product(a: &Strided, inner: usize, m: usize, b: &[f32], hp: usize, init: Option<&[f32]>, out: &mut [f32]) {
+    let full = m / R * R;
+    for r0 in (0..full).step_by(R) {
+        product_rows::<R>(a, inner, r0, b, hp, init, out);
+    }
+    for r0 in full..m {
+        product_rows::<1>(a, inner, r0, b, hp, init, out);
+    }
+}
+
+#[inline(always)]
+fn product_rows<const ROWS: usize>(
+    a: &Strided,
+    inner: usize,
+    r0: usize,
+    b: &[f32],
+    hp: usize,
+    init: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    for j0 in (0..hp).step_by(L) {
+        let start: [f32; L] = init.map_or([0.0; L], |c| c[j0..j0 + L].try_into().expect("L lanes"));
+        let mut acc = [start; ROWS];
+        for s in 0..inner {
+            let bs: &[f32; L] = b[s * hp + j0..s * hp + j0 + L].try_into().expect("L lanes");
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let av = a.data[s * a.s_stride + (r0 + r) * a.r_stride];
+                for l in 0..L {
+                    acc[l] = av.mul_add(bs[l], acc[l]);
+                }
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            out[(r0 + r) * hp + j0..(r0 + r) * hp + j0 + L].copy_from_slice(acc);
+        }
+    }
+}
+
+/// Σ a·b with `L` independent partial sums (a plain fold would be one serial chain).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; L];
+    let (ca, cb) = (a.chunks_exact(L), b.chunks_exact(L));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..L {
+            acc[l] = x[l].mul_add(y[l], acc[l]);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Σ a with `L` independent partial sums.
+pub fn sum(a: &[f32]) -> f32 {
+    let mut acc = [0f32; L];
+    let chunks = a.chunks_exact(L);
+    let tail: f32 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for l in 0..L {
+            acc[l] += c[l];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
