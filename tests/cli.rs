@@ -283,7 +283,10 @@ fn every_class_input_mixture_convex_combination_and_baseline_runs_end_to_end() {
     }
     let split = md.lines().filter(|l| l.starts_with("### ") && l.contains("whose function was drawn from")).count();
     assert!(split > 2, "the nine-class mixture is split too");
-    // 10 tasks × 7 input distributions, 4 exact tasks, the split figures, the sweep and the training curve.
-    assert_eq!(svgs, 10 * 7 + 4 + split + 1 + 1);
+    // 10 tasks × 7 input distributions, 4 exact tasks, the split figures, the sweep, and the training
+    // loss, learning rate and curriculum.
+    assert_eq!(svgs, 10 * 7 + 4 + split + 1 + 3);
+    assert!(md.contains("| m | 1 | 1 | 3 |"), "the curriculum's first stage: {md}");
+    assert!(md.contains("### <a id=\"fig-training-lr\"></a>Learning rate"), "the learning-rate figure");
     assert!(md.contains("Error at k = 3 against `n`"), "the sweep figure");
 }

@@ -306,6 +306,16 @@ pub struct Curriculum {
     pub every: u64,
 }
 
+impl Curriculum {
+    /// `(active dims, points)` at `step` (0-based): each starts at its start and grows by its
+    /// increment every `every` steps, up to its end.
+    pub fn at(&self, step: u64) -> (usize, usize) {
+        let stages = (step / self.every) as usize;
+        let at = |s: &Stage| (s.start + stages.saturating_mul(s.inc)).min(s.end);
+        (at(&self.dims), at(&self.points))
+    }
+}
+
 /// Which parameters weight decay applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -92,14 +92,7 @@ pub fn learning_rate(schedule: &Schedule, peak: f64, step: u64, total: u64) -> f
 /// The prompt shape at `step` (0-based): Garg et al.'s curriculum raises dims and points by their
 /// increments every `every` steps, up to their ends.
 pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u64) -> StepShape {
-    let (points, active_dims) = match &settings.curriculum {
-        None => (points, dims),
-        Some(c) => {
-            let stages = (step / c.every) as usize;
-            let at = |s: &crate::check::Stage| (s.start + stages.saturating_mul(s.inc)).min(s.end);
-            (at(&c.points), at(&c.dims))
-        }
-    };
+    let (active_dims, points) = settings.curriculum.map_or((dims, points), |c| c.at(step));
     StepShape { batch: settings.batch, points, active_dims }
 }
 

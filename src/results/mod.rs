@@ -66,6 +66,10 @@ pub struct TrainingSummary {
     pub wall_s: f64,
     /// `(step, loss)` pairs, at most a few hundred, each a window mean.
     pub curve: Vec<(u64, f64)>,
+    /// `(step, learning rate)` at the same steps as `curve`.
+    pub lr: Vec<(u64, f64)>,
+    /// The curriculum's stages, `(first step, active dims, points)`; empty without a curriculum.
+    pub stages: Vec<(u64, usize, usize)>,
 }
 
 /// Everything the report shows.
@@ -98,8 +102,25 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         }
     }
     let claims = evaluate_claims(&spec.claims, &curves);
-    let trainings = out.trains.values().map(|(job, t)| training_summary(&job.name, t)).collect();
+    let trainings = out.trains.values().map(|(job, t)| training_summary(job, t)).collect();
     Results { curves, claims, trainings }
+}
+
+/// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.
+fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<(u64, usize, usize)> {
+    let mut stages: Vec<(u64, usize, usize)> = Vec::new();
+    let mut step = 0;
+    while step < steps {
+        let (dims, points) = c.at(step);
+        if stages.last().is_none_or(|&(_, d, p)| (d, p) != (dims, points)) {
+            stages.push((step + 1, dims, points));
+        }
+        if (dims, points) == (c.dims.end, c.points.end) {
+            break;
+        }
+        step += c.every;
+    }
+    stages
 }
 
 /// The curves of one evaluation over the prompts `rows`.
@@ -126,10 +147,10 @@ fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows
     }
 }
 
-fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary {
+fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -> TrainingSummary {
     let n = t.losses.len();
     let window = n.div_ceil(200).max(1);
-    let curve = t
+    let curve: Vec<(u64, f64)> = t
         .losses
         .chunks(window)
         .enumerate()
@@ -137,20 +158,37 @@ fn training_summary(name: &str, t: &crate::exec::TrainOutput) -> TrainingSummary
         .collect();
     let tail = &t.losses[n - (n / 20).max(1).min(n)..];
     let final_loss = tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len().max(1) as f64;
+    let lr = curve
+        .iter()
+        .map(|&(step, _)| (step, crate::model::learning_rate(&job.schedule, job.lr, step, job.steps)))
+        .collect();
     TrainingSummary {
-        name: name.to_string(),
+        name: job.name.clone(),
         steps: n as u64,
         parameters: t.parameters,
         final_loss,
         wall_s: t.wall_s,
         curve,
+        lr,
+        stages: job.curriculum.map_or_else(Vec::new, |c| curriculum_stages(&c, job.steps)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Baseline, Component, InputSpec, TaskSpec};
+    use crate::check::{Baseline, Component, InputSpec, Stage, TaskSpec};
+
+    #[test]
+    fn curriculum_stages_list_each_shape_once_from_its_first_step() {
+        let c = crate::check::Curriculum {
+            dims: Stage { start: 2, end: 3, inc: 1 },
+            points: Stage { start: 4, end: 8, inc: 2 },
+            every: 100,
+        };
+        assert_eq!(curriculum_stages(&c, 1000), vec![(1, 2, 4), (101, 3, 6), (201, 3, 8)]);
+        assert_eq!(curriculum_stages(&c, 150), vec![(1, 2, 4), (101, 3, 6)]);
+    }
 
     #[test]
     fn a_mixture_evaluation_is_split_by_the_component_each_prompt_was_drawn_from() {
