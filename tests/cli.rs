@@ -1,4 +1,5 @@
 //! The `iclc` command as a user meets it: a fluent builder runs it on a spec in a fresh folder.
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,6 +22,12 @@ struct Outcome {
 impl Test {
     fn new() -> Self {
         Test { dir: tempfile::tempdir().unwrap(), spec: None, args: vec![], status: 0, stdout: vec![], stderr: vec![] }
+    }
+
+    /// Puts a file into the test folder.
+    fn file(self, name: &str, bytes: &[u8]) -> Self {
+        std::fs::write(self.dir.path().join(name), bytes).unwrap();
+        self
     }
 
     /// Writes `spec.icl` into the test folder.
@@ -289,4 +296,113 @@ fn every_class_input_mixture_convex_combination_and_baseline_runs_end_to_end() {
     assert!(md.contains("| m | 1 | 1 | 3 |"), "the curriculum's first stage: {md}");
     assert!(md.contains("### <a id=\"fig-training-lr\"></a>Learning rate"), "the learning-rate figure");
     assert!(md.contains("Error at k = 3 against `n`"), "the sweep figure");
+}
+
+/// The error table of the model column in a report: one line per k.
+fn model_rows(md: &str) -> Vec<String> {
+    md.lines()
+        .skip_while(|l| !l.starts_with("| k | t |"))
+        .take_while(|l| l.starts_with('|'))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn a_model_saved_by_one_run_evaluates_identically_when_another_loads_it() {
+    let first = Test::new().spec(TINY).args(&["run", "spec.icl", "--out", "out"]).run();
+    let weights = std::fs::read_dir(first.dir.join("out/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("model.safetensors"))
+        .find(|p| p.exists())
+        .expect("the trained weights are in the cache");
+    let loaded = TINY.replace(
+        "train t { model = m  data = dense  steps = 20  batch = 8  lr = 1e-3 }",
+        "train t { model = m  data = dense  init = checkpoint(\"w.safetensors\")  steps = 0 }",
+    );
+    let second = Test::new()
+        .file("w.safetensors", &std::fs::read(&weights).unwrap())
+        .spec(&loaded)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .run();
+    let (a, b) = (
+        std::fs::read_to_string(first.dir.join("out/report.md")).unwrap(),
+        std::fs::read_to_string(second.dir.join("out/report.md")).unwrap(),
+    );
+    assert!(model_rows(&a).len() > 5, "{a}");
+    assert_eq!(model_rows(&a), model_rows(&b), "the same weights give the same errors");
+    assert!(b.contains("w.safetensors (sha256 "), "the report names the file");
+    assert!(b.contains("| t | 0 | — |"), "no training, no final loss: {b}");
+}
+
+#[test]
+fn weights_from_the_pytorch_reference_run_through_iclc() {
+    for golden in common::golden_files("gpt2_", ".safetensors") {
+        reference_weights_run(&golden);
+    }
+}
+
+fn reference_weights_run(golden: &Path) {
+    let bytes = std::fs::read(golden).unwrap();
+    let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let meta = meta.metadata().clone().unwrap();
+    let tensors = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    // The reference's state_dict: `param.`-less names, plus the causal-mask buffer HF keeps.
+    let mut named: Vec<(String, safetensors::tensor::TensorView)> = tensors
+        .tensors()
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("param.").map(|n| (n.to_string(), v)))
+        .collect();
+    let mask = vec![0u8; 4];
+    named.push((
+        "_backbone.h.0.attn.bias".into(),
+        safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![1, 1, 1, 1], &mask).unwrap(),
+    ));
+    let file = safetensors::serialize(named, None).unwrap();
+    let spec = format!(
+        r#"experiment "ref" {{ seed = 1  dim = {d}  points = {p} }}
+class dense = linear()
+train reference {{ model = transformer(layers = {l}, width = {w}, heads = {h})  data = dense  init = checkpoint("ref.safetensors")  steps = 0 }}
+eval curve {{ models = [reference]  tasks = [dense]  baselines = [zero]  prompts = 32 }}
+"#,
+        d = meta["n_dims"],
+        p = meta["points"],
+        l = meta["n_layer"],
+        w = meta["n_embd"],
+        h = meta["n_head"]
+    );
+    let o = Test::new().file("ref.safetensors", &file).spec(&spec).args(&["run", "spec.icl", "--out", "out"]).run();
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    assert!(md.contains("ref.safetensors (sha256 "), "{md}");
+    // A model of another shape is refused with the parameter that does not fit.
+    let wrong = spec
+        .replace(&format!("width = {}", meta["n_embd"]), "width = 8")
+        .replace(&format!("heads = {}", meta["n_head"]), "heads = 2");
+    Test::new()
+        .file("ref.safetensors", &file)
+        .spec(&wrong)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .status(1)
+        .stderr("cannot start from")
+        .stderr("has shape")
+        .run();
+}
+
+#[test]
+fn a_missing_weights_file_is_reported_before_anything_runs() {
+    let spec = TINY.replace("steps = 20", "init = checkpoint(\"nope.safetensors\")  steps = 20");
+    let o = Test::new()
+        .spec(&spec)
+        .args(&["run", "spec.icl", "--out", "out"])
+        .status(1)
+        .stderr("E0001")
+        .stderr("nope.safetensors")
+        .run();
+    assert!(!o.dir.join("out/cache").exists(), "nothing ran");
+    // Zero steps are only allowed for a loaded model.
+    Test::new()
+        .spec(&TINY.replace("steps = 20", "steps = 0"))
+        .args(&["check", "spec.icl"])
+        .status(1)
+        .stderr("E0106")
+        .run();
 }

@@ -355,6 +355,8 @@ pub struct TrainSpec {
     pub curriculum: Option<Curriculum>,
     /// Steps between resumable checkpoints.
     pub checkpoint_every: u64,
+    /// Initial weights from this safetensors file (relative to the spec) instead of the init policy.
+    pub init: Option<String>,
     /// One replicate per seed.
     pub seeds: Vec<u64>,
 }

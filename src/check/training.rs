@@ -17,6 +17,7 @@ const TRAIN_KEYS: &[&str] = &[
     "decay",
     "curriculum",
     "checkpoint_every",
+    "init",
     "seed",
     "seeds",
 ];
@@ -32,7 +33,13 @@ impl Checker<'_> {
             _ => "model".to_string(),
         };
         let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, &env, None));
-        let steps = self.int_param(&p, "steps", 1, 1_000_000_000, None, &env);
+        let init = match p.get("init") {
+            Some(e) => self.init(e).map(Some),
+            None => Some(None),
+        };
+        // A loaded model may be evaluated as it is: zero steps.
+        let min_steps = if matches!(init, Some(Some(_))) { 0 } else { 1 };
+        let steps = self.int_param(&p, "steps", min_steps, 1_000_000_000, None, &env);
         let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(64), &env);
         let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(1e-3), &env);
         let schedule = match p.get("schedule") {
@@ -68,8 +75,31 @@ impl Checker<'_> {
             decay_on: decay_on?,
             curriculum: curriculum?,
             checkpoint_every: checkpoint_every? as u64,
+            init: init?,
             seeds: seeds?,
         })
+    }
+
+    /// `checkpoint("path.safetensors")`: initial weights from a file, path relative to the spec.
+    fn init(&mut self, e: &Expr) -> Option<String> {
+        let help = "`init = checkpoint(\"model.safetensors\")` loads weights named as in the PyTorch reference";
+        let ExprKind::Call { callee, args } = &e.kind else {
+            self.diags.push(self.expected(e, "`checkpoint(\"file.safetensors\")`").help(help));
+            return None;
+        };
+        if callee.name != "checkpoint" {
+            self.diags.push(self.expected(e, "`checkpoint(\"file.safetensors\")`").help(help));
+            return None;
+        }
+        let p = Params::call(callee, args, &["file"], e.span, &mut self.diags);
+        let file = p.require("file", &mut self.diags)?;
+        match &file.kind {
+            ExprKind::Str(path) if !path.is_empty() => Some(path.clone()),
+            _ => {
+                self.diags.push(self.expected(file, "a file name in quotes").help(help));
+                None
+            }
+        }
     }
 
     fn seeds(&mut self, p: &Params, block: &Block) -> Option<Vec<u64>> {

@@ -84,6 +84,11 @@ enum Command {
     },
 }
 
+/// The folder files named in a spec are relative to: the spec's own.
+pub fn spec_dir(spec: &std::path::Path) -> &std::path::Path {
+    spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."))
+}
+
 /// Prints a line to stdout; a closed pipe (`iclc plan x | head`) is not an error worth a panic.
 pub fn say(line: &str) {
     use std::io::Write;

@@ -15,7 +15,7 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
     };
     let check_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let plan = match iclc::plan::plan(&spec) {
+    let plan = match iclc::plan::plan(&spec, super::spec_dir(spec_path)) {
         Ok(p) => p,
         Err(diags) => {
             diagnostics::print(&source, &diags);

@@ -86,6 +86,16 @@ pub enum ExecError {
         /// The cause.
         source: crate::model::TrainError,
     },
+    /// A training's initial weights file is not usable.
+    #[error("training `{name}` cannot start from `{path}`: {why}")]
+    Checkpoint {
+        /// The training's name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// The plan asks for something this version cannot run (the planner normally stops it first).
     #[error("`iclc run` cannot execute {0} yet")]
     Unsupported(String),

@@ -3,10 +3,11 @@ use super::cache::Cache;
 use super::{ExecError, Observer, TrainOutput};
 use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
-use crate::plan::{Job, JobId, JobKind, TrainJob};
+use crate::plan::{InitFile, Job, JobId, JobKind, TrainJob};
 use crate::rng;
 use crate::tasks;
 use candle_core::Device;
+use sha2::Digest;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::time::Instant;
@@ -21,6 +22,24 @@ pub fn model_config(t: &TrainJob) -> Config {
     Config::new(t.dim, t.points, t.model.width, t.model.layers, t.model.heads)
 }
 
+/// The weights a training starts from, read from its `init` file (PyTorch parameter names; the
+/// causal-mask buffers older `transformers` versions save are skipped).
+fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
+    let bytes = std::fs::read(&file.path).map_err(|source| ExecError::Io {
+        what: "cannot read the initial weights",
+        path: file.path.clone(),
+        source,
+    })?;
+    let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
+    if sha != file.sha256 {
+        return Err(bad("the file changed after the run was planned; run again".into()));
+    }
+    let mut tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(e.to_string()))?;
+    tensors.retain(|name, _| !(name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias")));
+    Params::from_tensors(cfg, &tensors, &Device::Cpu).map_err(|e| bad(e.to_string()))
+}
+
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
 pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
@@ -31,7 +50,10 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
     }
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
-    let params = Params::init(&cfg, t.seed, &Device::Cpu).map_err(tensor_err)?;
+    let params = match &t.init {
+        None => Params::init(&cfg, t.seed, &Device::Cpu).map_err(tensor_err)?,
+        Some(file) => load_init(t, file, &cfg)?,
+    };
     let settings = TrainSettings {
         steps: t.steps,
         batch: t.batch,

@@ -54,6 +54,33 @@ pub struct TrainJob {
     pub checkpoint_every: u64,
     /// Seed of its init and data streams.
     pub seed: u64,
+    /// Initial weights from a file instead of the init policy (absent from the hash when unused,
+    /// so specs without it keep their job ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<InitFile>,
+}
+
+/// A weights file a training starts from; its content hash is part of the job's id, so a changed
+/// file is a different job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitFile {
+    /// The file, resolved against the spec's folder.
+    pub path: std::path::PathBuf,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+}
+
+impl InitFile {
+    /// Reads and hashes `written` (as in the spec), relative to `base`.
+    fn read(written: &str, base: &std::path::Path) -> Result<InitFile, Diagnostic> {
+        let path = if base == std::path::Path::new(".") { written.into() } else { base.join(written) };
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(crate::diag::Code::Io, format!("cannot read the checkpoint `{}`: {e}", path.display()))
+                .help("`init = checkpoint(\"…\")` names a safetensors file relative to the spec's folder")
+        })?;
+        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        Ok(InitFile { path, sha256 })
+    }
 }
 
 /// Evaluate models and baselines on one task.
@@ -135,11 +162,23 @@ fn job_id(kind: &JobKind) -> JobId {
 }
 
 /// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs). A spec
-/// that uses what this version cannot run yet gets diagnostics instead of a plan.
-pub fn plan(spec: &CheckedSpec) -> Result<Plan, Vec<Diagnostic>> {
-    let unsupported = support::unsupported(spec);
-    if !unsupported.is_empty() {
-        return Err(unsupported);
+/// that uses what this version cannot run yet, or names a weights file that cannot be read, gets
+/// diagnostics instead of a plan; `base` is the folder files in the spec are relative to.
+pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diagnostic>> {
+    let mut problems = support::unsupported(spec);
+    let mut inits = BTreeMap::new();
+    for t in &spec.trainings {
+        if let Some(written) = &t.init {
+            match InitFile::read(written, base) {
+                Ok(f) => {
+                    inits.insert(t.name.as_str(), f);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let mut jobs = Vec::new();
     let mut trained: BTreeMap<&str, JobId> = BTreeMap::new();
@@ -160,6 +199,7 @@ pub fn plan(spec: &CheckedSpec) -> Result<Plan, Vec<Diagnostic>> {
             curriculum: t.curriculum,
             checkpoint_every: t.checkpoint_every,
             seed: t.seeds[0],
+            init: inits.remove(t.name.as_str()),
         });
         let id = job_id(&kind);
         trained.insert(&t.name, id.clone());

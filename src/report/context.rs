@@ -68,8 +68,10 @@ pub struct TrainingView {
     pub steps: u64,
     /// Scalar parameters.
     pub parameters: usize,
-    /// Mean loss over the last 5% of steps, formatted.
+    /// Mean loss over the last 5% of steps, formatted ("—" without training).
     pub final_loss: String,
+    /// How its weights started: "init policy" or the file loaded.
+    pub start: String,
     /// Seconds, formatted.
     pub wall: String,
 }
@@ -275,7 +277,7 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
             .iter()
             .map(|t| {
                 let peak = t.lr.iter().map(|&(_, v)| v).fold(0f64, f64::max);
-                vec![t.name.clone(), t.steps.to_string(), fmt(t.final_loss), fmt(peak)]
+                vec![t.name.clone(), t.steps.to_string(), t.final_loss.map_or_else(|| "—".into(), fmt), fmt(peak)]
             })
             .collect(),
     }];
@@ -408,7 +410,8 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
                 name: t.name.clone(),
                 steps: t.steps,
                 parameters: t.parameters,
-                final_loss: fmt(t.final_loss),
+                final_loss: t.final_loss.map_or_else(|| "—".into(), fmt),
+                start: t.init.clone().unwrap_or_else(|| "GPT-2 init policy".into()),
                 wall: format!("{:.1} s", t.wall_s),
             })
             .collect(),

@@ -60,8 +60,10 @@ pub struct TrainingSummary {
     pub steps: u64,
     /// Scalar parameters.
     pub parameters: usize,
-    /// Mean loss over the last 5% of steps.
-    pub final_loss: f64,
+    /// Mean loss over the last 5% of steps; `None` for a loaded model evaluated without training.
+    pub final_loss: Option<f64>,
+    /// The weights file it started from, with the first 12 hex digits of its SHA-256.
+    pub init: Option<String>,
     /// Seconds of training.
     pub wall_s: f64,
     /// `(step, loss)` pairs, at most a few hundred, each a window mean.
@@ -157,7 +159,7 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
         .map(|(i, c)| (((i * window) + c.len()) as u64, c.iter().map(|&v| v as f64).sum::<f64>() / c.len() as f64))
         .collect();
     let tail = &t.losses[n - (n / 20).max(1).min(n)..];
-    let final_loss = tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len().max(1) as f64;
+    let final_loss = (!tail.is_empty()).then(|| tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len() as f64);
     let lr = curve
         .iter()
         .map(|&(step, _)| (step, crate::model::learning_rate(&job.schedule, job.lr, step, job.steps)))
@@ -171,6 +173,7 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
         curve,
         lr,
         stages: job.curriculum.map_or_else(Vec::new, |c| curriculum_stages(&c, job.steps)),
+        init: job.init.as_ref().map(|f| format!("{} (sha256 {})", f.path.display(), &f.sha256[..12])),
     }
 }
 
