@@ -125,6 +125,7 @@ impl Fused {
         let heads = Heads { batch: b, t, heads: cfg.n_head, hd: c / cfg.n_head };
         let par = self.par;
         let eps = cfg.layer_norm_eps as f32;
+        let last = self.blocks.len() - 1;
         let w = &mut self.work;
         w.zs = batch.interleaved();
         resize(&mut w.x, n * c);
@@ -138,80 +139,55 @@ impl Fused {
             row.iter_mut().zip(pos).for_each(|(x, e)| *x += e);
         }
         w.blocks.resize_with(self.blocks.len(), BlockActs::default);
-        for (at, a) in self.blocks.iter().zip(&mut w.blocks) {
-            for (v, len) in [(&mut a.xhat1, n * c), (&mut a.a1, n * c), (&mut a.att, n * c)] {
+        for (i, (at, a)) in self.blocks.iter().zip(&mut w.blocks).enumerate() {
+            for (v, len) in [(&mut a.xhat1, n * c), (&mut a.a1, n * c), (&mut a.att, n * c), (&mut a.rstd1, n)] {
                 resize(v, len);
             }
-            for (v, len) in [(&mut a.xhat2, n * c), (&mut a.a2, n * c), (&mut a.qkv, n * 3 * c)] {
-                resize(v, len);
-            }
-            for (v, len) in [(&mut a.f, n * 4 * c), (&mut a.g, n * 4 * c), (&mut a.p, heads.weights_len())] {
-                resize(v, len);
-            }
-            resize(&mut a.rstd1, n);
-            resize(&mut a.rstd2, n);
+            resize(&mut a.qkv, n * 3 * c);
+            resize(&mut a.p, heads.weights_len());
             // Attention half: x += attn(ln_1(x)) · c_proj + bias
             let (lw, lb) = (&p[at.ln_1.0.clone()], &p[at.ln_1.1.clone()]);
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat1, &mut a.rstd1, &mut a.a1);
             kernels::fill_rows(&mut a.qkv, &p[at.c_attn.1.clone()]);
-            kernels::matmul(
-                n,
-                3 * c,
-                c,
-                &mut a.qkv,
-                true,
-                Mat::rows(&a.a1, c),
-                Mat::rows(&p[at.c_attn.0.clone()], 3 * c),
-                par,
-            );
+            let w_attn = Mat::rows(&p[at.c_attn.0.clone()], 3 * c);
+            kernels::matmul(n, 3 * c, c, &mut a.qkv, true, Mat::rows(&a.a1, c), w_attn, par);
             kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att);
+            // Past the last attention only the x positions (even rows) reach the loss: the rest of
+            // the network runs on those rows alone.
+            let m = if i == last { n / 2 } else { n };
+            if i == last {
+                keep_even_rows(&mut w.x, c);
+                keep_even_rows(&mut a.att, c);
+            }
             add_rows(&mut w.x, &p[at.attn_proj.1.clone()]);
-            kernels::matmul(
-                n,
-                c,
-                c,
-                &mut w.x,
-                true,
-                Mat::rows(&a.att, c),
-                Mat::rows(&p[at.attn_proj.0.clone()], c),
-                par,
-            );
+            let w_proj = Mat::rows(&p[at.attn_proj.0.clone()], c);
+            kernels::matmul(m, c, c, &mut w.x, true, Mat::rows(&a.att, c), w_proj, par);
             // MLP half: x += gelu(ln_2(x) · c_fc + bias) · c_proj + bias
+            for (v, len) in [(&mut a.xhat2, m * c), (&mut a.a2, m * c), (&mut a.rstd2, m)] {
+                resize(v, len);
+            }
+            resize(&mut a.f, m * 4 * c);
+            resize(&mut a.g, m * 4 * c);
             let (lw, lb) = (&p[at.ln_2.0.clone()], &p[at.ln_2.1.clone()]);
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat2, &mut a.rstd2, &mut a.a2);
             kernels::fill_rows(&mut a.f, &p[at.c_fc.1.clone()]);
-            kernels::matmul(
-                n,
-                4 * c,
-                c,
-                &mut a.f,
-                true,
-                Mat::rows(&a.a2, c),
-                Mat::rows(&p[at.c_fc.0.clone()], 4 * c),
-                par,
-            );
+            let w_fc = Mat::rows(&p[at.c_fc.0.clone()], 4 * c);
+            kernels::matmul(m, 4 * c, c, &mut a.f, true, Mat::rows(&a.a2, c), w_fc, par);
             kernels::gelu(&a.f, &mut a.g);
             add_rows(&mut w.x, &p[at.mlp_proj.1.clone()]);
-            kernels::matmul(
-                n,
-                c,
-                4 * c,
-                &mut w.x,
-                true,
-                Mat::rows(&a.g, 4 * c),
-                Mat::rows(&p[at.mlp_proj.0.clone()], c),
-                par,
-            );
+            let w_out = Mat::rows(&p[at.mlp_proj.0.clone()], c);
+            kernels::matmul(m, c, 4 * c, &mut w.x, true, Mat::rows(&a.g, 4 * c), w_out, par);
         }
-        for (v, len) in [(&mut w.xhat_f, n * c), (&mut w.a_f, n * c), (&mut w.rstd_f, n)] {
+        // x now holds the x positions only: one row per prediction.
+        let m = n / 2;
+        for (v, len) in [(&mut w.xhat_f, m * c), (&mut w.a_f, m * c), (&mut w.rstd_f, m)] {
             resize(v, len);
         }
         let (lw, lb) = (&p[self.ln_f.0.clone()], &p[self.ln_f.1.clone()]);
         kernels::layer_norm(&w.x, lw, lb, eps, &mut w.xhat_f, &mut w.rstd_f, &mut w.a_f);
-        // The prediction for y_i is read at x_i's position (even t).
         let (ro_w, ro_b) = (&p[self.read_out.0.clone()], p[self.read_out.1.start]);
         w.pred.clear();
-        w.pred.extend(w.a_f.chunks_exact(c).step_by(2).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
+        w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
     }
 
     fn backward(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) {
@@ -220,6 +196,7 @@ impl Fused {
         let n = b * t;
         let heads = Heads { batch: b, t, heads: cfg.n_head, hd: c / cfg.n_head };
         let par = self.par;
+        let last = self.blocks.len() - 1;
         let w = &mut self.work;
         grad.fill(0.0);
         for (v, len) in [(&mut w.dx, n * c), (&mut w.da, n * c), (&mut w.datt, n * c)] {
@@ -227,13 +204,12 @@ impl Fused {
         }
         resize(&mut w.dqkv, n * 3 * c);
         resize(&mut w.dg, n * 4 * c);
-        // Loss → read_out → ln_f: only even rows carry a gradient.
+        // Loss → read_out → ln_f, on the rows of the x positions.
         let scale = 2.0 / w.pred.len() as f32;
         let ro_w = &p[self.read_out.0.clone()];
-        w.da.fill(0.0);
         let (mut g_bias, mut g_w) = (0f32, vec![0f32; c]);
         for ((pred, y), (da, af)) in
-            w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(2 * c).zip(w.a_f.chunks_exact(2 * c)))
+            w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(c).zip(w.a_f.chunks_exact(c)))
         {
             let e = scale * (pred - y);
             g_bias += e;
@@ -244,26 +220,35 @@ impl Fused {
         }
         grad[self.read_out.0.clone()].copy_from_slice(&g_w);
         grad[self.read_out.1.start] = g_bias;
-        w.dx.fill(0.0);
+        let m = n / 2;
+        w.dx[..m * c].fill(0.0);
         let (gw, gb) = two_mut(grad, &self.ln_f.0, &self.ln_f.1);
-        kernels::layer_norm_backward(&w.da, &w.xhat_f, &w.rstd_f, &p[self.ln_f.0.clone()], &mut w.dx, gw, gb);
-        for (at, a) in self.blocks.iter().zip(&w.blocks).rev() {
+        let ln_f = &p[self.ln_f.0.clone()];
+        kernels::layer_norm_backward(&w.da[..m * c], &w.xhat_f, &w.rstd_f, ln_f, &mut w.dx[..m * c], gw, gb);
+        for (i, (at, a)) in self.blocks.iter().zip(&w.blocks).enumerate().rev() {
+            let rows = if i == last { m } else { n };
+            let (dx, da, dg) = (&mut w.dx[..rows * c], &mut w.da[..rows * c], &mut w.dg[..rows * 4 * c]);
             // MLP half.
             let (w2, w1) = (&p[at.mlp_proj.0.clone()], &p[at.c_fc.0.clone()]);
-            matmul_into(grad, &at.mlp_proj.0, 4 * c, c, n, Mat::t(&a.g, 4 * c), Mat::rows(&w.dx, c), par);
-            kernels::column_sums(&w.dx, &mut grad[at.mlp_proj.1.clone()]);
-            kernels::matmul(n, 4 * c, c, &mut w.dg, false, Mat::rows(&w.dx, c), Mat::t(w2, c), par);
-            kernels::gelu_backward(&a.f, &mut w.dg);
-            matmul_into(grad, &at.c_fc.0, c, 4 * c, n, Mat::t(&a.a2, c), Mat::rows(&w.dg, 4 * c), par);
-            kernels::column_sums(&w.dg, &mut grad[at.c_fc.1.clone()]);
-            kernels::matmul(n, c, 4 * c, &mut w.da, false, Mat::rows(&w.dg, 4 * c), Mat::t(w1, 4 * c), par);
+            matmul_into(grad, &at.mlp_proj.0, 4 * c, c, rows, Mat::t(&a.g, 4 * c), Mat::rows(dx, c), par);
+            kernels::column_sums(dx, &mut grad[at.mlp_proj.1.clone()]);
+            kernels::matmul(rows, 4 * c, c, dg, false, Mat::rows(dx, c), Mat::t(w2, c), par);
+            kernels::gelu_backward(&a.f, dg);
+            matmul_into(grad, &at.c_fc.0, c, 4 * c, rows, Mat::t(&a.a2, c), Mat::rows(dg, 4 * c), par);
+            kernels::column_sums(dg, &mut grad[at.c_fc.1.clone()]);
+            kernels::matmul(rows, c, 4 * c, da, false, Mat::rows(dg, 4 * c), Mat::t(w1, 4 * c), par);
             let (gw, gb) = two_mut(grad, &at.ln_2.0, &at.ln_2.1);
-            kernels::layer_norm_backward(&w.da, &a.xhat2, &a.rstd2, &p[at.ln_2.0.clone()], &mut w.dx, gw, gb);
+            kernels::layer_norm_backward(da, &a.xhat2, &a.rstd2, &p[at.ln_2.0.clone()], dx, gw, gb);
             // Attention half.
             let (wp, wa) = (&p[at.attn_proj.0.clone()], &p[at.c_attn.0.clone()]);
-            matmul_into(grad, &at.attn_proj.0, c, c, n, Mat::t(&a.att, c), Mat::rows(&w.dx, c), par);
-            kernels::column_sums(&w.dx, &mut grad[at.attn_proj.1.clone()]);
-            kernels::matmul(n, c, c, &mut w.datt, false, Mat::rows(&w.dx, c), Mat::t(wp, c), par);
+            matmul_into(grad, &at.attn_proj.0, c, c, rows, Mat::t(&a.att, c), Mat::rows(dx, c), par);
+            kernels::column_sums(dx, &mut grad[at.attn_proj.1.clone()]);
+            kernels::matmul(rows, c, c, &mut w.datt[..rows * c], false, Mat::rows(dx, c), Mat::t(wp, c), par);
+            if rows < n {
+                // Back to every position: the y rows got no gradient from above.
+                spread_even_rows(&mut w.datt, rows, c);
+                spread_even_rows(&mut w.dx, rows, c);
+            }
             kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv);
             matmul_into(grad, &at.c_attn.0, c, 3 * c, n, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
             kernels::column_sums(&w.dqkv, &mut grad[at.c_attn.1.clone()]);
@@ -279,6 +264,24 @@ impl Fused {
         }
         matmul_into(grad, &self.read_in.0, c, d, n, Mat::t(&w.dx, c), Mat::rows(&w.zs, d), par);
         kernels::column_sums(&w.dx, &mut grad[self.read_in.1.clone()]);
+    }
+}
+
+/// Keeps rows 0, 2, 4, … of `v (rows, c)`, in order, and drops the rest.
+fn keep_even_rows(v: &mut Vec<f32>, c: usize) {
+    let rows = v.len() / c;
+    for i in 1..rows.div_ceil(2) {
+        v.copy_within(2 * i * c..(2 * i + 1) * c, i * c);
+    }
+    v.truncate(rows.div_ceil(2) * c);
+}
+
+/// The inverse of [`keep_even_rows`] on the first `m` rows of `v`: row i moves to row 2i, odd rows
+/// become zero.
+fn spread_even_rows(v: &mut [f32], m: usize, c: usize) {
+    for i in (0..m).rev() {
+        v.copy_within(i * c..(i + 1) * c, 2 * i * c);
+        v[(2 * i + 1) * c..(2 * i + 2) * c].fill(0.0);
     }
 }
 
