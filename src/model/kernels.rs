@@ -217,6 +217,14 @@ impl HeadBuffers {
             out: [rows(), rows(), rows()],
         }
     }
+
+    /// Copies head `h`'s q, k and v of prompt `b` out of `qkv`.
+    fn load(&mut self, qkv: &[f32], s: Heads, b: usize, h: usize) {
+        let hdp = s.padded().1;
+        for (part, dst) in [&mut self.q, &mut self.k, &mut self.v].into_iter().enumerate() {
+            copy_rows(dst, hdp, s.hd, |j| s.at(b * s.t + j, part, h), qkv);
+        }
+    }
 }
 
 /// `mt (hdp, Tp)` = the transpose of `m (T, hdp)`.
@@ -237,10 +245,7 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32]) {
     let mut hb = HeadBuffers::new(s);
     for b in 0..s.batch {
         for h in 0..s.heads {
-            let rows = |part: usize| move |j: usize| s.at(b * t + j, part, h);
-            copy_rows(&mut hb.q, hdp, hd, rows(0), qkv);
-            copy_rows(&mut hb.k, hdp, hd, rows(1), qkv);
-            copy_rows(&mut hb.v, hdp, hd, rows(2), qkv);
+            hb.load(qkv, s, b, h);
             hb.q.iter_mut().for_each(|x| *x *= scale);
             transpose(&hb.k, hdp, tp, &mut hb.mt);
             // S (T, Tp) = (q · scale) Kᵀ, then a causal softmax per row.
@@ -273,10 +278,7 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
     let mut ds = vec![0f32; t * tp];
     for b in 0..s.batch {
         for h in 0..s.heads {
-            let rows = |part: usize| move |j: usize| s.at(b * t + j, part, h);
-            copy_rows(&mut hb.q, hdp, hd, rows(0), qkv);
-            copy_rows(&mut hb.k, hdp, hd, rows(1), qkv);
-            copy_rows(&mut hb.v, hdp, hd, rows(2), qkv);
+            hb.load(qkv, s, b, h);
             copy_rows(&mut hb.d, hdp, hd, |j| (b * t + j) * c + h * hd, dy);
             transpose(&hb.v, hdp, tp, &mut hb.mt);
             let w = &p[(b * s.heads + h) * t * tp..][..t * tp];
