@@ -7,6 +7,7 @@ mod evals;
 mod figures;
 mod models;
 mod params;
+mod recipes;
 mod scope;
 pub mod spec;
 mod training;

@@ -1,11 +1,13 @@
 //! `train` blocks: model, data, and the recipe (schedule, clipping, weight decay, curriculum,
 //! seeds as replicates).
+use super::recipes::{RECIPES, Recipe};
 use super::{Checker, Env, Params};
 use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSpec};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 
 const TRAIN_KEYS: &[&str] = &[
+    "recipe",
     "model",
     "data",
     "steps",
@@ -26,11 +28,17 @@ impl Checker<'_> {
     pub(super) fn train(&mut self, name: &Ident, block: &Block) -> Option<TrainSpec> {
         let env: Env = vec![];
         let p = Params::block(format!("`train {}`", name.name), block, TRAIN_KEYS, &mut self.diags);
-        let model_e = p.require("model", &mut self.diags);
-        let model = model_e.and_then(|e| self.model_ref(e));
-        let model_name = match model_e.map(|e| &e.kind) {
-            Some(ExprKind::Name(id)) => id.name.clone(),
-            _ => "model".to_string(),
+        let recipe = p.get("recipe").and_then(|e| self.recipe(e));
+        let (model, model_name) = match (p.get("model"), recipe) {
+            (None, Some(r)) => (Some(r.model), format!("{} model", r.name)),
+            (e, _) => {
+                let model_e = e.or_else(|| p.require("model", &mut self.diags));
+                let name = match model_e.map(|e| &e.kind) {
+                    Some(ExprKind::Name(id)) => id.name.clone(),
+                    _ => "model".to_string(),
+                };
+                (model_e.and_then(|e| self.model_ref(e)), name)
+            }
         };
         let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, &env, None));
         let init = match p.get("init") {
@@ -39,25 +47,26 @@ impl Checker<'_> {
         };
         // A loaded model may be evaluated as it is: zero steps.
         let min_steps = if matches!(init, Some(Some(_))) { 0 } else { 1 };
-        let steps = self.int_param(&p, "steps", min_steps, 1_000_000_000, None, &env);
-        let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(64), &env);
-        let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(1e-3), &env);
+        let steps = self.int_param(&p, "steps", min_steps, 1_000_000_000, recipe.map(|r| r.steps), &env);
+        let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(recipe.map_or(64, |r| r.batch)), &env);
+        let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(recipe.map_or(1e-3, |r| r.lr)), &env);
         let schedule = match p.get("schedule") {
             Some(e) => self.schedule(e, steps),
-            None => Some(Schedule::Constant),
+            None => Some(recipe.map_or(Schedule::Constant, |r| r.schedule)),
         };
         let clip = match p.get("clip") {
             Some(e) => self.float_in(e, "clip", 1e-12, 1e12, &env).map(Some),
-            None => Some(None),
+            None => Some(recipe.and_then(|r| r.clip)),
         };
         let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), &env);
         let decay_on = match p.get("decay") {
             Some(e) => self.decay_on(e),
             None => Some(DecayOn::All),
         };
-        let curriculum = match p.get("curriculum") {
-            Some(e) => self.curriculum(e).map(Some),
-            None => Some(None),
+        let curriculum = match (p.get("curriculum"), recipe, self.header) {
+            (Some(e), _, _) => self.curriculum(e).map(Some),
+            (None, Some(r), Some(h)) => Some(r.curriculum(h.dim, h.points)),
+            (None, _, _) => Some(None),
         };
         let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), &env);
         let seeds = self.seeds(&p, block);
@@ -78,6 +87,29 @@ impl Checker<'_> {
             init: init?,
             seeds: seeds?,
         })
+    }
+
+    /// A recipe by name.
+    fn recipe(&mut self, e: &Expr) -> Option<Recipe> {
+        let names: Vec<&str> = RECIPES.iter().map(|r| r.name).collect();
+        let found = match &e.kind {
+            ExprKind::Name(id) => RECIPES.iter().find(|r| r.name == id.name).copied(),
+            _ => None,
+        };
+        if found.is_none() {
+            let list = format!("recipes: {}", names.join(", "));
+            let d = match &e.kind {
+                ExprKind::Name(id) => {
+                    let guess = crate::diag::did_you_mean(&id.name, names.iter().copied());
+                    Diagnostic::at(Code::UnknownName, id.span, format!("unknown recipe `{}`", id.name))
+                        .label("not a recipe")
+                        .help(guess.map_or(list.clone(), |g| format!("did you mean `{g}`? {list}")))
+                }
+                _ => self.expected(e, "a recipe name").help(list),
+            };
+            self.diags.push(d);
+        }
+        found
     }
 
     /// `checkpoint("path.safetensors")`: initial weights from a file, path relative to the spec.

@@ -1,0 +1,69 @@
+//! Training recipes: named defaults for a `train` block's model and optimisation settings, each
+//! measured to do something specific on this project's hardware (see docs/language.md).
+use crate::check::spec::{Curriculum, ModelSpec, Schedule, Stage};
+
+/// A recipe: what a `train` block gets for every setting it does not write itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipe {
+    /// Its name in specs.
+    pub name: &'static str,
+    /// The model.
+    pub model: ModelSpec,
+    /// Optimiser steps.
+    pub steps: i64,
+    /// Prompts per step.
+    pub batch: i64,
+    /// Peak learning rate.
+    pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Gradient-norm clipping.
+    pub clip: Option<f64>,
+    /// Steps between curriculum stages, if the recipe has a curriculum.
+    pub curriculum_every: Option<u64>,
+}
+
+impl Recipe {
+    /// The curriculum for an experiment of `dim` inputs and `points` points: active dimensions
+    /// from 2 up by 1, points from 5 up by 2, to the experiment's values.
+    pub fn curriculum(&self, dim: usize, points: usize) -> Option<Curriculum> {
+        let every = self.curriculum_every?;
+        Some(Curriculum {
+            dims: Stage { start: dim.min(2), end: dim, inc: 1 },
+            points: Stage { start: points.min(5), end: points, inc: 2 },
+            every,
+        })
+    }
+}
+
+/// The built-in recipes.
+pub const RECIPES: &[Recipe] = &[Recipe {
+    // Dense linear regression, d = 5, 11 points: error/d ≈ 0.04 at k = 10 in under 5 minutes on one
+    // core (reports/quick/). Smaller batches and more steps beat larger batches here.
+    name: "cpu_icl",
+    model: ModelSpec { layers: 4, width: 64, heads: 4 },
+    steps: 14_000,
+    batch: 32,
+    lr: 1e-3,
+    schedule: Schedule::Cosine { warmup: 500, final_fraction: 0.1 },
+    clip: Some(1.0),
+    curriculum_every: Some(500),
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    #[test]
+    fn a_recipe_fills_what_the_block_leaves_out_and_written_settings_win() {
+        let text = include_str!("../../tests/specs/ok/recipe_with_overrides.icl");
+        let checked = crate::check::check_source(&Source::new("r.icl", text)).expect("parses");
+        let spec = checked.spec.expect("checks");
+        let (t, r) = (&spec.trainings[0], &RECIPES[0]);
+        assert_eq!((t.steps, t.batch), (200, 16), "written");
+        assert_eq!((t.model, t.lr, t.schedule, t.clip), (r.model, r.lr, r.schedule, r.clip), "from the recipe");
+        let c = t.curriculum.expect("the recipe's curriculum");
+        assert_eq!((c.dims.start, c.dims.end, c.points.start, c.points.end), (2, 3, 5, 6), "fitted to dim and points");
+    }
+}
