@@ -170,10 +170,9 @@ impl Fused {
             resize(&mut a.g, m * 4 * c);
             let (lw, lb) = (&p[at.ln_2.0.clone()], &p[at.ln_2.1.clone()]);
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat2, &mut a.rstd2, &mut a.a2);
-            kernels::fill_rows(&mut a.f, &p[at.c_fc.1.clone()]);
             let w_fc = Mat::rows(&p[at.c_fc.0.clone()], 4 * c);
-            kernels::matmul(m, 4 * c, c, &mut a.f, true, Mat::rows(&a.a2, c), w_fc, par);
-            kernels::gelu(&a.f, &mut a.g);
+            kernels::matmul(m, 4 * c, c, &mut a.f, false, Mat::rows(&a.a2, c), w_fc, par);
+            kernels::bias_gelu(&mut a.f, &p[at.c_fc.1.clone()], &mut a.g);
             add_rows(&mut w.x, &p[at.mlp_proj.1.clone()]);
             let w_out = Mat::rows(&p[at.mlp_proj.0.clone()], c);
             kernels::matmul(m, c, 4 * c, &mut w.x, true, Mat::rows(&a.g, 4 * c), w_out, par);

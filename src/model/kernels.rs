@@ -144,10 +144,15 @@ fn tanh(u: f32) -> f32 {
     1.0 - 2.0 / (exp(2.0 * u) + 1.0)
 }
 
-/// GPT-2's `gelu_new` (tanh approximation), elementwise.
-pub fn gelu(f: &[f32], g: &mut [f32]) {
-    for (g, &x) in g.iter_mut().zip(f) {
-        *g = 0.5 * x * (1.0 + tanh(GELU_C * x.mul_add(GELU_A * x * x, x)));
+/// Adds `bias` to every row of `f (rows, bias.len())` and sets `g = gelu_new(f)` (GPT-2's tanh
+/// approximation): the bias rides along the pass GELU makes anyway.
+pub fn bias_gelu(f: &mut [f32], bias: &[f32], g: &mut [f32]) {
+    for (f, g) in f.chunks_exact_mut(bias.len()).zip(g.chunks_exact_mut(bias.len())) {
+        for ((x, g), b) in f.iter_mut().zip(g).zip(bias) {
+            *x += b;
+            let x = *x;
+            *g = 0.5 * x * (1.0 + tanh(GELU_C * x.mul_add(GELU_A * x * x, x)));
+        }
     }
 }
 
