@@ -60,7 +60,7 @@ mod tests {
         let text = include_str!("../../tests/specs/ok/recipe_with_overrides.icl");
         let checked = crate::check::check_source(&Source::new("r.icl", text)).expect("parses");
         let spec = checked.spec.expect("checks");
-        let (t, r) = (&spec.trainings[0], &RECIPES[0]);
+        let (t, r) = (&spec.trainings[0].setup, &RECIPES[0]);
         assert_eq!((t.steps, t.batch), (200, 16), "written");
         assert_eq!((t.model, t.lr, t.schedule, t.clip), (r.model, r.lr, r.schedule, r.clip), "from the recipe");
         let c = t.curriculum.expect("the recipe's curriculum");

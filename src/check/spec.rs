@@ -333,10 +333,22 @@ pub struct TrainSpec {
     pub name: String,
     /// The model's name in the spec.
     pub model_name: String,
-    /// The model's shape.
-    pub model: ModelSpec,
     /// Where its prompts' functions come from.
     pub data: TaskSpec,
+    /// The model and how it is optimised.
+    pub setup: TrainSetup,
+    /// Initial weights from this safetensors file (relative to the spec) instead of the init policy.
+    pub init: Option<String>,
+    /// One replicate per seed.
+    pub seeds: Vec<u64>,
+}
+
+/// How a model is trained: its shape and every optimisation setting — what a training's spec, its
+/// job and its record share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainSetup {
+    /// The model's shape.
+    pub model: ModelSpec,
     /// Optimiser steps.
     pub steps: u64,
     /// Prompts per step.
@@ -355,10 +367,6 @@ pub struct TrainSpec {
     pub curriculum: Option<Curriculum>,
     /// Steps between resumable checkpoints.
     pub checkpoint_every: u64,
-    /// Initial weights from this safetensors file (relative to the spec) instead of the init policy.
-    pub init: Option<String>,
-    /// One replicate per seed.
-    pub seeds: Vec<u64>,
 }
 
 /// A classical estimator the models are compared with.

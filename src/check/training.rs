@@ -2,7 +2,7 @@
 //! seeds as replicates).
 use super::recipes::{RECIPES, Recipe};
 use super::{Checker, Env, Params};
-use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSpec};
+use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 
@@ -70,11 +70,8 @@ impl Checker<'_> {
         };
         let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), &env);
         let seeds = self.seeds(&p, block);
-        Some(TrainSpec {
-            name: name.name.clone(),
-            model_name,
+        let setup = TrainSetup {
             model: model?,
-            data: data?,
             steps: steps? as u64,
             batch: batch? as usize,
             lr: lr?,
@@ -84,9 +81,8 @@ impl Checker<'_> {
             decay_on: decay_on?,
             curriculum: curriculum?,
             checkpoint_every: checkpoint_every? as u64,
-            init: init?,
-            seeds: seeds?,
-        })
+        };
+        Some(TrainSpec { name: name.name.clone(), model_name, data: data?, setup, init: init?, seeds: seeds? })
     }
 
     /// A recipe by name.

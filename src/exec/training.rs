@@ -19,7 +19,8 @@ const RESUME: &str = "resume.safetensors";
 
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
-    Config::new(t.dim, t.points, t.model.width, t.model.layers, t.model.heads)
+    let m = t.setup.model;
+    Config::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
 /// The weights a training starts from, read from its `init` file (PyTorch parameter names; the
@@ -43,7 +44,7 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
 pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
-    observer.job_started(&job, t.steps);
+    observer.job_started(&job, t.setup.steps);
     if let Some(record) = cache.read::<TrainOutput>(id, RECORD).filter(|r| r.checkpoint.exists()) {
         observer.job_finished(&job, true);
         return Ok((record, true));
@@ -54,20 +55,21 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         None => Params::init(&cfg, t.seed, &Device::Cpu).map_err(tensor_err)?,
         Some(file) => load_init(t, file, &cfg)?,
     };
+    let s = &t.setup;
     let settings = TrainSettings {
-        steps: t.steps,
-        batch: t.batch,
-        adamw: AdamWSettings { lr: t.lr, weight_decay: t.weight_decay, ..AdamWSettings::default() },
-        schedule: t.schedule,
-        clip: t.clip,
-        decay_matrices_only: t.decay_on == DecayOn::Matrices,
-        curriculum: t.curriculum,
+        steps: s.steps,
+        batch: s.batch,
+        adamw: AdamWSettings { lr: s.lr, weight_decay: s.weight_decay, ..AdamWSettings::default() },
+        schedule: s.schedule,
+        clip: s.clip,
+        decay_matrices_only: s.decay_on == DecayOn::Matrices,
+        curriculum: s.curriculum,
     };
     let class = tasks::class_for(&t.data.class)
         .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", t.data.class.describe())))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
     let started = Instant::now();
-    let policy = CheckpointPolicy { path: cache.job_dir(id)?.join(RESUME), every: t.checkpoint_every };
+    let policy = CheckpointPolicy { path: cache.job_dir(id)?.join(RESUME), every: t.setup.checkpoint_every };
     let outcome = crate::model::train(
         &params,
         &settings,

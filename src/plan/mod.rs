@@ -2,7 +2,7 @@
 //! its result, so a cache can tell a finished job from a changed one.
 mod support;
 
-use crate::check::{Baseline, CheckedSpec, Curriculum, DecayOn, InputSpec, ModelSpec, Schedule, TaskSpec};
+use crate::check::{Baseline, CheckedSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,32 +26,15 @@ impl std::fmt::Display for JobId {
 pub struct TrainJob {
     /// The training's name in the spec.
     pub name: String,
-    /// The model's shape.
-    pub model: ModelSpec,
     /// Its data.
     pub data: TaskSpec,
     /// Input dimension.
     pub dim: usize,
     /// Points per prompt.
     pub points: usize,
-    /// Optimiser steps.
-    pub steps: u64,
-    /// Prompts per step.
-    pub batch: usize,
-    /// Peak learning rate.
-    pub lr: f64,
-    /// Learning-rate schedule.
-    pub schedule: Schedule,
-    /// Gradient-norm clipping threshold.
-    pub clip: Option<f64>,
-    /// AdamW weight decay.
-    pub weight_decay: f64,
-    /// What weight decay applies to.
-    pub decay_on: DecayOn,
-    /// Curriculum, if any.
-    pub curriculum: Option<Curriculum>,
-    /// Steps between resumable checkpoints.
-    pub checkpoint_every: u64,
+    /// The model and how it is optimised.
+    #[serde(flatten)]
+    pub setup: TrainSetup,
     /// Seed of its init and data streams.
     pub seed: u64,
     /// Initial weights from a file instead of the init policy (absent from the hash when unused,
@@ -185,19 +168,10 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
     for t in &spec.trainings {
         let kind = JobKind::Train(TrainJob {
             name: t.name.clone(),
-            model: t.model,
             data: t.data.clone(),
             dim: spec.dim,
             points: spec.points,
-            steps: t.steps,
-            batch: t.batch,
-            lr: t.lr,
-            schedule: t.schedule,
-            clip: t.clip,
-            weight_decay: t.weight_decay,
-            decay_on: t.decay_on,
-            curriculum: t.curriculum,
-            checkpoint_every: t.checkpoint_every,
+            setup: t.setup,
             seed: t.seeds[0],
             init: inits.remove(t.name.as_str()),
         });

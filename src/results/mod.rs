@@ -162,7 +162,7 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
     let final_loss = (!tail.is_empty()).then(|| tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len() as f64);
     let lr = curve
         .iter()
-        .map(|&(step, _)| (step, crate::model::learning_rate(&job.schedule, job.lr, step, job.steps)))
+        .map(|&(step, _)| (step, crate::model::learning_rate(&job.setup.schedule, job.setup.lr, step, job.setup.steps)))
         .collect();
     TrainingSummary {
         name: job.name.clone(),
@@ -172,7 +172,7 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
         wall_s: t.wall_s,
         curve,
         lr,
-        stages: job.curriculum.map_or_else(Vec::new, |c| curriculum_stages(&c, job.steps)),
+        stages: job.setup.curriculum.map_or_else(Vec::new, |c| curriculum_stages(&c, job.setup.steps)),
         init: job.init.as_ref().map(|f| format!("{} (sha256 {})", f.path.display(), &f.sha256[..12])),
     }
 }
