@@ -1,7 +1,7 @@
 //! The one typed context both templates render.
 use super::svg::{Chart, Series};
 use crate::check::{CheckedSpec, EvalSpec, FigureSpec, Predictor};
-use crate::results::{Estimate, Results, TaskCurves, TrainingSummary};
+use crate::results::{Estimate, Results, Stage, TaskCurves, TrainingSummary};
 use serde::Serialize;
 
 /// Everything a report shows.
@@ -303,12 +303,12 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
     });
     if trainings.iter().any(|t| !t.stages.is_empty()) {
         let with_stages: Vec<TrainingSummary> = trainings.iter().filter(|t| !t.stages.is_empty()).cloned().collect();
-        let steps = |t: &TrainingSummary, pick: fn(&(u64, usize, usize)) -> usize| -> Vec<(f64, f64)> {
+        let steps = |t: &TrainingSummary, pick: fn(&Stage) -> usize| -> Vec<(f64, f64)> {
             // A staircase: each stage holds until the next begins.
             let mut pts = Vec::new();
             for (i, st) in t.stages.iter().enumerate() {
-                let end = t.stages.get(i + 1).map_or(t.steps as f64, |n| n.0 as f64 - 1.0);
-                pts.push((st.0 as f64, pick(st) as f64));
+                let end = t.stages.get(i + 1).map_or(t.steps as f64, |n| n.from_step as f64 - 1.0);
+                pts.push((st.from_step as f64, pick(st) as f64));
                 pts.push((end, pick(st) as f64));
             }
             pts
@@ -316,14 +316,13 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
         let series = with_stages
             .iter()
             .flat_map(|t| {
-                [("active dims", (|s: &(u64, usize, usize)| s.1) as fn(&_) -> usize), ("points", |s| s.2)].map(
-                    |(what, pick)| Series {
-                        label: format!("{} {what}", t.name),
-                        points: steps(t, pick),
-                        band: vec![],
-                        dashed: what == "points",
-                    },
-                )
+                let line = |what: &str, pick: fn(&Stage) -> usize| Series {
+                    label: format!("{} {what}", t.name),
+                    points: steps(t, pick),
+                    band: vec![],
+                    dashed: what == "points",
+                };
+                [line("active dims", |s| s.dims), line("points", |s| s.points)]
             })
             .collect();
         figures.push(Figure {
@@ -343,7 +342,9 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
             rows: with_stages
                 .iter()
                 .flat_map(|t| {
-                    t.stages.iter().map(|s| vec![t.name.clone(), s.0.to_string(), s.1.to_string(), s.2.to_string()])
+                    t.stages.iter().map(|s| {
+                        vec![t.name.clone(), s.from_step.to_string(), s.dims.to_string(), s.points.to_string()]
+                    })
                 })
                 .collect(),
         });

@@ -70,8 +70,19 @@ pub struct TrainingSummary {
     pub curve: Vec<(u64, f64)>,
     /// `(step, learning rate)` at the same steps as `curve`.
     pub lr: Vec<(u64, f64)>,
-    /// The curriculum's stages, `(first step, active dims, points)`; empty without a curriculum.
-    pub stages: Vec<(u64, usize, usize)>,
+    /// The curriculum's stages; empty without a curriculum.
+    pub stages: Vec<Stage>,
+}
+
+/// One shape of a curriculum and the step it starts at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// Its first step (1-based).
+    pub from_step: u64,
+    /// Active input dimensions.
+    pub dims: usize,
+    /// Points per prompt.
+    pub points: usize,
 }
 
 /// Everything the report shows.
@@ -109,13 +120,13 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
 }
 
 /// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.
-fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<(u64, usize, usize)> {
-    let mut stages: Vec<(u64, usize, usize)> = Vec::new();
+fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<Stage> {
+    let mut stages: Vec<Stage> = Vec::new();
     let mut step = 0;
     while step < steps {
         let (dims, points) = c.at(step);
-        if stages.last().is_none_or(|&(_, d, p)| (d, p) != (dims, points)) {
-            stages.push((step + 1, dims, points));
+        if stages.last().is_none_or(|s| (s.dims, s.points) != (dims, points)) {
+            stages.push(Stage { from_step: step + 1, dims, points });
         }
         if (dims, points) == (c.dims.end, c.points.end) {
             break;
@@ -189,8 +200,9 @@ mod tests {
             points: Stage { start: 4, end: 8, inc: 2 },
             every: 100,
         };
-        assert_eq!(curriculum_stages(&c, 1000), vec![(1, 2, 4), (101, 3, 6), (201, 3, 8)]);
-        assert_eq!(curriculum_stages(&c, 150), vec![(1, 2, 4), (101, 3, 6)]);
+        let at = |s: &[super::Stage]| s.iter().map(|s| (s.from_step, s.dims, s.points)).collect::<Vec<_>>();
+        assert_eq!(at(&curriculum_stages(&c, 1000)), vec![(1, 2, 4), (101, 3, 6), (201, 3, 8)]);
+        assert_eq!(at(&curriculum_stages(&c, 150)), vec![(1, 2, 4), (101, 3, 6)]);
     }
 
     #[test]
