@@ -39,20 +39,52 @@ fn product_rows<const ROWS: usize>(
     init: Option<&[f32]>,
     out: &mut [f32],
 ) {
-    for j0 in (0..hp).step_by(L) {
-        let start: [f32; L] = init.map_or([0.0; L], |c| c[j0..j0 + L].try_into().expect("L lanes"));
-        let mut acc = [start; ROWS];
-        for s in 0..inner {
-            let bs: &[f32; L] = b[s * hp + j0..s * hp + j0 + L].try_into().expect("L lanes");
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let av = a.data[s * a.s_stride + (r0 + r) * a.r_stride];
+    // Two lane blocks per pass where they fit: twice the independent FMA chains per loaded `a`.
+    let wide = hp / (2 * L) * (2 * L);
+    for j0 in (0..wide).step_by(2 * L) {
+        product_block::<ROWS, 2>(a, inner, r0, j0, b, hp, init, out);
+    }
+    for j0 in (wide..hp).step_by(L) {
+        product_block::<ROWS, 1>(a, inner, r0, j0, b, hp, init, out);
+    }
+}
+
+/// `ROWS` rows × `W·L` columns of the product, starting at column `j0`, in registers.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn product_block<const ROWS: usize, const W: usize>(
+    a: &Strided,
+    inner: usize,
+    r0: usize,
+    j0: usize,
+    b: &[f32],
+    hp: usize,
+    init: Option<&[f32]>,
+    out: &mut [f32],
+) {
+    let mut acc = [[[0f32; L]; W]; ROWS];
+    if let Some(c) = init {
+        for acc in acc.iter_mut() {
+            for (w, lanes) in acc.iter_mut().enumerate() {
+                lanes.copy_from_slice(&c[j0 + w * L..j0 + (w + 1) * L]);
+            }
+        }
+    }
+    for s in 0..inner {
+        let row = &b[s * hp + j0..s * hp + j0 + W * L];
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let av = a.data[s * a.s_stride + (r0 + r) * a.r_stride];
+            for (w, lanes) in acc.iter_mut().enumerate() {
                 for l in 0..L {
-                    acc[l] = av.mul_add(bs[l], acc[l]);
+                    lanes[l] = av.mul_add(row[w * L + l], lanes[l]);
                 }
             }
         }
-        for (r, acc) in acc.iter().enumerate() {
-            out[(r0 + r) * hp + j0..(r0 + r) * hp + j0 + L].copy_from_slice(acc);
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        for (w, lanes) in acc.iter().enumerate() {
+            let at = (r0 + r) * hp + j0 + w * L;
+            out[at..at + L].copy_from_slice(lanes);
         }
     }
 }
