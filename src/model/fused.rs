@@ -120,6 +120,14 @@ impl Fused {
 
     fn forward(&mut self, p: &[f32], batch: &PromptBatch) {
         let cfg = self.cfg;
+        assert!(
+            batch.dim == cfg.n_dims && batch.points <= cfg.points && batch.points > 0,
+            "prompts of {} points in {} dimensions do not fit a model for {} points in {}",
+            batch.points,
+            batch.dim,
+            cfg.points,
+            cfg.n_dims
+        );
         let (b, t, d, c) = (batch.batch, 2 * batch.points, batch.dim, cfg.n_embd);
         let n = b * t;
         let heads = Heads { batch: b, t, heads: cfg.n_head, hd: c / cfg.n_head };
