@@ -114,3 +114,19 @@ pub fn sum(a: &[f32]) -> f32 {
     }
     acc.iter().sum::<f32>() + tail
 }
+
+/// `dst.copy_from_slice(src)` in whole-lane moves: rows of a head (16 or 32 floats) are copied
+/// many thousand times a step, and a `memcpy` call each costs more than the copy.
+#[inline(always)]
+pub fn copy(dst: &mut [f32], src: &[f32]) {
+    assert_eq!(dst.len(), src.len(), "copy between slices of different lengths");
+    let (mut d, s) = (dst.chunks_exact_mut(L), src.chunks_exact(L));
+    let tail = s.remainder();
+    for (d, s) in d.by_ref().zip(s) {
+        let lanes: [f32; L] = s.try_into().expect("L lanes");
+        d.copy_from_slice(&lanes);
+    }
+    for (d, s) in d.into_remainder().iter_mut().zip(tail) {
+        *d = *s;
+    }
+}

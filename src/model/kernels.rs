@@ -2,7 +2,7 @@
 //! crate candle itself uses), LayerNorm, GELU and causal softmax attention, each with its
 //! analytic backward. Loops are written so the compiler vectorises them (lane accumulators for
 //! sums, a branch-free `exp`).
-use crate::lanes::{L, Strided, dot, product, sum};
+use crate::lanes::{L, Strided, copy, dot, product, sum};
 use gemm::Parallelism;
 
 /// A matrix operand read through strides: element (i, j) is `data[i * rs + j * cs]`.
@@ -268,7 +268,7 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32]) {
             let out = &mut hb.out[0];
             product(&Strided { data: w, s_stride: 1, r_stride: tp }, t, t, &hb.v, hdp, None, out);
             for (i, row) in out.chunks_exact(hdp).enumerate() {
-                y[(b * t + i) * c + h * hd..][..hd].copy_from_slice(&row[..hd]);
+                copy(&mut y[(b * t + i) * c + h * hd..][..hd], &row[..hd]);
             }
         }
     }
@@ -303,7 +303,7 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
             product(&by_col(w), t, t, &hb.d, hdp, None, dv); // dV = Pᵀ dY
             for (part, local) in hb.out.iter().enumerate() {
                 for (j, row) in local.chunks_exact(hdp).enumerate() {
-                    dqkv[s.at(b * t + j, part, h)..][..hd].copy_from_slice(&row[..hd]);
+                    copy(&mut dqkv[s.at(b * t + j, part, h)..][..hd], &row[..hd]);
                 }
             }
         }
@@ -313,7 +313,7 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
 /// Copies rows `hd` wide from `src` (row j at `at(j)`) into `dst (T, hdp)`, whose padding stays zero.
 fn copy_rows(dst: &mut [f32], hdp: usize, hd: usize, at: impl Fn(usize) -> usize, src: &[f32]) {
     for (j, row) in dst.chunks_exact_mut(hdp).enumerate() {
-        row[..hd].copy_from_slice(&src[at(j)..][..hd]);
+        copy(&mut row[..hd], &src[at(j)..][..hd]);
     }
 }
 
