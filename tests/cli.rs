@@ -406,3 +406,27 @@ fn a_missing_weights_file_is_reported_before_anything_runs() {
         .stderr("E0106")
         .run();
 }
+
+#[test]
+fn a_function_plot_draws_the_function_its_examples_and_each_models_prediction() {
+    let spec = r#"
+experiment "plot" { seed = 2  dim = 1  points = 6 }
+class wave = sine(amp = 1, freq ~ uniform(0.5, 2), phase ~ uniform(0, 2 * pi))
+train t { model = transformer(layers = 1, width = 16, heads = 2)  data = wave  steps = 5  batch = 8 }
+eval curve { models = [t]  tasks = [wave]  baselines = [zero]  prompts = 16 }
+figure one_wave = function_plot(curve, wave, k = 4)
+"#;
+    let o = Test::new().spec(spec).args(&["run", "spec.icl", "--out", "out"]).run();
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    assert!(md.contains("In-context predictions of one function — `curve` on `wave`, k = 4"), "{md}");
+    let svg = std::fs::read_to_string(o.dir.join("out/fig-one-wave.svg")).unwrap();
+    assert!(svg.contains("the 4 examples") && svg.contains("f, drawn from wave"), "legend");
+    // The table samples the grid: x from -3 up, f(x) within the sine's amplitude, one model column.
+    let header = md.lines().find(|l| l.starts_with("| x | f(x) |")).expect("the plot's table");
+    assert!(header.contains("| t |"), "{header}");
+    let rows: Vec<&str> =
+        md.lines().skip_while(|l| !l.starts_with("| x | f(x) |")).skip(2).take_while(|l| l.starts_with('|')).collect();
+    assert!(rows.len() >= 10, "{rows:?}");
+    let fx: Vec<f64> = rows.iter().map(|r| r.split('|').nth(2).unwrap().trim().parse().unwrap()).collect();
+    assert!(fx.iter().all(|v| v.abs() <= 1.0 + 1e-6), "sine values: {fx:?}");
+}

@@ -1,6 +1,6 @@
 //! An evaluation job: fresh prompts of one task through every model and baseline.
 use super::cache::Cache;
-use super::{EvalOutput, ExecError, Observer, TrainOutput};
+use super::{EvalOutput, ExecError, FunctionPlot, Observer, TrainOutput};
 use crate::baselines;
 use crate::check::Predictor;
 use crate::model::Params;
@@ -30,6 +30,7 @@ pub fn run(
     }
     let prompts = prompts(e)?;
     let mut errors = Vec::new();
+    let mut plots = plot_functions(e)?;
     for (name, train_id) in &e.models {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
@@ -37,13 +38,17 @@ pub fn run(
             Params::load(&super::training::model_config(t), &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
+        for plot in &mut plots {
+            let at_grid = predictions_along_grid(&params, plot).map_err(tensor_err)?;
+            plot.models.push((name.clone(), at_grid));
+        }
     }
     for &b in &e.baselines {
         let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
         errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
     }
-    let record = EvalOutput { points: e.points, prompts: e.prompts, errors, components: prompts.components };
+    let record = EvalOutput { points: e.points, prompts: e.prompts, errors, components: prompts.components, plots };
     cache.write(id, RECORD, &record)?;
     observer.job_finished(&job, false);
     Ok((record, false))
@@ -60,6 +65,54 @@ fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
     }
     let mut rng = rng::stream(e.seed, &purpose);
     Ok(tasks::sample_batch(class.as_ref(), &e.inputs, &mut rng, e.prompts, e.points, e.dim, e.dim))
+}
+
+/// Query points per function plot.
+const GRID: usize = 121;
+
+/// For each k of `e.plots`: one function drawn from the task, k examples of it (x from the
+/// evaluation's inputs) and its values along a grid covering ±3 and every example; the models'
+/// predictions are added by the caller.
+fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
+    let class = tasks::class_for(&e.task.class)
+        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))?;
+    let mut plots = Vec::new();
+    for &k in &e.plots {
+        let purpose = format!("function-plot/{k}/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
+        let mut rng = rng::stream(e.seed, &purpose);
+        let sampler = tasks::InputSampler::new(&e.inputs, 1, &mut rng);
+        let mut context = vec![0f32; k];
+        sampler.fill(&mut rng, &mut context, k);
+        let lo = context.iter().fold(-3f32, |m, &x| m.min(x));
+        let hi = context.iter().fold(3f32, |m, &x| m.max(x));
+        let grid: Vec<f32> = (0..GRID).map(|i| lo + (hi - lo) * i as f32 / (GRID - 1) as f32).collect();
+        // One function, applied to the examples and the grid together.
+        let xs: Vec<f32> = context.iter().chain(&grid).copied().collect();
+        let mut ys = vec![0f32; xs.len()];
+        class.sample_and_apply(&mut rng, &xs, 1, &mut ys);
+        plots.push(FunctionPlot {
+            k,
+            context: context.into_iter().zip(ys.iter().copied()).collect(),
+            grid,
+            truth: ys[k..].to_vec(),
+            models: vec![],
+        });
+    }
+    Ok(plots)
+}
+
+/// The model's prediction at each grid point after the plot's k examples: one prompt per grid
+/// point, the examples followed by that point as the query.
+fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> candle_core::Result<Vec<f32>> {
+    let (k, g) = (plot.k, plot.grid.len());
+    let (mut xs, mut ys) = (Vec::with_capacity(g * (k + 1)), Vec::with_capacity(g * (k + 1)));
+    for &q in &plot.grid {
+        xs.extend(plot.context.iter().map(|&(x, _)| x).chain([q]));
+        ys.extend(plot.context.iter().map(|&(_, y)| y).chain([0.0]));
+    }
+    let batch = PromptBatch { xs, ys, batch: g, points: k + 1, dim: 1, components: vec![0; g] };
+    let pred = model_predictions(params, &batch)?; // (G, k + 1)
+    Ok(pred.chunks_exact(k + 1).map(|row| row[k]).collect())
 }
 
 /// The model's prediction at every position, `(prompts, points)`.

@@ -48,6 +48,25 @@ pub struct EvalOutput {
     /// The mixture component each prompt's function was drawn from (0 for a plain class).
     #[serde(default)]
     pub components: Vec<usize>,
+    /// One per k the job's `plots` asks for.
+    #[serde(default)]
+    pub plots: Vec<FunctionPlot>,
+}
+
+/// One function drawn from a one-dimensional task, k context points from it, and each model's
+/// prediction at a grid of query points after seeing them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionPlot {
+    /// In-context examples shown.
+    pub k: usize,
+    /// The examples `(x, y)`.
+    pub context: Vec<(f32, f32)>,
+    /// Query points, ascending.
+    pub grid: Vec<f32>,
+    /// The drawn function at the grid (with the task's noise, if it has any).
+    pub truth: Vec<f32>,
+    /// Each model's predictions at the grid.
+    pub models: Vec<(String, Vec<f32>)>,
 }
 
 /// Everything a run produced.

@@ -2,7 +2,7 @@
 //! its result, so a cache can tell a finished job from a changed one.
 mod support;
 
-use crate::check::{Baseline, CheckedSpec, InputSpec, TaskSpec, TrainSetup};
+use crate::check::{Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -87,6 +87,9 @@ pub struct EvalJob {
     pub models: Vec<(String, JobId)>,
     /// The baselines.
     pub baselines: Vec<Baseline>,
+    /// The k of each function plot drawn from this task (absent from the hash when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plots: Vec<usize>,
 }
 
 /// What a job does.
@@ -182,6 +185,21 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
     for e in &spec.evals {
         let models: Vec<(String, JobId)> = e.models.iter().map(|m| (m.clone(), trained[m.as_str()].clone())).collect();
         for (task, inputs) in e.tasks.iter().flat_map(|t| e.inputs.iter().map(move |i| (t, *i))) {
+            // A function plot is drawn once per task, with the evaluation's first input distribution.
+            let mut plots: Vec<usize> = spec
+                .figures
+                .iter()
+                .filter_map(|f| match f {
+                    FigureSpec::FunctionPlot { eval, task: t, k, .. }
+                        if *eval == e.name && *t == task.name && Some(&inputs) == e.inputs.first() =>
+                    {
+                        Some(*k)
+                    }
+                    _ => None,
+                })
+                .collect();
+            plots.sort_unstable();
+            plots.dedup();
             let kind = JobKind::Eval(EvalJob {
                 eval: e.name.clone(),
                 task: task.clone(),
@@ -192,6 +210,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
                 seed: e.seed,
                 models: models.clone(),
                 baselines: e.baselines.clone(),
+                plots,
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

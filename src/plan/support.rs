@@ -1,7 +1,7 @@
 //! What this version can execute. The language (check) runs ahead of the executor: a spec may be
-//! valid but use a class, input distribution, baseline or figure whose implementation is still to
+//! valid but use a class or a way of training whose implementation is still to
 //! come. Such a spec is stopped here, before any training, with a diagnostic naming each one.
-use crate::check::{CheckedSpec, ClassSpec, FigureSpec};
+use crate::check::{CheckedSpec, ClassSpec};
 use crate::diag::{Code, Diagnostic};
 
 fn class_runs(c: &ClassSpec) -> bool {
@@ -27,11 +27,6 @@ pub fn unsupported(spec: &CheckedSpec) -> Vec<Diagnostic> {
     for e in &spec.evals {
         for task in e.tasks.iter().filter(|t| !class_runs(&t.class)) {
             out.push(not_yet(format!("the class `{}` (eval `{}`)", task.class.describe(), e.name)));
-        }
-    }
-    for f in &spec.figures {
-        if matches!(f, FigureSpec::FunctionPlot { .. }) {
-            out.push(not_yet(format!("the figure `{}`", f.name())));
         }
     }
     out

@@ -1,7 +1,7 @@
 //! The one typed context both templates render.
-use super::svg::{Chart, Series};
+use super::svg::{Chart, Series, Stroke};
 use crate::check::{CheckedSpec, EvalSpec, FigureSpec, Predictor};
-use crate::results::{Estimate, Results, Stage, TaskCurves, TrainingSummary};
+use crate::results::{Estimate, PlottedFunction, Results, Stage, TaskCurves, TrainingSummary};
 use serde::Serialize;
 
 /// Everything a report shows.
@@ -99,6 +99,11 @@ pub struct Repro {
     pub command: String,
 }
 
+/// The zero predictor is the "knows nothing" reference line: dashed.
+fn reference_stroke(p: &Predictor) -> Stroke {
+    if matches!(p, Predictor::Baseline(crate::check::Baseline::Zero)) { Stroke::Dashed } else { Stroke::Solid }
+}
+
 fn fmt(v: f64) -> String {
     super::format_number(v)
 }
@@ -138,7 +143,7 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
             } else {
                 vec![]
             },
-            dashed: matches!(c.predictor, Predictor::Baseline(crate::check::Baseline::Zero)),
+            stroke: reference_stroke(&c.predictor),
         })
         .collect();
     // Zero's error sets the scale: nothing useful happens above the "know nothing" line.
@@ -209,7 +214,7 @@ fn sweep_figure(
             } else {
                 vec![]
             },
-            dashed: matches!(p, Predictor::Baseline(crate::check::Baseline::Zero)),
+            stroke: reference_stroke(p),
         })
         .collect();
     let chart = Chart {
@@ -243,6 +248,61 @@ fn sweep_figure(
     })
 }
 
+/// One function drawn from a task, the k examples shown, and each model's prediction along x.
+fn function_figure(name: &str, p: &PlottedFunction) -> Figure {
+    let f = &p.plot;
+    let along = |ys: &[f32]| f.grid.iter().zip(ys).map(|(&x, &y)| (x as f64, y as f64)).collect();
+    let mut series = vec![Series {
+        label: format!("f, drawn from {}", p.task),
+        points: along(&f.truth),
+        band: vec![],
+        stroke: Stroke::Dashed,
+    }];
+    series.extend(f.models.iter().map(|(m, ys)| Series {
+        label: m.clone(),
+        points: along(ys),
+        band: vec![],
+        stroke: Stroke::Solid,
+    }));
+    series.push(Series {
+        label: format!("the {} examples", f.k),
+        points: f.context.iter().map(|&(x, y)| (x as f64, y as f64)).collect(),
+        band: vec![],
+        stroke: Stroke::Markers,
+    });
+    let mut header = vec!["x".to_string(), "f(x)".to_string()];
+    header.extend(f.models.iter().map(|(m, _)| m.clone()));
+    // Every tenth grid point: the table shows the shape without 121 rows.
+    let rows = (0..f.grid.len())
+        .step_by(10)
+        .map(|i| {
+            let mut row = vec![fmt(f.grid[i] as f64), fmt(f.truth[i] as f64)];
+            row.extend(f.models.iter().map(|(_, ys)| fmt(ys[i] as f64)));
+            row
+        })
+        .collect();
+    let id = format!("fig-{}", slug(name));
+    Figure {
+        file: format!("{id}.svg"),
+        id,
+        title: format!("In-context predictions of one function — `{}` on `{}`, k = {}", p.eval, p.task, f.k),
+        caption: format!(
+            "One function drawn from `{}` (dashed), the {} examples the models saw (dots), and each model's prediction for a query at x after them.",
+            p.task, f.k
+        ),
+        svg: Chart {
+            title: format!("{}: {} after {} examples", p.eval, p.task, f.k),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            series,
+            y_max: None,
+        }
+        .render(),
+        header,
+        rows,
+    }
+}
+
 /// One line per training run, drawn from `points` of each.
 fn training_chart(
     trainings: &[TrainingSummary],
@@ -256,7 +316,7 @@ fn training_chart(
         y_label: y_label.into(),
         series: trainings
             .iter()
-            .map(|t| Series { label: t.name.clone(), points: points(t), band: vec![], dashed: false })
+            .map(|t| Series { label: t.name.clone(), points: points(t), band: vec![], stroke: Stroke::Solid })
             .collect(),
         y_max: None,
     }
@@ -320,7 +380,7 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
                     label: format!("{} {what}", t.name),
                     points: steps(t, pick),
                     band: vec![],
-                    dashed: what == "points",
+                    stroke: if what == "points" { Stroke::Dashed } else { Stroke::Solid },
                 };
                 [line("active dims", |s| s.dims), line("points", |s| s.points)]
             })
@@ -357,9 +417,17 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
     let confidence_pct = (crate::results::CONFIDENCE * 100.0).round() as u32;
     let mut figures: Vec<Figure> = Vec::new();
     for f in &spec.figures {
-        if let FigureSpec::ErrorVsSweep { name, eval, var, k } = f {
-            let eval = spec.evals.iter().find(|e| &e.name == eval);
-            figures.extend(eval.and_then(|e| sweep_figure(name, e, var, *k, results, confidence_pct)));
+        match f {
+            FigureSpec::ErrorVsSweep { name, eval, var, k } => {
+                let eval = spec.evals.iter().find(|e| &e.name == eval);
+                figures.extend(eval.and_then(|e| sweep_figure(name, e, var, *k, results, confidence_pct)));
+            }
+            FigureSpec::FunctionPlot { name, eval, task, k } => {
+                let plotted =
+                    results.function_plots.iter().find(|p| &p.eval == eval && &p.task == task && p.plot.k == *k);
+                figures.extend(plotted.map(|p| function_figure(name, p)));
+            }
+            FigureSpec::ErrorVsK { .. } => {}
         }
     }
     figures.extend(results.curves.iter().map(|t| error_figure(t, confidence_pct)));
@@ -375,7 +443,9 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
             source: c.source.clone(),
             verdict: if c.holds { "PASS" } else { "FAIL" },
             figure: match claim_spec.figure.as_deref().and_then(|f| spec.figures.iter().find(|x| x.name() == f)) {
-                Some(FigureSpec::ErrorVsSweep { name, .. }) => format!("fig-{}", slug(name)),
+                Some(FigureSpec::ErrorVsSweep { name, .. } | FigureSpec::FunctionPlot { name, .. }) => {
+                    format!("fig-{}", slug(name))
+                }
                 _ => c
                     .terms
                     .first()

@@ -9,8 +9,19 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Optional `(x, lo, hi)` band drawn under the line.
     pub band: Vec<(f64, f64, f64)>,
-    /// Dashed line.
-    pub dashed: bool,
+    /// How the points are drawn.
+    pub stroke: Stroke,
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    /// A solid line through the points.
+    Solid,
+    /// A dashed line (reference curves such as the zero predictor).
+    Dashed,
+    /// Markers only, no line (observed points).
+    Markers,
 }
 
 /// A chart: title, axis labels and series.
@@ -64,11 +75,12 @@ impl Chart {
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| (p.0, p.1)).chain(s.band.iter().map(|b| (b.0, b.2))));
-        let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0f64);
+        let (mut x0, mut x1, mut y_lo, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0f64, 0f64);
         for (x, y) in all {
             if x.is_finite() && y.is_finite() {
                 x0 = x0.min(x);
                 x1 = x1.max(x);
+                y_lo = y_lo.min(y);
                 y1 = y1.max(y);
             }
         }
@@ -78,8 +90,9 @@ impl Chart {
         if x1 <= x0 {
             x1 = x0 + 1.0;
         }
-        let y0 = 0.0;
-        let y1 = self.y_max.unwrap_or(y1 * 1.05).max(1e-9);
+        // Errors start at 0; function values may go below it.
+        let y0 = y_lo * 1.05;
+        let y1 = self.y_max.unwrap_or(y1 * 1.05).max(y0 + 1e-9);
         let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
         let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
         let sy = |y: f64| TOP + ph - (y.clamp(y0, y1) - y0) / (y1 - y0) * ph;
@@ -137,28 +150,36 @@ impl Chart {
                 );
             }
             let pts: Vec<String> = series.points.iter().map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y))).collect();
-            let dash = match (series.dashed, pattern) {
-                (true, _) => r#" stroke-dasharray="6 4""#,
-                (false, Some(_)) => r#" stroke-dasharray="2 3""#,
-                _ => "",
+            let dash = match (series.stroke, pattern) {
+                (Stroke::Dashed, _) => r#" stroke-dasharray="6 4""#,
+                (Stroke::Markers, _) => "",
+                (Stroke::Solid, Some(_)) => r#" stroke-dasharray="2 3""#,
+                (Stroke::Solid, None) => "",
             };
-            let _ = write!(
-                s,
-                r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
-                pts.join(" ")
-            );
-            if series.points.len() <= 64 {
+            if series.stroke != Stroke::Markers {
+                let _ = write!(
+                    s,
+                    r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
+                    pts.join(" ")
+                );
+            }
+            if series.points.len() <= 64 || series.stroke == Stroke::Markers {
+                let r = if series.stroke == Stroke::Markers { 4.5 } else { 2.5 };
                 for (x, y) in &series.points {
-                    let _ = write!(s, r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"/>"#, sx(*x), sy(*y));
+                    let _ = write!(s, r#"<circle cx="{:.1}" cy="{:.1}" r="{r}" fill="{colour}"/>"#, sx(*x), sy(*y));
                 }
             }
             let ly = TOP + 10.0 + 20.0 * i as f64;
             let lx = LEFT + pw + 14.0;
-            let _ = write!(
-                s,
-                r#"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>"#,
-                lx + 22.0
-            );
+            if series.stroke == Stroke::Markers {
+                let _ = write!(s, r#"<circle cx="{}" cy="{ly}" r="4.5" fill="{colour}"/>"#, lx + 11.0);
+            } else {
+                let _ = write!(
+                    s,
+                    r#"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>"#,
+                    lx + 22.0
+                );
+            }
             let label: String = if series.label.chars().count() > 34 {
                 series.label.chars().take(33).chain(std::iter::once('…')).collect()
             } else {

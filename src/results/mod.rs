@@ -94,6 +94,19 @@ pub struct Results {
     pub claims: Vec<ClaimResult>,
     /// Training runs.
     pub trainings: Vec<TrainingSummary>,
+    /// Function plots, with the evaluation and task they were drawn for.
+    pub function_plots: Vec<PlottedFunction>,
+}
+
+/// A function plot and where it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlottedFunction {
+    /// The evaluation.
+    pub eval: String,
+    /// The task.
+    pub task: String,
+    /// The function, its examples and the models' predictions.
+    pub plot: crate::exec::FunctionPlot,
 }
 
 /// Summarises a run.
@@ -116,7 +129,18 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     }
     let claims = evaluate_claims(&spec.claims, &curves);
     let trainings = out.trains.values().map(|(job, t)| training_summary(job, t)).collect();
-    Results { curves, claims, trainings }
+    let function_plots = out
+        .evals
+        .iter()
+        .flat_map(|(job, eval)| {
+            eval.plots.iter().map(|plot| PlottedFunction {
+                eval: job.eval.clone(),
+                task: job.task.name.clone(),
+                plot: plot.clone(),
+            })
+        })
+        .collect();
+    Results { curves, claims, trainings, function_plots }
 }
 
 /// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.
@@ -223,6 +247,7 @@ mod tests {
             seed: 1,
             models: vec![],
             baselines: vec![Baseline::Zero],
+            plots: vec![],
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
@@ -231,6 +256,7 @@ mod tests {
             prompts: 4,
             errors: vec![(Predictor::Baseline(Baseline::Zero), errors)],
             components: vec![0, 1, 1, 0],
+            plots: vec![],
         };
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1);
