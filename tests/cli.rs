@@ -239,16 +239,29 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites() {
 }
 
 #[test]
-fn a_valid_spec_the_executor_cannot_run_yet_stops_before_training() {
-    let spec = TINY.replace("lr = 1e-3", "lr = 1e-3  seeds = [1, 2]");
-    let o = Test::new()
-        .spec(&spec)
-        .args(&["run", "spec.icl", "--out", "out"])
-        .status(1)
-        .stderr("E0201")
-        .stderr("seeds")
-        .run();
-    assert!(!o.dir.join("out/cache").exists(), "nothing ran");
+fn several_seeds_train_replicates_whose_mean_the_report_shows() {
+    let rows_for = |spec: &str| -> (String, Vec<Vec<f64>>) {
+        let o = Test::new().spec(spec).args(&["run", "spec.icl", "--out", "out"]).run();
+        let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+        // The mean column of the model `t` at each k.
+        let means = model_rows(&md)
+            .iter()
+            .skip(2)
+            .map(|l| vec![l.split('|').nth(2).unwrap().trim().split(' ').next().unwrap().parse::<f64>().unwrap()])
+            .collect();
+        (md, means)
+    };
+    let (md, both) = rows_for(&TINY.replace("lr = 1e-3", "lr = 1e-3  seeds = [1, 2]"));
+    let (_, one) = rows_for(&TINY.replace("lr = 1e-3", "lr = 1e-3  seed = 1"));
+    let (_, two) = rows_for(&TINY.replace("lr = 1e-3", "lr = 1e-3  seed = 2"));
+    assert!(md.contains("| t (seed 1) |") && md.contains("| t (seed 2) |"), "one training row per seed:\n{md}");
+    assert!(md.contains("Mean over training seeds for `t` (2)"), "the caption says what the curve is");
+    assert_eq!(both.len(), one.len());
+    for ((b, o), t) in both.iter().zip(&one).zip(&two) {
+        // The report rounds to 4 significant digits.
+        let want = (o[0] + t[0]) / 2.0;
+        assert!((b[0] - want).abs() <= 1e-3 * want.abs().max(1e-3), "replicate mean {b:?} vs ({o:?} + {t:?}) / 2");
+    }
 }
 
 #[test]

@@ -38,9 +38,11 @@ pub fn run(
             Params::load(&super::training::model_config(t), &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
+        let replicated = e.models.iter().filter(|(n, _)| n == name).count() > 1;
+        let label = if replicated { format!("{name} (seed {})", t.seed) } else { name.clone() };
         for plot in &mut plots {
             let at_grid = predictions_along_grid(&params, plot).map_err(tensor_err)?;
-            plot.models.push((name.clone(), at_grid));
+            plot.models.push((label.clone(), at_grid));
         }
     }
     for &b in &e.baselines {

@@ -83,7 +83,7 @@ pub struct EvalJob {
     pub prompts: usize,
     /// Seed of the prompt stream.
     pub seed: u64,
-    /// The models, by training name, with the job that trains each.
+    /// The models, by training name, with the job that trains each (one entry per replicate).
     pub models: Vec<(String, JobId)>,
     /// The baselines.
     pub baselines: Vec<Baseline>,
@@ -167,23 +167,28 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
         return Err(problems);
     }
     let mut jobs = Vec::new();
-    let mut trained: BTreeMap<&str, JobId> = BTreeMap::new();
+    // Every seed of a training is a replicate: its own job, evaluated beside the others.
+    let mut trained: BTreeMap<&str, Vec<JobId>> = BTreeMap::new();
     for t in &spec.trainings {
-        let kind = JobKind::Train(TrainJob {
-            name: t.name.clone(),
-            data: t.data.clone(),
-            dim: spec.dim,
-            points: spec.points,
-            setup: t.setup,
-            seed: t.seeds[0],
-            init: inits.remove(t.name.as_str()),
-        });
-        let id = job_id(&kind);
-        trained.insert(&t.name, id.clone());
-        jobs.push(Job { id, kind, deps: vec![] });
+        let init = inits.remove(t.name.as_str());
+        for &seed in &t.seeds {
+            let kind = JobKind::Train(TrainJob {
+                name: t.name.clone(),
+                data: t.data.clone(),
+                dim: spec.dim,
+                points: spec.points,
+                setup: t.setup,
+                seed,
+                init: init.clone(),
+            });
+            let id = job_id(&kind);
+            trained.entry(&t.name).or_default().push(id.clone());
+            jobs.push(Job { id, kind, deps: vec![] });
+        }
     }
     for e in &spec.evals {
-        let models: Vec<(String, JobId)> = e.models.iter().map(|m| (m.clone(), trained[m.as_str()].clone())).collect();
+        let models: Vec<(String, JobId)> =
+            e.models.iter().flat_map(|m| trained[m.as_str()].iter().map(move |id| (m.clone(), id.clone()))).collect();
         for (task, inputs) in e.tasks.iter().flat_map(|t| e.inputs.iter().map(move |i| (t, *i))) {
             // A function plot is drawn once per task, with the evaluation's first input distribution.
             let mut plots: Vec<usize> = spec

@@ -1,6 +1,6 @@
-//! What this version can execute. The language (check) runs ahead of the executor: a spec may be
-//! valid but use a class or a way of training whose implementation is still to
-//! come. Such a spec is stopped here, before any training, with a diagnostic naming each one.
+//! What this version can execute. The language (check) may run ahead of the executor: a spec may
+//! be valid but use a class whose sampler is still to come. Such a spec is stopped here, before
+//! any training, with a diagnostic naming each one.
 use crate::check::{CheckedSpec, ClassSpec};
 use crate::diag::{Code, Diagnostic};
 
@@ -19,9 +19,6 @@ pub fn unsupported(spec: &CheckedSpec) -> Vec<Diagnostic> {
     for t in &spec.trainings {
         if !class_runs(&t.data.class) {
             out.push(not_yet(format!("the class `{}` (training `{}`)", t.data.class.describe(), t.name)));
-        }
-        if t.seeds.len() > 1 {
-            out.push(not_yet(format!("several seeds as replicates (training `{}`)", t.name)));
         }
     }
     for e in &spec.evals {

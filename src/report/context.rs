@@ -170,13 +170,30 @@ fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         id,
         title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),
         caption: format!(
-            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: {confidence_pct}% bootstrap interval over prompts.",
-            t.prompts
+            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: {confidence_pct}% bootstrap interval over prompts.{}",
+            t.prompts,
+            replicates_note(&t.curves)
         ),
         svg: chart.render(),
         header,
         rows,
     }
+}
+
+/// Says which models are means over several training seeds, and what their intervals resample.
+fn replicates_note(curves: &[crate::results::Curve]) -> String {
+    let replicated: Vec<String> = curves
+        .iter()
+        .filter(|c| c.replicates > 1)
+        .map(|c| format!("`{}` ({})", c.predictor.name(), c.replicates))
+        .collect();
+    if replicated.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Mean over training seeds for {}; their intervals resample the seeds as well as the prompts.",
+        replicated.join(", ")
+    )
 }
 
 /// Error at one k against an evaluation's sweep variable.

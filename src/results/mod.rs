@@ -3,7 +3,7 @@
 mod bootstrap;
 mod claims;
 
-pub use bootstrap::{Estimate, bootstrap_means};
+pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates};
 pub use claims::{ClaimResult, Term, evaluate_claims};
 
 use crate::check::{CheckedSpec, ClassSpec, Predictor};
@@ -25,6 +25,8 @@ pub struct Curve {
     pub is_model: bool,
     /// Per position k = 0..points−1.
     pub points: Vec<Estimate>,
+    /// Replicates (training seeds) averaged; 1 for baselines and single-seed models.
+    pub replicates: usize,
 }
 
 /// All curves of one (evaluation, task).
@@ -128,7 +130,18 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         }
     }
     let claims = evaluate_claims(&spec.claims, &curves);
-    let trainings = out.trains.values().map(|(job, t)| training_summary(job, t)).collect();
+    let replicated = |name: &str| out.trains.values().filter(|(j, _)| j.name == name).count() > 1;
+    let trainings = out
+        .trains
+        .values()
+        .map(|(job, t)| {
+            let mut s = training_summary(job, t);
+            if replicated(&job.name) {
+                s.name = format!("{} (seed {})", job.name, job.seed);
+            }
+            s
+        })
+        .collect();
     let function_plots = out
         .evals
         .iter()
@@ -169,19 +182,36 @@ fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows
         inputs: job.inputs,
         component,
         prompts: rows.len(),
-        curves: eval
-            .errors
-            .iter()
-            .map(|(predictor, errs)| {
-                let picked: Vec<f32> = rows.iter().flat_map(|&r| errs[r * p..(r + 1) * p].iter().copied()).collect();
+        curves: replicate_groups(&eval.errors)
+            .into_iter()
+            .map(|(predictor, reps)| {
+                let picked: Vec<Vec<f32>> = reps
+                    .iter()
+                    .map(|errs| rows.iter().flat_map(|&r| errs[r * p..(r + 1) * p].iter().copied()).collect())
+                    .collect();
+                let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
                 Curve {
                     predictor: predictor.clone(),
                     is_model: matches!(predictor, Predictor::Model(_)),
-                    points: bootstrap_means(&picked, rows.len(), p, seed),
+                    points: bootstrap_replicates(&tables, rows.len(), p, seed),
+                    replicates: reps.len(),
                 }
             })
             .collect(),
     }
+}
+
+/// The error tables of each predictor, in order of first appearance; a model trained with several
+/// seeds has one table per seed.
+fn replicate_groups(errors: &[(Predictor, Vec<f32>)]) -> Vec<(&Predictor, Vec<&[f32]>)> {
+    let mut groups: Vec<(&Predictor, Vec<&[f32]>)> = Vec::new();
+    for (predictor, errs) in errors {
+        match groups.iter_mut().find(|(p, _)| *p == predictor) {
+            Some((_, reps)) => reps.push(errs),
+            None => groups.push((predictor, vec![errs])),
+        }
+    }
+    groups
 }
 
 fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -> TrainingSummary {
