@@ -131,9 +131,12 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     }
     let claims = evaluate_claims(&spec.claims, &curves);
     let replicated = |name: &str| out.trains.values().filter(|(j, _)| j.name == name).count() > 1;
-    let trainings = out
-        .trains
-        .values()
+    // In the spec's order, replicates by seed (the jobs are keyed by their hash).
+    let position = |name: &str| spec.trainings.iter().position(|t| t.name == name);
+    let mut jobs: Vec<_> = out.trains.values().collect();
+    jobs.sort_by_key(|(job, _)| (position(&job.name), job.seed));
+    let trainings = jobs
+        .into_iter()
         .map(|(job, t)| {
             let mut s = training_summary(job, t);
             if replicated(&job.name) {
