@@ -49,6 +49,7 @@ struct Work {
     datt: Vec<f32>,   // (N, C)
     dqkv: Vec<f32>,   // (N, 3C)
     dg: Vec<f32>,     // (N, 4C)
+    heads: kernels::HeadBuffers,
 }
 
 /// The model's forward and backward passes over a flat parameter buffer.
@@ -159,7 +160,7 @@ impl Fused {
             kernels::fill_rows(&mut a.qkv, &p[at.c_attn.1.clone()]);
             let w_attn = Mat::rows(&p[at.c_attn.0.clone()], 3 * c);
             kernels::matmul(n, 3 * c, c, &mut a.qkv, true, Mat::rows(&a.a1, c), w_attn, par);
-            kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att);
+            kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att, &mut w.heads);
             // Past the last attention only the x positions (even rows) reach the loss: the rest of
             // the network runs on those rows alone.
             let m = if i == last { n / 2 } else { n };
@@ -256,7 +257,7 @@ impl Fused {
                 spread_even_rows(&mut w.datt, rows, c);
                 spread_even_rows(&mut w.dx, rows, c);
             }
-            kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv);
+            kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv, &mut w.heads);
             matmul_into(grad, &at.c_attn.0, c, 3 * c, n, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
             kernels::column_sums(&w.dqkv, &mut grad[at.c_attn.1.clone()]);
             kernels::matmul(n, c, 3 * c, &mut w.da, false, Mat::rows(&w.dqkv, 3 * c), Mat::t(wa, 3 * c), par);

@@ -199,28 +199,38 @@ impl Heads {
     }
 }
 
-/// One head's local buffers, padded to whole lanes with zeros.
-struct HeadBuffers {
-    q: Vec<f32>,  // (T, hdp)
-    k: Vec<f32>,  // (T, hdp)
-    v: Vec<f32>,  // (T, hdp)
-    d: Vec<f32>,  // (T, hdp): gradient of the output
-    mt: Vec<f32>, // (hdp, Tp): k or v transposed
+/// One head's local buffers, padded to whole lanes with zeros; kept from call to call (the
+/// attention kernels run for every head of every prompt, every step).
+#[derive(Debug, Default)]
+pub struct HeadBuffers {
+    shape: (usize, usize), // (T, hd) the buffers are laid out for
+    q: Vec<f32>,           // (T, hdp)
+    k: Vec<f32>,           // (T, hdp)
+    v: Vec<f32>,           // (T, hdp)
+    d: Vec<f32>,           // (T, hdp): gradient of the output
+    mt: Vec<f32>,          // (hdp, Tp): k or v transposed
+    ds: Vec<f32>,          // (T, Tp): gradient of the scores
     out: [Vec<f32>; 3],
 }
 
 impl HeadBuffers {
-    fn new(s: Heads) -> Self {
+    /// Lays the buffers out for `s`, zeroed, unless they already are (the padding must be zero).
+    fn fit(&mut self, s: Heads) {
+        if self.shape == (s.t, s.hd) && !self.q.is_empty() {
+            return;
+        }
         let (tp, hdp) = s.padded();
         let rows = || vec![0f32; s.t * hdp];
-        HeadBuffers {
+        *self = HeadBuffers {
+            shape: (s.t, s.hd),
             q: rows(),
             k: rows(),
             v: rows(),
             d: rows(),
             mt: vec![0f32; hdp * tp],
+            ds: vec![0f32; s.t * tp],
             out: [rows(), rows(), rows()],
-        }
+        };
     }
 
     /// Copies head `h`'s q, k and v of prompt `b` out of `qkv`.
@@ -243,11 +253,11 @@ fn transpose(m: &[f32], hdp: usize, tp: usize, mt: &mut [f32]) {
 
 /// Causal softmax attention: `p (B, H, T, Tp)` the attention weights (zero right of the
 /// diagonal), `y (B·T, C)` the heads' outputs side by side.
-pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32]) {
+pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32], hb: &mut HeadBuffers) {
     let (t, hd, c) = (s.t, s.hd, s.c());
     let (tp, hdp) = s.padded();
     let scale = 1.0 / (hd as f32).sqrt();
-    let mut hb = HeadBuffers::new(s);
+    hb.fit(s);
     for b in 0..s.batch {
         for h in 0..s.heads {
             hb.load(qkv, s, b, h);
@@ -275,12 +285,11 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32]) {
 }
 
 /// Attention's backward: from `dy (B·T, C)` to `dqkv (B·T, 3C)` (every element written).
-pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &mut [f32]) {
+pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &mut [f32], hb: &mut HeadBuffers) {
     let (t, hd, c) = (s.t, s.hd, s.c());
     let (tp, hdp) = s.padded();
     let scale = 1.0 / (hd as f32).sqrt();
-    let mut hb = HeadBuffers::new(s);
-    let mut ds = vec![0f32; t * tp];
+    hb.fit(s);
     for b in 0..s.batch {
         for h in 0..s.heads {
             hb.load(qkv, s, b, h);
@@ -288,8 +297,8 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
             transpose(&hb.v, hdp, tp, &mut hb.mt);
             let w = &p[(b * s.heads + h) * t * tp..][..t * tp];
             // dP (T, Tp) = dY Vᵀ, then the softmax's backward, scaled as S was.
-            product(&Strided { data: &hb.d, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, &mut ds);
-            for (dsr, pr) in ds.chunks_exact_mut(tp).zip(w.chunks_exact(tp)) {
+            product(&Strided { data: &hb.d, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, &mut hb.ds);
+            for (dsr, pr) in hb.ds.chunks_exact_mut(tp).zip(w.chunks_exact(tp)) {
                 let along = dot(pr, dsr);
                 for (x, &pv) in dsr.iter_mut().zip(pr) {
                     *x = pv * (*x - along) * scale;
@@ -298,8 +307,8 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
             let [dq, dk, dv] = &mut hb.out;
             let by_row = |data| Strided { data, s_stride: 1, r_stride: tp };
             let by_col = |data| Strided { data, s_stride: tp, r_stride: 1 };
-            product(&by_row(&ds), t, t, &hb.k, hdp, None, dq); // dQ = dS K
-            product(&by_col(&ds), t, t, &hb.q, hdp, None, dk); // dK = dSᵀ Q
+            product(&by_row(&hb.ds), t, t, &hb.k, hdp, None, dq); // dQ = dS K
+            product(&by_col(&hb.ds), t, t, &hb.q, hdp, None, dk); // dK = dSᵀ Q
             product(&by_col(w), t, t, &hb.d, hdp, None, dv); // dV = Pᵀ dY
             for (part, local) in hb.out.iter().enumerate() {
                 for (j, row) in local.chunks_exact(hdp).enumerate() {
