@@ -56,11 +56,21 @@ pub fn run(
     Ok((record, false))
 }
 
+/// The sampler of the task's class.
+fn sampler(e: &EvalJob) -> Result<Box<dyn tasks::FunctionClass>, ExecError> {
+    tasks::class_for(&e.task.class)
+        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))
+}
+
+/// The task's class as text: part of the name of every random stream drawn for it.
+fn class_key(e: &EvalJob) -> String {
+    serde_json::to_string(&e.task.class).expect("classes serialise")
+}
+
 /// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
 fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
-    let class = tasks::class_for(&e.task.class)
-        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))?;
-    let mut purpose = format!("eval-prompts/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
+    let class = sampler(e)?;
+    let mut purpose = format!("eval-prompts/{}", class_key(e));
     if e.inputs != crate::check::InputSpec::Normal {
         // Normal inputs keep the stream they always had, so adding inputs changes no other prompts.
         purpose.push_str(&serde_json::to_string(&e.inputs).expect("inputs serialise"));
@@ -76,11 +86,10 @@ const GRID: usize = 121;
 /// evaluation's inputs) and its values along a grid covering ±3 and every example; the models'
 /// predictions are added by the caller.
 fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
-    let class = tasks::class_for(&e.task.class)
-        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))?;
+    let class = sampler(e)?;
     let mut plots = Vec::new();
     for &k in &e.plots {
-        let purpose = format!("function-plot/{k}/{}", serde_json::to_string(&e.task.class).expect("classes serialise"));
+        let purpose = format!("function-plot/{k}/{}", class_key(e));
         let mut rng = rng::stream(e.seed, &purpose);
         let sampler = tasks::InputSampler::new(&e.inputs, 1, &mut rng);
         let mut context = vec![0f32; k];
@@ -141,4 +150,34 @@ fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Res
 fn squared_errors(pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
     let d = prompts.dim as f32;
     pred.iter().zip(&prompts.ys).map(|(p, y)| (p - y).powi(2) / d).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{ClassSpec, InputSpec, TaskSpec};
+
+    #[test]
+    fn a_function_plot_shows_one_function_at_its_examples_and_along_the_grid() {
+        let e = EvalJob {
+            eval: "e".into(),
+            task: TaskSpec { name: "line".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            inputs: InputSpec::Normal,
+            dim: 1,
+            points: 6,
+            prompts: 4,
+            seed: 9,
+            models: vec![],
+            baselines: vec![],
+            plots: vec![3],
+        };
+        let plot = plot_functions(&e).unwrap().remove(0);
+        assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));
+        assert!(plot.grid.windows(2).all(|w| w[0] < w[1]) && plot.grid[0] <= -3.0 && plot.grid[GRID - 1] >= 3.0);
+        // A line through the origin: every example and every grid point share one slope.
+        let slope = plot.truth[GRID - 1] / plot.grid[GRID - 1];
+        for (x, y) in plot.context.iter().copied().chain(plot.grid.iter().copied().zip(plot.truth.iter().copied())) {
+            assert!((y - slope * x).abs() < 1e-4 * (1.0 + y.abs()), "({x}, {y}) is off the line of slope {slope}");
+        }
+    }
 }

@@ -8,14 +8,47 @@ use crate::tasks::PromptBatch;
 use gemm::Parallelism;
 use std::ops::Range;
 
+/// Where a layer's weight and bias sit in the flat buffer (parameters and gradients alike).
+struct Affine {
+    w: Range<usize>,
+    b: Range<usize>,
+}
+
+impl Affine {
+    fn of(layout: &FlatLayout, prefix: &str) -> candle_core::Result<Self> {
+        Ok(Affine { w: layout.range(&format!("{prefix}.weight"))?, b: layout.range(&format!("{prefix}.bias"))? })
+    }
+
+    fn w<'a>(&self, p: &'a [f32]) -> &'a [f32] {
+        &p[self.w.clone()]
+    }
+
+    fn b<'a>(&self, p: &'a [f32]) -> &'a [f32] {
+        &p[self.b.clone()]
+    }
+
+    /// The weight's and the bias's slots of a gradient buffer, both writable.
+    fn grads<'a>(&self, grad: &'a mut [f32]) -> (&'a mut [f32], &'a mut [f32]) {
+        let (w, b) = (&self.w, &self.b);
+        assert!(w.end <= b.start || b.end <= w.start, "weight and bias overlap");
+        if w.start < b.start {
+            let (lo, hi) = grad.split_at_mut(b.start);
+            (&mut lo[w.clone()], &mut hi[..b.len()])
+        } else {
+            let (lo, hi) = grad.split_at_mut(w.start);
+            (&mut hi[..w.len()], &mut lo[b.clone()])
+        }
+    }
+}
+
 /// Where one block's parameters sit in the flat buffer.
 struct BlockAt {
-    ln_1: (Range<usize>, Range<usize>),
-    c_attn: (Range<usize>, Range<usize>),
-    attn_proj: (Range<usize>, Range<usize>),
-    ln_2: (Range<usize>, Range<usize>),
-    c_fc: (Range<usize>, Range<usize>),
-    mlp_proj: (Range<usize>, Range<usize>),
+    ln_1: Affine,
+    c_attn: Affine,
+    attn_proj: Affine,
+    ln_2: Affine,
+    c_fc: Affine,
+    mlp_proj: Affine,
 }
 
 /// What the backward pass needs from one block's forward pass.
@@ -55,11 +88,11 @@ struct Work {
 /// The model's forward and backward passes over a flat parameter buffer.
 pub struct Fused {
     cfg: Config,
-    read_in: (Range<usize>, Range<usize>),
+    read_in: Affine,
     wpe: Range<usize>,
     blocks: Vec<BlockAt>,
-    ln_f: (Range<usize>, Range<usize>),
-    read_out: (Range<usize>, Range<usize>),
+    ln_f: Affine,
+    read_out: Affine,
     work: Work,
     par: Parallelism,
 }
@@ -72,9 +105,7 @@ impl Fused {
     /// The engine for a model of shape `cfg` whose parameters are laid out as `layout`;
     /// matrix products use `threads` threads.
     pub fn new(cfg: &Config, layout: &FlatLayout, threads: usize) -> candle_core::Result<Self> {
-        let pair = |prefix: &str| -> candle_core::Result<(Range<usize>, Range<usize>)> {
-            Ok((layout.range(&format!("{prefix}.weight"))?, layout.range(&format!("{prefix}.bias"))?))
-        };
+        let pair = |prefix: &str| Affine::of(layout, prefix);
         let blocks = (0..cfg.n_layer)
             .map(|i| {
                 let b = format!("_backbone.h.{i}");
@@ -139,9 +170,8 @@ impl Fused {
         w.zs = batch.interleaved();
         resize(&mut w.x, n * c);
         // x = zs · read_inᵀ + bias + wpe[t]
-        let (ri_w, ri_b) = (&p[self.read_in.0.clone()], &p[self.read_in.1.clone()]);
-        kernels::fill_rows(&mut w.x, ri_b);
-        kernels::matmul(n, c, d, &mut w.x, true, Mat::rows(&w.zs, d), Mat::t(ri_w, d), par);
+        kernels::fill_rows(&mut w.x, self.read_in.b(p));
+        kernels::matmul(n, c, d, &mut w.x, true, Mat::rows(&w.zs, d), Mat::t(self.read_in.w(p), d), par);
         let wpe = &p[self.wpe.clone()];
         for (i, row) in w.x.chunks_exact_mut(c).enumerate() {
             let pos = &wpe[(i % t) * c..(i % t + 1) * c];
@@ -155,10 +185,10 @@ impl Fused {
             resize(&mut a.qkv, n * 3 * c);
             resize(&mut a.p, heads.weights_len());
             // Attention half: x += attn(ln_1(x)) · c_proj + bias
-            let (lw, lb) = (&p[at.ln_1.0.clone()], &p[at.ln_1.1.clone()]);
+            let (lw, lb) = (at.ln_1.w(p), at.ln_1.b(p));
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat1, &mut a.rstd1, &mut a.a1);
-            kernels::fill_rows(&mut a.qkv, &p[at.c_attn.1.clone()]);
-            let w_attn = Mat::rows(&p[at.c_attn.0.clone()], 3 * c);
+            kernels::fill_rows(&mut a.qkv, at.c_attn.b(p));
+            let w_attn = Mat::rows(at.c_attn.w(p), 3 * c);
             kernels::matmul(n, 3 * c, c, &mut a.qkv, true, Mat::rows(&a.a1, c), w_attn, par);
             kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att, &mut w.heads);
             // Past the last attention only the x positions (even rows) reach the loss: the rest of
@@ -168,8 +198,8 @@ impl Fused {
                 keep_even_rows(&mut w.x, c);
                 keep_even_rows(&mut a.att, c);
             }
-            add_rows(&mut w.x, &p[at.attn_proj.1.clone()]);
-            let w_proj = Mat::rows(&p[at.attn_proj.0.clone()], c);
+            kernels::add_rows(&mut w.x, at.attn_proj.b(p));
+            let w_proj = Mat::rows(at.attn_proj.w(p), c);
             kernels::matmul(m, c, c, &mut w.x, true, Mat::rows(&a.att, c), w_proj, par);
             // MLP half: x += gelu(ln_2(x) · c_fc + bias) · c_proj + bias
             for (v, len) in [(&mut a.xhat2, m * c), (&mut a.a2, m * c), (&mut a.rstd2, m)] {
@@ -177,13 +207,13 @@ impl Fused {
             }
             resize(&mut a.f, m * 4 * c);
             resize(&mut a.g, m * 4 * c);
-            let (lw, lb) = (&p[at.ln_2.0.clone()], &p[at.ln_2.1.clone()]);
+            let (lw, lb) = (at.ln_2.w(p), at.ln_2.b(p));
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat2, &mut a.rstd2, &mut a.a2);
-            let w_fc = Mat::rows(&p[at.c_fc.0.clone()], 4 * c);
+            let w_fc = Mat::rows(at.c_fc.w(p), 4 * c);
             kernels::matmul(m, 4 * c, c, &mut a.f, false, Mat::rows(&a.a2, c), w_fc, par);
-            kernels::bias_gelu(&mut a.f, &p[at.c_fc.1.clone()], &mut a.g);
-            add_rows(&mut w.x, &p[at.mlp_proj.1.clone()]);
-            let w_out = Mat::rows(&p[at.mlp_proj.0.clone()], c);
+            kernels::bias_gelu(&mut a.f, at.c_fc.b(p), &mut a.g);
+            kernels::add_rows(&mut w.x, at.mlp_proj.b(p));
+            let w_out = Mat::rows(at.mlp_proj.w(p), c);
             kernels::matmul(m, c, 4 * c, &mut w.x, true, Mat::rows(&a.g, 4 * c), w_out, par);
         }
         // x now holds the x positions only: one row per prediction.
@@ -191,9 +221,9 @@ impl Fused {
         for (v, len) in [(&mut w.xhat_f, m * c), (&mut w.a_f, m * c), (&mut w.rstd_f, m)] {
             resize(v, len);
         }
-        let (lw, lb) = (&p[self.ln_f.0.clone()], &p[self.ln_f.1.clone()]);
+        let (lw, lb) = (self.ln_f.w(p), self.ln_f.b(p));
         kernels::layer_norm(&w.x, lw, lb, eps, &mut w.xhat_f, &mut w.rstd_f, &mut w.a_f);
-        let (ro_w, ro_b) = (&p[self.read_out.0.clone()], p[self.read_out.1.start]);
+        let (ro_w, ro_b) = (self.read_out.w(p), self.read_out.b(p)[0]);
         w.pred.clear();
         w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
     }
@@ -214,55 +244,57 @@ impl Fused {
         resize(&mut w.dg, n * 4 * c);
         // Loss → read_out → ln_f, on the rows of the x positions.
         let scale = 2.0 / w.pred.len() as f32;
-        let ro_w = &p[self.read_out.0.clone()];
-        let (mut g_bias, mut g_w) = (0f32, vec![0f32; c]);
+        let ro_w = self.read_out.w(p);
+        let (g_w, g_b) = self.read_out.grads(grad);
         for ((pred, y), (da, af)) in
             w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(c).zip(w.a_f.chunks_exact(c)))
         {
             let e = scale * (pred - y);
-            g_bias += e;
+            g_b[0] += e;
             for j in 0..c {
                 da[j] = e * ro_w[j];
                 g_w[j] = e.mul_add(af[j], g_w[j]);
             }
         }
-        grad[self.read_out.0.clone()].copy_from_slice(&g_w);
-        grad[self.read_out.1.start] = g_bias;
         let m = n / 2;
         w.dx[..m * c].fill(0.0);
-        let (gw, gb) = two_mut(grad, &self.ln_f.0, &self.ln_f.1);
-        let ln_f = &p[self.ln_f.0.clone()];
+        let (gw, gb) = self.ln_f.grads(grad);
+        let ln_f = self.ln_f.w(p);
         kernels::layer_norm_backward(&w.da[..m * c], &w.xhat_f, &w.rstd_f, ln_f, &mut w.dx[..m * c], gw, gb);
         for (i, (at, a)) in self.blocks.iter().zip(&w.blocks).enumerate().rev() {
             let rows = if i == last { m } else { n };
             let (dx, da, dg) = (&mut w.dx[..rows * c], &mut w.da[..rows * c], &mut w.dg[..rows * 4 * c]);
             // MLP half.
-            let (w2, w1) = (&p[at.mlp_proj.0.clone()], &p[at.c_fc.0.clone()]);
-            matmul_into(grad, &at.mlp_proj.0, 4 * c, c, rows, Mat::t(&a.g, 4 * c), Mat::rows(dx, c), par);
-            kernels::column_sums(dx, &mut grad[at.mlp_proj.1.clone()]);
-            kernels::matmul(rows, 4 * c, c, dg, false, Mat::rows(dx, c), Mat::t(w2, c), par);
+            let (gw, gb) = at.mlp_proj.grads(grad);
+            kernels::matmul(4 * c, c, rows, gw, false, Mat::t(&a.g, 4 * c), Mat::rows(dx, c), par);
+            kernels::column_sums(dx, gb);
+            kernels::matmul(rows, 4 * c, c, dg, false, Mat::rows(dx, c), Mat::t(at.mlp_proj.w(p), c), par);
             kernels::gelu_backward(&a.f, dg);
-            matmul_into(grad, &at.c_fc.0, c, 4 * c, rows, Mat::t(&a.a2, c), Mat::rows(dg, 4 * c), par);
-            kernels::column_sums(dg, &mut grad[at.c_fc.1.clone()]);
-            kernels::matmul(rows, c, 4 * c, da, false, Mat::rows(dg, 4 * c), Mat::t(w1, 4 * c), par);
-            let (gw, gb) = two_mut(grad, &at.ln_2.0, &at.ln_2.1);
-            kernels::layer_norm_backward(da, &a.xhat2, &a.rstd2, &p[at.ln_2.0.clone()], dx, gw, gb);
+            let (gw, gb) = at.c_fc.grads(grad);
+            kernels::matmul(c, 4 * c, rows, gw, false, Mat::t(&a.a2, c), Mat::rows(dg, 4 * c), par);
+            kernels::column_sums(dg, gb);
+            kernels::matmul(rows, c, 4 * c, da, false, Mat::rows(dg, 4 * c), Mat::t(at.c_fc.w(p), 4 * c), par);
+            let (gw, gb) = at.ln_2.grads(grad);
+            kernels::layer_norm_backward(da, &a.xhat2, &a.rstd2, at.ln_2.w(p), dx, gw, gb);
             // Attention half.
-            let (wp, wa) = (&p[at.attn_proj.0.clone()], &p[at.c_attn.0.clone()]);
-            matmul_into(grad, &at.attn_proj.0, c, c, rows, Mat::t(&a.att, c), Mat::rows(dx, c), par);
-            kernels::column_sums(dx, &mut grad[at.attn_proj.1.clone()]);
-            kernels::matmul(rows, c, c, &mut w.datt[..rows * c], false, Mat::rows(dx, c), Mat::t(wp, c), par);
+            let (gw, gb) = at.attn_proj.grads(grad);
+            kernels::matmul(c, c, rows, gw, false, Mat::t(&a.att, c), Mat::rows(dx, c), par);
+            kernels::column_sums(dx, gb);
+            let w_proj = Mat::t(at.attn_proj.w(p), c);
+            kernels::matmul(rows, c, c, &mut w.datt[..rows * c], false, Mat::rows(dx, c), w_proj, par);
             if rows < n {
                 // Back to every position: the y rows got no gradient from above.
                 spread_even_rows(&mut w.datt, rows, c);
                 spread_even_rows(&mut w.dx, rows, c);
             }
             kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv, &mut w.heads);
-            matmul_into(grad, &at.c_attn.0, c, 3 * c, n, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
-            kernels::column_sums(&w.dqkv, &mut grad[at.c_attn.1.clone()]);
-            kernels::matmul(n, c, 3 * c, &mut w.da, false, Mat::rows(&w.dqkv, 3 * c), Mat::t(wa, 3 * c), par);
-            let (gw, gb) = two_mut(grad, &at.ln_1.0, &at.ln_1.1);
-            kernels::layer_norm_backward(&w.da, &a.xhat1, &a.rstd1, &p[at.ln_1.0.clone()], &mut w.dx, gw, gb);
+            let (gw, gb) = at.c_attn.grads(grad);
+            kernels::matmul(c, 3 * c, n, gw, false, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
+            kernels::column_sums(&w.dqkv, gb);
+            let w_attn = Mat::t(at.c_attn.w(p), 3 * c);
+            kernels::matmul(n, c, 3 * c, &mut w.da, false, Mat::rows(&w.dqkv, 3 * c), w_attn, par);
+            let (gw, gb) = at.ln_1.grads(grad);
+            kernels::layer_norm_backward(&w.da, &a.xhat1, &a.rstd1, at.ln_1.w(p), &mut w.dx, gw, gb);
         }
         // Positions and read_in.
         let gpe = &mut grad[self.wpe.clone()];
@@ -270,8 +302,9 @@ impl Fused {
             let g = &mut gpe[(i % t) * c..(i % t + 1) * c];
             g.iter_mut().zip(row).for_each(|(g, v)| *g += v);
         }
-        matmul_into(grad, &self.read_in.0, c, d, n, Mat::t(&w.dx, c), Mat::rows(&w.zs, d), par);
-        kernels::column_sums(&w.dx, &mut grad[self.read_in.1.clone()]);
+        let (gw, gb) = self.read_in.grads(grad);
+        kernels::matmul(c, d, n, gw, false, Mat::t(&w.dx, c), Mat::rows(&w.zs, d), par);
+        kernels::column_sums(&w.dx, gb);
     }
 }
 
@@ -290,31 +323,6 @@ fn spread_even_rows(v: &mut [f32], m: usize, c: usize) {
     for i in (0..m).rev() {
         v.copy_within(i * c..(i + 1) * c, 2 * i * c);
         v[(2 * i + 1) * c..(2 * i + 2) * c].fill(0.0);
-    }
-}
-
-/// `grad[slot] (m, n) = a (m, k) · b (k, n)`: a weight's gradient.
-#[allow(clippy::too_many_arguments)]
-fn matmul_into(grad: &mut [f32], slot: &Range<usize>, m: usize, n: usize, k: usize, a: Mat, b: Mat, par: Parallelism) {
-    kernels::matmul(m, n, k, &mut grad[slot.clone()], false, a, b, par);
-}
-
-/// `x[row] += bias` for every row.
-fn add_rows(x: &mut [f32], bias: &[f32]) {
-    for row in x.chunks_exact_mut(bias.len()) {
-        row.iter_mut().zip(bias).for_each(|(x, b)| *x += b);
-    }
-}
-
-/// Two disjoint ranges of one buffer, mutably.
-fn two_mut<'a>(buf: &'a mut [f32], a: &Range<usize>, b: &Range<usize>) -> (&'a mut [f32], &'a mut [f32]) {
-    assert!(a.end <= b.start || b.end <= a.start, "ranges overlap");
-    if a.start < b.start {
-        let (lo, hi) = buf.split_at_mut(b.start);
-        (&mut lo[a.clone()], &mut hi[..b.len()])
-    } else {
-        let (lo, hi) = buf.split_at_mut(a.start);
-        (&mut hi[..a.len()], &mut lo[b.clone()])
     }
 }
 

@@ -65,6 +65,13 @@ pub fn fill_rows(dst: &mut [f32], bias: &[f32]) {
     }
 }
 
+/// `x[row] += bias` for every row.
+pub fn add_rows(x: &mut [f32], bias: &[f32]) {
+    for row in x.chunks_exact_mut(bias.len()) {
+        row.iter_mut().zip(bias).for_each(|(x, b)| *x += b);
+    }
+}
+
 /// `out[j] = Σ_rows m[row, j]` (a bias's gradient).
 pub fn column_sums(m: &[f32], out: &mut [f32]) {
     out.fill(0.0);
@@ -216,7 +223,7 @@ pub struct HeadBuffers {
 impl HeadBuffers {
     /// Lays the buffers out for `s`, zeroed, unless they already are (the padding must be zero).
     fn fit(&mut self, s: Heads) {
-        if self.shape == (s.t, s.hd) && !self.q.is_empty() {
+        if self.shape == (s.t, s.hd) {
             return;
         }
         let (tp, hdp) = s.padded();
@@ -277,9 +284,7 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32], hb: &mut H
             // Y (T, hdp) = P V
             let out = &mut hb.out[0];
             product(&Strided { data: w, s_stride: 1, r_stride: tp }, t, t, &hb.v, hdp, None, out);
-            for (i, row) in out.chunks_exact(hdp).enumerate() {
-                copy(&mut y[(b * t + i) * c + h * hd..][..hd], &row[..hd]);
-            }
+            scatter_rows(out, hdp, hd, |i| (b * t + i) * c + h * hd, y);
         }
     }
 }
@@ -311,11 +316,17 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
             product(&by_col(&hb.ds), t, t, &hb.q, hdp, None, dk); // dK = dSᵀ Q
             product(&by_col(w), t, t, &hb.d, hdp, None, dv); // dV = Pᵀ dY
             for (part, local) in hb.out.iter().enumerate() {
-                for (j, row) in local.chunks_exact(hdp).enumerate() {
-                    copy(&mut dqkv[s.at(b * t + j, part, h)..][..hd], &row[..hd]);
-                }
+                scatter_rows(local, hdp, hd, |j| s.at(b * t + j, part, h), dqkv);
             }
         }
+    }
+}
+
+/// The inverse of [`copy_rows`]: the first `hd` columns of each row of `src (T, hdp)` into `dst`
+/// at `at(j)`.
+fn scatter_rows(src: &[f32], hdp: usize, hd: usize, at: impl Fn(usize) -> usize, dst: &mut [f32]) {
+    for (j, row) in src.chunks_exact(hdp).enumerate() {
+        copy(&mut dst[at(j)..][..hd], &row[..hd]);
     }
 }
 

@@ -378,8 +378,8 @@ fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
             })
             .collect(),
     });
-    if trainings.iter().any(|t| !t.stages.is_empty()) {
-        let with_stages: Vec<TrainingSummary> = trainings.iter().filter(|t| !t.stages.is_empty()).cloned().collect();
+    let with_stages: Vec<&TrainingSummary> = trainings.iter().filter(|t| !t.stages.is_empty()).collect();
+    if !with_stages.is_empty() {
         let steps = |t: &TrainingSummary, pick: fn(&Stage) -> usize| -> Vec<(f64, f64)> {
             // A staircase: each stage holds until the next begins.
             let mut pts = Vec::new();
