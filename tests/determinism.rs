@@ -44,7 +44,7 @@ fn run_with(
 
 fn finished(out: Result<TrainOutcome, TrainError>) -> Vec<f32> {
     match out.unwrap() {
-        TrainOutcome::Finished(l) => l,
+        TrainOutcome::Finished { losses, .. } => losses,
         other => panic!("expected a finished run, got {other:?}"),
     }
 }
@@ -86,11 +86,17 @@ fn training_lowers_the_loss() {
 fn an_interrupted_run_resumes_bit_identical() {
     let s = settings(1e-3, 30, 8);
     let dir = tempfile::tempdir().unwrap();
-    let (whole, out) =
-        run_with(5, &s, Some(&CheckpointPolicy { path: dir.path().join("a.safetensors"), every: 10 }), None);
+    // Both runs keep the weights of steps 0, 5, 15 and 25: the resumed one rewrites 15 (the
+    // interruption came after it, the checkpoint before) and must write the same bits.
+    let snapshots = |run: &str| -> Vec<(u64, std::path::PathBuf)> {
+        [0, 5, 15, 25].into_iter().map(|s| (s, dir.path().join(format!("{run}-{s}.safetensors")))).collect()
+    };
+    let whole_policy =
+        CheckpointPolicy { path: dir.path().join("a.safetensors"), every: 10, snapshots: snapshots("a") };
+    let (whole, out) = run_with(5, &s, Some(&whole_policy), None);
     let whole_losses = finished(out);
 
-    let policy = CheckpointPolicy { path: dir.path().join("b.safetensors"), every: 10 };
+    let policy = CheckpointPolicy { path: dir.path().join("b.safetensors"), every: 10, snapshots: snapshots("b") };
     let (_, out) = run_with(5, &s, Some(&policy), Some(17));
     assert!(matches!(out.unwrap(), TrainOutcome::Interrupted { step: 17, .. }));
     assert!(policy.path.exists(), "a checkpoint from step 10");
@@ -99,6 +105,18 @@ fn an_interrupted_run_resumes_bit_identical() {
     let resumed_losses = finished(out);
     assert_eq!(bits(&resumed_losses), bits(&whole_losses), "loss curves differ");
     assert_eq!(weights(&resumed), weights(&whole), "final weights differ");
+    for ((step, a), (_, b)) in snapshots("a").into_iter().zip(snapshots("b")) {
+        let read = |p: &std::path::Path| -> Vec<(String, Vec<u32>)> {
+            let t = candle_core::safetensors::load(p, &Device::Cpu).unwrap();
+            let mut t: Vec<_> =
+                t.into_iter().map(|(n, v)| (n, bits(&v.flatten_all().unwrap().to_vec1::<f32>().unwrap()))).collect();
+            t.sort();
+            t
+        };
+        assert_eq!(read(&a), read(&b), "the weights of step {step} differ after the resume");
+        let (at, _) = iclc::model::weights_step(&b).unwrap();
+        assert_eq!(at, step);
+    }
 }
 
 #[test]
@@ -107,7 +125,7 @@ fn a_diverging_run_stops_with_an_error_naming_the_step_and_checkpoint() {
     let mut s = settings(1e12, 50, 8);
     s.clip = None;
     s.schedule = Schedule::Constant;
-    let policy = CheckpointPolicy { path: dir.path().join("c.safetensors"), every: 1 };
+    let policy = CheckpointPolicy { path: dir.path().join("c.safetensors"), every: 1, snapshots: vec![] };
     match run_with(1, &s, Some(&policy), None).1 {
         Err(e @ TrainError::NonFinite { step, .. }) => {
             let text = e.to_string();

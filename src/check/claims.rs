@@ -1,17 +1,19 @@
-//! Claims: typed expressions over `error(eval, predictor, task, k = n)` numbers, with
-//! `all(… for n in …)` and `any(…)` over sweeps.
-use super::{Checker, Env, Params};
-use crate::check::spec::{ClaimExpr, ErrorRef, EvalSpec, FigureSpec, Predictor};
-use crate::diag::{Code, Diagnostic, did_you_mean};
+//! Claims: typed expressions over the quantities a run produces (`error`, `first_step`,
+//! `time_to`, `between`), with `min`/`max`, and `all(… for n in …)` / `any(…)` over sweeps.
+use super::{Checker, Env};
+use crate::check::spec::{ClaimExpr, EvalSpec, FigureSpec};
+use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
+/// The type of a claim expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
+pub(super) enum Ty {
     Num,
     Bool,
 }
 
-const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs"];
+/// The functions a claim may call, for messages.
+const FUNCTIONS: &str = "`error(eval, model, task, k = n)`, `first_step(…, below = x)`, `time_to(…, below = x)`, `between(eval, model, from, to, task, k = n)`, `min(a, b)`, `max(a, b)`, `all(… for n in …)`, `any(…)`";
 
 impl Checker<'_> {
     /// Checks a claim body, which must be a truth value.
@@ -43,16 +45,29 @@ impl Checker<'_> {
     /// The figure a claim is shown in: the first figure item of the evaluation it reads, else the
     /// evaluation's own error-vs-k figure.
     pub(super) fn claim_figure(&self, expr: &ClaimExpr, figures: &[FigureSpec]) -> Option<String> {
-        let first = expr.errors().first().map(|r| r.eval.clone())?;
+        let first = expr.reads().first().map(|q| q.eval().to_string())?;
         Some(figures.iter().find(|f| f.eval() == first).map_or(first, |f| f.name().to_string()))
     }
 
-    fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
+    pub(super) fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
         match &e.kind {
-            ExprKind::Call { callee, args } if callee.name == "error" => {
-                let p = Params::call(callee, args, ERROR_ARGS, e.span, &mut self.diags);
-                let r = self.error_ref(&p, evals, env)?;
-                Some((ClaimExpr::Error(r), Ty::Num))
+            ExprKind::Call { callee, args } if super::quantities::QUANTITIES.contains(&callee.name.as_str()) => {
+                let q = self.quantity(callee, args, e.span, evals, env)?;
+                Some((ClaimExpr::Read(q), Ty::Num))
+            }
+            ExprKind::Call { callee, args } if callee.name == "min" || callee.name == "max" => {
+                if args.len() < 2 || args.iter().any(|a| a.name.is_some()) {
+                    self.diags.push(self.expected(e, &format!("two or more numbers: `{}(a, b)`", callee.name)));
+                    return None;
+                }
+                let mut items = Vec::new();
+                for a in args {
+                    let (item, ty) = self.claim_expr(&a.value, evals, env)?;
+                    self.want(&a.value, ty, Ty::Num)?;
+                    items.push(item);
+                }
+                let expr = if callee.name == "min" { ClaimExpr::Min(items) } else { ClaimExpr::Max(items) };
+                Some((expr, Ty::Num))
             }
             ExprKind::Call { callee, args } if callee.name == "all" || callee.name == "any" => {
                 let [arg] = args.as_slice() else {
@@ -102,7 +117,7 @@ impl Checker<'_> {
                 self.diags.push(
                     Diagnostic::at(Code::UnknownName, callee.span, format!("claims cannot call `{}`", callee.name))
                         .label("unknown function")
-                        .help("claims read numbers with `error(eval, model, task, k = n)` and quantify with `all(…)` / `any(…)`"),
+                        .help(format!("claims use {FUNCTIONS}")),
                 );
                 None
             }
@@ -113,7 +128,7 @@ impl Checker<'_> {
         }
     }
 
-    fn want(&mut self, e: &Expr, got: Ty, want: Ty) -> Option<()> {
+    pub(super) fn want(&mut self, e: &Expr, got: Ty, want: Ty) -> Option<()> {
         if got == want {
             return Some(());
         }
@@ -124,91 +139,6 @@ impl Checker<'_> {
         self.diags.push(
             Diagnostic::at(Code::WrongType, e.span, format!("expected {w}, found {g}")).label(format!("this is {g}")),
         );
-        None
-    }
-
-    fn error_ref(&mut self, p: &Params, evals: &[EvalSpec], env: &Env) -> Option<ErrorRef> {
-        let eval_e = p.require("eval", &mut self.diags);
-        let model_e = p.require("model", &mut self.diags);
-        let task_e = p.require("task", &mut self.diags);
-        let k_e = p.require("k", &mut self.diags);
-        let eval = self.eval_ref(eval_e?, evals)?;
-        let predictor = self.predictor(model_e?, eval, env);
-        let task = self.eval_task(task_e?, eval, env);
-        let inputs = match p.get("inputs") {
-            Some(e) => {
-                let i = self.input_value(e, env)?;
-                if !eval.inputs.contains(&i) {
-                    let known: Vec<String> = eval.inputs.iter().map(|i| i.describe()).collect();
-                    self.diags.push(
-                        Diagnostic::at(
-                            Code::BadClaimReference,
-                            e.span,
-                            format!("`{}` does not use inputs `{}`", eval.name, i.describe()),
-                        )
-                        .label("not in this evaluation")
-                        .help(format!("its inputs: {}", known.join(", "))),
-                    );
-                    return None;
-                }
-                i
-            }
-            None => eval.inputs[0],
-        };
-        let k_e = k_e?;
-        let r = self.num(k_e, env).and_then(|n| n.as_int(k_e.span, "k"));
-        let k = self.report(r)?;
-        let points = self.header.map_or(usize::MAX, |h| h.points);
-        if k < 0 || k as usize >= points {
-            self.diags.push(
-                Diagnostic::at(Code::BadClaimReference, k_e.span, format!("k = {k} is outside the prompt"))
-                    .label(format!("must be between 0 and {}", points.saturating_sub(1)))
-                    .help(format!(
-                        "a prompt has {points} points, so k (examples before the query) runs from 0 to {}",
-                        points.saturating_sub(1)
-                    )),
-            );
-            return None;
-        }
-        Some(ErrorRef { eval: eval.name.clone(), predictor: predictor?, task: task?, inputs, k: k as usize })
-    }
-
-    /// A trained model of the evaluation, or one of its baselines (a bare kind such as `lasso`
-    /// names its only baseline of that kind).
-    fn predictor(&mut self, e: &Expr, eval: &EvalSpec, env: &Env) -> Option<Predictor> {
-        if let ExprKind::Name(id) = &e.kind {
-            if eval.models.contains(&id.name) {
-                return Some(Predictor::Model(id.name.clone()));
-            }
-            let same_kind: Vec<_> = eval.baselines.iter().filter(|b| b.kind() == id.name).collect();
-            if let [only] = same_kind.as_slice() {
-                return Some(Predictor::Baseline(**only));
-            }
-        }
-        let known: Vec<String> = eval.models.iter().cloned().chain(eval.baselines.iter().map(|b| b.name())).collect();
-        let is_baseline_call = match &e.kind {
-            ExprKind::Call { callee, .. } | ExprKind::Name(callee) => {
-                crate::check::spec::Baseline::TABLE.iter().any(|(n, _, _)| *n == callee.name)
-            }
-            _ => false,
-        };
-        if is_baseline_call {
-            let b = self.baseline(e, env)?;
-            if eval.baselines.contains(&b) {
-                return Some(Predictor::Baseline(b));
-            }
-        }
-        let text = match &e.kind {
-            ExprKind::Name(id) => id.name.clone(),
-            _ => self.text.get(e.span.start..e.span.end).unwrap_or_default().to_string(),
-        };
-        let d =
-            Diagnostic::at(Code::BadClaimReference, e.span, format!("`{text}` is not evaluated by `{}`", eval.name))
-                .label("not in this evaluation");
-        self.diags.push(match did_you_mean(&text, known.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`? `{}` evaluates: {}", eval.name, known.join(", "))),
-            None => d.help(format!("`{}` evaluates: {}", eval.name, known.join(", "))),
-        });
         None
     }
 }

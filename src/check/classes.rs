@@ -350,6 +350,12 @@ impl Checker<'_> {
             );
             return None;
         }
+        // A component of weight 0 is never drawn: `0 * dense + 1 * sparse` is `sparse`, the same
+        // prior, so a swept mixture's end points are the pure classes (and their jobs).
+        components.retain(|c| c.weight > 0.0);
+        if let [only] = components.as_slice() {
+            return Some(only.class.clone());
+        }
         Some(ClassSpec::Mixture { components })
     }
 
@@ -361,12 +367,13 @@ impl Checker<'_> {
         }
     }
 
-    /// A class given by name or written inline, with the name figures and claims use.
+    /// A class given by name or written inline, with the name figures and claims use: the
+    /// class's name, or the expression as written with sweep variables put in.
     pub(super) fn task(&mut self, e: &Expr, env: &Env, binding: Option<(String, f64)>) -> Option<TaskSpec> {
         let class = self.class_value(e, env)?;
-        let name = match (&e.kind, &binding) {
-            (ExprKind::Name(id), None) => id.name.clone(),
-            _ => class.describe(),
+        let name = match &e.kind {
+            ExprKind::Name(id) => id.name.clone(),
+            _ => self.written(e, env),
         };
         Some(TaskSpec { name, class, binding })
     }

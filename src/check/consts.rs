@@ -213,7 +213,7 @@ impl Checker<'_> {
 }
 
 /// `v` rounded to 12 significant digits.
-fn round_significant(v: f64) -> f64 {
+pub(super) fn round_significant(v: f64) -> f64 {
     if v == 0.0 || !v.is_finite() {
         return v;
     }

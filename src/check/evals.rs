@@ -1,11 +1,14 @@
 //! `eval` blocks: models × tasks × input distributions, baselines with their parameters, and
 //! sweeps that expand into one task per value.
 use super::{Checker, Env, Params};
-use crate::check::spec::{Baseline, EvalSpec, InputSpec, TaskSpec, TrainSpec};
+use crate::check::spec::{AtSteps, Baseline, EvalSpec, InputSpec, TaskSpec, TrainSpec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 
-const EVAL_KEYS: &[&str] = &["models", "tasks", "inputs", "baselines", "prompts", "seed"];
+const EVAL_KEYS: &[&str] = &["models", "tasks", "inputs", "baselines", "prompts", "seed", "at"];
+
+/// The most snapshots one evaluation may read of one model.
+const MAX_AT_STEPS: usize = 1000;
 
 impl Checker<'_> {
     pub(super) fn eval(&mut self, name: &Ident, block: &Block, trainings: &[TrainSpec]) -> Option<EvalSpec> {
@@ -14,20 +17,44 @@ impl Checker<'_> {
         let mut ok = true;
         let mut models = Vec::new();
         if let Some(e) = p.get("models") {
-            for (m, _) in self.elements(e, &env) {
-                match &m.kind {
-                    ExprKind::Name(id) => match self.scope.resolve(id, super::scope::Kind::Train) {
-                        Ok(_) if trainings.iter().any(|t| t.name == id.name) => models.push(id.name.clone()),
-                        // The training had errors of its own, already reported.
-                        Ok(_) => ok = false,
-                        Err(d) => {
-                            self.diags.push(d);
-                            ok = false;
-                        }
-                    },
+            for (m, env) in self.elements(e, &env) {
+                let resolved = match &m.kind {
+                    ExprKind::Name(id) => self.scope.resolve(id, super::scope::Kind::Train).map(|_| ()),
+                    ExprKind::Call { callee, .. } => self.scope.resolve(callee, super::scope::Kind::Train).map(|_| ()),
                     _ => {
-                        self.diags.push(self.expected(m, "the name of a training run"));
-                        ok = false;
+                        Err(self
+                            .expected(m, "the name of a training run, or one run of a swept training: `mix(w = 0.5)`"))
+                    }
+                };
+                if let Err(d) = resolved {
+                    self.diags.push(d);
+                    ok = false;
+                    continue;
+                }
+                // A swept training's name means all its runs; `mix(w = 0.5)` one of them.
+                let runs: Vec<String> = match (&m.kind, self.training_written(m, &env)) {
+                    (ExprKind::Name(id), _) => {
+                        trainings.iter().filter(|t| t.family == id.name).map(|t| t.name.clone()).collect()
+                    }
+                    (_, Some(run)) if trainings.iter().any(|t| t.name == run) => vec![run],
+                    (_, Some(run)) => {
+                        let known: Vec<&str> = trainings.iter().map(|t| t.name.as_str()).collect();
+                        self.diags.push(
+                            Diagnostic::at(Code::UnknownName, m.span, format!("no training run `{run}`"))
+                                .label("not a run of this training")
+                                .help(format!("runs: {}", known.join(", "))),
+                        );
+                        vec![]
+                    }
+                    (_, None) => vec![],
+                };
+                if runs.is_empty() {
+                    // The training had errors of its own, already reported.
+                    ok = false;
+                }
+                for run in runs {
+                    if !models.contains(&run) {
+                        models.push(run);
                     }
                 }
             }
@@ -114,6 +141,13 @@ impl Checker<'_> {
             Some(e) => self.int_in(e, "seed", 0, i64::MAX, &env).map(|s| s as u64),
             None => self.header.map(|h| h.seed),
         };
+        let at = match p.get("at") {
+            Some(e) => {
+                let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
+                self.at_steps(e, &evaluated).map(Some)
+            }
+            None => Some(None),
+        };
         if !ok {
             return None;
         }
@@ -125,7 +159,59 @@ impl Checker<'_> {
             baselines,
             prompts: prompts? as usize,
             seed: seed?,
+            at: at?,
         })
+    }
+
+    /// `at = every(500)` or `at = [0, 100, 1000]`: the training steps whose weights are evaluated
+    /// besides the final ones.
+    fn at_steps(&mut self, e: &Expr, models: &[&TrainSpec]) -> Option<AtSteps> {
+        let env: Env = vec![];
+        let help =
+            "`at = every(500)` evaluates the weights of every 500th step; `at = [0, 1000]` those of steps 0 and 1000";
+        let at = match &e.kind {
+            ExprKind::Call { callee, args } if callee.name == "every" => {
+                let p = Params::call(callee, args, &["steps"], e.span, &mut self.diags);
+                AtSteps::Every { every: self.int_param(&p, "steps", 1, i64::MAX, None, &env)? as u64 }
+            }
+            ExprKind::List(_) | ExprKind::Int(_) | ExprKind::Name(_) | ExprKind::Binary { .. } => {
+                let mut steps = Vec::new();
+                for (item, env) in self.elements(e, &env) {
+                    steps.push(self.int_in(item, "at", 0, i64::MAX, &env)? as u64);
+                }
+                steps.sort_unstable();
+                steps.dedup();
+                AtSteps::List { steps }
+            }
+            _ => {
+                self.diags.push(self.expected(e, "`every(n)` or a list of steps").help(help));
+                return None;
+            }
+        };
+        if models.is_empty() {
+            self.diags.push(
+                Diagnostic::at(Code::OutOfRange, e.span, "`at` reads trained models, and this evaluation has none")
+                    .label("no model to read")
+                    .help(help),
+            );
+            return None;
+        }
+        for t in models {
+            let n = at.resolve(t.setup.steps).len();
+            if n > MAX_AT_STEPS {
+                self.diags.push(
+                    Diagnostic::at(
+                        Code::OutOfRange,
+                        e.span,
+                        format!("`at` reads `{}` at {n} steps; at most {MAX_AT_STEPS}", t.name),
+                    )
+                    .label("too many snapshots")
+                    .help("evaluate less often: each step read keeps a copy of the weights"),
+                );
+                return None;
+            }
+        }
+        Some(at)
     }
 
     /// A baseline such as `least_squares` or `lasso(alpha = 0.01)`.

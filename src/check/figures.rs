@@ -1,12 +1,17 @@
 //! `figure` items: error against k, error against a swept parameter at one k, and one-dimensional
 //! function plots.
 use super::{Checker, Env, Params};
-use crate::check::spec::{EvalSpec, FigureSpec};
+use crate::check::spec::{EvalSpec, FigureSpec, SweepOver};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{Expr, ExprKind, Ident};
 
-const FIGURES: &[(&str, &[&str])] =
-    &[("error_vs_k", &["eval"]), ("error_vs", &["eval", "sweep", "k"]), ("function_plot", &["eval", "task", "k"])];
+const FIGURES: &[(&str, &[&str])] = &[
+    ("error_vs_k", &["eval"]),
+    ("error_vs", &["eval", "sweep", "k"]),
+    ("error_vs_step", &["eval", "task", "k"]),
+    ("error_vs_time", &["eval", "task", "k"]),
+    ("function_plot", &["eval", "task", "k"]),
+];
 
 impl Checker<'_> {
     pub(super) fn figure(&mut self, name: &Ident, value: &Expr, evals: &[EvalSpec]) -> Option<FigureSpec> {
@@ -40,8 +45,16 @@ impl Checker<'_> {
                     self.diags.push(self.expected(var_e, "the name of the evaluation's sweep variable"));
                     return None;
                 };
-                let vars: Vec<&str> =
-                    eval.tasks.iter().filter_map(|t| t.binding.as_ref().map(|b| b.0.as_str())).collect();
+                // The tasks' sweep variables, then the evaluated trainings'.
+                let task_vars = eval.tasks.iter().filter_map(|t| t.binding.as_ref().map(|b| b.0.clone()));
+                let model_vars = self
+                    .trainings
+                    .iter()
+                    .filter(|t| eval.models.contains(&t.name))
+                    .filter_map(|t| t.binding.as_ref().map(|b| b.0.clone()));
+                let over_models = !task_vars.clone().any(|v| v == var.name);
+                let vars: Vec<String> = task_vars.chain(model_vars).collect();
+                let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
                 if !vars.contains(&var.name.as_str()) {
                     let mut d = Diagnostic::at(
                         Code::BadClaimReference,
@@ -58,7 +71,33 @@ impl Checker<'_> {
                     self.diags.push(d);
                     return None;
                 }
-                Some(FigureSpec::ErrorVsSweep { name, eval: eval.name.clone(), var: var.name.clone(), k: k? as usize })
+                let over = if over_models { SweepOver::Trainings } else { SweepOver::Tasks };
+                Some(FigureSpec::ErrorVsSweep {
+                    name,
+                    eval: eval.name.clone(),
+                    var: var.name.clone(),
+                    k: k? as usize,
+                    over,
+                })
+            }
+            "error_vs_step" | "error_vs_time" => {
+                let k = self.int_param(&p, "k", 0, points - 1, None, &env);
+                let task_e = p.require("task", &mut self.diags)?;
+                let task = self.eval_task(task_e, eval, &env)?;
+                if eval.at.is_none() {
+                    self.diags.push(
+                        Diagnostic::at(
+                            Code::BadClaimReference,
+                            value.span,
+                            format!("`{}` reads its models only at their last step", eval.name),
+                        )
+                        .label("no steps to draw")
+                        .help(format!("give `{}` an `at = every(…)` setting", eval.name)),
+                    );
+                    return None;
+                }
+                let time = callee.name == "error_vs_time";
+                Some(FigureSpec::ErrorVsStep { name, eval: eval.name.clone(), task, k: k? as usize, time })
             }
             _ => {
                 let k = self.int_param(&p, "k", 0, points - 1, None, &env);

@@ -7,10 +7,12 @@ mod evals;
 mod figures;
 mod models;
 mod params;
+mod quantities;
 mod recipes;
 mod scope;
 pub mod spec;
 mod training;
+mod written;
 
 pub use spec::*;
 
@@ -45,6 +47,7 @@ pub fn check(ast: &Ast, text: &str) -> Checked {
         consts_pending: BTreeSet::new(),
         classes: BTreeMap::new(),
         classes_pending: BTreeSet::new(),
+        trainings: Vec::new(),
     };
     let spec = cx.run();
     let mut diagnostics = cx.diags;
@@ -84,6 +87,8 @@ struct Checker<'a> {
     /// `class` values computed so far.
     classes: BTreeMap<String, Option<ClassSpec>>,
     classes_pending: BTreeSet<String>,
+    /// The checked trainings, once every `train` block is checked.
+    trainings: Vec<TrainSpec>,
 }
 
 /// What `experiment` takes.
@@ -103,7 +108,7 @@ impl Checker<'_> {
                     self.named_class(&name.name);
                 }
                 ItemKind::Model { value, .. } => {
-                    self.model_value(value);
+                    self.model_value(value, &vec![]);
                 }
                 _ => {}
             }
@@ -112,11 +117,12 @@ impl Checker<'_> {
         let mut evals = Vec::new();
         for item in &ast.items {
             match &item.kind {
-                ItemKind::Train { name, block } => trainings.extend(self.train(name, block)),
+                ItemKind::Train { name, sweep, block } => trainings.extend(self.trains(name, sweep.as_ref(), block)),
                 ItemKind::Eval { name, block } => evals.extend(self.eval(name, block, &trainings)),
                 _ => {}
             }
         }
+        self.trainings = trainings.clone();
         let mut figures = Vec::new();
         for item in &ast.items {
             if let ItemKind::Figure { name, value } = &item.kind {

@@ -1,6 +1,6 @@
 //! Models: `transformer(layers, width, heads)` and the named presets.
 use super::scope::Kind;
-use super::{Checker, Params};
+use super::{Checker, Env, Params};
 use crate::check::spec::ModelSpec;
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{Expr, ExprKind, ItemKind};
@@ -16,10 +16,10 @@ const TRANSFORMER_KEYS: &[&str] = &["layers", "width", "heads"];
 
 impl Checker<'_> {
     /// A model written inline: `transformer(layers = 4, width = 64, heads = 4)`.
-    pub(super) fn model_value(&mut self, e: &Expr) -> Option<ModelSpec> {
+    pub(super) fn model_value(&mut self, e: &Expr, env: &Env) -> Option<ModelSpec> {
         let ExprKind::Call { callee, args } = &e.kind else {
             if let ExprKind::Name(_) = &e.kind {
-                return self.model_ref(e);
+                return self.model_ref(e, env);
             }
             self.diags.push(self.expected(e, "a model such as `transformer(layers = 4, width = 64, heads = 4)`"));
             return None;
@@ -33,10 +33,9 @@ impl Checker<'_> {
             return None;
         }
         let p = Params::call(callee, args, TRANSFORMER_KEYS, e.span, &mut self.diags);
-        let env = vec![];
-        let layers = self.int_param(&p, "layers", 1, 256, None, &env);
-        let width = self.int_param(&p, "width", 1, 65_536, None, &env);
-        let heads = self.int_param(&p, "heads", 1, 1024, None, &env);
+        let layers = self.int_param(&p, "layers", 1, 256, None, env);
+        let width = self.int_param(&p, "width", 1, 65_536, None, env);
+        let heads = self.int_param(&p, "heads", 1, 1024, None, env);
         let (layers, width, heads) = (layers? as usize, width? as usize, heads? as usize);
         if width % heads != 0 {
             let span = p.get("heads").map_or(e.span, |h| h.span);
@@ -51,7 +50,7 @@ impl Checker<'_> {
     }
 
     /// A model by name (a `model` definition or a preset) or inline.
-    pub(super) fn model_ref(&mut self, e: &Expr) -> Option<ModelSpec> {
+    pub(super) fn model_ref(&mut self, e: &Expr, env: &Env) -> Option<ModelSpec> {
         match &e.kind {
             ExprKind::Name(id) => {
                 if let Some(def) = self.scope.get(&id.name) {
@@ -60,7 +59,7 @@ impl Checker<'_> {
                         let ItemKind::Model { value, .. } = &self.ast.items[def.item].kind else { return None };
                         // Defined models are checked once in `run`; this re-evaluation is silent.
                         let before = self.diags.len();
-                        let m = self.model_value(value);
+                        let m = self.model_value(value, &vec![]);
                         self.diags.truncate(before);
                         return m;
                     }
@@ -75,7 +74,7 @@ impl Checker<'_> {
                 self.diags.push(self.scope.unknown(id, Kind::Model, &presets));
                 None
             }
-            _ => self.model_value(e),
+            _ => self.model_value(e, env),
         }
     }
 }

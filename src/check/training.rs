@@ -1,10 +1,11 @@
 //! `train` blocks: model, data, and the recipe (schedule, clipping, weight decay, curriculum,
 //! seeds as replicates).
 use super::recipes::{RECIPES, Recipe};
+use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
 use crate::diag::{Code, Diagnostic};
-use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
+use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
 
 const TRAIN_KEYS: &[&str] = &[
     "recipe",
@@ -25,8 +26,49 @@ const TRAIN_KEYS: &[&str] = &[
 ];
 
 impl Checker<'_> {
-    pub(super) fn train(&mut self, name: &Ident, block: &Block) -> Option<TrainSpec> {
-        let env: Env = vec![];
+    /// The runs of a `train` block: one, or one per value of its sweep (`train mix for w in …`),
+    /// each named as written, `mix(w = 0.25)`.
+    pub(super) fn trains(&mut self, name: &Ident, sweep: Option<&Sweep>, block: &Block) -> Vec<TrainSpec> {
+        let Some(sweep) = sweep else {
+            return self.train(name, name.name.clone(), block, &vec![], None).into_iter().collect();
+        };
+        let values = self.sweep_values(&sweep.over, &vec![]).unwrap_or_default();
+        values
+            .into_iter()
+            .filter_map(|v| {
+                let var = sweep.var.name.clone();
+                let run = swept_name(&name.name, &var, v);
+                self.train(name, run, block, &vec![(var.clone(), v)], Some((var, v)))
+            })
+            .collect()
+    }
+
+    /// The training run a name denotes as written: `mix`, or `mix(w = 0.25)` for one run of a
+    /// swept training (the argument may use sweep variables); `None` when `e` is neither form.
+    pub(super) fn training_written(&mut self, e: &Expr, env: &Env) -> Option<String> {
+        match &e.kind {
+            ExprKind::Name(id) => Some(id.name.clone()),
+            ExprKind::Call { callee, args } if self.scope.get(&callee.name).is_some_and(|d| d.kind == Kind::Train) => {
+                let [Arg { name: Some(var), drawn: false, value }] = args.as_slice() else { return None };
+                let r = self.num(value, env);
+                let v = self.report(r)?;
+                self.scope.mark_used(&callee.name);
+                Some(swept_name(&callee.name, &var.name, v.value))
+            }
+            _ => None,
+        }
+    }
+
+    /// One run of a `train` block: `run_name` is the block's name, or `name(var = v)` for one
+    /// value of a swept training, with `env` binding the variable.
+    pub(super) fn train(
+        &mut self,
+        name: &Ident,
+        run_name: String,
+        block: &Block,
+        env: &Env,
+        binding: Option<(String, f64)>,
+    ) -> Option<TrainSpec> {
         let p = Params::block(format!("`train {}`", name.name), block, TRAIN_KEYS, &mut self.diags);
         let recipe = p.get("recipe").and_then(|e| self.recipe(e));
         let (model, model_name) = match (p.get("model"), recipe) {
@@ -37,39 +79,39 @@ impl Checker<'_> {
                     Some(ExprKind::Name(id)) => id.name.clone(),
                     _ => "model".to_string(),
                 };
-                (model_e.and_then(|e| self.model_ref(e)), name)
+                (model_e.and_then(|e| self.model_ref(e, env)), name)
             }
         };
-        let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, &env, None));
+        let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, env, None));
         let init = match p.get("init") {
             Some(e) => self.init(e).map(Some),
             None => Some(None),
         };
         // A loaded model may be evaluated as it is: zero steps.
         let min_steps = if matches!(init, Some(Some(_))) { 0 } else { 1 };
-        let steps = self.int_param(&p, "steps", min_steps, 1_000_000_000, recipe.map(|r| r.steps), &env);
-        let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(recipe.map_or(64, |r| r.batch)), &env);
-        let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(recipe.map_or(1e-3, |r| r.lr)), &env);
+        let steps = self.int_param(&p, "steps", min_steps, 1_000_000_000, recipe.map(|r| r.steps), env);
+        let batch = self.int_param(&p, "batch", 1, 1_000_000, Some(recipe.map_or(64, |r| r.batch)), env);
+        let lr = self.float_param(&p, "lr", 1e-12, 1e12, Some(recipe.map_or(1e-3, |r| r.lr)), env);
         let schedule = match p.get("schedule") {
-            Some(e) => self.schedule(e, steps),
+            Some(e) => self.schedule(e, steps, env),
             None => Some(recipe.map_or(Schedule::Constant, |r| r.schedule)),
         };
         let clip = match p.get("clip") {
-            Some(e) => self.float_in(e, "clip", 1e-12, 1e12, &env).map(Some),
+            Some(e) => self.float_in(e, "clip", 1e-12, 1e12, env).map(Some),
             None => Some(recipe.and_then(|r| r.clip)),
         };
-        let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), &env);
+        let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), env);
         let decay_on = match p.get("decay") {
             Some(e) => self.decay_on(e),
             None => Some(DecayOn::All),
         };
         let curriculum = match (p.get("curriculum"), recipe, self.header) {
-            (Some(e), _, _) => self.curriculum(e).map(Some),
+            (Some(e), _, _) => self.curriculum(e, env).map(Some),
             (None, Some(r), Some(h)) => Some(r.curriculum(h.dim, h.points)),
             (None, _, _) => Some(None),
         };
-        let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), &env);
-        let seeds = self.seeds(&p, block);
+        let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), env);
+        let seeds = self.seeds(&p, env);
         let setup = TrainSetup {
             model: model?,
             steps: steps? as u64,
@@ -82,7 +124,16 @@ impl Checker<'_> {
             curriculum: curriculum?,
             checkpoint_every: checkpoint_every? as u64,
         };
-        Some(TrainSpec { name: name.name.clone(), model_name, data: data?, setup, init: init?, seeds: seeds? })
+        Some(TrainSpec {
+            name: run_name,
+            family: name.name.clone(),
+            model_name,
+            data: data?,
+            setup,
+            init: init?,
+            seeds: seeds?,
+            binding,
+        })
     }
 
     /// A recipe by name.
@@ -130,8 +181,7 @@ impl Checker<'_> {
         }
     }
 
-    fn seeds(&mut self, p: &Params, block: &Block) -> Option<Vec<u64>> {
-        let env: Env = vec![];
+    fn seeds(&mut self, p: &Params, env: &Env) -> Option<Vec<u64>> {
         match (p.get("seed"), p.get("seeds")) {
             (Some(_), Some(e)) => {
                 self.diags.push(
@@ -141,10 +191,10 @@ impl Checker<'_> {
                 );
                 None
             }
-            (Some(e), None) => self.int_in(e, "seed", 0, i64::MAX, &env).map(|s| vec![s as u64]),
+            (Some(e), None) => self.int_in(e, "seed", 0, i64::MAX, env).map(|s| vec![s as u64]),
             (None, Some(e)) => {
                 let mut seeds = Vec::new();
-                for (item, env) in self.elements(e, &env) {
+                for (item, env) in self.elements(e, env) {
                     let seed = match &item.kind {
                         ExprKind::Range { .. } => {
                             let values = self.sweep_values(item, &env)?;
@@ -167,15 +217,11 @@ impl Checker<'_> {
                 }
                 Some(seeds)
             }
-            (None, None) => {
-                let _ = block;
-                self.header.map(|h| vec![h.seed])
-            }
+            (None, None) => self.header.map(|h| vec![h.seed]),
         }
     }
 
-    fn schedule(&mut self, e: &Expr, steps: Option<i64>) -> Option<Schedule> {
-        let env: Env = vec![];
+    fn schedule(&mut self, e: &Expr, steps: Option<i64>, env: &Env) -> Option<Schedule> {
         let (callee, args) = match &e.kind {
             ExprKind::Call { callee, args } => (callee, args.as_slice()),
             ExprKind::Name(id) => (id, &[][..]),
@@ -194,12 +240,12 @@ impl Checker<'_> {
             }
             "warmup" => {
                 let p = Params::call(callee, args, &["steps"], e.span, &mut self.diags);
-                Schedule::Warmup { steps: self.int_param(&p, "steps", 0, max, None, &env)? as u64 }
+                Schedule::Warmup { steps: self.int_param(&p, "steps", 0, max, None, env)? as u64 }
             }
             "cosine" => {
                 let p = Params::call(callee, args, &["warmup", "final"], e.span, &mut self.diags);
-                let warmup = self.int_param(&p, "warmup", 0, max, Some(0), &env);
-                let fin = self.float_param(&p, "final", 0.0, 1.0, Some(0.0), &env);
+                let warmup = self.int_param(&p, "warmup", 0, max, Some(0), env);
+                let fin = self.float_param(&p, "final", 0.0, 1.0, Some(0.0), env);
                 Schedule::Cosine { warmup: warmup? as u64, final_fraction: fin? }
             }
             _ => {
@@ -229,8 +275,7 @@ impl Checker<'_> {
     }
 
     /// `curriculum(dims = 2..=8 step 1, points = 5..=16 step 2, every = 400)`.
-    fn curriculum(&mut self, e: &Expr) -> Option<Curriculum> {
-        let env: Env = vec![];
+    fn curriculum(&mut self, e: &Expr, env: &Env) -> Option<Curriculum> {
         let ExprKind::Call { callee, args } = &e.kind else {
             self.diags.push(self.expected(e, "`curriculum(dims = .., points = .., every = ..)`"));
             return None;
@@ -241,22 +286,22 @@ impl Checker<'_> {
         }
         let p = Params::call(callee, args, &["dims", "points", "every"], e.span, &mut self.diags);
         let h = self.header;
-        let dims = p.require("dims", &mut self.diags).and_then(|d| self.stage(d, "dims", h.map(|h| h.dim)));
-        let points = p.require("points", &mut self.diags).and_then(|d| self.stage(d, "points", h.map(|h| h.points)));
-        let every = self.int_param(&p, "every", 1, i64::MAX, None, &env);
+        let dims = p.require("dims", &mut self.diags).and_then(|d| self.stage(d, "dims", h.map(|h| h.dim), env));
+        let points =
+            p.require("points", &mut self.diags).and_then(|d| self.stage(d, "points", h.map(|h| h.points), env));
+        let every = self.int_param(&p, "every", 1, i64::MAX, None, env);
         Some(Curriculum { dims: dims?, points: points?, every: every? as u64 })
     }
 
     /// `start..=end step inc` or a single value (no change).
-    fn stage(&mut self, e: &Expr, what: &str, max: Option<usize>) -> Option<Stage> {
-        let env: Env = vec![];
+    fn stage(&mut self, e: &Expr, what: &str, max: Option<usize>, env: &Env) -> Option<Stage> {
         let hi = max.unwrap_or(usize::MAX) as i64;
         let stage = match &e.kind {
             ExprKind::Range { start, end, inclusive: true, step } => {
-                let a = self.int_in(start, what, 1, hi, &env);
-                let b = self.int_in(end, what, 1, hi, &env);
+                let a = self.int_in(start, what, 1, hi, env);
+                let b = self.int_in(end, what, 1, hi, env);
                 let inc = match step {
-                    Some(s) => self.int_in(s, "step", 1, hi, &env),
+                    Some(s) => self.int_in(s, "step", 1, hi, env),
                     None => Some(1),
                 };
                 let (a, b, inc) = (a?, b?, inc?);
@@ -281,10 +326,15 @@ impl Checker<'_> {
                 return None;
             }
             _ => {
-                let v = self.int_in(e, what, 1, hi, &env)? as usize;
+                let v = self.int_in(e, what, 1, hi, env)? as usize;
                 Stage { start: v, end: v, inc: 1 }
             }
         };
         Some(stage)
     }
+}
+
+/// The name of one run of a swept training: `mix(w = 0.25)`.
+pub fn swept_name(family: &str, var: &str, value: f64) -> String {
+    format!("{family}({var} = {})", crate::check::spec::fmt_num(value))
 }

@@ -25,6 +25,7 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
     let plan_s = t1.elapsed().as_secs_f64();
     let out_dir = out.unwrap_or_else(|| default_out_dir(spec_path));
     eprintln!("{}: {} jobs → {}", spec.name, plan.jobs.len(), out_dir.display());
+    eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&plan)));
     let opts = iclc::exec::ExecOptions { cache_dir: out_dir.join("cache"), fresh };
     let executed = match iclc::exec::run(&plan, &opts, &Bars::new()) {
         Ok(e) => e,
@@ -81,12 +82,20 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
         for t in &c.terms {
             super::say(&format!("      {t}"));
         }
+        super::say(&format!("      margin {}; holds on {}% of draws", c.margin, c.holds_pct));
     }
-    super::say(&format!("claims: {} of {} hold", cx.claims_passed, cx.claims_total));
+    super::say(&format!(
+        "claims: {} of {} hold ({} fail, {} inconclusive)",
+        cx.claims_passed, cx.claims_total, cx.claims_failed, cx.claims_inconclusive
+    ));
     super::say(&format!("report: {}", out_dir.join("report.html").display()));
     super::say(&format!("        {}", out_dir.join("report.md").display()));
-    ExitCode::SUCCESS
+    // A reviewer's CI gates on the claims: only a run whose every claim PASSes exits 0.
+    if cx.claims_passed == cx.claims_total { ExitCode::SUCCESS } else { ExitCode::from(CLAIMS_NOT_ALL_PASS) }
 }
+
+/// The exit code of a run that wrote its report but has claims that FAIL or are INCONCLUSIVE.
+pub const CLAIMS_NOT_ALL_PASS: u8 = 3;
 
 /// `reports/<file stem>`.
 fn default_out_dir(spec: &Path) -> PathBuf {

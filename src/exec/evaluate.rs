@@ -1,6 +1,6 @@
 //! An evaluation job: fresh prompts of one task through every model and baseline.
 use super::cache::Cache;
-use super::{EvalOutput, ExecError, FunctionPlot, Observer, TrainOutput};
+use super::{EvalOutput, ExecError, FunctionPlot, Observer, StepErrors, TrainOutput};
 use crate::baselines;
 use crate::check::Predictor;
 use crate::model::Params;
@@ -29,15 +29,28 @@ pub fn run(
         return Ok((record, true));
     }
     let prompts = prompts(e)?;
-    let mut errors = Vec::new();
+    let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
     let mut plots = plot_functions(e)?;
     for (name, train_id) in &e.models {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
-        let params =
-            Params::load(&super::training::model_config(t), &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
+        let cfg = super::training::model_config(t);
+        let params = Params::load(&cfg, &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
+        predictions.push(pred);
+        for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
+            let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
+                ExecError::Unsupported(format!(
+                    "reading `{name}` at step {step}: its training kept no weights of that step"
+                ))
+            })?;
+            let path = cache.job_dir(train_id)?.join(&snapshot.file);
+            let at = Params::load(&cfg, &path, &Device::Cpu).map_err(tensor_err)?;
+            let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
+            let errors = squared_errors(&pred, &prompts);
+            at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
+        }
         let replicated = e.models.iter().filter(|(n, _)| n == name).count() > 1;
         let label = if replicated { format!("{name} (seed {})", t.seed) } else { name.clone() };
         for plot in &mut plots {
@@ -49,8 +62,17 @@ pub fn run(
         let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
         errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
+        predictions.push(pred);
     }
-    let record = EvalOutput { points: e.points, prompts: e.prompts, errors, components: prompts.components, plots };
+    let record = EvalOutput {
+        points: e.points,
+        prompts: e.prompts,
+        errors,
+        components: prompts.components,
+        plots,
+        predictions,
+        at_steps,
+    };
     cache.write(id, RECORD, &record)?;
     observer.job_finished(&job, false);
     Ok((record, false))
@@ -100,7 +122,7 @@ fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
         // One function, applied to the examples and the grid together.
         let xs: Vec<f32> = context.iter().chain(&grid).copied().collect();
         let mut ys = vec![0f32; xs.len()];
-        class.sample_and_apply(&mut rng, &xs, 1, &mut ys);
+        class.sample_and_apply(&mut rng, &xs, 1, 1, &mut ys);
         plots.push(FunctionPlot {
             k,
             context: context.into_iter().zip(ys.iter().copied()).collect(),
@@ -170,6 +192,7 @@ mod tests {
             models: vec![],
             baselines: vec![],
             plots: vec![3],
+            at: None,
         };
         let plot = plot_functions(&e).unwrap().remove(0);
         assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));

@@ -34,6 +34,20 @@ pub struct TrainOutput {
     pub parameters: usize,
     /// Where the weights are.
     pub checkpoint: PathBuf,
+    /// Weights kept along the way for evaluations during training.
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// The weights of one training step, kept for evaluations during training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The step (0: before the first).
+    pub step: u64,
+    /// Seconds of training up to it.
+    pub wall_s: f64,
+    /// The weights file, in the job's folder.
+    pub file: String,
 }
 
 /// Errors of every predictor on one task, per prompt and position.
@@ -51,6 +65,27 @@ pub struct EvalOutput {
     /// One per k the job's `plots` asks for.
     #[serde(default)]
     pub plots: Vec<FunctionPlot>,
+    /// Predictions, `(prompts, points)` row-major, per predictor in the order of `errors`.
+    #[serde(default)]
+    pub predictions: Vec<Vec<f32>>,
+    /// Errors of the models at the training steps the job's `at` asks for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_steps: Vec<StepErrors>,
+}
+
+/// One model replicate's errors at one training step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepErrors {
+    /// The training's name.
+    pub model: String,
+    /// The replicate's seed.
+    pub seed: u64,
+    /// The step.
+    pub step: u64,
+    /// Seconds of training up to it.
+    pub wall_s: f64,
+    /// Squared error / d, `(prompts, points)` row-major.
+    pub errors: Vec<f32>,
 }
 
 /// One function drawn from a one-dimensional task, k context points from it, and each model's

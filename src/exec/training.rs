@@ -1,6 +1,6 @@
 //! A training job: init, train, checkpoint, record.
 use super::cache::Cache;
-use super::{ExecError, Observer, TrainOutput};
+use super::{ExecError, Observer, Snapshot, TrainOutput};
 use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
 use crate::plan::{InitFile, Job, JobId, JobKind, TrainJob};
@@ -10,12 +10,16 @@ use candle_core::Device;
 use sha2::Digest;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::time::Instant;
 
 const RECORD: &str = "train.json";
 const WEIGHTS: &str = "model.safetensors";
 /// The resumable checkpoint, removed once the final weights are written.
 const RESUME: &str = "resume.safetensors";
+
+/// The file that keeps the weights of `step`, in the job's folder.
+fn snapshot_file(step: u64) -> String {
+    format!("step-{step:09}.safetensors")
+}
 
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
@@ -68,8 +72,12 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
     let class = tasks::class_for(&t.data.class)
         .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", t.data.class.describe())))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
-    let started = Instant::now();
-    let policy = CheckpointPolicy { path: cache.job_dir(id)?.join(RESUME), every: t.setup.checkpoint_every };
+    let dir = cache.job_dir(id)?;
+    let policy = CheckpointPolicy {
+        path: dir.join(RESUME),
+        every: t.setup.checkpoint_every,
+        snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
+    };
     let outcome = crate::model::train(
         &params,
         &settings,
@@ -93,13 +101,22 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         Some(&policy),
     )
     .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
-    let losses = match outcome {
-        TrainOutcome::Finished(losses) => losses,
+    let (losses, wall_s) = match outcome {
+        TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
         TrainOutcome::Interrupted { step, .. } => {
             return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
         }
     };
-    let wall_s = started.elapsed().as_secs_f64();
+    let snapshots =
+        t.snapshots
+            .iter()
+            .map(|&step| {
+                let file = snapshot_file(step);
+                let (_, wall_s) = crate::model::weights_step(&dir.join(&file))
+                    .map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path: dir.join(&file), why })?;
+                Ok(Snapshot { step, wall_s, file })
+            })
+            .collect::<Result<Vec<_>, ExecError>>()?;
     let checkpoint = cache.job_dir(id)?.join(WEIGHTS);
     let meta: HashMap<String, String> = [
         ("n_dims", cfg.n_dims.to_string()),
@@ -117,7 +134,7 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         path: checkpoint.clone(),
         source,
     })?;
-    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint };
+    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint, snapshots };
     cache.write(id, RECORD, &record)?;
     // The final weights and record are in place; the resumable state is no longer needed.
     let _ = std::fs::remove_file(&policy.path);

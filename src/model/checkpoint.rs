@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where and how often a run checkpoints.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckpointPolicy {
     /// The checkpoint file (rewritten atomically each time).
     pub path: PathBuf,
     /// Steps between checkpoints.
     pub every: u64,
+    /// Weights to keep along the way: `(step, file)`, written once the step is done (step 0: the
+    /// initial weights), for evaluations during training.
+    pub snapshots: Vec<(u64, PathBuf)>,
 }
 
 /// A checkpoint's contents besides the tensors.
@@ -22,6 +25,25 @@ pub struct Restored {
     pub step: u64,
     /// Losses of steps 1..=step.
     pub losses: Vec<f32>,
+    /// Seconds of training up to `step`, over every segment of an interrupted run.
+    pub elapsed_s: f64,
+}
+
+/// Writes the weights alone (the flat parameters under PyTorch names), with the step and the
+/// training seconds up to it in the metadata; via a temporary file.
+pub fn save_weights(
+    path: &Path,
+    params: &[f32],
+    layout: &super::FlatLayout,
+    step: u64,
+    elapsed_s: f64,
+) -> std::io::Result<()> {
+    let tensors = layout.tensors(params, "").map_err(std::io::Error::other)?;
+    let meta: HashMap<String, String> =
+        [("step".to_string(), step.to_string()), ("elapsed_s".to_string(), elapsed_s.to_string())].into();
+    let tmp = path.with_extension("tmp");
+    safetensors::serialize_to_file(tensors, Some(meta), &tmp).map_err(std::io::Error::other)?;
+    std::fs::rename(&tmp, path)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -41,7 +63,15 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
 
 /// Writes a checkpoint of the flat parameters `params` via a temporary file, so an interruption
 /// never leaves a torn one.
-pub fn save(path: &Path, params: &[f32], opt: &AdamW, rng: &Rng, step: u64, losses: &[f32]) -> std::io::Result<()> {
+pub fn save(
+    path: &Path,
+    params: &[f32],
+    opt: &AdamW,
+    rng: &Rng,
+    step: u64,
+    losses: &[f32],
+    elapsed_s: f64,
+) -> std::io::Result<()> {
     let layout = opt.layout();
     let (m, v) = opt.moments();
     let tensors = || -> candle_core::Result<Vec<(String, Tensor)>> {
@@ -58,6 +88,7 @@ pub fn save(path: &Path, params: &[f32], opt: &AdamW, rng: &Rng, step: u64, loss
         ("rng_stream", rng.get_stream().to_string()),
         ("rng_word_pos", rng.get_word_pos().to_string()),
         ("losses", serde_json::to_string(losses).expect("losses serialise")),
+        ("elapsed_s", elapsed_s.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -65,6 +96,17 @@ pub fn save(path: &Path, params: &[f32], opt: &AdamW, rng: &Rng, step: u64, loss
     let tmp = path.with_extension("tmp");
     safetensors::serialize_to_file(tensors, Some(meta), &tmp).map_err(std::io::Error::other)?;
     std::fs::rename(&tmp, path)
+}
+
+/// The step and training seconds recorded in a weights file written by [`save_weights`].
+pub fn weights_step(path: &Path) -> Result<(u64, f64), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bad = |what: &str| format!("weights file `{}` is damaged: {what}", path.display());
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| bad(&e.to_string()))?;
+    let meta = header.metadata().clone().ok_or_else(|| bad("no metadata"))?;
+    let step = meta.get("step").and_then(|v| v.parse().ok()).ok_or_else(|| bad("no step"))?;
+    let elapsed = meta.get("elapsed_s").and_then(|v| v.parse().ok()).ok_or_else(|| bad("no elapsed_s"))?;
+    Ok((step, elapsed))
 }
 
 /// Restores a checkpoint into the flat `params`, `opt` and `rng`.
@@ -80,6 +122,8 @@ pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> 
     let stream: u64 = get("rng_stream")?.parse().map_err(|_| bad("rng_stream"))?;
     let word_pos: u128 = get("rng_word_pos")?.parse().map_err(|_| bad("rng_word_pos"))?;
     let losses: Vec<f32> = serde_json::from_str(&get("losses")?).map_err(|_| bad("losses"))?;
+    // Checkpoints from before time was recorded resume with the time of their own segment only.
+    let elapsed_s: f64 = meta.get("elapsed_s").and_then(|v| v.parse().ok()).unwrap_or(0.0);
     let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(&e.to_string()))?;
     let layout = opt.layout().clone();
     let read = |prefix: &str, into: &mut [f32]| -> Result<(), String> {
@@ -103,5 +147,5 @@ pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> 
     restored.set_stream(stream);
     restored.set_word_pos(word_pos);
     *rng = restored;
-    Ok(Restored { step, losses })
+    Ok(Restored { step, losses, elapsed_s })
 }

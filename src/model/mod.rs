@@ -14,7 +14,7 @@ mod params;
 mod train;
 
 pub use adamw::{AdamW, AdamWSettings};
-pub use checkpoint::{CheckpointPolicy, Restored};
+pub use checkpoint::{CheckpointPolicy, Restored, weights_step};
 pub use config::Config;
 pub use flat::FlatLayout;
 pub use fused::Fused;

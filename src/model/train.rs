@@ -99,8 +99,13 @@ pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u6
 /// How a training call ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainOutcome {
-    /// Every step ran; the loss curve.
-    Finished(Vec<f32>),
+    /// Every step ran.
+    Finished {
+        /// The loss curve.
+        losses: Vec<f32>,
+        /// Seconds of training, over every segment when the run was resumed.
+        wall_s: f64,
+    },
     /// `on_step` asked to stop after this step; the losses so far.
     Interrupted {
         /// The last step run.
@@ -113,7 +118,7 @@ pub enum TrainOutcome {
 /// Trains `params` in place on batches from `next_batch`. `on_step(step, loss)` sees every step
 /// and may stop the run (`ControlFlow::Break`). With a checkpoint policy the run writes a checkpoint
 /// every `every` steps and, if the file already exists, first resumes from it — bit for bit the run
-/// that was interrupted.
+/// that was interrupted — and keeps the weights of the policy's snapshot steps.
 pub fn train(
     params: &Params,
     settings: &TrainSettings,
@@ -130,11 +135,26 @@ pub fn train(
         opt.decay_only_matrices();
     }
     let (mut first, mut losses, mut last_checkpoint) = (1, Vec::with_capacity(settings.steps as usize), None);
+    let mut before_s = 0.0;
     if let Some(policy) = checkpoints.filter(|p| p.path.exists()) {
         let restored = checkpoint::load(&policy.path, &mut flat, &mut opt, data_rng).map_err(TrainError::Checkpoint)?;
         first = restored.step + 1;
         losses = restored.losses;
+        before_s = restored.elapsed_s;
         last_checkpoint = Some((restored.step, policy.path.clone()));
+    }
+    let started = std::time::Instant::now();
+    let elapsed = || before_s + started.elapsed().as_secs_f64();
+    let snapshot = |step: u64, flat: &[f32]| -> Result<(), TrainError> {
+        for (_, path) in checkpoints.iter().flat_map(|p| &p.snapshots).filter(|(s, _)| *s == step) {
+            checkpoint::save_weights(path, flat, &layout, step, elapsed()).map_err(|e| {
+                TrainError::Checkpoint(format!("cannot write the weights of step {step} to `{}`: {e}", path.display()))
+            })?;
+        }
+        Ok(())
+    };
+    if first == 1 {
+        snapshot(0, &flat)?;
     }
     let mut engine = Fused::new(params.net.config(), &layout, candle_core::utils::get_num_threads())?;
     for step in first..=settings.steps {
@@ -151,18 +171,19 @@ pub fn train(
         if let Some(policy) = checkpoints.filter(|p| step % p.every == 0 && step < settings.steps)
             && flat.iter().all(|v| v.is_finite())
         {
-            checkpoint::save(&policy.path, &flat, &opt, data_rng, step, &losses).map_err(|e| {
+            checkpoint::save(&policy.path, &flat, &opt, data_rng, step, &losses, elapsed()).map_err(|e| {
                 TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display()))
             })?;
             last_checkpoint = Some((step, policy.path.clone()));
         }
+        snapshot(step, &flat)?;
         if on_step(step, value).is_break() {
             layout.scatter(&flat, params)?;
             return Ok(TrainOutcome::Interrupted { step, losses });
         }
     }
     layout.scatter(&flat, params)?;
-    Ok(TrainOutcome::Finished(losses))
+    Ok(TrainOutcome::Finished { losses, wall_s: elapsed() })
 }
 
 #[cfg(test)]

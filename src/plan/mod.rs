@@ -1,15 +1,19 @@
 //! CheckedSpec → [`Plan`]: the jobs to run, each named by the hash of everything that determines
 //! its result, so a cache can tell a finished job from a changed one.
+mod cost;
 mod support;
 
-use crate::check::{Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
+pub use cost::{CPU_CORE_FLOPS, Cost, GPU_FLOPS, estimate, train_flops};
+
+use crate::check::{AtSteps, Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Bumped when a job's meaning changes without its fields changing, so old caches are not reused.
-const JOB_FORMAT: u32 = 1;
+/// 2: under a curriculum, sparse supports and sine directions are drawn among the live coordinates.
+const JOB_FORMAT: u32 = 2;
 
 /// A content hash naming a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -24,8 +28,11 @@ impl std::fmt::Display for JobId {
 /// Train one model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainJob {
-    /// The training's name in the spec.
+    /// The training's name in the spec (not part of the job's id).
     pub name: String,
+    /// Other trainings of the spec that train the very same model (not part of the job's id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// Its data.
     pub data: TaskSpec,
     /// Input dimension.
@@ -41,6 +48,10 @@ pub struct TrainJob {
     /// so specs without it keep their job ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init: Option<InitFile>,
+    /// Steps whose weights are kept for evaluations during training (absent from the hash when
+    /// empty; a training read at steps is a different job, since it leaves more behind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapshots: Vec<u64>,
 }
 
 /// A weights file a training starts from; its content hash is part of the job's id, so a changed
@@ -90,6 +101,10 @@ pub struct EvalJob {
     /// The k of each function plot drawn from this task (absent from the hash when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plots: Vec<usize>,
+    /// Training steps each model is read at besides its final weights (absent from the hash when
+    /// unused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<AtSteps>,
 }
 
 /// What a job does.
@@ -140,6 +155,12 @@ impl Plan {
     }
 }
 
+/// The hash of a training job's content: its names (and its data's) are not part of it.
+fn train_id(job: &TrainJob) -> JobId {
+    let data = TaskSpec { name: String::new(), binding: None, ..job.data.clone() };
+    job_id(&JobKind::Train(TrainJob { name: String::new(), aliases: vec![], data, ..job.clone() }))
+}
+
 /// The hash of a job's content.
 fn job_id(kind: &JobKind) -> JobId {
     let json = serde_json::to_vec(&(JOB_FORMAT, kind)).expect("jobs serialise");
@@ -167,25 +188,57 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
         return Err(problems);
     }
     let mut jobs = Vec::new();
-    // Every seed of a training is a replicate: its own job, evaluated beside the others.
-    let mut trained: BTreeMap<&str, Vec<JobId>> = BTreeMap::new();
+    // Every seed of a training is a replicate: its own job, evaluated beside the others. Two
+    // trainings that would train the same model (`sparse_only` and `mix(w = 0)`) share one job,
+    // which keeps the weights every evaluation of either name reads.
+    let mut same: Vec<(JobId, TrainJob)> = Vec::new();
+    let mut trained: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for t in &spec.trainings {
         let init = inits.remove(t.name.as_str());
+        let snapshots = spec
+            .evals
+            .iter()
+            .filter(|e| e.models.contains(&t.name))
+            .filter_map(|e| e.at.as_ref())
+            .flat_map(|at| at.resolve(t.setup.steps));
+        let snapshots: Vec<u64> = snapshots.collect();
         for &seed in &t.seeds {
-            let kind = JobKind::Train(TrainJob {
+            let job = TrainJob {
                 name: t.name.clone(),
+                aliases: vec![],
                 data: t.data.clone(),
                 dim: spec.dim,
                 points: spec.points,
                 setup: t.setup,
                 seed,
                 init: init.clone(),
-            });
-            let id = job_id(&kind);
-            trained.entry(&t.name).or_default().push(id.clone());
-            jobs.push(Job { id, kind, deps: vec![] });
+                snapshots: vec![],
+            };
+            let content = train_id(&job);
+            let at = match same.iter().position(|(c, _)| *c == content) {
+                Some(i) => {
+                    same[i].1.aliases.push(t.name.clone());
+                    i
+                }
+                None => {
+                    same.push((content, job));
+                    same.len() - 1
+                }
+            };
+            same[at].1.snapshots.extend(&snapshots);
+            trained.entry(&t.name).or_default().push(at);
         }
     }
+    let mut train_ids = Vec::new();
+    for (_, mut job) in same {
+        job.snapshots.sort_unstable();
+        job.snapshots.dedup();
+        let id = train_id(&job);
+        train_ids.push(id.clone());
+        jobs.push(Job { id, kind: JobKind::Train(job), deps: vec![] });
+    }
+    let trained: BTreeMap<&str, Vec<JobId>> =
+        trained.into_iter().map(|(name, at)| (name, at.into_iter().map(|i| train_ids[i].clone()).collect())).collect();
     for e in &spec.evals {
         let models: Vec<(String, JobId)> =
             e.models.iter().flat_map(|m| trained[m.as_str()].iter().map(move |id| (m.clone(), id.clone()))).collect();
@@ -216,6 +269,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
                 models: models.clone(),
                 baselines: e.baselines.clone(),
                 plots,
+                at: e.at.clone(),
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

@@ -1,6 +1,7 @@
 //! Results → HTML and Markdown reports. Templates are real files embedded at build time; they
 //! receive one typed, serialisable [`ReportContext`].
 mod context;
+mod figures;
 mod svg;
 
 pub use context::{Figure, ReportContext, Repro, build_context};
@@ -37,6 +38,15 @@ pub fn render(cx: &ReportContext) -> Result<Rendered, minijinja::Error> {
 fn format_number(v: f64) -> String {
     if v == 0.0 {
         return "0".into();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "n/a".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     if v.abs() < 1e-4 || v.abs() >= 1e6 {
         return format!("{v:.2e}");

@@ -1,15 +1,44 @@
-//! Claim verdicts: the expression evaluated on the mean errors, with each number it read.
-use super::{Estimate, TaskCurves};
-use crate::check::{ClaimExpr, ClaimSpec, ErrorRef};
+//! Claim verdicts that respect the uncertainty. Every quantity a claim reads is recomputed on
+//! the same joint bootstrap draws (prompts and training seeds resampled together), and so is the
+//! claim: it PASSes when it holds on the estimates and on at least 1 − α/2 of the draws (the
+//! interval of its margin lies on the holding side), FAILs when its negation does, and is
+//! INCONCLUSIVE otherwise — a statement that holds only on the means of overlapping curves never
+//! reads PASS.
+use super::read::{Draw, Reader};
+use super::{BOOTSTRAP_RESAMPLES, CONFIDENCE, Estimate};
+use crate::check::{ClaimExpr, ClaimSpec, Quantity};
 use crate::syntax::ast::BinaryOp;
 use serde::Serialize;
+
+/// A claim's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    /// Holds across the interval.
+    Pass,
+    /// Its negation holds across the interval.
+    Fail,
+    /// The interval straddles the boundary: the numbers cannot decide.
+    Inconclusive,
+}
+
+impl Verdict {
+    /// As the report prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Inconclusive => "INCONCLUSIVE",
+        }
+    }
+}
 
 /// One number a claim read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
     /// What was read.
-    pub reference: ErrorRef,
-    /// Its value and interval.
+    pub quantity: Quantity,
+    /// Its value, with the interval over the claim's bootstrap draws.
     pub estimate: Estimate,
 }
 
@@ -20,66 +49,360 @@ pub struct ClaimResult {
     pub name: String,
     /// The expression as written.
     pub source: String,
-    /// Whether it holds on the means.
-    pub holds: bool,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// How far the claim is from its boundary (positive: holds): for `a < b` it is `b − a`;
+    /// `and`/`all` take the smallest margin, `or`/`any` the largest, `not` flips the sign.
+    pub margin: Estimate,
+    /// The share of bootstrap draws on which the claim holds.
+    pub holds_share: f64,
     /// The evaluation whose figure shows it.
     pub eval: String,
     /// The numbers it read.
     pub terms: Vec<Term>,
 }
 
-/// Evaluates every claim against the curves.
-pub fn evaluate_claims(claims: &[ClaimSpec], curves: &[TaskCurves]) -> Vec<ClaimResult> {
-    claims
-        .iter()
-        .map(|c| {
-            let lookup = |r: &ErrorRef| -> Estimate {
-                curves
-                    .iter()
-                    .find(|t| t.eval == r.eval && t.task == r.task && t.inputs == r.inputs && t.component.is_none())
-                    .and_then(|t| t.at(&r.predictor, r.k))
-                    .copied()
-                    .expect("the checker guarantees every claim reference is evaluated")
-            };
-            let terms = c
-                .expr
-                .errors()
-                .into_iter()
-                .map(|r| Term { reference: r.clone(), estimate: lookup(r) })
-                .collect::<Vec<_>>();
-            let holds = value(&c.expr, &|r| lookup(r).mean) != 0.0;
-            let eval = terms.first().map(|t| t.reference.eval.clone()).unwrap_or_default();
-            ClaimResult { name: c.name.clone(), source: c.source.clone(), holds, eval, terms }
-        })
-        .collect()
+/// A claim expression's value: a number, or a truth value with its margin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Value {
+    Num(f64),
+    Truth { holds: bool, margin: f64 },
 }
 
-/// Numbers as f64, truth values as 1.0 / 0.0.
-fn value(e: &ClaimExpr, read: &dyn Fn(&ErrorRef) -> f64) -> f64 {
-    let truth = |b: bool| if b { 1.0 } else { 0.0 };
-    match e {
-        ClaimExpr::Num(v) => *v,
-        ClaimExpr::Error(r) => read(r),
-        ClaimExpr::Neg(x) => -value(x, read),
-        ClaimExpr::Not(x) => truth(value(x, read) == 0.0),
-        ClaimExpr::All(items) => truth(items.iter().all(|e| value(e, read) != 0.0)),
-        ClaimExpr::Any(items) => truth(items.iter().any(|e| value(e, read) != 0.0)),
-        ClaimExpr::Binary { op, lhs, rhs } => {
-            let (a, b) = (value(lhs, read), value(rhs, read));
-            match op {
-                BinaryOp::Or => truth(a != 0.0 || b != 0.0),
-                BinaryOp::And => truth(a != 0.0 && b != 0.0),
-                BinaryOp::Lt => truth(a < b),
-                BinaryOp::Le => truth(a <= b),
-                BinaryOp::Gt => truth(a > b),
-                BinaryOp::Ge => truth(a >= b),
-                BinaryOp::Eq => truth(a == b),
-                BinaryOp::Ne => truth(a != b),
-                BinaryOp::Add => a + b,
-                BinaryOp::Sub => a - b,
-                BinaryOp::Mul => a * b,
-                BinaryOp::Div => a / b,
-            }
+impl Value {
+    fn num(self) -> f64 {
+        match self {
+            Value::Num(v) => v,
+            Value::Truth { holds, .. } => f64::from(u8::from(holds)),
         }
+    }
+
+    fn truth(self) -> (bool, f64) {
+        match self {
+            Value::Truth { holds, margin } => (holds, margin),
+            Value::Num(v) => (v != 0.0, v),
+        }
+    }
+}
+
+/// Evaluates every claim: verdict, margin and the terms it read, all from one set of draws per
+/// claim.
+pub fn evaluate_claims(claims: &[ClaimSpec], reader: &Reader) -> Vec<ClaimResult> {
+    claims.iter().map(|c| evaluate_claim(c, reader)).collect()
+}
+
+fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
+    let quantities: Vec<&Quantity> = c.expr.reads();
+    let point = Draw::all();
+    let (holds, margin) = value(&c.expr, reader, &point).truth();
+    let term_points: Vec<f64> = quantities.iter().map(|q| read(q, reader, &point)).collect();
+    let mut margins = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let mut term_draws = vec![Vec::with_capacity(BOOTSTRAP_RESAMPLES); quantities.len()];
+    let mut held = 0usize;
+    for r in 0..BOOTSTRAP_RESAMPLES {
+        let draw = Draw::resample(r);
+        let (h, m) = value(&c.expr, reader, &draw).truth();
+        held += usize::from(h);
+        margins.push(m);
+        for (values, q) in term_draws.iter_mut().zip(&quantities) {
+            values.push(read(q, reader, &draw));
+        }
+    }
+    let holds_share = held as f64 / BOOTSTRAP_RESAMPLES as f64;
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    let verdict = if holds && holds_share >= 1.0 - tail {
+        Verdict::Pass
+    } else if !holds && holds_share <= tail {
+        Verdict::Fail
+    } else {
+        Verdict::Inconclusive
+    };
+    let terms = quantities
+        .iter()
+        .zip(term_points)
+        .zip(term_draws)
+        .map(|((q, mean), draws)| Term { quantity: (*q).clone(), estimate: interval(mean, draws) })
+        .collect();
+    ClaimResult {
+        name: c.name.clone(),
+        source: c.source.clone(),
+        verdict,
+        margin: interval(margin, margins),
+        holds_share,
+        eval: quantities.first().map(|q| q.eval().to_string()).unwrap_or_default(),
+        terms,
+    }
+}
+
+/// A value with the percentile interval of its draws.
+fn interval(mean: f64, mut draws: Vec<f64>) -> Estimate {
+    // A draw that cannot be computed (no prompts of a kind) counts as unknown: it widens nothing
+    // and decides nothing.
+    draws.retain(|v| !v.is_nan());
+    if draws.is_empty() {
+        return Estimate { mean, lo: f64::NAN, hi: f64::NAN };
+    }
+    draws.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    let at = |q: f64| draws[((q * (draws.len() - 1) as f64).round() as usize).min(draws.len() - 1)];
+    Estimate { mean, lo: at(tail), hi: at(1.0 - tail) }
+}
+
+/// A quantity on one draw.
+fn read(q: &Quantity, reader: &Reader, draw: &Draw) -> f64 {
+    match q {
+        Quantity::Error(r) => reader.error(r, draw),
+        Quantity::Between(b) => reader.between(b, draw),
+        Quantity::FirstStep(s) => {
+            let below = value(&s.below, reader, draw).num();
+            reader
+                .steps(&s.error, draw)
+                .into_iter()
+                .find(|at| at.error <= below)
+                .map_or(f64::INFINITY, |at| if s.time { at.wall_s } else { at.step as f64 })
+        }
+    }
+}
+
+fn value(e: &ClaimExpr, reader: &Reader, draw: &Draw) -> Value {
+    let num = |x: &ClaimExpr| value(x, reader, draw).num();
+    let truth = |x: &ClaimExpr| value(x, reader, draw).truth();
+    match e {
+        ClaimExpr::Num(v) => Value::Num(*v),
+        ClaimExpr::Read(q) => Value::Num(read(q, reader, draw)),
+        ClaimExpr::Neg(x) => Value::Num(-num(x)),
+        ClaimExpr::Not(x) => {
+            let (h, m) = truth(x);
+            Value::Truth { holds: !h, margin: -m }
+        }
+        ClaimExpr::Min(items) => Value::Num(items.iter().map(num).fold(f64::INFINITY, f64::min)),
+        ClaimExpr::Max(items) => Value::Num(items.iter().map(num).fold(f64::NEG_INFINITY, f64::max)),
+        ClaimExpr::All(items) => combine(items.iter().map(truth), true),
+        ClaimExpr::Any(items) => combine(items.iter().map(truth), false),
+        ClaimExpr::Binary { op, lhs, rhs } => {
+            let (a, b) = (num(lhs), num(rhs));
+            let (holds, margin) = match op {
+                BinaryOp::Lt => (a < b, b - a),
+                BinaryOp::Le => (a <= b, b - a),
+                BinaryOp::Gt => (a > b, a - b),
+                BinaryOp::Ge => (a >= b, a - b),
+                BinaryOp::Eq => (a == b, -(a - b).abs()),
+                BinaryOp::Ne => (a != b, (a - b).abs()),
+                BinaryOp::Add => return Value::Num(a + b),
+                BinaryOp::Sub => return Value::Num(a - b),
+                BinaryOp::Mul => return Value::Num(a * b),
+                BinaryOp::Div => return Value::Num(a / b),
+                BinaryOp::And | BinaryOp::Or => {
+                    return combine([truth(lhs), truth(rhs)].into_iter(), *op == BinaryOp::And);
+                }
+            };
+            // ∞ − ∞ (a step never reached on both sides) has no size; the truth still decides.
+            let margin = if margin.is_nan() { 0.0 } else { margin };
+            Value::Truth { holds, margin }
+        }
+    }
+}
+
+/// `and`/`all` (`every`) or `or`/`any`: the truth combined, the margin the smallest or largest.
+fn combine(parts: impl Iterator<Item = (bool, f64)>, every: bool) -> Value {
+    let (mut holds, mut margin) = (every, if every { f64::INFINITY } else { f64::NEG_INFINITY });
+    for (h, m) in parts {
+        if every {
+            holds &= h;
+            margin = margin.min(m);
+        } else {
+            holds |= h;
+            margin = margin.max(m);
+        }
+    }
+    Value::Truth { holds, margin }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Baseline, BetweenRef, ClassSpec, ErrorRef, InputSpec, Predictor, StepQuery, TaskSpec};
+    use crate::exec::{EvalOutput, StepErrors};
+    use crate::plan::EvalJob;
+    use rand::Rng as _;
+
+    const PROMPTS: usize = 400;
+    const POINTS: usize = 3;
+
+    fn job() -> EvalJob {
+        EvalJob {
+            eval: "e".into(),
+            task: TaskSpec { name: "t".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            inputs: InputSpec::Normal,
+            dim: 1,
+            points: POINTS,
+            prompts: PROMPTS,
+            seed: 1,
+            models: vec![],
+            baselines: vec![],
+            plots: vec![],
+            at: None,
+        }
+    }
+
+    /// Per-prompt errors around `mean` (uniform noise of half-width `spread`), one stream each.
+    fn table(mean: f64, spread: f64, stream: &str) -> Vec<f32> {
+        let mut rng = crate::rng::stream(3, stream);
+        (0..PROMPTS * POINTS).map(|_| (mean + spread * (2.0 * rng.random::<f64>() - 1.0)) as f32).collect()
+    }
+
+    fn model(name: &str) -> Predictor {
+        Predictor::Model(name.into())
+    }
+
+    fn error(p: Predictor) -> ClaimExpr {
+        ClaimExpr::Read(Quantity::Error(ErrorRef {
+            eval: "e".into(),
+            predictor: p,
+            task: "t".into(),
+            inputs: InputSpec::Normal,
+            k: 1,
+            step: None,
+        }))
+    }
+
+    fn less(a: ClaimExpr, b: ClaimExpr) -> ClaimSpec {
+        ClaimSpec {
+            name: "c".into(),
+            expr: ClaimExpr::Binary { op: BinaryOp::Lt, lhs: Box::new(a), rhs: Box::new(b) },
+            source: String::new(),
+            figure: None,
+            span: crate::source::Span::new(0, 0),
+        }
+    }
+
+    fn verdict(out: EvalOutput, finals: &super::super::Finals, claim: &ClaimSpec) -> ClaimResult {
+        let evals = vec![(job(), out)];
+        evaluate_claims(std::slice::from_ref(claim), &Reader::new(&evals, finals, 1)).remove(0)
+    }
+
+    fn output(errors: Vec<(Predictor, Vec<f32>)>) -> EvalOutput {
+        EvalOutput {
+            points: POINTS,
+            prompts: PROMPTS,
+            errors,
+            components: vec![],
+            plots: vec![],
+            predictions: vec![],
+            at_steps: vec![],
+        }
+    }
+
+    #[test]
+    fn clearly_separated_curves_pass_and_their_reverse_fails() {
+        let zero = Predictor::Baseline(Baseline::Zero);
+        let out = || output(vec![(model("m"), table(0.1, 0.05, "a")), (zero.clone(), table(0.5, 0.05, "b"))]);
+        let pass = verdict(out(), &Default::default(), &less(error(model("m")), error(zero.clone())));
+        assert_eq!(pass.verdict, Verdict::Pass);
+        assert!(pass.margin.lo > 0.35 && pass.margin.hi < 0.45, "{:?}", pass.margin);
+        let fail = verdict(out(), &Default::default(), &less(error(zero), error(model("m"))));
+        assert_eq!((fail.verdict, fail.holds_share), (Verdict::Fail, 0.0));
+    }
+
+    #[test]
+    fn a_claim_that_holds_only_on_the_means_of_overlapping_curves_is_inconclusive() {
+        // Two noisy curves 0.004 apart with per-prompt spread 0.5: the means order them, the
+        // intervals (≈ ±0.024) cannot.
+        let zero = Predictor::Baseline(Baseline::Zero);
+        let out = output(vec![(model("m"), table(0.842, 0.5, "a")), (zero.clone(), table(0.846, 0.5, "b"))]);
+        let c = verdict(out, &Default::default(), &less(error(model("m")), error(zero)));
+        assert_eq!(c.verdict, Verdict::Inconclusive, "{c:?}");
+        assert!(c.margin.lo < 0.0 && c.margin.hi > 0.0, "{:?}", c.margin);
+    }
+
+    #[test]
+    fn paired_prompts_decide_a_small_difference_that_independent_intervals_would_not() {
+        // The same hard and easy prompts for both predictors, one always 0.01 better: the
+        // curves' own intervals overlap, the paired difference does not.
+        let zero = Predictor::Baseline(Baseline::Zero);
+        let base = table(0.5, 0.45, "shared");
+        let better: Vec<f32> = base.iter().map(|v| v - 0.01).collect();
+        let c = verdict(
+            output(vec![(model("m"), better), (zero.clone(), base)]),
+            &Default::default(),
+            &less(error(model("m")), error(zero)),
+        );
+        assert_eq!(c.verdict, Verdict::Pass, "{c:?}");
+        let (t0, t1) = (&c.terms[0].estimate, &c.terms[1].estimate);
+        assert!(t0.hi > t1.lo, "the curves' intervals overlap: {t0:?} {t1:?}");
+    }
+
+    #[test]
+    fn replicates_that_disagree_make_a_claim_inconclusive() {
+        // Seed 1 is far better than the baseline, seed 2 far worse: resampling seeds shows it.
+        let zero = Predictor::Baseline(Baseline::Zero);
+        let out = output(vec![
+            (model("m"), table(0.1, 0.01, "s1")),
+            (model("m"), table(0.7, 0.01, "s2")),
+            (zero.clone(), table(0.35, 0.01, "b")),
+        ]);
+        let c = verdict(out, &Default::default(), &less(error(model("m")), error(zero)));
+        assert_eq!(c.verdict, Verdict::Inconclusive, "{c:?}");
+    }
+
+    #[test]
+    fn first_step_finds_the_step_where_the_error_reaches_its_threshold() {
+        let mut out = output(vec![(model("m"), table(0.1, 0.01, "final"))]);
+        for (step, mean) in [(100, 0.9), (200, 0.5), (300, 0.2)] {
+            out.at_steps.push(StepErrors {
+                model: "m".into(),
+                seed: 1,
+                step,
+                wall_s: step as f64 / 10.0,
+                errors: table(mean, 0.01, &format!("s{step}")),
+            });
+        }
+        let finals: super::super::Finals = [("m".to_string(), (400, 40.0))].into();
+        let query = |below: f64, time: bool| {
+            ClaimExpr::Read(Quantity::FirstStep(StepQuery {
+                error: ErrorRef {
+                    eval: "e".into(),
+                    predictor: model("m"),
+                    task: "t".into(),
+                    inputs: InputSpec::Normal,
+                    k: 1,
+                    step: None,
+                },
+                below: Box::new(ClaimExpr::Num(below)),
+                time,
+            }))
+        };
+        let c = verdict(out.clone(), &finals, &less(query(0.6, false), ClaimExpr::Num(250.0)));
+        assert_eq!((c.verdict, c.terms[0].estimate.mean), (Verdict::Pass, 200.0));
+        let c = verdict(out.clone(), &finals, &less(query(0.3, false), ClaimExpr::Num(250.0)));
+        assert_eq!((c.verdict, c.terms[0].estimate.mean), (Verdict::Fail, 300.0));
+        let c = verdict(out.clone(), &finals, &less(query(0.15, true), ClaimExpr::Num(50.0)));
+        assert_eq!((c.verdict, c.terms[0].estimate.mean), (Verdict::Pass, 40.0), "reached only by the final weights");
+        let c = verdict(out, &finals, &less(query(0.01, false), ClaimExpr::Num(1e9)));
+        assert_eq!((c.verdict, c.terms[0].estimate.mean), (Verdict::Fail, f64::INFINITY), "never reached");
+    }
+
+    #[test]
+    fn between_places_predictions_on_the_segment_between_two_others() {
+        let (a, b): (Vec<f32>, Vec<f32>) = (table(0.0, 1.0, "a"), table(2.0, 1.0, "b"));
+        let m: Vec<f32> = a.iter().zip(&b).map(|(a, b)| 0.3 * a + 0.7 * b).collect();
+        let mut out = output(vec![
+            (model("m"), vec![0.0; PROMPTS * POINTS]),
+            (model("a"), vec![0.0; PROMPTS * POINTS]),
+            (model("b"), vec![0.0; PROMPTS * POINTS]),
+        ]);
+        out.predictions = vec![m, a, b];
+        let between = ClaimExpr::Read(Quantity::Between(BetweenRef {
+            eval: "e".into(),
+            model: model("m"),
+            from: model("a"),
+            to: model("b"),
+            task: "t".into(),
+            inputs: InputSpec::Normal,
+            k: 2,
+        }));
+        let c = verdict(out, &Default::default(), &less(ClaimExpr::Num(0.69), between));
+        assert!((c.terms[0].estimate.mean - 0.7).abs() < 1e-5, "{:?}", c.terms[0].estimate);
+        assert_eq!(c.verdict, Verdict::Pass);
     }
 }

@@ -2,9 +2,11 @@
 //! training curves.
 mod bootstrap;
 mod claims;
+mod read;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates};
-pub use claims::{ClaimResult, Term, evaluate_claims};
+pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
+pub use read::{Draw, Reader};
 
 use crate::check::{CheckedSpec, ClassSpec, Predictor};
 use crate::exec::{EvalOutput, ExecOutput};
@@ -44,6 +46,24 @@ pub struct TaskCurves {
     pub prompts: usize,
     /// One per predictor.
     pub curves: Vec<Curve>,
+    /// The models at the training steps the evaluation reads them at, their final weights
+    /// included, by model and then step.
+    pub by_step: Vec<StepCurve>,
+}
+
+/// One model's error/d at each position k after some training step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepCurve {
+    /// The training's name.
+    pub model: String,
+    /// The step.
+    pub step: u64,
+    /// Seconds of training up to it (the mean over replicates).
+    pub wall_s: f64,
+    /// Per position k.
+    pub points: Vec<Estimate>,
+    /// Replicates averaged.
+    pub replicates: usize,
 }
 
 impl TaskCurves {
@@ -58,6 +78,8 @@ impl TaskCurves {
 pub struct TrainingSummary {
     /// The training's name.
     pub name: String,
+    /// Its data, the class written out.
+    pub data: String,
     /// Steps run.
     pub steps: u64,
     /// Scalar parameters.
@@ -111,12 +133,28 @@ pub struct PlottedFunction {
     pub plot: crate::exec::FunctionPlot,
 }
 
+/// Each training's last step and its seconds of training (the mean over replicates), by name.
+pub type Finals = std::collections::BTreeMap<String, (u64, f64)>;
+
+fn finals(out: &ExecOutput) -> Finals {
+    let mut sums: std::collections::BTreeMap<String, (u64, f64, usize)> = Default::default();
+    for (job, t) in out.trains.values() {
+        for name in std::iter::once(&job.name).chain(&job.aliases) {
+            let e = sums.entry(name.clone()).or_insert((job.setup.steps, 0.0, 0));
+            e.1 += t.wall_s;
+            e.2 += 1;
+        }
+    }
+    sums.into_iter().map(|(name, (steps, wall, n))| (name, (steps, wall / n as f64))).collect()
+}
+
 /// Summarises a run.
 pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
+    let finals = finals(out);
     let mut curves: Vec<TaskCurves> = Vec::new();
     for (job, eval) in &out.evals {
         let all: Vec<usize> = (0..eval.prompts).collect();
-        curves.push(task_curves(job, eval, None, &all, spec.seed));
+        curves.push(task_curves(job, eval, None, &all, spec.seed, &finals));
         // A mixture's prompts split by the component drawn: does the model pick the right class?
         if let ClassSpec::Mixture { components } = &job.task.class
             && eval.components.len() == eval.prompts
@@ -124,12 +162,12 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             for (i, c) in components.iter().enumerate() {
                 let rows: Vec<usize> = (0..eval.prompts).filter(|&r| eval.components[r] == i).collect();
                 if !rows.is_empty() {
-                    curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed));
+                    curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed, &finals));
                 }
             }
         }
     }
-    let claims = evaluate_claims(&spec.claims, &curves);
+    let claims = evaluate_claims(&spec.claims, &Reader::new(&out.evals, &finals, spec.seed));
     let replicated = |name: &str| out.trains.values().filter(|(j, _)| j.name == name).count() > 1;
     // In the spec's order, replicates by seed (the jobs are keyed by their hash).
     let position = |name: &str| spec.trainings.iter().position(|t| t.name == name);
@@ -139,8 +177,10 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         .into_iter()
         .map(|(job, t)| {
             let mut s = training_summary(job, t);
+            // One model trained for several names is listed once, under all of them.
+            s.name = std::iter::once(&job.name).chain(&job.aliases).cloned().collect::<Vec<_>>().join(" = ");
             if replicated(&job.name) {
-                s.name = format!("{} (seed {})", job.name, job.seed);
+                s.name = format!("{} (seed {})", s.name, job.seed);
             }
             s
         })
@@ -177,9 +217,19 @@ fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<Stage> {
 }
 
 /// The curves of one evaluation over the prompts `rows`.
-fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows: &[usize], seed: u64) -> TaskCurves {
+fn task_curves(
+    job: &EvalJob,
+    eval: &EvalOutput,
+    component: Option<String>,
+    rows: &[usize],
+    seed: u64,
+    finals: &Finals,
+) -> TaskCurves {
     let p = eval.points;
+    let pick =
+        |errs: &[f32]| -> Vec<f32> { rows.iter().flat_map(|&r| errs[r * p..(r + 1) * p].iter().copied()).collect() };
     TaskCurves {
+        by_step: step_curves(eval, &pick, rows.len(), seed, finals),
         eval: job.eval.clone(),
         task: job.task.name.clone(),
         inputs: job.inputs,
@@ -188,10 +238,7 @@ fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows
         curves: replicate_groups(&eval.errors)
             .into_iter()
             .map(|(predictor, reps)| {
-                let picked: Vec<Vec<f32>> = reps
-                    .iter()
-                    .map(|errs| rows.iter().flat_map(|&r| errs[r * p..(r + 1) * p].iter().copied()).collect())
-                    .collect();
+                let picked: Vec<Vec<f32>> = reps.iter().map(|errs| pick(errs)).collect();
                 let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
                 Curve {
                     predictor: predictor.clone(),
@@ -202,6 +249,53 @@ fn task_curves(job: &EvalJob, eval: &EvalOutput, component: Option<String>, rows
             })
             .collect(),
     }
+}
+
+/// Each model's curve at every step the evaluation reads, its final weights (the training's last
+/// step) included, replicates averaged.
+fn step_curves(
+    eval: &EvalOutput,
+    pick: &dyn Fn(&[f32]) -> Vec<f32>,
+    rows: usize,
+    seed: u64,
+    finals: &Finals,
+) -> Vec<StepCurve> {
+    if eval.at_steps.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for (model, last) in replicate_groups(&eval.errors).into_iter().filter_map(|(p, reps)| match p {
+        Predictor::Model(m) => Some((m, reps)),
+        Predictor::Baseline(_) => None,
+    }) {
+        let mut steps: Vec<u64> = eval.at_steps.iter().filter(|s| &s.model == model).map(|s| s.step).collect();
+        steps.sort_unstable();
+        steps.dedup();
+        for step in steps {
+            let at: Vec<&crate::exec::StepErrors> =
+                eval.at_steps.iter().filter(|s| &s.model == model && s.step == step).collect();
+            let picked: Vec<Vec<f32>> = at.iter().map(|s| pick(&s.errors)).collect();
+            let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
+            out.push(StepCurve {
+                model: model.clone(),
+                step,
+                wall_s: at.iter().map(|s| s.wall_s).sum::<f64>() / at.len() as f64,
+                points: bootstrap_replicates(&tables, rows, eval.points, seed),
+                replicates: at.len(),
+            });
+        }
+        let picked: Vec<Vec<f32>> = last.iter().map(|errs| pick(errs)).collect();
+        let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
+        let (last_step, wall_s) = finals.get(model.as_str()).copied().unwrap_or_default();
+        out.push(StepCurve {
+            model: model.clone(),
+            step: last_step,
+            wall_s,
+            points: bootstrap_replicates(&tables, rows, eval.points, seed),
+            replicates: last.len(),
+        });
+    }
+    out
 }
 
 /// The error tables of each predictor, in order of first appearance; a model trained with several
@@ -234,6 +328,7 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
         .collect();
     TrainingSummary {
         name: job.name.clone(),
+        data: job.data.class.describe(),
         steps: n as u64,
         parameters: t.parameters,
         final_loss,
@@ -281,6 +376,7 @@ mod tests {
             models: vec![],
             baselines: vec![Baseline::Zero],
             plots: vec![],
+            at: None,
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
@@ -290,13 +386,15 @@ mod tests {
             errors: vec![(Predictor::Baseline(Baseline::Zero), errors)],
             components: vec![0, 1, 1, 0],
             plots: vec![],
+            predictions: vec![],
+            at_steps: vec![],
         };
         let all: Vec<usize> = (0..4).collect();
-        let whole = task_curves(&job, &eval, None, &all, 1);
+        let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new());
         assert_eq!(whole.curves[0].points[1].mean, 2.0);
-        let a = task_curves(&job, &eval, Some("a".into()), &[0, 3], 1);
+        let a = task_curves(&job, &eval, Some("a".into()), &[0, 3], 1, &Finals::new());
         assert_eq!((a.prompts, a.curves[0].points[1].mean), (2, 1.0));
-        let b = task_curves(&job, &eval, Some("b".into()), &[1, 2], 1);
+        let b = task_curves(&job, &eval, Some("b".into()), &[1, 2], 1, &Finals::new());
         assert_eq!((b.prompts, b.curves[0].points[0].mean), (2, 3.0));
     }
 }

@@ -38,14 +38,25 @@ pub enum ItemKind {
     Class { name: Ident, value: Expr },
     /// `model name = expr`
     Model { name: Ident, value: Expr },
-    /// `train name { .. }`
-    Train { name: Ident, block: Block },
+    /// `train name { .. }`, or `train name for var in values { .. }`: one run per value.
+    Train { name: Ident, sweep: Option<Sweep>, block: Block },
     /// `eval name { .. }`
     Eval { name: Ident, block: Block },
     /// `figure name = expr`
     Figure { name: Ident, value: Expr },
     /// `claim "text" { expr }`
     Claim { name: StrLit, body: Expr },
+}
+
+/// `for var in values` after a name: the item is repeated once per value, `var` bound in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// The variable.
+    pub var: Ident,
+    /// What it runs over.
+    pub over: Expr,
+    /// `for` to the end of `over`.
+    pub span: Span,
 }
 
 /// A string literal without its quotes.

@@ -140,7 +140,21 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
         Rule::let_def => ItemKind::Let { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
         Rule::class_def => ItemKind::Class { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
         Rule::model_def => ItemKind::Model { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
-        Rule::train_def => ItemKind::Train { name: ident(next_non_kw(&mut it)), block: block(next_non_kw(&mut it))? },
+        Rule::train_def => {
+            let name = ident(next_non_kw(&mut it));
+            let mut next = next_non_kw(&mut it);
+            let sweep = if next.as_rule() == Rule::sweep {
+                let sweep_span = span(&next);
+                let mut parts = next.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let var = ident(parts.next().expect("sweep variable"));
+                let over = expr(parts.next().expect("sweep range"))?;
+                next = next_non_kw(&mut it);
+                Some(Sweep { var, over, span: sweep_span })
+            } else {
+                None
+            };
+            ItemKind::Train { name, sweep, block: block(next)? }
+        }
         Rule::eval_def => ItemKind::Eval { name: ident(next_non_kw(&mut it)), block: block(next_non_kw(&mut it))? },
         Rule::figure_def => ItemKind::Figure { name: ident(next_non_kw(&mut it)), value: expr(next_non_kw(&mut it))? },
         Rule::claim_def => ItemKind::Claim { name: string(next_non_kw(&mut it)), body: value(next_non_kw(&mut it))? },

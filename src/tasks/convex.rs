@@ -14,11 +14,11 @@ pub struct Convex {
 }
 
 impl FunctionClass for Convex {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize {
         let lambda = sample_param(&self.lambda, rng) as f32;
         let mut other = vec![0f32; ys.len()];
-        self.first.sample_and_apply(rng, xs, d, ys);
-        self.second.sample_and_apply(rng, xs, d, &mut other);
+        self.first.sample_and_apply(rng, xs, d, live, ys);
+        self.second.sample_and_apply(rng, xs, d, live, &mut other);
         for (y, o) in ys.iter_mut().zip(&other) {
             *y = lambda * *y + (1.0 - lambda) * o;
         }

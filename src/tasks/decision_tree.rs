@@ -12,9 +12,11 @@ pub struct DecisionTree {
 }
 
 impl FunctionClass for DecisionTree {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, _live: usize, ys: &mut [f32]) -> usize {
         let nodes = (1usize << (self.depth + 1)) - 1;
         // As the reference code: a coordinate and a value for every node, leaves read at the end.
+        // Its training loop passes the live coordinates to sparse tasks only, so a tree tests
+        // any coordinate, live or not (a dead one always reads x_c = 0, "go left").
         let coords: Vec<usize> = (0..nodes).map(|_| rng.random_range(0..d)).collect();
         let values = super::gaussian(rng, nodes);
         for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {

@@ -17,7 +17,7 @@ pub(crate) fn apply_linear(w: &[f32], scale: f32, xs: &[f32], ys: &mut [f32]) {
 }
 
 impl FunctionClass for Linear {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, _live: usize, ys: &mut [f32]) -> usize {
         let w = super::gaussian(rng, d);
         apply_linear(&w, self.scale as f32, xs, ys);
         0

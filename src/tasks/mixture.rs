@@ -13,7 +13,7 @@ pub struct Mixture {
 }
 
 impl FunctionClass for Mixture {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize {
         let u: f64 = rng.random();
         let mut acc = 0.0;
         let mut pick = self.classes.len() - 1;
@@ -24,7 +24,7 @@ impl FunctionClass for Mixture {
                 break;
             }
         }
-        self.classes[pick].sample_and_apply(rng, xs, d, ys);
+        self.classes[pick].sample_and_apply(rng, xs, d, live, ys);
         pick
     }
 }

@@ -33,8 +33,11 @@ use rand_distr::{Distribution, Normal, StandardNormal};
 /// A prior over functions `R^d → R` that can fill a prompt's ys from its xs.
 pub trait FunctionClass: Send + Sync {
     /// Draws one function and writes `f(x_i)` for each row of `xs` (`(n, d)`, row-major); returns
-    /// the mixture component drawn (0 for a plain class).
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize;
+    /// the mixture component drawn (0 for a plain class). Only the first `live` coordinates of x
+    /// can be non-zero (the curriculum's active dimensions); a class whose draw depends on which
+    /// coordinates exist draws among the live ones, as Garg et al.'s training code does
+    /// (`valid_coords = curriculum.n_dims_truncated` for sparse tasks).
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize;
 }
 
 /// The sampler for a checked class.
@@ -106,7 +109,7 @@ pub fn sample_batch(
     let mut ys = vec![0f32; batch * points];
     let mut components = Vec::with_capacity(batch);
     for (x, y) in xs.chunks(points * d).zip(ys.chunks_mut(points)) {
-        components.push(class.sample_and_apply(rng, x, d, y));
+        components.push(class.sample_and_apply(rng, x, d, active, y));
     }
     PromptBatch { xs, ys, batch, points, dim: d, components }
 }

@@ -12,8 +12,8 @@ pub struct Noisy {
 }
 
 impl FunctionClass for Noisy {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
-        let component = self.inner.sample_and_apply(rng, xs, d, ys);
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize {
+        let component = self.inner.sample_and_apply(rng, xs, d, live, ys);
         for y in ys.iter_mut() {
             let z: f32 = StandardNormal.sample(rng);
             *y += self.std as f32 * z;

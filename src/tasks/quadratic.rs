@@ -7,7 +7,7 @@ use crate::rng::Rng;
 pub struct Quadratic;
 
 impl FunctionClass for Quadratic {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, _live: usize, ys: &mut [f32]) -> usize {
         let w = super::gaussian(rng, d);
         let scale = 1.0 / 3f32.sqrt();
         for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {

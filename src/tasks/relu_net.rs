@@ -11,7 +11,7 @@ pub struct ReluNet {
 }
 
 impl FunctionClass for ReluNet {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, _live: usize, ys: &mut [f32]) -> usize {
         let h = self.hidden;
         let w1 = super::gaussian(rng, d * h); // (d, h)
         let w2 = super::gaussian(rng, h);

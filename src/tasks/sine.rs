@@ -1,5 +1,5 @@
-//! Sinusoids: f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere (u = 1 when
-//! d = 1); each parameter fixed or drawn per function.
+//! Sinusoids: f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere of the live
+//! coordinates (u = 1 when one is live); each parameter fixed or drawn per function.
 use super::{FunctionClass, sample_param};
 use crate::check::Param;
 use crate::rng::Rng;
@@ -16,16 +16,22 @@ pub struct Sine {
 }
 
 impl FunctionClass for Sine {
-    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, ys: &mut [f32]) -> usize {
+    fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize {
         let (amp, freq, phase) =
             (sample_param(&self.amp, rng), sample_param(&self.freq, rng), sample_param(&self.phase, rng));
-        let u = if d == 1 {
-            vec![1f32]
+        // A direction among the live coordinates only: one with weight on the curriculum's zeroed
+        // coordinates would lower the frequency the prompt shows.
+        let live = live.clamp(1, d);
+        let mut u = vec![0f32; d];
+        if live == 1 {
+            u[0] = 1.0;
         } else {
-            let g = super::gaussian(rng, d);
+            let g = super::gaussian(rng, live);
             let norm = g.iter().map(|v| v * v).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
-            g.iter().map(|v| v / norm).collect()
-        };
+            for (u, g) in u.iter_mut().zip(&g) {
+                *u = g / norm;
+            }
+        }
         for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {
             let t: f64 = x.iter().zip(&u).map(|(a, b)| (a * b) as f64).sum();
             *y = (amp * (freq * t + phase).sin()) as f32;
@@ -52,5 +58,23 @@ mod tests {
         // A uniform phase makes sin² average 1/2: E[y²] = amp²/2 = 2.
         let ms = b.ys.iter().map(|y| (y * y) as f64).sum::<f64>() / b.ys.len() as f64;
         assert!((ms - 2.0).abs() < 0.1, "{ms}");
+    }
+
+    #[test]
+    fn the_direction_lies_among_the_live_coordinates() {
+        let c = Sine { amp: Param::fixed(1.0), freq: Param::fixed(1.0), phase: Param::fixed(0.0) };
+        let mut rng = crate::rng::stream(5, "t");
+        // Probes along each axis of d = 3 with two live coordinates: y = sin(0.1 u_i).
+        let xs = [0.1f32, 0.0, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0, 0.1];
+        for _ in 0..100 {
+            let mut ys = [0f32; 3];
+            c.sample_and_apply(&mut rng, &xs, 3, 2, &mut ys);
+            let u: Vec<f32> = ys.iter().map(|y| y.asin() / 0.1).collect();
+            assert_eq!(u[2], 0.0, "a dead coordinate has no weight");
+            assert!((u[0] * u[0] + u[1] * u[1] - 1.0).abs() < 1e-3, "a unit direction: {u:?}");
+        }
+        let mut ys = [0f32; 3];
+        c.sample_and_apply(&mut rng, &xs, 3, 1, &mut ys);
+        assert!((ys[0] - 0.1f32.sin()).abs() < 1e-6 && ys[1] == 0.0 && ys[2] == 0.0);
     }
 }

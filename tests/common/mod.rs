@@ -1,4 +1,7 @@
-//! Shared by the golden tests: where the reference files are.
+//! Shared by the integration tests: where the reference files are, and the command builder.
+#![allow(dead_code)]
+pub mod builder;
+
 use std::path::PathBuf;
 
 /// `$ICLC_GOLDEN_DIR`, else `../shared/golden` beside the crate.

@@ -1,8 +1,9 @@
 //! The checked spec: every name resolved, every value in range, every sweep expanded. Later
 //! phases trust it.
-use crate::source::Span;
-use crate::syntax::ast::BinaryOp;
 use serde::{Deserialize, Serialize};
+
+mod claims;
+pub use claims::*;
 
 /// A spec that passed every check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -322,15 +323,20 @@ impl Curriculum {
 pub enum DecayOn {
     /// Every parameter (PyTorch's AdamW default).
     All,
-    /// Matrices only, not biases, LayerNorm or positions (nanoGPT).
+    /// Tensors of two or more dimensions only (weights and positions), not biases or LayerNorm (nanoGPT).
     Matrices,
 }
 
 /// One training run (one model per seed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSpec {
-    /// Its name; evaluations and claims call the trained model by it.
+    /// Its name; evaluations and claims call the trained model by it (`mix(w = 0.25)` for one
+    /// run of a swept training).
     pub name: String,
+    /// The `train` block's name: the name itself, or the swept training's (`mix`).
+    pub family: String,
+    /// The sweep variable and its value, for one run of a swept training.
+    pub binding: Option<(String, f64)>,
     /// The model's name in the spec.
     pub model_name: String,
     /// Where its prompts' functions come from.
@@ -476,6 +482,34 @@ pub struct EvalSpec {
     pub prompts: usize,
     /// Seed of its prompt stream.
     pub seed: u64,
+    /// Training steps whose weights are evaluated besides the final ones.
+    pub at: Option<AtSteps>,
+}
+
+/// The training steps an evaluation reads a model at, besides its final weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case")]
+pub enum AtSteps {
+    /// `every(n)`: steps n, 2n, … before the last.
+    Every {
+        /// Steps between evaluations.
+        every: u64,
+    },
+    /// `[s, …]`: these steps (0: the initial weights).
+    List {
+        /// The steps, ascending.
+        steps: Vec<u64>,
+    },
+}
+
+impl AtSteps {
+    /// The steps before `total` (the last step is the final model, read anyway), ascending.
+    pub fn resolve(&self, total: u64) -> Vec<u64> {
+        match self {
+            AtSteps::Every { every } => (1..).map(|i| i * every).take_while(|s| *s < total).collect(),
+            AtSteps::List { steps } => steps.iter().copied().filter(|s| *s < total).collect(),
+        }
+    }
 }
 
 /// A figure beyond the error-vs-k figure every evaluation gets.
@@ -495,10 +529,26 @@ pub enum FigureSpec {
         name: String,
         /// The evaluation.
         eval: String,
-        /// The sweep variable of the evaluation's tasks.
+        /// The sweep variable of the evaluation's tasks or of its trainings.
         var: String,
         /// Position k.
         k: usize,
+        /// Whose sweep it is.
+        #[serde(default)]
+        over: SweepOver,
+    },
+    /// Error at one k against the training step (or seconds of training) of each model.
+    ErrorVsStep {
+        /// The figure's name.
+        name: String,
+        /// The evaluation; it reads its models at steps (`at`).
+        eval: String,
+        /// The task.
+        task: String,
+        /// Position k.
+        k: usize,
+        /// Seconds of training on the x axis instead of steps.
+        time: bool,
     },
     /// The true function and the models' in-context predictions over x (d = 1).
     FunctionPlot {
@@ -513,12 +563,24 @@ pub enum FigureSpec {
     },
 }
 
+/// What a figure's sweep variable sweeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepOver {
+    /// The evaluation's tasks: one line per predictor.
+    #[default]
+    Tasks,
+    /// The evaluated trainings (`train mix for w in …`): one line per task.
+    Trainings,
+}
+
 impl FigureSpec {
     /// The figure's name.
     pub fn name(&self) -> &str {
         match self {
             FigureSpec::ErrorVsK { name, .. }
             | FigureSpec::ErrorVsSweep { name, .. }
+            | FigureSpec::ErrorVsStep { name, .. }
             | FigureSpec::FunctionPlot { name, .. } => name,
         }
     }
@@ -528,101 +590,8 @@ impl FigureSpec {
         match self {
             FigureSpec::ErrorVsK { eval, .. }
             | FigureSpec::ErrorVsSweep { eval, .. }
+            | FigureSpec::ErrorVsStep { eval, .. }
             | FigureSpec::FunctionPlot { eval, .. } => eval,
-        }
-    }
-}
-
-/// A named statement over evaluated numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClaimSpec {
-    /// The claim's text.
-    pub name: String,
-    /// What must hold.
-    pub expr: ClaimExpr,
-    /// The claim's body in the spec, for the report.
-    pub source: String,
-    /// The figure that shows it.
-    pub figure: Option<String>,
-    /// Where the claim is.
-    pub span: Span,
-}
-
-/// Who produced a curve: a trained model or a baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
-pub enum Predictor {
-    /// The model of the training with this name.
-    Model(String),
-    /// A baseline.
-    Baseline(Baseline),
-}
-
-impl Predictor {
-    /// The name a spec and a figure use.
-    pub fn name(&self) -> String {
-        match self {
-            Predictor::Model(n) => n.clone(),
-            Predictor::Baseline(b) => b.name(),
-        }
-    }
-}
-
-/// One evaluated number: mean error/d of a predictor on a task at position k.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorRef {
-    /// The evaluation.
-    pub eval: String,
-    /// Model or baseline.
-    pub predictor: Predictor,
-    /// The task's name in that evaluation.
-    pub task: String,
-    /// The input distribution.
-    pub inputs: InputSpec,
-    /// In-context examples before the query.
-    pub k: usize,
-}
-
-/// A claim's expression, typed: numbers and truth values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimExpr {
-    /// A constant.
-    Num(f64),
-    /// An evaluated error.
-    Error(ErrorRef),
-    /// `-x`
-    Neg(Box<ClaimExpr>),
-    /// `not x`
-    Not(Box<ClaimExpr>),
-    /// `lhs op rhs`
-    Binary {
-        /// The operator.
-        op: BinaryOp,
-        /// Left side.
-        lhs: Box<ClaimExpr>,
-        /// Right side.
-        rhs: Box<ClaimExpr>,
-    },
-    /// `all(body for n in …)`, expanded: every one holds.
-    All(Vec<ClaimExpr>),
-    /// `any(body for n in …)`, expanded: at least one holds.
-    Any(Vec<ClaimExpr>),
-}
-
-impl ClaimExpr {
-    /// Every error the expression reads, left to right.
-    pub fn errors(&self) -> Vec<&ErrorRef> {
-        match self {
-            ClaimExpr::Num(_) => vec![],
-            ClaimExpr::Error(r) => vec![r],
-            ClaimExpr::Neg(e) | ClaimExpr::Not(e) => e.errors(),
-            ClaimExpr::Binary { lhs, rhs, .. } => {
-                let mut v = lhs.errors();
-                v.extend(rhs.errors());
-                v
-            }
-            ClaimExpr::All(items) | ClaimExpr::Any(items) => items.iter().flat_map(|e| e.errors()).collect(),
         }
     }
 }

@@ -1,0 +1,210 @@
+//! Claims: typed statements over evaluated quantities, and the quantities they read.
+use super::{Baseline, InputSpec};
+use crate::source::Span;
+use crate::syntax::ast::BinaryOp;
+use serde::{Deserialize, Serialize};
+
+/// A named statement over evaluated numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimSpec {
+    /// The claim's text.
+    pub name: String,
+    /// What must hold.
+    pub expr: ClaimExpr,
+    /// The claim's body in the spec, for the report.
+    pub source: String,
+    /// The figure that shows it.
+    pub figure: Option<String>,
+    /// Where the claim is.
+    pub span: Span,
+}
+
+/// Who produced a curve: a trained model or a baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Predictor {
+    /// The model of the training with this name.
+    Model(String),
+    /// A baseline.
+    Baseline(Baseline),
+}
+
+impl Predictor {
+    /// The name a spec and a figure use.
+    pub fn name(&self) -> String {
+        match self {
+            Predictor::Model(n) => n.clone(),
+            Predictor::Baseline(b) => b.name(),
+        }
+    }
+}
+
+/// One evaluated number: mean error/d of a predictor on a task at position k.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRef {
+    /// The evaluation.
+    pub eval: String,
+    /// Model or baseline.
+    pub predictor: Predictor,
+    /// The task's name in that evaluation.
+    pub task: String,
+    /// The input distribution.
+    pub inputs: InputSpec,
+    /// In-context examples before the query.
+    pub k: usize,
+    /// The training step whose weights are read (a model's final weights when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u64>,
+}
+
+/// The first training step at which a model's error drops to a threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepQuery {
+    /// The model's error curve over the steps its evaluation reads it at (`step` unset).
+    pub error: ErrorRef,
+    /// The threshold the error must reach (at most).
+    pub below: Box<ClaimExpr>,
+    /// Seconds of training instead of the step.
+    pub time: bool,
+}
+
+/// Where a model's predictions lie on the segment between two other predictors' predictions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BetweenRef {
+    /// The evaluation.
+    pub eval: String,
+    /// The model whose predictions are placed.
+    pub model: Predictor,
+    /// The segment's start (coefficient 0).
+    pub from: Predictor,
+    /// The segment's end (coefficient 1).
+    pub to: Predictor,
+    /// The task.
+    pub task: String,
+    /// The input distribution.
+    pub inputs: InputSpec,
+    /// In-context examples before the query.
+    pub k: usize,
+}
+
+/// A number read from the run's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// `error(eval, predictor, task, k = K)`.
+    Error(ErrorRef),
+    /// `first_step(…)` / `time_to(…)`: infinite when never reached.
+    FirstStep(StepQuery),
+    /// `between(eval, model, from, to, task, k = K)`: the least-squares coefficient t of the
+    /// model's predictions p on the segment a + t (b − a) between two others' (0 at `from`, 1 at
+    /// `to`), over the prompts.
+    Between(BetweenRef),
+}
+
+impl Quantity {
+    /// The evaluation it reads.
+    pub fn eval(&self) -> &str {
+        match self {
+            Quantity::Error(r) => &r.eval,
+            Quantity::FirstStep(q) => &q.error.eval,
+            Quantity::Between(b) => &b.eval,
+        }
+    }
+
+    /// The task it reads.
+    pub fn task(&self) -> &str {
+        match self {
+            Quantity::Error(r) => &r.task,
+            Quantity::FirstStep(q) => &q.error.task,
+            Quantity::Between(b) => &b.task,
+        }
+    }
+
+    /// The input distribution it reads.
+    pub fn inputs(&self) -> InputSpec {
+        match self {
+            Quantity::Error(r) => r.inputs,
+            Quantity::FirstStep(q) => q.error.inputs,
+            Quantity::Between(b) => b.inputs,
+        }
+    }
+
+    /// The quantity as a claim writes it (a threshold as `…`).
+    pub fn describe(&self) -> String {
+        let error = |r: &ErrorRef| {
+            let step = r.step.map_or_else(String::new, |s| format!(", at = {s}"));
+            format!("{}, {}, {}, k = {}{step}", r.eval, r.predictor.name(), r.task, r.k)
+        };
+        match self {
+            Quantity::Error(r) => format!("error({})", error(r)),
+            Quantity::FirstStep(q) => {
+                format!("{}({}, below = …)", if q.time { "time_to" } else { "first_step" }, error(&q.error))
+            }
+            Quantity::Between(b) => format!(
+                "between({}, {}, {}, {}, {}, k = {})",
+                b.eval,
+                b.model.name(),
+                b.from.name(),
+                b.to.name(),
+                b.task,
+                b.k
+            ),
+        }
+    }
+}
+
+/// A claim's expression, typed: numbers and truth values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimExpr {
+    /// A constant.
+    Num(f64),
+    /// A number read from the results.
+    Read(Quantity),
+    /// `-x`
+    Neg(Box<ClaimExpr>),
+    /// `not x`
+    Not(Box<ClaimExpr>),
+    /// `lhs op rhs`
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Left side.
+        lhs: Box<ClaimExpr>,
+        /// Right side.
+        rhs: Box<ClaimExpr>,
+    },
+    /// `min(a, b, …)`
+    Min(Vec<ClaimExpr>),
+    /// `max(a, b, …)`
+    Max(Vec<ClaimExpr>),
+    /// `all(body for n in …)`, expanded: every one holds.
+    All(Vec<ClaimExpr>),
+    /// `any(body for n in …)`, expanded: at least one holds.
+    Any(Vec<ClaimExpr>),
+}
+
+impl ClaimExpr {
+    /// Every quantity the expression reads, left to right, thresholds of `first_step` included.
+    pub fn reads(&self) -> Vec<&Quantity> {
+        match self {
+            ClaimExpr::Num(_) => vec![],
+            ClaimExpr::Read(q) => {
+                let mut v = vec![q];
+                if let Quantity::FirstStep(s) = q {
+                    v.extend(s.below.reads());
+                }
+                v
+            }
+            ClaimExpr::Neg(e) | ClaimExpr::Not(e) => e.reads(),
+            ClaimExpr::Binary { lhs, rhs, .. } => {
+                let mut v = lhs.reads();
+                v.extend(rhs.reads());
+                v
+            }
+            ClaimExpr::Min(items) | ClaimExpr::Max(items) | ClaimExpr::All(items) | ClaimExpr::Any(items) => {
+                items.iter().flat_map(|e| e.reads()).collect()
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! What a plan will cost before it runs: the arithmetic of every training step, and the time it
+//! takes at a stated rate, so a spec written for a GPU says so before it starts on a laptop.
+use super::{Plan, TrainJob};
+use serde::Serialize;
+
+/// Floating-point operations per second of iclc's training engine on one core of the project's
+/// 2-core CPU (AMD EPYC, AVX2): `iclc bench train` on `small` (≈ 13.4 GFLOP per step, 493 ms).
+pub const CPU_CORE_FLOPS: f64 = 27e9;
+/// An assumed sustained rate for one data-centre GPU (an H100 at about a fifth of its dense TF32
+/// peak, typical of models this small).
+pub const GPU_FLOPS: f64 = 100e12;
+
+/// The cost of a plan's trainings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cost {
+    /// Training jobs.
+    pub trainings: usize,
+    /// Their floating-point operations in all.
+    pub flops: f64,
+    /// Seconds on one core at [`CPU_CORE_FLOPS`].
+    pub cpu_core_s: f64,
+    /// Seconds on one GPU at [`GPU_FLOPS`].
+    pub gpu_s: f64,
+}
+
+/// Floating-point operations of one training: forward and backward (3× the forward's products)
+/// of every step at the curriculum's prompt length.
+pub fn train_flops(job: &TrainJob) -> f64 {
+    let m = job.setup.model;
+    let (c, l) = (m.width as f64, m.layers as f64);
+    (0..job.setup.steps)
+        .map(|step| {
+            let points = job.setup.curriculum.map_or(job.points, |cur| cur.at(step).1);
+            let t = 2.0 * points as f64;
+            // Per token and layer: q, k, v, the projection and the MLP (12 C² weights, 2 flops
+            // each), and attention's two products over the prefix (≤ T positions, 4 T C).
+            let per_token = l * (24.0 * c * c + 4.0 * t * c) + 2.0 * c * (job.dim as f64 + 1.0);
+            3.0 * per_token * t * job.setup.batch as f64
+        })
+        .sum()
+}
+
+/// The cost of every training of a plan.
+pub fn estimate(plan: &Plan) -> Cost {
+    let flops: f64 = plan.train_jobs().map(|(_, t)| train_flops(t)).sum();
+    Cost { trainings: plan.train_jobs().count(), flops, cpu_core_s: flops / CPU_CORE_FLOPS, gpu_s: flops / GPU_FLOPS }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{ClassSpec, DecayOn, ModelSpec, Schedule, TaskSpec, TrainSetup};
+
+    #[test]
+    fn a_step_of_the_small_preset_costs_what_the_benchmark_divides_by() {
+        let job = TrainJob {
+            name: "small".into(),
+            aliases: vec![],
+            data: TaskSpec { name: "d".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            dim: 10,
+            points: 21,
+            setup: TrainSetup {
+                model: ModelSpec { layers: 4, width: 128, heads: 4 },
+                steps: 1,
+                batch: 64,
+                lr: 1e-3,
+                schedule: Schedule::Constant,
+                clip: None,
+                weight_decay: 0.0,
+                decay_on: DecayOn::All,
+                curriculum: None,
+                checkpoint_every: 1000,
+            },
+            seed: 1,
+            init: None,
+            snapshots: vec![],
+        };
+        let gflop = train_flops(&job) / 1e9;
+        assert!((gflop - 13.4).abs() < 0.2, "{gflop}");
+        let ten = TrainJob { setup: TrainSetup { steps: 10, ..job.setup }, ..job };
+        assert!((train_flops(&ten) / 1e9 - 134.0).abs() < 2.0);
+    }
+}

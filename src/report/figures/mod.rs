@@ -1,0 +1,61 @@
+//! Figure builders: each turns results into a chart and the table of its numbers.
+mod error;
+mod function;
+mod steps;
+mod sweep;
+mod training;
+
+pub use error::error_figure;
+pub use function::function_figure;
+pub use steps::step_figure;
+pub use sweep::{sweep_figure, training_sweep_figure};
+pub use training::training_figures;
+
+use super::svg::Stroke;
+use crate::check::Predictor;
+use crate::results::Estimate;
+
+/// The zero predictor is the "knows nothing" reference line: dashed.
+pub fn reference_stroke(p: &Predictor) -> Stroke {
+    if matches!(p, Predictor::Baseline(crate::check::Baseline::Zero)) { Stroke::Dashed } else { Stroke::Solid }
+}
+
+/// A number as the tables show it.
+pub fn fmt(v: f64) -> String {
+    crate::report::format_number(v)
+}
+
+/// `mean [lo, hi]`.
+pub fn fmt_estimate(e: &Estimate) -> String {
+    format!("{} [{}, {}]", fmt(e.mean), fmt(e.lo), fmt(e.hi))
+}
+
+/// A name as an HTML anchor.
+pub fn slug(s: &str) -> String {
+    let raw: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
+pub fn figure_id(eval: &str, task: &str, inputs: &crate::check::InputSpec) -> String {
+    match inputs {
+        crate::check::InputSpec::Normal => format!("fig-{}-{}", slug(eval), slug(task)),
+        other => format!("fig-{}-{}-{}", slug(eval), slug(task), slug(&other.describe())),
+    }
+}
+
+/// Says which models are means over several training seeds, and what their intervals resample.
+pub fn replicates_note(curves: &[crate::results::Curve]) -> String {
+    let replicated: Vec<String> = curves
+        .iter()
+        .filter(|c| c.replicates > 1)
+        .map(|c| format!("`{}` ({})", c.predictor.name(), c.replicates))
+        .collect();
+    if replicated.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Mean over training seeds for {}; their intervals resample the seeds as well as the prompts.",
+        replicated.join(", ")
+    )
+}
