@@ -10,6 +10,7 @@ const FIGURES: &[(&str, &[&str])] = &[
     ("error_vs", &["eval", "sweep", "k"]),
     ("error_vs_step", &["eval", "task", "k"]),
     ("error_vs_time", &["eval", "task", "k"]),
+    ("between_vs", &["eval", "sweep", "model", "from", "to", "k"]),
     ("function_plot", &["eval", "task", "k"]),
 ];
 
@@ -78,6 +79,24 @@ impl Checker<'_> {
                     var: var.name.clone(),
                     k: k? as usize,
                     over,
+                })
+            }
+            "between_vs" => {
+                let k = self.int_param(&p, "k", 0, points - 1, None, &env);
+                let (model, from, to) = (
+                    p.require("model", &mut self.diags).and_then(|e| self.predictor(e, eval, &env)),
+                    p.require("from", &mut self.diags).and_then(|e| self.predictor(e, eval, &env)),
+                    p.require("to", &mut self.diags).and_then(|e| self.predictor(e, eval, &env)),
+                );
+                let var = self.task_sweep_var(&p, eval)?;
+                Some(FigureSpec::BetweenVs {
+                    name,
+                    eval: eval.name.clone(),
+                    var,
+                    model: model?,
+                    from: from?,
+                    to: to?,
+                    k: k? as usize,
                 })
             }
             "error_vs_step" | "error_vs_time" => {
@@ -156,5 +175,27 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `sweep = VAR`: a sweep variable of the evaluation's tasks.
+    fn task_sweep_var(&mut self, p: &Params, eval: &EvalSpec) -> Option<String> {
+        let var_e = p.require("sweep", &mut self.diags)?;
+        let ExprKind::Name(var) = &var_e.kind else {
+            self.diags.push(self.expected(var_e, "the name of the evaluation's sweep variable"));
+            return None;
+        };
+        if eval.tasks.iter().any(|t| t.binding.as_ref().is_some_and(|b| b.0 == var.name)) {
+            return Some(var.name.clone());
+        }
+        self.diags.push(
+            Diagnostic::at(
+                Code::BadClaimReference,
+                var.span,
+                format!("`{}`'s tasks do not sweep `{}`", eval.name, var.name),
+            )
+            .label("not a sweep variable of its tasks")
+            .help("give the evaluation a sweep: `tasks = [sparse_linear(nnz = n) for n in 1..=8]`"),
+        );
+        None
     }
 }

@@ -120,7 +120,8 @@ fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, spec: &CheckedSpec, names
         Some(
             FigureSpec::ErrorVsSweep { name, .. }
             | FigureSpec::FunctionPlot { name, .. }
-            | FigureSpec::ErrorVsStep { name, .. },
+            | FigureSpec::ErrorVsStep { name, .. }
+            | FigureSpec::BetweenVs { name, .. },
         ) => format!("fig-{}", slug(name)),
         _ => c.terms.first().map_or_else(String::new, |t| {
             figures::figure_id(t.quantity.eval(), t.quantity.task(), &t.quantity.inputs())
@@ -173,6 +174,12 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
                     .iter()
                     .find(|c| &c.eval == eval && &c.task == task && c.component.is_none() && !c.by_step.is_empty());
                 figures.extend(curves.map(|c| figures::step_figure(name, c, *k, *time, confidence_pct)));
+            }
+            FigureSpec::BetweenVs { name, eval, var, model, from, to, k } => {
+                let curve = results.positions.iter().find(|p| &p.figure == name);
+                figures.extend(
+                    curve.map(|c| figures::between_figure(name, eval, var, model, from, to, *k, c, confidence_pct)),
+                );
             }
             FigureSpec::ErrorVsK { .. } => {}
         }

@@ -75,6 +75,19 @@ pub fn bootstrap_replicates(reps: &[&[f32]], rows: usize, cols: usize, seed: u64
         .collect()
 }
 
+/// A value with the percentile interval of its bootstrap draws. A draw that cannot be computed
+/// (NaN: no prompts of a kind) counts as unknown: it widens nothing and decides nothing.
+pub fn percentile_interval(mean: f64, mut draws: Vec<f64>) -> Estimate {
+    draws.retain(|v| !v.is_nan());
+    if draws.is_empty() {
+        return Estimate { mean, lo: f64::NAN, hi: f64::NAN };
+    }
+    draws.sort_by(f64::total_cmp);
+    let tail = (1.0 - CONFIDENCE) / 2.0;
+    let at = |q: f64| draws[((q * (draws.len() - 1) as f64).round() as usize).min(draws.len() - 1)];
+    Estimate { mean, lo: at(tail), hi: at(1.0 - tail) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

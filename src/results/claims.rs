@@ -5,7 +5,7 @@
 //! INCONCLUSIVE otherwise — a statement that holds only on the means of overlapping curves never
 //! reads PASS.
 use super::read::{Draw, Reader};
-use super::{BOOTSTRAP_RESAMPLES, CONFIDENCE, Estimate};
+use super::{BOOTSTRAP_RESAMPLES, CONFIDENCE, Estimate, percentile_interval};
 use crate::check::{ClaimExpr, ClaimSpec, Quantity};
 use crate::syntax::ast::BinaryOp;
 use serde::Serialize;
@@ -121,31 +121,17 @@ fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
         .iter()
         .zip(term_points)
         .zip(term_draws)
-        .map(|((q, mean), draws)| Term { quantity: (*q).clone(), estimate: interval(mean, draws) })
+        .map(|((q, mean), draws)| Term { quantity: (*q).clone(), estimate: percentile_interval(mean, draws) })
         .collect();
     ClaimResult {
         name: c.name.clone(),
         source: c.source.clone(),
         verdict,
-        margin: interval(margin, margins),
+        margin: percentile_interval(margin, margins),
         holds_share,
         eval: quantities.first().map(|q| q.eval().to_string()).unwrap_or_default(),
         terms,
     }
-}
-
-/// A value with the percentile interval of its draws.
-fn interval(mean: f64, mut draws: Vec<f64>) -> Estimate {
-    // A draw that cannot be computed (no prompts of a kind) counts as unknown: it widens nothing
-    // and decides nothing.
-    draws.retain(|v| !v.is_nan());
-    if draws.is_empty() {
-        return Estimate { mean, lo: f64::NAN, hi: f64::NAN };
-    }
-    draws.sort_by(f64::total_cmp);
-    let tail = (1.0 - CONFIDENCE) / 2.0;
-    let at = |q: f64| draws[((q * (draws.len() - 1) as f64).round() as usize).min(draws.len() - 1)];
-    Estimate { mean, lo: at(tail), hi: at(1.0 - tail) }
 }
 
 /// A quantity on one draw.

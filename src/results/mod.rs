@@ -4,7 +4,7 @@ mod bootstrap;
 mod claims;
 mod read;
 
-pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates};
+pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
 pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
 pub use read::{Draw, Reader};
 
@@ -120,6 +120,17 @@ pub struct Results {
     pub trainings: Vec<TrainingSummary>,
     /// Function plots, with the evaluation and task they were drawn for.
     pub function_plots: Vec<PlottedFunction>,
+    /// `between` against a task sweep, one per `between_vs` figure.
+    pub positions: Vec<PositionCurve>,
+}
+
+/// Where a model's predictions lie between two others', for each value of a task sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionCurve {
+    /// The figure it is drawn for.
+    pub figure: String,
+    /// `(value of the sweep variable, coefficient)`.
+    pub points: Vec<(f64, Estimate)>,
 }
 
 /// A function plot and where it comes from.
@@ -167,7 +178,9 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             }
         }
     }
-    let claims = evaluate_claims(&spec.claims, &Reader::new(&out.evals, &finals, spec.seed));
+    let reader = Reader::new(&out.evals, &finals, spec.seed);
+    let claims = evaluate_claims(&spec.claims, &reader);
+    let positions = spec.figures.iter().filter_map(|f| position_curve(f, spec, &reader)).collect();
     let replicated = |name: &str| out.trains.values().filter(|(j, _)| j.name == name).count() > 1;
     // In the spec's order, replicates by seed (the jobs are keyed by their hash).
     let position = |name: &str| spec.trainings.iter().position(|t| t.name == name);
@@ -196,7 +209,33 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             })
         })
         .collect();
-    Results { curves, claims, trainings, function_plots }
+    Results { curves, claims, trainings, function_plots, positions }
+}
+
+/// The `between` coefficient at every task of a `between_vs` figure's sweep, with its interval.
+fn position_curve(f: &crate::check::FigureSpec, spec: &CheckedSpec, reader: &Reader) -> Option<PositionCurve> {
+    let crate::check::FigureSpec::BetweenVs { name, eval, var, model, from, to, k } = f else { return None };
+    let e = spec.evals.iter().find(|e| &e.name == eval)?;
+    let points = e
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            let (v, value) = t.binding.as_ref().filter(|b| &b.0 == var)?;
+            let _ = v;
+            let b = crate::check::BetweenRef {
+                eval: eval.clone(),
+                model: model.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                task: t.name.clone(),
+                inputs: e.inputs[0],
+                k: *k,
+            };
+            let draws = (0..BOOTSTRAP_RESAMPLES).map(|r| reader.between(&b, &Draw::resample(r))).collect();
+            Some((*value, percentile_interval(reader.between(&b, &Draw::all()), draws)))
+        })
+        .collect();
+    Some(PositionCurve { figure: name.clone(), points })
 }
 
 /// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.

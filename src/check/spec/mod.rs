@@ -550,6 +550,23 @@ pub enum FigureSpec {
         /// Seconds of training on the x axis instead of steps.
         time: bool,
     },
+    /// Where a model's predictions lie between two others' (`between`), against a task sweep.
+    BetweenVs {
+        /// The figure's name.
+        name: String,
+        /// The evaluation.
+        eval: String,
+        /// The sweep variable of its tasks.
+        var: String,
+        /// The model placed.
+        model: Predictor,
+        /// Coefficient 0.
+        from: Predictor,
+        /// Coefficient 1.
+        to: Predictor,
+        /// Position k.
+        k: usize,
+    },
     /// The true function and the models' in-context predictions over x (d = 1).
     FunctionPlot {
         /// The figure's name.
@@ -581,6 +598,7 @@ impl FigureSpec {
             FigureSpec::ErrorVsK { name, .. }
             | FigureSpec::ErrorVsSweep { name, .. }
             | FigureSpec::ErrorVsStep { name, .. }
+            | FigureSpec::BetweenVs { name, .. }
             | FigureSpec::FunctionPlot { name, .. } => name,
         }
     }
@@ -591,6 +609,7 @@ impl FigureSpec {
             FigureSpec::ErrorVsK { eval, .. }
             | FigureSpec::ErrorVsSweep { eval, .. }
             | FigureSpec::ErrorVsStep { eval, .. }
+            | FigureSpec::BetweenVs { eval, .. }
             | FigureSpec::FunctionPlot { eval, .. } => eval,
         }
     }

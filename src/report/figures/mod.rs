@@ -1,10 +1,12 @@
 //! Figure builders: each turns results into a chart and the table of its numbers.
+mod between;
 mod error;
 mod function;
 mod steps;
 mod sweep;
 mod training;
 
+pub use between::between_figure;
 pub use error::error_figure;
 pub use function::function_figure;
 pub use steps::step_figure;

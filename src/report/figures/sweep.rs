@@ -1,6 +1,7 @@
 //! Error at one k against a swept variable.
-use super::{fmt, fmt_estimate, reference_stroke, slug};
+use super::{fmt_estimate, reference_stroke, slug};
 use crate::check::EvalSpec;
+use crate::check::spec::fmt_num;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series};
 use crate::results::{Results, TaskCurves};
@@ -55,7 +56,7 @@ pub fn sweep_figure(
     let rows = tasks
         .iter()
         .map(|(v, t)| {
-            std::iter::once(fmt(*v))
+            std::iter::once(fmt_num(*v))
                 .chain(predictors.iter().map(|(p, _)| at(p, t).map_or_else(|| "–".into(), |e| fmt_estimate(&e))))
                 .collect()
         })
@@ -134,7 +135,7 @@ pub fn training_sweep_figure(
     let mut rows: Vec<Vec<String>> = runs
         .iter()
         .map(|(v, p)| {
-            std::iter::once(fmt(*v))
+            std::iter::once(fmt_num(*v))
                 .chain(tasks.iter().map(|t| t.at(p, k).map_or_else(|| "–".into(), fmt_estimate)))
                 .collect()
         })
