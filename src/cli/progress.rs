@@ -20,7 +20,7 @@ impl Observer for Bars {
     fn job_started(&self, job: &Job, work: u64) {
         let (label, template) = match &job.kind {
             JobKind::Train(t) => (
-                format!("train {}", t.name),
+                format!("train {}", names(t)),
                 "{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}",
             ),
             JobKind::Eval(e) => {
@@ -46,9 +46,14 @@ impl Observer for Bars {
             bar.finish_and_clear();
         }
         let what = match &job.kind {
-            JobKind::Train(t) => format!("trained {}", t.name),
+            JobKind::Train(t) => format!("trained {} (seed {})", names(t), t.seed),
             JobKind::Eval(e) => format!("evaluated {}/{}", e.eval, e.task.name),
         };
         eprintln!("  {what}{}", if cached { " (cached)" } else { "" });
     }
+}
+
+/// A training's names: one job may train the model of several trainings of a spec.
+fn names(t: &iclc::plan::TrainJob) -> String {
+    std::iter::once(&t.name).chain(&t.aliases).cloned().collect::<Vec<_>>().join(" = ")
 }
