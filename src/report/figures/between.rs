@@ -1,6 +1,6 @@
 //! Where a model's predictions lie between two others', against a task sweep (Yadlowsky et al.'s
 //! Figure 3, right: the mixture model between the dense and the sparse specialist).
-use super::{fmt_estimate, slug};
+use super::fmt_estimate;
 use crate::check::Predictor;
 use crate::check::spec::fmt_num;
 use crate::report::Figure;
@@ -33,31 +33,28 @@ pub fn between_figure(
         flat(format!("0: like {}", from.name()), 0.0),
         flat(format!("1: like {}", to.name()), 1.0),
     ];
-    let id = format!("fig-{}", slug(name));
-    Figure {
-        file: format!("{id}.svg"),
-        id,
-        title: format!(
+    super::named(
+        name,
+        format!(
             "Where `{}` predicts between `{}` and `{}`, against `{var}` — `{eval}`",
             model.name(),
             from.name(),
             to.name()
         ),
-        caption: format!(
+        format!(
             "The least-squares coefficient t of {m}'s predictions p on the segment from {a}'s to {b}'s, p ≈ p_{a} + t (p_{b} − p_{a}), over the prompts of each task after {k} in-context examples: 0 predicts like {a}, 1 like {b}, between: in between; shaded: {confidence_pct}% bootstrap interval.",
             m = model.name(),
             a = from.name(),
             b = to.name()
         ),
-        svg: Chart {
+        Chart {
             title: format!("{eval}: {} between {} and {} at k = {k}", model.name(), from.name(), to.name()),
             x_label: var.to_string(),
             y_label: "coefficient t".into(),
             series,
             y_max: None,
-        }
-        .render(),
-        header: vec![var.to_string(), "t".into()],
-        rows: curve.points.iter().map(|(x, e)| vec![fmt_num(*x), fmt_estimate(e)]).collect(),
-    }
+        },
+        vec![var.to_string(), "t".into()],
+        curve.points.iter().map(|(x, e)| vec![fmt_num(*x), fmt_estimate(e)]).collect(),
+    )
 }

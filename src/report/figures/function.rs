@@ -1,5 +1,5 @@
 //! One function of a one-dimensional task and the models' in-context predictions along x.
-use super::{fmt, slug};
+use super::fmt;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::PlottedFunction;
@@ -37,24 +37,21 @@ pub fn function_figure(name: &str, p: &PlottedFunction) -> Figure {
             row
         })
         .collect();
-    let id = format!("fig-{}", slug(name));
-    Figure {
-        file: format!("{id}.svg"),
-        id,
-        title: format!("In-context predictions of one function — `{}` on `{}`, k = {}", p.eval, p.task, f.k),
-        caption: format!(
+    super::named(
+        name,
+        format!("In-context predictions of one function — `{}` on `{}`, k = {}", p.eval, p.task, f.k),
+        format!(
             "One function drawn from `{}` (dashed), the {} examples the models saw (dots), and each model's prediction for a query at x after them.",
             p.task, f.k
         ),
-        svg: Chart {
+        Chart {
             title: format!("{}: {} after {} examples", p.eval, p.task, f.k),
             x_label: "x".into(),
             y_label: "y".into(),
             series,
             y_max: None,
-        }
-        .render(),
+        },
         header,
         rows,
-    }
+    )
 }

@@ -61,3 +61,16 @@ pub fn replicates_note(curves: &[crate::results::Curve]) -> String {
         replicated.join(", ")
     )
 }
+
+/// A figure of a spec's `figure NAME = …` item, anchored (`fig-NAME`) and filed by its name.
+pub fn named(
+    name: &str,
+    title: String,
+    caption: String,
+    chart: super::svg::Chart,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> super::Figure {
+    let id = format!("fig-{}", slug(name));
+    super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows }
+}

@@ -1,5 +1,5 @@
 //! Error at one k against training step (or seconds of training): how the models got there.
-use super::{fmt, fmt_estimate, slug};
+use super::{fmt, fmt_estimate};
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::TaskCurves;
@@ -55,29 +55,26 @@ pub fn step_figure(name: &str, curves: &TaskCurves, k: usize, time: bool, confid
         }
         row
     }));
-    let id = format!("fig-{}", slug(name));
-    Figure {
-        file: format!("{id}.svg"),
-        id,
-        title: format!(
+    super::named(
+        name,
+        format!(
             "Error at k = {k} against {} — `{}` on `{}`",
             if time { "seconds of training" } else { "training step" },
             curves.eval,
             curves.task
         ),
-        caption: format!(
+        format!(
             "Mean squared error / d after {k} in-context examples of each model's weights at the steps `{}` reads (the last is the trained model), over {} fresh prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval.",
             curves.eval, curves.prompts
         ),
-        svg: Chart {
+        Chart {
             title: format!("{}: {} at k = {k}", curves.eval, curves.task),
             x_label: x_label.into(),
             y_label: "squared error / d".into(),
             series,
             y_max: None,
-        }
-        .render(),
+        },
         header,
         rows,
-    }
+    )
 }

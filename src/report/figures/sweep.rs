@@ -1,5 +1,5 @@
 //! Error at one k against a swept variable.
-use super::{fmt_estimate, reference_stroke, slug};
+use super::{fmt_estimate, reference_stroke};
 use crate::check::EvalSpec;
 use crate::check::spec::fmt_num;
 use crate::report::Figure;
@@ -61,18 +61,16 @@ pub fn sweep_figure(
                 .collect()
         })
         .collect();
-    let id = format!("fig-{}", slug(name));
-    Some(Figure {
-        file: format!("{id}.svg"),
-        id,
-        title: format!("Error at k = {k} against `{var}` — `{}`", eval.name),
-        caption: format!(
+    Some(super::named(
+        name,
+        format!("Error at k = {k} against `{var}` — `{}`", eval.name),
+        format!(
             "Mean squared error / d after {k} in-context examples for each value of `{var}`; shaded: {confidence_pct}% bootstrap interval over prompts."
         ),
-        svg: chart.render(),
+        chart,
         header,
         rows,
-    })
+    ))
 }
 
 /// Error at one k against a swept training's variable (`train mix for w in …`): one line per task
@@ -145,23 +143,20 @@ pub fn training_sweep_figure(
             .chain(tasks.iter().map(|t| t.at(b, k).map_or_else(|| "–".into(), fmt_estimate)))
             .collect()
     }));
-    let id = format!("fig-{}", slug(name));
-    Some(Figure {
-        file: format!("{id}.svg"),
-        id,
-        title: format!("Error at k = {k} against the training's `{var}` — `{}`", eval.name),
-        caption: format!(
+    Some(super::named(
+        name,
+        format!("Error at k = {k} against the training's `{var}` — `{}`", eval.name),
+        format!(
             "Mean squared error / d after {k} in-context examples of the model trained with each value of `{var}`, on each task's prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval."
         ),
-        svg: Chart {
+        Chart {
             title: format!("{}: error at k = {k} against {var}", eval.name),
             x_label: var.to_string(),
             y_label: "squared error / d".into(),
             series,
             y_max: None,
-        }
-        .render(),
+        },
         header,
         rows,
-    })
+    ))
 }
