@@ -30,7 +30,22 @@ fn good_specs_check_clean() {
             path.display(),
             checked.diagnostics
         );
+        let spec = checked.spec.unwrap();
+        let plan =
+            iclc::plan::plan(&spec, path.parent().unwrap()).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+        assert!(plan.jobs.len() > 1, "{}", path.display());
     }
+}
+
+#[test]
+fn the_full_scale_paper_spec_plans_as_a_gpu_experiment() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/paper-full.icl");
+    let spec = iclc::check::check_source(&Source::read(&path).unwrap()).unwrap().spec.expect("checks");
+    let plan = iclc::plan::plan(&spec, path.parent().unwrap()).expect("plans");
+    let cost = iclc::plan::estimate(&plan);
+    // 17 trainings of the standard model, 500k steps each: thousands of CPU-core days.
+    assert_eq!(cost.trainings, 17);
+    assert!(cost.cpu_core_s > 100.0 * 86_400.0, "{cost:?}");
 }
 
 #[test]

@@ -37,18 +37,34 @@ impl Recipe {
 }
 
 /// The built-in recipes.
-pub const RECIPES: &[Recipe] = &[Recipe {
-    // Dense linear regression, d = 5, 11 points: error/d 0.032 at k = 10 in about 3½ minutes on one
-    // core (reports/quick/). Smaller batches and more steps beat larger batches here.
-    name: "cpu_icl",
-    model: ModelSpec { layers: 4, width: 64, heads: 4 },
-    steps: 14_000,
-    batch: 32,
-    lr: 1e-3,
-    schedule: Schedule::Cosine { warmup: 500, final_fraction: 0.1 },
-    clip: Some(1.0),
-    curriculum_every: Some(500),
-}];
+pub const RECIPES: &[Recipe] = &[
+    Recipe {
+        // Dense linear regression, d = 5, 11 points: error/d 0.032 at k = 10 in about 3½ minutes on one
+        // core (reports/quick/). Smaller batches and more steps beat larger batches here.
+        name: "cpu_icl",
+        model: ModelSpec { layers: 4, width: 64, heads: 4 },
+        steps: 14_000,
+        batch: 32,
+        lr: 1e-3,
+        schedule: Schedule::Cosine { warmup: 500, final_fraction: 0.1 },
+        clip: Some(1.0),
+        curriculum_every: Some(500),
+    },
+    Recipe {
+        // Mixtures of linear classes (dense + sparse, linear + sine) at d = 4, 9 points: every class of
+        // the mixture to near least squares in about 3½ minutes of one core (docs/performance.md,
+        // "Recipes for model selection"). Mixtures need larger batches than one class: with 32 or 64
+        // prompts per step they sat on the zero predictor's plateau for thousands of steps.
+        name: "cpu_selection",
+        model: ModelSpec { layers: 4, width: 64, heads: 4 },
+        steps: 2_000,
+        batch: 128,
+        lr: 2e-3,
+        schedule: Schedule::Cosine { warmup: 100, final_fraction: 0.1 },
+        clip: Some(1.0),
+        curriculum_every: Some(100),
+    },
+];
 
 #[cfg(test)]
 mod tests {

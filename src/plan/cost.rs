@@ -6,9 +6,9 @@ use serde::Serialize;
 /// Floating-point operations per second of iclc's training engine on one core of the project's
 /// 2-core CPU (AMD EPYC, AVX2): `iclc bench train` on `small` (≈ 13.4 GFLOP per step, 493 ms).
 pub const CPU_CORE_FLOPS: f64 = 27e9;
-/// An assumed sustained rate for one data-centre GPU (an H100 at about a fifth of its dense TF32
-/// peak, typical of models this small).
-pub const GPU_FLOPS: f64 = 100e12;
+/// An assumed sustained rate for one data-centre GPU on models this small (batches of a few
+/// thousand tokens, widths of a few hundred): an H100 at a few percent of its dense peak.
+pub const GPU_FLOPS: f64 = 20e12;
 
 /// The cost of a plan's trainings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
