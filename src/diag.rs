@@ -35,6 +35,8 @@ pub enum Code {
     Experiment,
     /// A baseline that cannot apply to a task (bayes on a ReLU network).
     NotApplicable,
+    /// A training, model or evaluation named like a baseline, which reports and claims could not tell apart.
+    BaselineName,
     /// A construct the checker accepts but this version cannot run yet.
     Unsupported,
     /// A definition nothing uses.
@@ -43,7 +45,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::Io,
         Code::Syntax,
         Code::UnknownKeyword,
@@ -59,6 +61,7 @@ impl Code {
         Code::BadClaimReference,
         Code::Experiment,
         Code::NotApplicable,
+        Code::BaselineName,
         Code::Unsupported,
         Code::Unused,
     ];
@@ -81,6 +84,7 @@ impl Code {
             Code::BadClaimReference => "E0108",
             Code::Experiment => "E0109",
             Code::NotApplicable => "E0110",
+            Code::BaselineName => "E0111",
             Code::Unsupported => "E0201",
             Code::Unused => "W0001",
         }
@@ -106,6 +110,9 @@ impl Code {
             }
             Code::NotApplicable => {
                 "The baseline cannot be computed for the marked task: the exact Bayes-optimal predictor exists only for Gaussian linear priors (dense or sparse, with or without noise) and mixtures of them."
+            }
+            Code::BaselineName => {
+                "A training, model or evaluation has the name of a baseline (least_squares, lasso, zero, ...). An evaluation lists trained models and baselines side by side and a claim reads either by name, so the two could not be told apart; rename the definition."
             }
             Code::Unsupported => {
                 "The spec is valid, but this version of iclc cannot run the marked construct yet. `iclc check` accepts it; `iclc run` stops before training anything."

@@ -8,6 +8,7 @@ pub mod baselines;
 pub mod check;
 pub mod diag;
 pub mod exec;
+pub mod files;
 pub mod lanes;
 pub mod model;
 pub mod plan;

@@ -31,11 +31,21 @@ fn run_writes_both_reports_with_figure_claim_and_repro_block() {
         assert!(text.contains("least squares is exact once k reaches d"), "claim text");
         assert!(text.contains("PASS"));
         assert!(text.contains("spec SHA-256"));
-        assert!(text.contains("iclc run spec.icl --threads 1 --fresh"));
+        assert!(text.contains("iclc run spec.icl --threads 1 --jobs ") && text.contains(" --fresh"));
         assert!(text.contains("time: train"));
     }
     assert!(html.contains("<svg") && html.contains("<polygon"), "inline figure with an interval band");
     assert!(!html.contains("<link") && !html.contains("<script src"), "self-contained");
+    // The tidy files: the numbers the report shows, in columns.
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    assert!(csv.starts_with("eval,task,inputs,component,predictor,seed,k,mean,lo,hi,prompts,replicates\n"));
+    assert_eq!(csv.lines().filter(|l| l.starts_with("curve,dense,normal(),,least_squares,,")).count(), 6, "{csv}");
+    let claims: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("claims.json")).unwrap()).unwrap();
+    assert_eq!(claims[0]["verdict"], "PASS");
+    assert_eq!(claims[0]["quantities"][0]["quantity"], "error(curve, least_squares, dense, k = 4)");
+    let training = std::fs::read_to_string(out.join("training.csv")).unwrap();
+    assert!(training.starts_with("run,seed,step,loss,lr\nt,3,"), "{training}");
     let figure = md.lines().find(|l| l.starts_with("![")).expect("markdown links a figure");
     let file = figure.split('(').nth(1).unwrap().trim_end_matches(')');
     assert!(out.join(file).exists(), "figure file {file}");
@@ -61,6 +71,73 @@ fn a_second_run_reuses_the_cache_and_fresh_recomputes() {
     let numbers =
         |s: &str| s.lines().filter(|l| l.starts_with("| ") && l.contains('[')).map(String::from).collect::<Vec<_>>();
     assert_eq!(numbers(&first), numbers(&second), "same seed, same numbers");
+}
+
+/// Four trainings and two evaluations: enough independent jobs to run side by side.
+const FOUR: &str = r#"
+experiment "four" { seed = 5  dim = 3  points = 6 }
+class dense = linear()
+class sparse = sparse_linear(nnz = 1)
+model m = transformer(layers = 1, width = 16, heads = 2)
+train a { model = m  data = dense  steps = 30  batch = 8  seeds = [1, 2] }
+train b { model = m  data = sparse  steps = 30  batch = 8  seeds = [1, 2] }
+eval on_dense { models = [a, b]  tasks = [dense]  baselines = [least_squares]  prompts = 64 }
+eval on_sparse { models = [a, b]  tasks = [sparse]  baselines = [least_squares]  prompts = 64 }
+"#;
+
+#[test]
+fn jobs_side_by_side_give_the_numbers_of_one_at_a_time() {
+    let t = Test::new().spec(FOUR).args(&["run", "spec.icl", "--out", "one", "--jobs", "1"]).run();
+    let report = |dir: &str| std::fs::read_to_string(t.dir.join(dir).join("report.md")).unwrap();
+    let numbers = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("| ") && (l.contains('[') || l.contains("final")))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        eprintln!("skipped the side-by-side run: this machine has one core");
+        return;
+    }
+    let two = Command::new(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "two", "--jobs", "2"])
+        .current_dir(&t.dir)
+        .output()
+        .unwrap();
+    assert!(two.status.success(), "{}", String::from_utf8_lossy(&two.stderr));
+    assert!(!numbers(&report("one")).is_empty());
+    assert_eq!(numbers(&report("one")), numbers(&report("two")), "--jobs changes no number");
+    assert!(report("two").contains("--jobs 2"), "the reproducibility block names the job count");
+    // Each job's record is the same file either way: the losses bit for bit.
+    for entry in std::fs::read_dir(t.dir.join("one/cache")).unwrap() {
+        let id = entry.unwrap().file_name();
+        let one = std::fs::read(t.dir.join("one/cache").join(&id).join("train.json"));
+        if let Ok(one) = one {
+            let two = std::fs::read(t.dir.join("two/cache").join(&id).join("train.json")).unwrap();
+            let losses = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap()["losses"].clone();
+            assert_eq!(losses(&one), losses(&two), "losses of job {id:?}");
+        }
+    }
+}
+
+#[test]
+fn thread_and_job_counts_beyond_the_machine_are_refused() {
+    let t = Test::new()
+        .spec(TINY)
+        .args(&["run", "spec.icl", "--out", "out", "--jobs", "100000"])
+        .status(1)
+        .stderr("--jobs 100000")
+        .run();
+    assert!(!t.dir.join("out/report.md").exists());
+    Test::new()
+        .spec(TINY)
+        .args(&["run", "spec.icl", "--out", "out", "--threads", "0"])
+        .status(1)
+        .stderr("--threads 0")
+        .run();
+    // A usage error is an error (1), not "a claim does not hold" (2).
+    Test::new().args(&["run", "--no-such-flag"]).status(1).run();
 }
 
 fn location_of(o: &Outcome) -> &str {

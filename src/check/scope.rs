@@ -1,4 +1,5 @@
 //! The spec's names: what each one defines and whether anything uses it.
+use super::Baseline;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::syntax::ast::{Ast, Ident, ItemKind};
@@ -68,6 +69,20 @@ impl Scope {
                 ItemKind::Figure { name, .. } => (name, Kind::Figure),
                 ItemKind::Experiment { .. } | ItemKind::Claim { .. } => continue,
             };
+            // Trainings stand where baselines do (an evaluation's predictors, a claim's second
+            // argument), and so do the names of evaluations and models in a reader's eye. A class
+            // only ever names a task (`class tree = decision_tree(...)` is Garg et al.'s name).
+            let predictor_like = matches!(kind, Kind::Train | Kind::Eval | Kind::Model);
+            if predictor_like && Baseline::TABLE.iter().any(|(b, _, _)| *b == name.name) {
+                diags.push(
+                    Diagnostic::at(Code::BaselineName, name.span, format!("`{}` is the name of a baseline", name.name))
+                        .label("named like a baseline")
+                        .help(format!(
+                            "evaluations and claims name models and baselines alike; rename it (e.g. `{}_model`)",
+                            name.name
+                        )),
+                );
+            }
             if let Some(first) = scope.defs.get(&name.name) {
                 diags.push(
                     Diagnostic::at(Code::Duplicate, name.span, format!("`{}` is defined twice", name.name))

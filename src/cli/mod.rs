@@ -23,15 +23,21 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a spec, train its models, evaluate them and write the report.
+    ///
+    /// Exit codes: 0 when the report is written and every claim PASSes; 2 when the report is written
+    /// and some claim FAILs or is INCONCLUSIVE; 1 on any error (nothing or only part is written).
     Run {
         /// The spec file (.icl).
         spec: PathBuf,
         /// Output folder [default: reports/<spec file name>].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Threads per job [default: $RAYON_NUM_THREADS or 1; one is fastest for small models].
+        /// Threads per job, 1 to the core count [default: $RAYON_NUM_THREADS or 1; one is fastest for small models].
         #[arg(long)]
         threads: Option<usize>,
+        /// Jobs run side by side, 1 to the core count [default: the core count]; the numbers do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
         /// Recompute every job instead of reusing cached results.
         #[arg(long)]
         fresh: bool,
@@ -95,16 +101,30 @@ pub fn say(line: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
-/// Runs the command line; the exit code is 0 on success, 1 on a failed check or run.
+/// Runs the command line; the exit code is 0 on success, 1 on any error, 2 when `run` wrote a
+/// report whose claims do not all PASS.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit 1 like every other error: 2 means "report written, a claim does not hold".
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        }
+    };
     match cli.command {
-        Command::Run { spec, out, threads, fresh } => run::run(&spec, out, threads, fresh),
+        Command::Run { spec, out, threads, jobs, fresh } => run::run(&spec, out, threads, jobs, fresh),
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec } => plan::plan(&spec),
         Command::Bench { what, prompts, model, steps, threads } => {
-            let threads = run::set_threads(threads);
+            let threads = match run::set_threads(threads) {
+                Ok(t) => t,
+                Err(e) => {
+                    diagnostics::print_plain(&e);
+                    return ExitCode::FAILURE;
+                }
+            };
             bench::bench(what, &bench::Options { prompts, models: model, steps, threads })
         }
         Command::Explain { code } => explain::explain(&code),

@@ -7,8 +7,20 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// Runs a spec end to end and writes `report.md`, `report.html` and the figures.
-pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh: bool) -> ExitCode {
-    let threads = set_threads(threads);
+pub fn run(
+    spec_path: &Path,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    jobs: Option<usize>,
+    fresh: bool,
+) -> ExitCode {
+    let (threads, jobs) = match set_threads(threads).and_then(|t| Ok((t, within_cores("--jobs", jobs)?))) {
+        Ok(tj) => tj,
+        Err(e) => {
+            diagnostics::print_plain(&e);
+            return ExitCode::FAILURE;
+        }
+    };
     let t0 = Instant::now();
     let Some((source, spec)) = super::check::load_and_check(spec_path) else {
         return ExitCode::FAILURE;
@@ -26,8 +38,16 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
     let out_dir = out.unwrap_or_else(|| default_out_dir(spec_path));
     eprintln!("{}: {} jobs → {}", spec.name, plan.jobs.len(), out_dir.display());
     eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&plan)));
-    let opts = iclc::exec::ExecOptions { cache_dir: out_dir.join("cache"), fresh };
-    let executed = match iclc::exec::run(&plan, &opts, &Bars::new()) {
+    // Held until the report is written: a second run on this folder stops here instead of racing.
+    let _lock = match iclc::files::FolderLock::take(&out_dir) {
+        Ok(l) => l,
+        Err(e) => {
+            diagnostics::print_plain(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = iclc::exec::ExecOptions { cache_dir: out_dir.join("cache"), fresh, jobs };
+    let executed = match iclc::exec::run(&plan, &opts, &Bars::new(plan.jobs.len())) {
         Ok(e) => e,
         Err(e) => {
             diagnostics::print_plain(&format!("{e} (spec {})", spec_path.display()));
@@ -49,12 +69,13 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
         phases: vec![
             ("parse + check".into(), secs(check_s)),
             ("plan".into(), secs(plan_s)),
-            ("train".into(), secs(executed.train_s)),
-            ("evaluate".into(), secs(executed.eval_s)),
+            ("train (sum over trainings)".into(), secs(executed.train_s)),
+            ("evaluate (sum over evaluations)".into(), secs(executed.eval_s)),
+            (format!("train + evaluate ({jobs} side by side)"), secs(executed.wall_s)),
             ("results".into(), secs(results_s)),
         ],
         cached_jobs: executed.cached_jobs,
-        command: format!("iclc run {} --threads {threads} --fresh", spec_path.display()),
+        command: format!("iclc run {} --threads {threads} --jobs {jobs} --fresh", spec_path.display()),
     };
     // The report's own rendering time is known only after rendering once; it is small and
     // rendering is deterministic, so render, time, then render the final text.
@@ -73,7 +94,7 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = write_report(&out_dir, &rendered) {
+    if let Err(e) = write_report(&out_dir, &rendered, &iclc::report::tidy_files(&results)) {
         diagnostics::print_plain(&e);
         return ExitCode::FAILURE;
     }
@@ -95,7 +116,7 @@ pub fn run(spec_path: &Path, out: Option<PathBuf>, threads: Option<usize>, fresh
 }
 
 /// The exit code of a run that wrote its report but has claims that FAIL or are INCONCLUSIVE.
-pub const CLAIMS_NOT_ALL_PASS: u8 = 3;
+pub const CLAIMS_NOT_ALL_PASS: u8 = 2;
 
 /// `reports/<file stem>`.
 fn default_out_dir(spec: &Path) -> PathBuf {
@@ -103,27 +124,39 @@ fn default_out_dir(spec: &Path) -> PathBuf {
     PathBuf::from("reports").join(stem)
 }
 
-/// The thread count for candle's CPU kernels: the flag, else `$RAYON_NUM_THREADS`, else 1.
-pub fn set_threads(flag: Option<usize>) -> usize {
+/// The thread count for candle's CPU kernels: the flag, else `$RAYON_NUM_THREADS`, else 1; at most
+/// the core count.
+pub fn set_threads(flag: Option<usize>) -> Result<usize, String> {
     let from_env = std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0);
-    let n = flag.filter(|n| *n > 0).or(from_env).unwrap_or(1);
+    let n = match flag {
+        Some(n) => within_cores("--threads", Some(n))?,
+        None => from_env.unwrap_or(1),
+    };
     // SAFETY: called before any other thread exists (clap has parsed, nothing has spawned), and
     // candle reads this variable when it sizes its thread pools.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
-    n
+    Ok(n)
 }
 
-fn write_report(dir: &Path, r: &iclc::report::Rendered) -> Result<(), String> {
+/// A count of threads or jobs: 1 to this machine's core count (the default).
+fn within_cores(flag: &str, n: Option<usize>) -> Result<usize, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match n {
+        None => Ok(cores),
+        Some(n) if (1..=cores).contains(&n) => Ok(n),
+        Some(n) => Err(format!("{flag} {n}: this machine has {cores} cores; give 1 to {cores}")),
+    }
+}
+
+/// Writes the figures, the tidy files and then the two reports.
+fn write_report(dir: &Path, r: &iclc::report::Rendered, tidy: &[(String, String)]) -> Result<(), String> {
     let write = |name: &str, text: &str| -> Result<(), String> {
         let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        iclc::files::write(&path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    for (name, svg) in &r.figures {
-        write(name, svg)?;
+    for (name, text) in r.figures.iter().chain(tidy) {
+        write(name, text)?;
     }
     write("report.md", &r.markdown)?;
     write("report.html", &r.html)

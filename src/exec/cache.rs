@@ -1,15 +1,32 @@
-//! Job results on disk, one folder per job id; files are written to a temporary name and renamed,
-//! so an interrupted run never leaves a result that looks complete.
+//! Job results on disk, one folder per job id. A job's files are written first (each atomically,
+//! see [`crate::files`]) and its manifest last: the SHA-256 of every file. A job is complete when
+//! its manifest is there and every file still has the manifest's checksum, so an interrupted job,
+//! a damaged file or a missing one is never served. Records name their files relative to the job's
+//! folder, so a moved or copied out folder is reused as it is.
 use super::ExecError;
 use crate::plan::JobId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The file that completes a job: its files' checksums.
+const MANIFEST: &str = "manifest.json";
 
 /// The cache folder of a run.
 pub struct Cache {
     root: PathBuf,
     fresh: bool,
+}
+
+/// What a lookup found.
+pub enum Lookup<T> {
+    /// The job is complete and verified.
+    Found(T),
+    /// The job never finished here (or `--fresh`).
+    Absent,
+    /// The job finished once, but a file is now damaged or missing: recompute, and say so.
+    Damaged(String),
 }
 
 impl Cache {
@@ -34,24 +51,76 @@ impl Cache {
         Ok(dir)
     }
 
-    /// A cached JSON record, if present and readable (an unreadable one is recomputed).
-    pub fn read<T: DeserializeOwned>(&self, id: &JobId, file: &str) -> Option<T> {
+    /// A file of a job's folder.
+    pub fn path(&self, id: &JobId, file: &Path) -> PathBuf {
+        self.root.join(&id.0).join(file)
+    }
+
+    /// A complete job's JSON record `file`, every file of its manifest verified.
+    pub fn read<T: DeserializeOwned>(&self, id: &JobId, file: &str) -> Lookup<T> {
         if self.fresh {
-            return None;
+            return Lookup::Absent;
         }
-        let text = std::fs::read(self.root.join(&id.0).join(file)).ok()?;
-        serde_json::from_slice(&text).ok()
+        let dir = self.root.join(&id.0);
+        let Ok(text) = std::fs::read(dir.join(MANIFEST)) else { return Lookup::Absent };
+        let damaged = |why: String| Lookup::Damaged(format!("cached job {}: {why}; computing it again", id.0));
+        let Ok(manifest) = serde_json::from_slice::<BTreeMap<String, String>>(&text) else {
+            return damaged(format!("`{}` is not a manifest", dir.join(MANIFEST).display()));
+        };
+        for (name, want) in &manifest {
+            let path = dir.join(name);
+            match crate::files::sha256(&path) {
+                Err(e) => return damaged(format!("cannot read `{}`: {e}", path.display())),
+                Ok(got) if &got != want => {
+                    return damaged(format!("`{}` does not have the checksum it was written with", path.display()));
+                }
+                Ok(_) => {}
+            }
+        }
+        let path = dir.join(file);
+        match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+            Some(record) if manifest.contains_key(file) => Lookup::Found(record),
+            _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
+        }
+    }
+
+    /// Forgets a job's completion, before it is computed again.
+    pub fn unseal(&self, id: &JobId) -> Result<(), ExecError> {
+        let path = self.root.join(&id.0).join(MANIFEST);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(ExecError::Io { what: "cannot remove the manifest", path, source: e })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Stores a JSON record atomically.
     pub fn write<T: Serialize>(&self, id: &JobId, file: &str, value: &T) -> Result<(), ExecError> {
         let path = self.job_dir(id)?.join(file);
-        let tmp = path.with_extension("tmp");
         let json = serde_json::to_vec(value).expect("results serialise");
-        std::fs::write(&tmp, json).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|source| ExecError::Io {
+        crate::files::write(&path, &json).map_err(|source| ExecError::Io {
             what: "cannot write the result",
             path,
             source,
         })
+    }
+
+    /// Completes a job: writes the manifest of its `files`, last.
+    pub fn seal(&self, id: &JobId, files: &[&str]) -> Result<(), ExecError> {
+        let dir = self.job_dir(id)?;
+        let mut manifest = BTreeMap::new();
+        for &name in files {
+            let path = dir.join(name);
+            let sha = crate::files::sha256(&path).map_err(|source| ExecError::Io {
+                what: "cannot read back",
+                path: path.clone(),
+                source,
+            })?;
+            manifest.insert(name.to_string(), sha);
+        }
+        let path = dir.join(MANIFEST);
+        let json = serde_json::to_vec_pretty(&manifest).expect("manifests serialise");
+        crate::files::write(&path, &json).map_err(|source| ExecError::Io { what: "cannot write", path, source })
     }
 }

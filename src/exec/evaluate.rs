@@ -1,5 +1,5 @@
 //! An evaluation job: fresh prompts of one task through every model and baseline.
-use super::cache::Cache;
+use super::cache::{Cache, Lookup};
 use super::{EvalOutput, ExecError, FunctionPlot, Observer, StepErrors, TrainOutput};
 use crate::baselines;
 use crate::check::Predictor;
@@ -23,11 +23,16 @@ pub fn run(
     observer: &dyn Observer,
 ) -> Result<(EvalOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
-    observer.job_started(&job, e.prompts as u64);
-    if let Some(record) = cache.read::<EvalOutput>(id, RECORD) {
-        observer.job_finished(&job, true);
-        return Ok((record, true));
+    observer.job_started(&job, (e.models.len() + e.baselines.len()) as u64);
+    match cache.read::<EvalOutput>(id, RECORD) {
+        Lookup::Found(record) => {
+            observer.job_finished(&job, true);
+            return Ok((record, true));
+        }
+        Lookup::Damaged(why) => observer.warning(&why),
+        Lookup::Absent => {}
     }
+    cache.unseal(id)?;
     let prompts = prompts(e)?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
     let mut plots = plot_functions(e)?;
@@ -35,7 +40,7 @@ pub fn run(
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
         let cfg = super::training::model_config(t);
-        let params = Params::load(&cfg, &out.checkpoint, &Device::Cpu).map_err(tensor_err)?;
+        let params = Params::load(&cfg, &cache.path(train_id, &out.checkpoint), &Device::Cpu).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
         predictions.push(pred);
@@ -57,12 +62,14 @@ pub fn run(
             let at_grid = predictions_along_grid(&params, plot).map_err(tensor_err)?;
             plot.models.push((label.clone(), at_grid));
         }
+        observer.eval_step(id, errors.len() as u64);
     }
     for &b in &e.baselines {
         let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
         errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
         predictions.push(pred);
+        observer.eval_step(id, errors.len() as u64);
     }
     let record = EvalOutput {
         points: e.points,
@@ -74,6 +81,7 @@ pub fn run(
         at_steps,
     };
     cache.write(id, RECORD, &record)?;
+    cache.seal(id, &[RECORD])?;
     observer.job_finished(&job, false);
     Ok((record, false))
 }

@@ -3,16 +3,16 @@
 mod cache;
 mod evaluate;
 mod observer;
+mod schedule;
 mod training;
 
 pub use observer::{NoObserver, Observer};
 
 use crate::check::Predictor;
-use crate::plan::{EvalJob, JobId, JobKind, Plan, TrainJob};
+use crate::plan::{EvalJob, JobId, Plan, TrainJob};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 /// Where and how to run.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct ExecOptions {
     pub cache_dir: PathBuf,
     /// Ignore cached results and recompute every job.
     pub fresh: bool,
+    /// Jobs run side by side (each on one thread).
+    pub jobs: usize,
 }
 
 /// A trained model's record.
@@ -32,7 +34,7 @@ pub struct TrainOutput {
     pub wall_s: f64,
     /// Scalar parameters in the model.
     pub parameters: usize,
-    /// Where the weights are.
+    /// The weights file, in the job's folder.
     pub checkpoint: PathBuf,
     /// Weights kept along the way for evaluations during training.
     #[serde(default)]
@@ -111,10 +113,12 @@ pub struct ExecOutput {
     pub trains: BTreeMap<JobId, (TrainJob, TrainOutput)>,
     /// Evaluations in plan order.
     pub evals: Vec<(EvalJob, EvalOutput)>,
-    /// Seconds spent training (including loading cached models).
+    /// Seconds spent training, summed over trainings (including loading cached models).
     pub train_s: f64,
-    /// Seconds spent evaluating.
+    /// Seconds spent evaluating, summed over evaluations.
     pub eval_s: f64,
+    /// Seconds from the first job's start to the last one's end.
+    pub wall_s: f64,
     /// Jobs answered from the cache.
     pub cached_jobs: usize,
 }
@@ -163,26 +167,8 @@ pub enum ExecError {
     },
 }
 
-/// Runs every job of `plan` in order.
+/// Runs every job of `plan`, `opts.jobs` at a time, each after the jobs it reads.
 pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
-    let mut out = ExecOutput { trains: BTreeMap::new(), evals: Vec::new(), train_s: 0.0, eval_s: 0.0, cached_jobs: 0 };
     let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;
-    for job in &plan.jobs {
-        let started = Instant::now();
-        match &job.kind {
-            JobKind::Train(t) => {
-                let (result, cached) = training::run(&job.id, t, &cache, observer)?;
-                out.cached_jobs += usize::from(cached);
-                out.trains.insert(job.id.clone(), (t.clone(), result));
-                out.train_s += started.elapsed().as_secs_f64();
-            }
-            JobKind::Eval(e) => {
-                let (result, cached) = evaluate::run(&job.id, e, &out.trains, &cache, observer)?;
-                out.cached_jobs += usize::from(cached);
-                out.evals.push((e.clone(), result));
-                out.eval_s += started.elapsed().as_secs_f64();
-            }
-        }
-    }
-    Ok(out)
+    schedule::run(plan, &cache, opts.jobs, observer)
 }

@@ -1,12 +1,16 @@
 //! Progress reporting without printing: the CLI implements [`Observer`] (a progress bar).
-use crate::plan::Job;
+use crate::plan::{Job, JobId};
 
-/// Told what the run is doing; every method has an empty default.
-pub trait Observer {
-    /// A job starts; `work` is its step count (training) or prompt count (evaluation).
+/// Told what the run is doing, from every worker thread; every method has an empty default.
+pub trait Observer: Sync {
+    /// A job starts; `work` is its step count (training) or predictor count (evaluation).
     fn job_started(&self, _job: &Job, _work: u64) {}
-    /// A training step finished.
-    fn train_step(&self, _step: u64, _loss: f32) {}
+    /// A step of the training `job` finished.
+    fn train_step(&self, _job: &JobId, _step: u64, _loss: f32) {}
+    /// `done` predictors of the evaluation `job` have predicted all its prompts.
+    fn eval_step(&self, _job: &JobId, _done: u64) {}
+    /// Something the user should know that does not stop the run (a damaged cache entry).
+    fn warning(&self, _text: &str) {}
     /// A job finished; `cached` when its result came from the cache.
     fn job_finished(&self, _job: &Job, _cached: bool) {}
 }

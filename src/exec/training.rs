@@ -1,5 +1,5 @@
 //! A training job: init, train, checkpoint, record.
-use super::cache::Cache;
+use super::cache::{Cache, Lookup};
 use super::{ExecError, Observer, Snapshot, TrainOutput};
 use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
@@ -49,10 +49,16 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
 pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
     observer.job_started(&job, t.setup.steps);
-    if let Some(record) = cache.read::<TrainOutput>(id, RECORD).filter(|r| r.checkpoint.exists()) {
-        observer.job_finished(&job, true);
-        return Ok((record, true));
+    match cache.read::<TrainOutput>(id, RECORD) {
+        Lookup::Found(record) => {
+            observer.job_finished(&job, true);
+            return Ok((record, true));
+        }
+        Lookup::Damaged(why) => observer.warning(&why),
+        Lookup::Absent => {}
     }
+    // From here until the new manifest the job is incomplete, whatever an older run left.
+    cache.unseal(id)?;
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = match &t.init {
@@ -95,7 +101,7 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
             )
         },
         |step, loss| {
-            observer.train_step(step, loss);
+            observer.train_step(id, step, loss);
             ControlFlow::Continue(())
         },
         Some(&policy),
@@ -117,7 +123,7 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
                 Ok(Snapshot { step, wall_s, file })
             })
             .collect::<Result<Vec<_>, ExecError>>()?;
-    let checkpoint = cache.job_dir(id)?.join(WEIGHTS);
+    let checkpoint = dir.join(WEIGHTS);
     let meta: HashMap<String, String> = [
         ("n_dims", cfg.n_dims.to_string()),
         ("points", cfg.points.to_string()),
@@ -134,8 +140,11 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         path: checkpoint.clone(),
         source,
     })?;
-    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint, snapshots };
+    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint: WEIGHTS.into(), snapshots };
     cache.write(id, RECORD, &record)?;
+    let files: Vec<&str> =
+        [RECORD, WEIGHTS].into_iter().chain(record.snapshots.iter().map(|s| s.file.as_str())).collect();
+    cache.seal(id, &files)?;
     // The final weights and record are in place; the resumable state is no longer needed.
     let _ = std::fs::remove_file(&policy.path);
     observer.job_finished(&job, false);

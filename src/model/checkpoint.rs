@@ -41,9 +41,9 @@ pub fn save_weights(
     let tensors = layout.tensors(params, "").map_err(std::io::Error::other)?;
     let meta: HashMap<String, String> =
         [("step".to_string(), step.to_string()), ("elapsed_s".to_string(), elapsed_s.to_string())].into();
-    let tmp = path.with_extension("tmp");
-    safetensors::serialize_to_file(tensors, Some(meta), &tmp).map_err(std::io::Error::other)?;
-    std::fs::rename(&tmp, path)
+    crate::files::write_with(path, |tmp| {
+        safetensors::serialize_to_file(tensors, Some(meta), tmp).map_err(std::io::Error::other)
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -93,9 +93,9 @@ pub fn save(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    let tmp = path.with_extension("tmp");
-    safetensors::serialize_to_file(tensors, Some(meta), &tmp).map_err(std::io::Error::other)?;
-    std::fs::rename(&tmp, path)
+    crate::files::write_with(path, |tmp| {
+        safetensors::serialize_to_file(tensors, Some(meta), tmp).map_err(std::io::Error::other)
+    })
 }
 
 /// The step and training seconds recorded in a weights file written by [`save_weights`].

@@ -74,9 +74,9 @@ impl Params {
     pub fn save(&self, path: &Path, metadata: HashMap<String, String>) -> std::io::Result<()> {
         let named = self.named();
         let tensors: Vec<(String, Tensor)> = named.iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
-        let tmp = path.with_extension("safetensors.tmp");
-        safetensors::serialize_to_file(tensors, Some(metadata), &tmp).map_err(std::io::Error::other)?;
-        std::fs::rename(&tmp, path)
+        crate::files::write_with(path, |tmp| {
+            safetensors::serialize_to_file(tensors, Some(metadata), tmp).map_err(std::io::Error::other)
+        })
     }
 
     /// Reads a checkpoint written by [`Params::save`] or by the PyTorch reference.

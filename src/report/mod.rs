@@ -3,8 +3,10 @@
 mod context;
 mod figures;
 mod svg;
+mod tidy;
 
 pub use context::{Figure, ReportContext, Repro, build_context};
+pub use tidy::tidy_files;
 
 use minijinja::Environment;
 

@@ -29,6 +29,8 @@ pub struct Curve {
     pub points: Vec<Estimate>,
     /// Replicates (training seeds) averaged; 1 for baselines and single-seed models.
     pub replicates: usize,
+    /// Each replicate's own curve with its training seed, when there are several.
+    pub per_seed: Vec<(u64, Vec<Estimate>)>,
 }
 
 /// All curves of one (evaluation, task).
@@ -76,8 +78,12 @@ impl TaskCurves {
 /// A training run's loss curve, thinned for plotting.
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainingSummary {
-    /// The training's name.
+    /// The training's names (one model may serve several) and, when replicated, its seed.
     pub name: String,
+    /// The training's names alone: `mix(w = 0.5) = mixture`.
+    pub run: String,
+    /// The seed it trained with.
+    pub seed: u64,
     /// Its data, the class written out.
     pub data: String,
     /// Steps run.
@@ -163,9 +169,10 @@ fn finals(out: &ExecOutput) -> Finals {
 pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     let finals = finals(out);
     let mut curves: Vec<TaskCurves> = Vec::new();
+    let seeds: Seeds = out.trains.iter().map(|(id, (t, _))| (id.clone(), t.seed)).collect();
     for (job, eval) in &out.evals {
         let all: Vec<usize> = (0..eval.prompts).collect();
-        curves.push(task_curves(job, eval, None, &all, spec.seed, &finals));
+        curves.push(task_curves(job, eval, None, &all, spec.seed, &finals, &seeds));
         // A mixture's prompts split by the component drawn: does the model pick the right class?
         if let ClassSpec::Mixture { components } = &job.task.class
             && eval.components.len() == eval.prompts
@@ -173,7 +180,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             for (i, c) in components.iter().enumerate() {
                 let rows: Vec<usize> = (0..eval.prompts).filter(|&r| eval.components[r] == i).collect();
                 if !rows.is_empty() {
-                    curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed, &finals));
+                    curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed, &finals, &seeds));
                 }
             }
         }
@@ -191,10 +198,8 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         .map(|(job, t)| {
             let mut s = training_summary(job, t);
             // One model trained for several names is listed once, under all of them.
-            s.name = std::iter::once(&job.name).chain(&job.aliases).cloned().collect::<Vec<_>>().join(" = ");
-            if replicated(&job.name) {
-                s.name = format!("{} (seed {})", s.name, job.seed);
-            }
+            s.run = std::iter::once(&job.name).chain(&job.aliases).cloned().collect::<Vec<_>>().join(" = ");
+            s.name = if replicated(&job.name) { format!("{} (seed {})", s.run, job.seed) } else { s.run.clone() };
             s
         })
         .collect();
@@ -255,6 +260,9 @@ fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<Stage> {
     stages
 }
 
+/// Each training job's seed.
+type Seeds = std::collections::BTreeMap<crate::plan::JobId, u64>;
+
 /// The curves of one evaluation over the prompts `rows`.
 fn task_curves(
     job: &EvalJob,
@@ -263,6 +271,7 @@ fn task_curves(
     rows: &[usize],
     seed: u64,
     finals: &Finals,
+    seeds: &Seeds,
 ) -> TaskCurves {
     let p = eval.points;
     let pick =
@@ -279,11 +288,25 @@ fn task_curves(
             .map(|(predictor, reps)| {
                 let picked: Vec<Vec<f32>> = reps.iter().map(|errs| pick(errs)).collect();
                 let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
+                // Replicates come in the order the evaluation lists the model's trainings.
+                let per_seed = match predictor {
+                    Predictor::Model(name) if reps.len() > 1 => job
+                        .models
+                        .iter()
+                        .filter(|(n, _)| n == name)
+                        .zip(&tables)
+                        .map(|((_, id), t)| {
+                            (seeds.get(id).copied().unwrap_or_default(), bootstrap_means(t, rows.len(), p, seed))
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
                 Curve {
                     predictor: predictor.clone(),
                     is_model: matches!(predictor, Predictor::Model(_)),
                     points: bootstrap_replicates(&tables, rows.len(), p, seed),
                     replicates: reps.len(),
+                    per_seed,
                 }
             })
             .collect(),
@@ -367,6 +390,8 @@ fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -
         .collect();
     TrainingSummary {
         name: job.name.clone(),
+        run: job.name.clone(),
+        seed: job.seed,
         data: job.data.class.describe(),
         steps: n as u64,
         parameters: t.parameters,
@@ -429,11 +454,11 @@ mod tests {
             at_steps: vec![],
         };
         let all: Vec<usize> = (0..4).collect();
-        let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new());
+        let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());
         assert_eq!(whole.curves[0].points[1].mean, 2.0);
-        let a = task_curves(&job, &eval, Some("a".into()), &[0, 3], 1, &Finals::new());
+        let a = task_curves(&job, &eval, Some("a".into()), &[0, 3], 1, &Finals::new(), &Seeds::new());
         assert_eq!((a.prompts, a.curves[0].points[1].mean), (2, 1.0));
-        let b = task_curves(&job, &eval, Some("b".into()), &[1, 2], 1, &Finals::new());
+        let b = task_curves(&job, &eval, Some("b".into()), &[1, 2], 1, &Finals::new(), &Seeds::new());
         assert_eq!((b.prompts, b.curves[0].points[0].mean), (2, 3.0));
     }
 }
