@@ -168,3 +168,53 @@ fn invalid_utf8_is_a_diagnostic() {
     let err = Source::read(&path).unwrap_err();
     assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
 }
+
+/// `iclc run` on `spec`, expecting it refused up front (exit 1) with each of `needles`.
+fn refused(spec: &str, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.icl"), spec).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "lacks {n:?}: {stderr}");
+    }
+    assert!(!stderr.contains("panicked") && !dir.path().join("out/cache").exists(), "nothing ran: {stderr}");
+}
+
+#[test]
+fn specs_that_would_exhaust_the_machine_are_refused_with_their_estimate() {
+    // Activations of 12 layers × 256 over 8192 tokens: terabytes.
+    refused(
+        r#"experiment "e" { seed = 1  dim = 5  points = 4096 }
+class dense = linear()
+train big { model = standard  data = dense  steps = 10 }
+eval ev { models = [big]  tasks = [dense]  prompts = 4 }"#,
+        &["training `big` needs about", "TB of memory", "lower batch, points, width or layers"],
+    );
+    // 10^5 Adam steps of a 10^5-unit network per prompt and position.
+    refused(
+        r#"experiment "e" { seed = 1  dim = 5  points = 11 }
+class dense = linear()
+eval ev { tasks = [dense]  baselines = [relu_gd(hidden = 100000, steps = 100000)] }"#,
+        &["evaluation `ev` on `dense` would take about", "hours"],
+    );
+    // 1280 least-squares fits per position of 4096 points in 1024 dimensions.
+    refused(
+        r#"experiment "e" { seed = 1  dim = 1024  points = 4096 }
+class dense = linear()
+eval ev { tasks = [dense]  baselines = [least_squares] }"#,
+        &["evaluation `ev` on `dense`"],
+    );
+    // The exact posterior over C(1024, 512) supports: refused by `check`.
+    refused(
+        r#"experiment "e" { seed = 1  dim = 1024  points = 8 }
+class half = sparse_linear(nnz = 512)
+eval ev { tasks = [half]  baselines = [least_squares, bayes]  prompts = 4 }"#,
+        &["E0106", "supports per prediction"],
+    );
+}

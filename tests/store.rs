@@ -98,8 +98,8 @@ experiment "killable" { seed = 4  dim = 3  points = 6 }
 class dense = linear()
 class sparse = sparse_linear(nnz = 1)
 model m = transformer(layers = 1, width = 16, heads = 2)
-train a { model = m  data = dense  steps = 400  batch = 16  checkpoint_every = 50  seeds = [1, 2] }
-train b { model = m  data = sparse  steps = 400  batch = 16  checkpoint_every = 50  seeds = [1, 2] }
+train a { model = m  data = dense  steps = 1200  batch = 16  checkpoint_every = 100  seeds = [1, 2] }
+train b { model = m  data = sparse  steps = 1200  batch = 16  checkpoint_every = 100  seeds = [1, 2] }
 eval on_dense { models = [a, b]  tasks = [dense]  baselines = [least_squares]  prompts = 128  at = every(100) }
 eval on_sparse { models = [a, b]  tasks = [sparse]  baselines = [least_squares, lasso(alpha = 0.01)]  prompts = 128 }
 "#;
@@ -139,7 +139,7 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(next() % full_ms.max(1)));
+        std::thread::sleep(std::time::Duration::from_millis(next() % (full_ms * 3 / 4).max(1)));
         let killed = child.try_wait().unwrap().is_none();
         if killed {
             child.kill().unwrap(); // SIGKILL: no handler runs
@@ -154,12 +154,39 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
         }
         assert!(!stderr.contains("panicked"), "{stderr}");
         if !killed {
+            // It got to the end: its report is the uninterrupted one; start over to be killed again.
             assert!(output.status.success(), "{stderr}");
-            break;
+            assert_eq!(numbers(&out), whole, "a resumed run's report");
+            std::fs::remove_dir_all(&out).unwrap();
         }
     }
-    assert!(kills > 0, "no run was interrupted");
+    assert!(kills >= 10, "only {kills} of 20 runs were interrupted");
     let last = iclc(&t.dir, &["run", "spec.icl", "--out", "killed"]);
     assert!(last.status.success(), "{}", String::from_utf8_lossy(&last.stderr));
     assert_eq!(numbers(&out), whole, "the interrupted runs end in the uninterrupted report");
+}
+
+#[test]
+fn plan_marks_the_jobs_an_out_folder_holds_and_estimates_each() {
+    let t = Test::new().spec(SPEC).args(&["run", "spec.icl", "--out", "out"]).run();
+    let plan = iclc(&t.dir, &["plan", "spec.icl", "--out", "out"]);
+    let json: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let jobs = json["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2);
+    for j in jobs {
+        assert_eq!(j["cached"], true, "{j}");
+        assert!(
+            j["estimate"]["seconds"].as_f64().unwrap() > 0.0 && j["estimate"]["memory_bytes"].as_f64().unwrap() > 0.0
+        );
+        assert!(j["name"].is_string() && j["id"].is_string() && j["deps"].is_array());
+    }
+    let model = &with_file(&t.dir.join("out"), "model.safetensors")[0];
+    std::fs::write(model, b"damaged").unwrap();
+    let plan = iclc(&t.dir, &["plan", "spec.icl", "--out", "out", "--format", "human"]);
+    let table = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        table.lines().any(|l| l.contains(" train ") && l.contains(" no ")),
+        "the damaged job is not cached:\n{table}"
+    );
+    assert!(table.contains("2 jobs (1 cached)"), "{table}");
 }

@@ -1,7 +1,7 @@
 //! `eval` blocks: models × tasks × input distributions, baselines with their parameters, and
 //! sweeps that expand into one task per value.
 use super::{Checker, Env, Params};
-use crate::check::spec::{AtSteps, Baseline, EvalSpec, InputSpec, TaskSpec, TrainSpec};
+use crate::check::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskSpec, TrainSpec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 
@@ -119,6 +119,25 @@ impl Checker<'_> {
                                     Diagnostic::at(Code::NotApplicable, b.span, format!("`bayes` is not tractable for task `{}`", t.name))
                                         .label("no exact posterior here")
                                         .help("the exact Bayes predictor exists for linear and sparse_linear classes, their noisy variants, and mixtures of these"),
+                                );
+                                ok = false;
+                            }
+                            let d = self.header.map_or(1, |h| h.dim);
+                            for t in tasks.iter().filter(|t| t.class.bayes_supports(d) > MAX_BAYES_SUPPORTS) {
+                                self.diags.push(
+                                    Diagnostic::at(
+                                        Code::OutOfRange,
+                                        b.span,
+                                        format!(
+                                            "`bayes` on task `{}` enumerates {:.3e} supports per prediction at d = {d}",
+                                            t.name,
+                                            t.class.bayes_supports(d)
+                                        ),
+                                    )
+                                    .label("beyond reach")
+                                    .help(format!(
+                                        "at most {MAX_BAYES_SUPPORTS:.0e} supports (C(d, nnz) per sparse class) are in reach; lower nnz or d, or leave `bayes` out of this evaluation"
+                                    )),
                                 );
                                 ok = false;
                             }

@@ -60,10 +60,16 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Print the plan of jobs a spec expands to, as JSON.
+    /// Print the plan of jobs a spec expands to, each with its estimated seconds and memory.
     Plan {
         /// The spec file.
         spec: PathBuf,
+        /// An out folder whose store marks the jobs already done (`cached`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: plan::Format,
     },
     /// Time parts of iclc and print the figures.
     Bench {
@@ -116,7 +122,7 @@ pub fn main() -> ExitCode {
         Command::Run { spec, out, threads, jobs, fresh } => run::run(&spec, out, threads, jobs, fresh),
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
-        Command::Plan { spec } => plan::plan(&spec),
+        Command::Plan { spec, out, format } => plan::plan(&spec, out, format),
         Command::Bench { what, prompts, model, steps, threads } => {
             let threads = match run::set_threads(threads) {
                 Ok(t) => t,

@@ -1,25 +1,103 @@
-//! `iclc plan`: the jobs as JSON.
-use std::path::Path;
+//! `iclc plan`: the jobs, with their estimates and whether an out folder already holds them.
+use iclc::plan::{Job, JobEstimate, JobKind, Plan};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// How `iclc plan` prints.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Format {
+    /// A table with totals.
+    Human,
+    /// The jobs as JSON (every field of each job, `cached` and `estimate` added).
+    Json,
+}
+
 /// Prints the plan of a spec.
-pub fn plan(path: &Path) -> ExitCode {
+pub fn plan(path: &Path, out: Option<PathBuf>, format: Format) -> ExitCode {
     let Some((source, spec)) = super::check::load_and_check(path) else {
         return ExitCode::FAILURE;
     };
-    match iclc::plan::plan(&spec, super::spec_dir(path)) {
-        Ok(plan) => {
-            let cost = iclc::plan::estimate(&plan);
-            let json = serde_json::json!({ "experiment": plan.experiment, "jobs": plan.jobs, "cost": cost });
-            super::say(&serde_json::to_string_pretty(&json).expect("plans serialise"));
-            eprintln!("{}", describe_cost(&cost));
-            ExitCode::SUCCESS
-        }
+    let plan = match iclc::plan::plan(&spec, super::spec_dir(path)) {
+        Ok(plan) => plan,
         Err(diags) => {
             super::diagnostics::print(&source, &diags);
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    let cost = iclc::plan::estimate(&plan);
+    let cache = out.map(|o| o.join("cache"));
+    let rows: Vec<Row> = plan
+        .jobs
+        .iter()
+        .map(|job| Row {
+            job,
+            estimate: iclc::plan::job_estimate(&plan, job),
+            cached: cache.as_ref().is_some_and(|c| iclc::exec::is_complete(c, &job.id)),
+        })
+        .collect();
+    match format {
+        Format::Json => {
+            let jobs: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r.job).expect("jobs serialise");
+                    v["name"] = name(r.job).into();
+                    v["cached"] = r.cached.into();
+                    v["estimate"] = serde_json::to_value(r.estimate).expect("estimates serialise");
+                    v
+                })
+                .collect();
+            let json = serde_json::json!({ "experiment": plan.experiment, "jobs": jobs, "cost": cost });
+            super::say(&serde_json::to_string_pretty(&json).expect("plans serialise"));
+        }
+        Format::Human => human(&plan, &rows),
     }
+    eprintln!("{}", describe_cost(&cost));
+    ExitCode::SUCCESS
+}
+
+/// One job with what is known of it before it runs.
+struct Row<'a> {
+    job: &'a Job,
+    estimate: JobEstimate,
+    cached: bool,
+}
+
+/// A job's name: the training's (with its seed), or `eval/task`.
+fn name(job: &Job) -> String {
+    match &job.kind {
+        JobKind::Train(t) => format!("{} (seed {})", t.name, t.seed),
+        JobKind::Eval(e) => format!("{}/{}", e.eval, e.task.name),
+    }
+}
+
+/// The plan as a table: id, kind, name, dependencies, cached, seconds, memory; then totals.
+fn human(plan: &Plan, rows: &[Row]) {
+    super::say(&format!(
+        "{:<16}  {:<5}  {:>4}  {:>6}  {:>10}  {:>8}  name",
+        "id", "kind", "deps", "cached", "estimate", "memory"
+    ));
+    for r in rows {
+        let kind = if matches!(r.job.kind, JobKind::Train(_)) { "train" } else { "eval" };
+        super::say(&format!(
+            "{:<16}  {kind:<5}  {:>4}  {:>6}  {:>10}  {:>8}  {}",
+            r.job.id.0,
+            r.job.deps.len(),
+            if r.cached { "yes" } else { "no" },
+            duration(r.estimate.seconds),
+            iclc::plan::bytes(r.estimate.memory_bytes),
+            name(r.job)
+        ));
+    }
+    let left: f64 = rows.iter().filter(|r| !r.cached).map(|r| r.estimate.seconds).sum();
+    let peak = rows.iter().map(|r| r.estimate.memory_bytes).fold(0.0, f64::max);
+    super::say(&format!(
+        "{} jobs ({} cached): {} of one core left, peak memory of one job {}",
+        plan.jobs.len(),
+        rows.iter().filter(|r| r.cached).count(),
+        duration(left),
+        iclc::plan::bytes(peak)
+    ));
 }
 
 /// The cost of a plan's trainings in words: operations, and time on a CPU core and on a GPU.

@@ -34,6 +34,16 @@ pub fn run(
             return ExitCode::FAILURE;
         }
     };
+    // A job that would exhaust this machine is refused before anything runs, with its estimate.
+    let memory = iclc::plan::machine_memory();
+    let refusals: Vec<String> =
+        plan.jobs.iter().filter_map(|j| iclc::plan::refusal(j, iclc::plan::job_estimate(&plan, j), memory)).collect();
+    if !refusals.is_empty() {
+        for r in &refusals {
+            diagnostics::print_plain(&format!("{r} (spec {})", spec_path.display()));
+        }
+        return ExitCode::FAILURE;
+    }
     let plan_s = t1.elapsed().as_secs_f64();
     let out_dir = out.unwrap_or_else(|| default_out_dir(spec_path));
     eprintln!("{}: {} jobs → {}", spec.name, plan.jobs.len(), out_dir.display());

@@ -40,6 +40,11 @@ impl Cache {
         Ok(Cache { root: root.to_path_buf(), fresh })
     }
 
+    /// The cache at `root` as it is, for lookups only (nothing is created).
+    pub fn at(root: &Path) -> Self {
+        Cache { root: root.to_path_buf(), fresh: false }
+    }
+
     /// The folder of a job, created on demand.
     pub fn job_dir(&self, id: &JobId) -> Result<PathBuf, ExecError> {
         let dir = self.root.join(&id.0);
@@ -61,27 +66,42 @@ impl Cache {
         if self.fresh {
             return Lookup::Absent;
         }
-        let dir = self.root.join(&id.0);
-        let Ok(text) = std::fs::read(dir.join(MANIFEST)) else { return Lookup::Absent };
         let damaged = |why: String| Lookup::Damaged(format!("cached job {}: {why}; computing it again", id.0));
-        let Ok(manifest) = serde_json::from_slice::<BTreeMap<String, String>>(&text) else {
-            return damaged(format!("`{}` is not a manifest", dir.join(MANIFEST).display()));
+        let manifest = match self.verify(id) {
+            None => return Lookup::Absent,
+            Some(Err(why)) => return damaged(why),
+            Some(Ok(m)) => m,
         };
-        for (name, want) in &manifest {
-            let path = dir.join(name);
-            match crate::files::sha256(&path) {
-                Err(e) => return damaged(format!("cannot read `{}`: {e}", path.display())),
-                Ok(got) if &got != want => {
-                    return damaged(format!("`{}` does not have the checksum it was written with", path.display()));
-                }
-                Ok(_) => {}
-            }
-        }
-        let path = dir.join(file);
+        let path = self.root.join(&id.0).join(file);
         match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
             Some(record) if manifest.contains_key(file) => Lookup::Found(record),
             _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
         }
+    }
+
+    /// A job's manifest with every file checked against it; `None` without a manifest.
+    fn verify(&self, id: &JobId) -> Option<Result<BTreeMap<String, String>, String>> {
+        let dir = self.root.join(&id.0);
+        let text = std::fs::read(dir.join(MANIFEST)).ok()?;
+        let Ok(manifest) = serde_json::from_slice::<BTreeMap<String, String>>(&text) else {
+            return Some(Err(format!("`{}` is not a manifest", dir.join(MANIFEST).display())));
+        };
+        for (name, want) in &manifest {
+            let path = dir.join(name);
+            match crate::files::sha256(&path) {
+                Err(e) => return Some(Err(format!("cannot read `{}`: {e}", path.display()))),
+                Ok(got) if &got != want => {
+                    return Some(Err(format!("`{}` does not have the checksum it was written with", path.display())));
+                }
+                Ok(_) => {}
+            }
+        }
+        Some(Ok(manifest))
+    }
+
+    /// Whether a job is complete: its manifest is there and every file has its checksum.
+    pub fn is_complete(&self, id: &JobId) -> bool {
+        matches!(self.verify(id), Some(Ok(_)))
     }
 
     /// Forgets a job's completion, before it is computed again.

@@ -167,6 +167,11 @@ pub enum ExecError {
     },
 }
 
+/// Whether the store under `cache_dir` holds `id` complete and verified.
+pub fn is_complete(cache_dir: &std::path::Path, id: &JobId) -> bool {
+    cache::Cache::at(cache_dir).is_complete(id)
+}
+
 /// Runs every job of `plan`, `opts.jobs` at a time, each after the jobs it reads.
 pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
     let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;

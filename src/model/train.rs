@@ -167,6 +167,8 @@ pub fn train(
         opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
         opt.step(&mut flat, &grad, settings.clip);
         losses.push(value);
+        // Snapshots first: a resumable checkpoint of step s promises every snapshot up to s exists.
+        snapshot(step, &flat)?;
         // Only finite weights are checkpointed, so the last checkpoint is always a good one.
         if let Some(policy) = checkpoints.filter(|p| step % p.every == 0 && step < settings.steps)
             && flat.iter().all(|v| v.is_finite())
@@ -176,7 +178,6 @@ pub fn train(
             })?;
             last_checkpoint = Some((step, policy.path.clone()));
         }
-        snapshot(step, &flat)?;
         if on_step(step, value).is_break() {
             layout.scatter(&flat, params)?;
             return Ok(TrainOutcome::Interrupted { step, losses });

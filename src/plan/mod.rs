@@ -1,9 +1,11 @@
 //! CheckedSpec → [`Plan`]: the jobs to run, each named by the hash of everything that determines
 //! its result, so a cache can tell a finished job from a changed one.
 mod cost;
+mod resources;
 mod support;
 
 pub use cost::{CPU_CORE_FLOPS, Cost, GPU_FLOPS, estimate, train_flops};
+pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal};
 
 use crate::check::{AtSteps, Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
