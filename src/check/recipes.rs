@@ -51,10 +51,11 @@ pub const RECIPES: &[Recipe] = &[
         curriculum_every: Some(500),
     },
     Recipe {
-        // Mixtures of linear classes (dense + sparse, linear + sine) at d = 4, 9 points: every class of
-        // the mixture to near least squares in about 3½ minutes of one core (docs/performance.md,
-        // "Recipes for model selection"). Mixtures need larger batches than one class: with 32 or 64
-        // prompts per step they sat on the zero predictor's plateau for thousands of steps.
+        // Mixtures of classes (dense + sparse, linear + sine) at d = 4, 9 points, about 3½ minutes of
+        // one core: off the zero predictor's plateau and most of the way to least squares, not there
+        // (reports/paper/: dense specialist 0.064 at k = 2d). Mixtures need larger batches than one
+        // class: with 32 or 64 prompts per step they sat on the plateau for thousands of steps
+        // (docs/performance.md, "Recipes for model selection").
         name: "cpu_selection",
         model: ModelSpec { layers: 4, width: 64, heads: 4 },
         steps: 2_000,
