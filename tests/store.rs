@@ -129,7 +129,7 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
         state
     };
     let out = t.dir.join("killed");
-    let mut kills = 0;
+    let (mut kills, mut resumed) = (0, false);
     for _ in 0..20 {
         let before = finished_jobs(&out);
         let mut child = Command::new(env!("CARGO_BIN_EXE_iclc"))
@@ -153,6 +153,7 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
             assert_eq!(now.ok().as_ref(), Some(written), "{} was recomputed:\n{stderr}", manifest.display());
         }
         assert!(!stderr.contains("panicked"), "{stderr}");
+        resumed |= stderr.contains("resuming from the checkpoint of step");
         if !killed {
             // It got to the end: its report is the uninterrupted one; start over to be killed again.
             assert!(output.status.success(), "{stderr}");
@@ -161,6 +162,7 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
         }
     }
     assert!(kills >= 10, "only {kills} of 20 runs were interrupted");
+    assert!(resumed, "no run said it resumed a training from its checkpoint");
     let last = iclc(&t.dir, &["run", "spec.icl", "--out", "killed"]);
     assert!(last.status.success(), "{}", String::from_utf8_lossy(&last.stderr));
     assert_eq!(numbers(&out), whole, "the interrupted runs end in the uninterrupted report");

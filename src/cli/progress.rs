@@ -103,6 +103,15 @@ impl Observer for Bars {
         }
     }
 
+    fn resumed(&self, job: &JobId, step: u64, seconds: f64) {
+        let state = self.state();
+        let Some(r) = state.running.get(job) else { return };
+        let text =
+            format!("  {}: resuming from the checkpoint of step {step} ({seconds:.0} s trained before)", r.label);
+        drop(state);
+        self.line(&text);
+    }
+
     fn eval_step(&self, job: &JobId, done: u64) {
         let mut state = self.state();
         let jobs_done = state.done;

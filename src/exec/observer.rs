@@ -7,6 +7,8 @@ pub trait Observer: Sync {
     fn job_started(&self, _job: &Job, _work: u64) {}
     /// A step of the training `job` finished.
     fn train_step(&self, _job: &JobId, _step: u64, _loss: f32) {}
+    /// The training `job` resumes from its checkpoint of `step`, after `seconds` of earlier training.
+    fn resumed(&self, _job: &JobId, _step: u64, _seconds: f64) {}
     /// `done` predictors of the evaluation `job` have predicted all its prompts.
     fn eval_step(&self, _job: &JobId, _done: u64) {}
     /// Something the user should know that does not stop the run (a damaged cache entry).

@@ -84,6 +84,9 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         every: t.setup.checkpoint_every,
         snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
     };
+    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
+        observer.resumed(id, step, seconds);
+    }
     let outcome = crate::model::train(
         &params,
         &settings,
