@@ -89,7 +89,8 @@ def main():
     for task in sorted(ref[0]["final"]):
         for k in a.k:
             lines += ["", f"Error/d on `{task}` prompts at k = {k}:", "", head.format("step")]
-            for step in steps + ["final"]:
+            read_at = [st for st in steps if all(task in r["at"][st] for r in ref + ours)]
+            for step in read_at + ["final"]:
                 pick = (lambda r: r["final"][task][k]) if step == "final" else (lambda r: r["at"][step][task][k])
                 line = row(str(step), [pick(r) for r in ref], [pick(r) for r in ours])
                 inside += "| yes |" in line

@@ -5,7 +5,8 @@
 #   scripts/reference_check.sh SPEC OUT TRAINING...
 #
 # OUT is the folder of `iclc run SPEC --out OUT` (its cache holds iclc's records); the PyTorch
-# records go to OUT/reference/. Needs python3 with torch, transformers and numpy ($PYTHON picks the
+# records go to OUT/reference/; $K lists the positions k of the error tables (default "3 8": nnz + 2
+# and 2d of specs/paper.icl). Needs python3 with torch, transformers and numpy ($PYTHON picks the
 # interpreter); iclc itself never does.
 set -euo pipefail
 spec=$1 out=$2
@@ -28,6 +29,6 @@ print(' '.join(str(j['seed']) for j in jobs if j['kind'] == 'train' and sys.argv
     files+=("$file")
   done
   "$python" "$here/compare_reference.py" --plan "$out/reference/plan.json" --out "$out" --training "$training" \
-    --torch "${files[@]}" --k 2 3 10
+    --torch "${files[@]}" --k ${K:-3 8}
   echo
 done

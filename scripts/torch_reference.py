@@ -42,6 +42,13 @@ class IclTransformer(nn.Module):
         return self._read_out(h)[:, ::2, 0]
 
 
+def sampled_here(cls):
+    """Whether draw_weights can sample the class."""
+    if cls["kind"] == "mixture":
+        return all(sampled_here(c["class"]) for c in cls["components"])
+    return cls["kind"] in ("linear", "sparse_linear")
+
+
 def draw_weights(cls, n, d, live, gen):
     """Weight vectors (n, d) of a linear, sparse linear or mixture class; components drawn."""
     kind = cls["kind"]
@@ -122,6 +129,12 @@ def main():
     # The recipe of the replicate with this seed where there is one (replicates differ only there).
     t = next((j for j in trains if j["seed"] == a.seed), trains[0])
     evals = [j for j in jobs if j["kind"] == "eval" and any(m[0] == a.training for m in j["models"])]
+    # Tasks of classes this script does not sample (sine, convex combinations, ...) are skipped,
+    # before training rather than after it.
+    skipped = [e["task"]["name"] for e in evals if not sampled_here(e["task"]["class"])]
+    evals = [e for e in evals if sampled_here(e["task"]["class"])]
+    if skipped:
+        print(f"not evaluated here (classes this script does not sample): {', '.join(skipped)}")
     m = t["model"]
     torch.manual_seed(a.seed)
     model = IclTransformer(t["dim"], t["points"], m["width"], m["layers"], m["heads"])
