@@ -3,10 +3,13 @@
 mod bootstrap;
 mod claims;
 mod read;
+mod training;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
 pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
 pub use read::{Draw, Reader};
+use training::training_summary;
+pub use training::{Stage, TrainingSummary};
 
 use crate::check::{CheckedSpec, ClassSpec, Predictor};
 use crate::exec::{EvalOutput, ExecOutput};
@@ -73,46 +76,6 @@ impl TaskCurves {
     pub fn at(&self, predictor: &Predictor, k: usize) -> Option<&Estimate> {
         self.curves.iter().find(|c| &c.predictor == predictor)?.points.get(k)
     }
-}
-
-/// A training run's loss curve, thinned for plotting.
-#[derive(Debug, Clone, Serialize)]
-pub struct TrainingSummary {
-    /// The training's names (one model may serve several) and, when replicated, its seed.
-    pub name: String,
-    /// The training's names alone: `mix(w = 0.5) = mixture`.
-    pub run: String,
-    /// The seed it trained with.
-    pub seed: u64,
-    /// Its data, the class written out.
-    pub data: String,
-    /// Steps run.
-    pub steps: u64,
-    /// Scalar parameters.
-    pub parameters: usize,
-    /// Mean loss over the last 5% of steps; `None` for a loaded model evaluated without training.
-    pub final_loss: Option<f64>,
-    /// The weights file it started from, with the first 12 hex digits of its SHA-256.
-    pub init: Option<String>,
-    /// Seconds of training.
-    pub wall_s: f64,
-    /// `(step, loss)` pairs, at most a few hundred, each a window mean.
-    pub curve: Vec<(u64, f64)>,
-    /// `(step, learning rate)` at the same steps as `curve`.
-    pub lr: Vec<(u64, f64)>,
-    /// The curriculum's stages; empty without a curriculum.
-    pub stages: Vec<Stage>,
-}
-
-/// One shape of a curriculum and the step it starts at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Stage {
-    /// Its first step (1-based).
-    pub from_step: u64,
-    /// Active input dimensions.
-    pub dims: usize,
-    /// Points per prompt.
-    pub points: usize,
 }
 
 /// Everything the report shows.
@@ -243,23 +206,6 @@ fn position_curve(f: &crate::check::FigureSpec, spec: &CheckedSpec, reader: &Rea
     Some(PositionCurve { figure: name.clone(), points })
 }
 
-/// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.
-fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<Stage> {
-    let mut stages: Vec<Stage> = Vec::new();
-    let mut step = 0;
-    while step < steps {
-        let (dims, points) = c.at(step);
-        if stages.last().is_none_or(|s| (s.dims, s.points) != (dims, points)) {
-            stages.push(Stage { from_step: step + 1, dims, points });
-        }
-        if (dims, points) == (c.dims.end, c.points.end) {
-            break;
-        }
-        step += c.every;
-    }
-    stages
-}
-
 /// Each training job's seed.
 type Seeds = std::collections::BTreeMap<crate::plan::JobId, u64>;
 
@@ -373,39 +319,9 @@ fn replicate_groups(errors: &[(Predictor, Vec<f32>)]) -> Vec<(&Predictor, Vec<&[
     groups
 }
 
-fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::TrainOutput) -> TrainingSummary {
-    let n = t.losses.len();
-    let window = n.div_ceil(200).max(1);
-    let curve: Vec<(u64, f64)> = t
-        .losses
-        .chunks(window)
-        .enumerate()
-        .map(|(i, c)| (((i * window) + c.len()) as u64, c.iter().map(|&v| v as f64).sum::<f64>() / c.len() as f64))
-        .collect();
-    let tail = &t.losses[n - (n / 20).max(1).min(n)..];
-    let final_loss = (!tail.is_empty()).then(|| tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len() as f64);
-    let lr = curve
-        .iter()
-        .map(|&(step, _)| (step, crate::model::learning_rate(&job.setup.schedule, job.setup.lr, step, job.setup.steps)))
-        .collect();
-    TrainingSummary {
-        name: job.name.clone(),
-        run: job.name.clone(),
-        seed: job.seed,
-        data: job.data.class.describe(),
-        steps: n as u64,
-        parameters: t.parameters,
-        final_loss,
-        wall_s: t.wall_s,
-        curve,
-        lr,
-        stages: job.setup.curriculum.map_or_else(Vec::new, |c| curriculum_stages(&c, job.setup.steps)),
-        init: job.init.as_ref().map(|f| format!("{} (sha256 {})", f.path.display(), &f.sha256[..12])),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::training::curriculum_stages;
     use super::*;
     use crate::check::{Baseline, Component, InputSpec, Stage, TaskSpec};
 
