@@ -40,42 +40,73 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
-/// An exclusive claim on a folder for one process, released when dropped or when the process ends
-/// (an operating-system file lock, so a crashed run leaves no stale lock).
+/// An operating-system lock on a file, released when dropped or when the process ends, so a
+/// crashed process leaves no stale lock.
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+impl Lock {
+    /// Takes `path` (creating it) for this process alone, or `None` when another holds it.
+    pub fn try_exclusive(path: &Path) -> std::io::Result<Option<Lock>> {
+        Self::try_take(path, false)
+    }
+
+    /// Takes `path` shared with other shared holders, or `None` when an exclusive holder has it.
+    pub fn try_shared(path: &Path) -> std::io::Result<Option<Lock>> {
+        Self::try_take(path, true)
+    }
+
+    /// Whether some process holds `path` now (exclusively or shared).
+    pub fn is_held(path: &Path) -> bool {
+        path.exists() && matches!(Self::try_exclusive(path), Ok(None))
+    }
+
+    fn try_take(path: &Path, shared: bool) -> std::io::Result<Option<Lock>> {
+        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+        let taken = if shared { file.try_lock_shared() } else { file.try_lock() };
+        match taken {
+            Ok(()) => Ok(Some(Lock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+/// A claim on an out folder: exclusive for a run or a report, shared among the shards of one
+/// sharded run (each of which also holds its own shard lock).
 #[derive(Debug)]
 pub struct FolderLock {
-    _file: std::fs::File,
+    _lock: Lock,
 }
 
 impl FolderLock {
     /// The lock file inside a locked folder.
     pub const FILE: &'static str = ".iclc.lock";
 
-    /// Takes the folder (creating it), or says who holds it.
+    /// Takes the folder (creating it) for this process alone, or says that it is in use.
     pub fn take(dir: &Path) -> Result<FolderLock, String> {
+        Self::claim(dir, false)
+    }
+
+    /// Takes the folder shared with the other shards of a run, or says that a whole run holds it.
+    pub fn share(dir: &Path) -> Result<FolderLock, String> {
+        Self::claim(dir, true)
+    }
+
+    fn claim(dir: &Path, shared: bool) -> Result<FolderLock, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         let path = dir.join(Self::FILE);
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => {
-                file.set_len(0).and_then(|_| write!(file, "{}", std::process::id())).ok();
-                Ok(FolderLock { _file: file })
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                Err(format!(
-                    "`{}` is in use by another iclc run (process {}); wait for it to finish or choose another --out",
-                    dir.display(),
-                    if holder.trim().is_empty() { "unknown" } else { holder.trim() }
-                ))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock `{}`: {e}", path.display())),
+        let taken = if shared { Lock::try_shared(&path) } else { Lock::try_exclusive(&path) };
+        match taken {
+            Ok(Some(lock)) => Ok(FolderLock { _lock: lock }),
+            Ok(None) => Err(format!(
+                "`{}` is in use by another iclc run{}; wait for it to finish or choose another --out",
+                dir.display(),
+                if shared { "" } else { " or shard" }
+            )),
+            Err(e) => Err(format!("cannot lock `{}`: {e}", path.display())),
         }
     }
 }

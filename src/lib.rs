@@ -3,14 +3,18 @@
 //!
 //! Data flows one way: [`syntax`] → [`check`] → [`plan`] → [`exec`] → [`results`] → [`report`].
 //! [`tasks`], [`model`] and [`baselines`] are the numeric libraries that [`exec`] drives.
+//! [`pipeline`] walks the whole road for a caller (the CLI, a cluster shard); [`cluster`] writes
+//! and submits the Slurm scripts that run it as a job array.
 
 pub mod baselines;
 pub mod check;
+pub mod cluster;
 pub mod diag;
 pub mod exec;
 pub mod files;
 pub mod lanes;
 pub mod model;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod results;

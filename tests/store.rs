@@ -192,3 +192,34 @@ fn plan_marks_the_jobs_an_out_folder_holds_and_estimates_each() {
     );
     assert!(table.contains("2 jobs (1 cached)"), "{table}");
 }
+
+#[test]
+fn two_runs_started_together_on_one_folder_both_end_well_or_one_says_it_is_in_use() {
+    let t = Test::new().spec(SPEC).args(&["run", "spec.icl", "--out", "clean"]).run();
+    let clean = numbers(&t.dir.join("clean"));
+    for round in 0..5 {
+        let out = format!("together{round}");
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_iclc"))
+                .args(["run", "spec.icl", "--out", &out])
+                .current_dir(&t.dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let mut wrote = 0;
+        for child in [a, b] {
+            let o = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            match o.status.code() {
+                Some(0) => wrote += 1,
+                Some(1) => assert!(stderr.contains("is in use by another iclc run"), "round {round}: {stderr}"),
+                other => panic!("round {round}: exit {other:?}: {stderr}"),
+            }
+        }
+        assert!(wrote >= 1, "round {round}: neither run wrote the report");
+        assert_eq!(numbers(&t.dir.join(&out)), clean, "round {round}");
+    }
+}

@@ -7,6 +7,8 @@ mod fmt;
 mod plan;
 mod progress;
 mod run;
+mod slurm;
+mod status;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,9 +40,65 @@ enum Command {
         /// Jobs run side by side, 1 to the core count [default: the core count]; the numbers do not depend on it.
         #[arg(long)]
         jobs: Option<usize>,
-        /// Recompute every job instead of reusing cached results.
-        #[arg(long)]
+        /// Recompute every job instead of reusing cached results (not with --shard: shards read each other's results from the store).
+        #[arg(long, conflicts_with = "shard")]
         fresh: bool,
+        /// After a job fails, finish every job that does not need it; the report lists the failures.
+        #[arg(long)]
+        keep_going: bool,
+        /// Run only shard i of K of the jobs (a task of a cluster job array, see `iclc slurm`) and
+        /// write no report; shards share the out folder.
+        #[arg(long, value_name = "i/K")]
+        shard: Option<iclc::plan::Shard>,
+    },
+    /// Render the report from an out folder's store alone, computing nothing (after a cluster
+    /// run); jobs not in the store are listed and the claims that read them are MISSING.
+    ///
+    /// Exit codes as `run`.
+    Report {
+        /// The spec file (.icl).
+        spec: PathBuf,
+        /// Output folder [default: reports/<spec file name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Say which jobs of a spec are done, running or missing in an out folder (exit 2 when not all are done).
+    Status {
+        /// The spec file (.icl).
+        spec: PathBuf,
+        /// Output folder [default: reports/<spec file name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: status::Format,
+    },
+    /// Write Slurm batch scripts that run a spec as a job array of K shards and then its report;
+    /// `--submit` submits them.
+    Slurm {
+        /// The spec file (.icl).
+        spec: PathBuf,
+        /// Output folder, on a file system every node shares [default: reports/<spec file name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Tasks in the job array.
+        #[arg(long)]
+        shards: usize,
+        /// CPUs per task; each task runs that many jobs side by side.
+        #[arg(long, default_value_t = 1)]
+        cpus: usize,
+        /// The partition to submit to.
+        #[arg(long)]
+        partition: Option<String>,
+        /// Time limit per task (Slurm's syntax) [default: twice the plan's estimate for the busiest shard, at least 10 minutes].
+        #[arg(long)]
+        time: Option<String>,
+        /// Memory per task (Slurm's syntax, e.g. 8G) [default: the partition's].
+        #[arg(long)]
+        mem: Option<String>,
+        /// Submit the scripts with sbatch (the report after the array).
+        #[arg(long)]
+        submit: bool,
     },
     /// Check specs and print their diagnostics.
     Check {
@@ -96,11 +154,6 @@ enum Command {
     },
 }
 
-/// The folder files named in a spec are relative to: the spec's own.
-pub fn spec_dir(spec: &std::path::Path) -> &std::path::Path {
-    spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."))
-}
-
 /// Prints a line to stdout; a closed pipe (`iclc plan x | head`) is not an error worth a panic.
 pub fn say(line: &str) {
     use std::io::Write;
@@ -119,7 +172,14 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { spec, out, threads, jobs, fresh } => run::run(&spec, out, threads, jobs, fresh),
+        Command::Run { spec, out, threads, jobs, fresh, keep_going, shard } => {
+            run::run(&spec, run::RunFlags { out, threads, jobs, fresh, keep_going, shard })
+        }
+        Command::Report { spec, out } => run::report(&spec, out),
+        Command::Status { spec, out, format } => status::status(&spec, out, format),
+        Command::Slurm { spec, out, shards, cpus, partition, time, mem, submit } => {
+            slurm::slurm(&spec, slurm::SlurmFlags { out, shards, cpus, partition, time, mem, submit })
+        }
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec, out, format } => plan::plan(&spec, out, format),

@@ -1,5 +1,5 @@
 //! `iclc plan`: the jobs, with their estimates and whether an out folder already holds them.
-use iclc::plan::{Job, JobEstimate, JobKind, Plan};
+use iclc::plan::{Job, JobEstimate, Plan};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,7 +17,7 @@ pub fn plan(path: &Path, out: Option<PathBuf>, format: Format) -> ExitCode {
     let Some((source, spec)) = super::check::load_and_check(path) else {
         return ExitCode::FAILURE;
     };
-    let plan = match iclc::plan::plan(&spec, super::spec_dir(path)) {
+    let plan = match iclc::plan::plan(&spec, iclc::pipeline::spec_dir(path)) {
         Ok(plan) => plan,
         Err(diags) => {
             super::diagnostics::print(&source, &diags);
@@ -41,7 +41,7 @@ pub fn plan(path: &Path, out: Option<PathBuf>, format: Format) -> ExitCode {
                 .iter()
                 .map(|r| {
                     let mut v = serde_json::to_value(r.job).expect("jobs serialise");
-                    v["name"] = name(r.job).into();
+                    v["name"] = r.job.name().into();
                     v["cached"] = r.cached.into();
                     v["estimate"] = serde_json::to_value(r.estimate).expect("estimates serialise");
                     v
@@ -63,14 +63,6 @@ struct Row<'a> {
     cached: bool,
 }
 
-/// A job's name: the training's (with its seed), or `eval/task`.
-fn name(job: &Job) -> String {
-    match &job.kind {
-        JobKind::Train(t) => format!("{} (seed {})", t.name, t.seed),
-        JobKind::Eval(e) => format!("{}/{}", e.eval, e.task.name),
-    }
-}
-
 /// The plan as a table: id, kind, name, dependencies, cached, seconds, memory; then totals.
 fn human(plan: &Plan, rows: &[Row]) {
     super::say(&format!(
@@ -78,7 +70,7 @@ fn human(plan: &Plan, rows: &[Row]) {
         "id", "kind", "deps", "cached", "estimate", "memory"
     ));
     for r in rows {
-        let kind = if matches!(r.job.kind, JobKind::Train(_)) { "train" } else { "eval" };
+        let kind = r.job.kind_label();
         super::say(&format!(
             "{:<16}  {kind:<5}  {:>4}  {:>6}  {:>10}  {:>8}  {}",
             r.job.id.0,
@@ -86,7 +78,7 @@ fn human(plan: &Plan, rows: &[Row]) {
             if r.cached { "yes" } else { "no" },
             duration(r.estimate.seconds),
             iclc::plan::bytes(r.estimate.memory_bytes),
-            name(r.job)
+            r.job.name()
         ));
     }
     let left: f64 = rows.iter().filter(|r| !r.cached).map(|r| r.estimate.seconds).sum();

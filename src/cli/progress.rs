@@ -24,6 +24,8 @@ pub struct Bars {
 struct State {
     done: usize,
     running: HashMap<JobId, Running>,
+    /// When a wait for other shards was last reported.
+    last_wait: Option<Instant>,
 }
 
 /// A running job.
@@ -70,15 +72,10 @@ impl Bars {
 
 impl Observer for Bars {
     fn job_started(&self, job: &Job, work: u64) {
-        let (label, template) = match &job.kind {
-            JobKind::Train(t) => (
-                format!("train {}", names(t)),
-                "{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}",
-            ),
-            JobKind::Eval(e) => (
-                format!("eval {}/{}", e.eval, e.task.name),
-                "{prefix:>18} [{bar:30}] {pos}/{len} predictors  {elapsed_precise}",
-            ),
+        let label = format!("{} {}", job.kind_label(), job.name());
+        let template = match &job.kind {
+            JobKind::Train(_) => "{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}",
+            JobKind::Eval(_) => "{prefix:>18} [{bar:30}] {pos}/{len} predictors  {elapsed_precise}",
         };
         let bar = self.multi.add(ProgressBar::new(work).with_prefix(label.clone()));
         bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
@@ -125,6 +122,16 @@ impl Observer for Bars {
         }
     }
 
+    fn waiting(&self, text: &str) {
+        let mut state = self.state();
+        if state.last_wait.is_some_and(|t| t.elapsed() < PLAIN_EVERY) {
+            return;
+        }
+        state.last_wait = Some(Instant::now());
+        drop(state);
+        self.line(&format!("  {text}"));
+    }
+
     fn warning(&self, text: &str) {
         self.line(&format!("warning: {text}"));
     }
@@ -139,11 +146,12 @@ impl Observer for Bars {
         }
         drop(state);
         self.overall.set_position(done as u64);
-        let what = match &job.kind {
-            JobKind::Train(t) => format!("trained {} (seed {})", names(t), t.seed),
-            JobKind::Eval(e) => format!("evaluated {}/{}", e.eval, e.task.name),
+        let verb = match &job.kind {
+            JobKind::Train(_) => "trained",
+            JobKind::Eval(_) => "evaluated",
         };
-        self.line(&format!("  [{done}/{}] {what}{}", self.total, if cached { " (cached)" } else { "" }));
+        let name = job.name();
+        self.line(&format!("  [{done}/{}] {verb} {name}{}", self.total, if cached { " (cached)" } else { "" }));
         if done == self.total {
             self.overall.finish_and_clear();
         }
@@ -158,9 +166,4 @@ fn eta(elapsed: Duration, step: u64, work: u64) -> String {
     let left = elapsed.as_secs_f64() / step as f64 * work.saturating_sub(step) as f64;
     let s = left.round() as u64;
     if s >= 60 { format!("{}m{:02}s", s / 60, s % 60) } else { format!("{s}s") }
-}
-
-/// A training's names: one job may train the model of several trainings of a spec.
-fn names(t: &iclc::plan::TrainJob) -> String {
-    std::iter::once(&t.name).chain(&t.aliases).cloned().collect::<Vec<_>>().join(" = ")
 }

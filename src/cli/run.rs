@@ -1,138 +1,146 @@
-//! `iclc run`: the whole pipeline, spec text to report files.
+//! `iclc run` and `iclc report`: the pipeline, spec text to report files, and the printing of
+//! what it did.
 use super::{diagnostics, progress::Bars};
-use iclc::report::Repro;
-use sha2::{Digest, Sha256};
+use iclc::pipeline::{Options, Outcome, PipelineError, Prepared, Written};
+use iclc::plan::Shard;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
-/// Runs a spec end to end and writes `report.md`, `report.html` and the figures.
-pub fn run(
-    spec_path: &Path,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    jobs: Option<usize>,
-    fresh: bool,
-) -> ExitCode {
-    let (threads, jobs) = match set_threads(threads).and_then(|t| Ok((t, within_cores("--jobs", jobs)?))) {
+/// The flags of `iclc run`.
+pub struct RunFlags {
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--threads`.
+    pub threads: Option<usize>,
+    /// `--jobs`.
+    pub jobs: Option<usize>,
+    /// `--fresh`.
+    pub fresh: bool,
+    /// `--keep-going`.
+    pub keep_going: bool,
+    /// `--shard`.
+    pub shard: Option<Shard>,
+}
+
+/// Runs a spec end to end and writes `report.md`, `report.html`, the figures and the tidy files
+/// (a shard runs its share and writes no report).
+pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
+    let (threads, jobs) = match set_threads(flags.threads).and_then(|t| Ok((t, within_cores("--jobs", flags.jobs)?))) {
         Ok(tj) => tj,
-        Err(e) => {
-            diagnostics::print_plain(&e);
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&e),
     };
-    let t0 = Instant::now();
-    let Some((source, spec)) = super::check::load_and_check(spec_path) else {
-        return ExitCode::FAILURE;
-    };
-    let check_s = t0.elapsed().as_secs_f64();
-    let t1 = Instant::now();
-    let plan = match iclc::plan::plan(&spec, super::spec_dir(spec_path)) {
-        Ok(p) => p,
-        Err(diags) => {
-            diagnostics::print(&source, &diags);
-            return ExitCode::FAILURE;
+    let Some(prepared) = prepare(spec_path) else { return ExitCode::FAILURE };
+    let out_dir = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
+    let share = flags.shard.map_or_else(String::new, |s| format!(" (shard {s})"));
+    eprintln!("{}: {} jobs{share} → {}", prepared.spec.name, prepared.plan.jobs.len(), out_dir.display());
+    eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&prepared.plan)));
+    let opts = Options { out_dir, fresh: flags.fresh, jobs, threads, keep_going: flags.keep_going, shard: flags.shard };
+    match iclc::pipeline::execute(&prepared, &opts, &Bars::new(prepared.plan.jobs.len())) {
+        Ok(Outcome::Report(written)) => print_written(&written),
+        Ok(Outcome::Shard { done, cached, elsewhere, not_done }) => {
+            super::say(&format!(
+                "shard {}: {done} jobs done ({cached} from the store), {elsewhere} evaluations taken by other shards",
+                opts.shard.map_or_else(String::new, |s| s.to_string())
+            ));
+            print_not_done(&not_done, "left to other shards");
+            let failed = not_done.iter().any(|n| n.failed);
+            if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
-    };
-    // A job that would exhaust this machine is refused before anything runs, with its estimate.
-    let memory = iclc::plan::machine_memory();
-    let refusals: Vec<String> =
-        plan.jobs.iter().filter_map(|j| iclc::plan::refusal(j, iclc::plan::job_estimate(&plan, j), memory)).collect();
-    if !refusals.is_empty() {
-        for r in &refusals {
-            diagnostics::print_plain(&format!("{r} (spec {})", spec_path.display()));
-        }
-        return ExitCode::FAILURE;
+        Err(e) => print_error(&e),
     }
-    let plan_s = t1.elapsed().as_secs_f64();
-    let out_dir = out.unwrap_or_else(|| default_out_dir(spec_path));
-    eprintln!("{}: {} jobs → {}", spec.name, plan.jobs.len(), out_dir.display());
-    eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&plan)));
-    // Held until the report is written: a second run on this folder stops here instead of racing.
-    let _lock = match iclc::files::FolderLock::take(&out_dir) {
-        Ok(l) => l,
-        Err(e) => {
-            diagnostics::print_plain(&e);
-            return ExitCode::FAILURE;
-        }
-    };
-    let opts = iclc::exec::ExecOptions { cache_dir: out_dir.join("cache"), fresh, jobs };
-    let executed = match iclc::exec::run(&plan, &opts, &Bars::new(plan.jobs.len())) {
-        Ok(e) => e,
-        Err(e) => {
-            diagnostics::print_plain(&format!("{e} (spec {})", spec_path.display()));
-            return ExitCode::FAILURE;
-        }
-    };
-    let t2 = Instant::now();
-    let results = iclc::results::summarise(&spec, &executed);
-    let results_s = t2.elapsed().as_secs_f64();
-    let t3 = Instant::now();
-    let secs = |s: f64| format!("{s:.2} s");
-    let mut repro = Repro {
-        spec_hash: Sha256::digest(source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
-        spec_file: spec_path.display().to_string(),
-        version: iclc::VERSION.to_string(),
-        commit: iclc::GIT_COMMIT.to_string(),
-        seed: spec.seed,
-        threads,
-        phases: vec![
-            ("parse + check".into(), secs(check_s)),
-            ("plan".into(), secs(plan_s)),
-            ("train (sum over trainings)".into(), secs(executed.train_s)),
-            ("evaluate (sum over evaluations)".into(), secs(executed.eval_s)),
-            (format!("train + evaluate ({jobs} side by side)"), secs(executed.wall_s)),
-            ("results".into(), secs(results_s)),
-        ],
-        cached_jobs: executed.cached_jobs,
-        command: format!("iclc run {} --threads {threads} --jobs {jobs} --fresh", spec_path.display()),
-    };
-    // The report's own rendering time is known only after rendering once; it is small and
-    // rendering is deterministic, so render, time, then render the final text.
-    let cx = iclc::report::build_context(&spec, &results, repro.clone());
-    if let Err(e) = iclc::report::render(&cx) {
-        diagnostics::print_plain(&format!("cannot render the report: {e}"));
-        return ExitCode::FAILURE;
+}
+
+/// Renders the report from the out folder's store alone (after a cluster run's shards).
+pub fn report(spec_path: &Path, out: Option<PathBuf>) -> ExitCode {
+    let Some(prepared) = prepare(spec_path) else { return ExitCode::FAILURE };
+    let out_dir = out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
+    let threads = set_threads(None).unwrap_or(1);
+    let opts = Options { out_dir, fresh: false, jobs: 1, threads, keep_going: false, shard: None };
+    match iclc::pipeline::report(&prepared, &opts, &Bars::new(0)) {
+        Ok(written) => print_written(&written),
+        Err(e) => print_error(&e),
     }
-    repro.phases.push(("report".into(), secs(t3.elapsed().as_secs_f64())));
-    repro.phases.push(("total".into(), secs(t0.elapsed().as_secs_f64())));
-    let cx = iclc::report::build_context(&spec, &results, repro);
-    let rendered = match iclc::report::render(&cx) {
-        Ok(r) => r,
-        Err(e) => {
-            diagnostics::print_plain(&format!("cannot render the report: {e}"));
-            return ExitCode::FAILURE;
+}
+
+/// Reads, checks and plans a spec, printing its diagnostics; `None` when it cannot run.
+pub fn prepare(spec_path: &Path) -> Option<Prepared> {
+    match iclc::pipeline::prepare(spec_path) {
+        Ok(p) => {
+            diagnostics::print(&p.source, &p.warnings);
+            Some(p)
         }
-    };
-    if let Err(e) = write_report(&out_dir, &rendered, &iclc::report::tidy_files(&results)) {
-        diagnostics::print_plain(&e);
-        return ExitCode::FAILURE;
+        Err(e) => {
+            print_error(&e);
+            None
+        }
     }
+}
+
+/// Prints a pipeline error; the exit code of an error.
+fn print_error(e: &PipelineError) -> ExitCode {
+    match e {
+        PipelineError::Spec { source, diagnostics } => {
+            diagnostics::print(source, diagnostics);
+        }
+        PipelineError::Failed(message) => diagnostics::print_plain(message),
+    }
+    ExitCode::FAILURE
+}
+
+fn fail(message: &str) -> ExitCode {
+    diagnostics::print_plain(message);
+    ExitCode::FAILURE
+}
+
+/// Prints the claims and where the report is; exit 0 when every claim PASSes, 2 when some does
+/// not, 1 when a job failed.
+fn print_written(w: &Written) -> ExitCode {
+    let cx = &w.context;
     for c in &cx.claims {
         super::say(&format!("{}  {}", c.verdict, c.name));
         for t in &c.terms {
             super::say(&format!("      {t}"));
         }
-        super::say(&format!("      margin {}; holds on {}% of draws", c.margin, c.holds_pct));
+        if c.verdict == iclc::results::Verdict::Missing.label() {
+            super::say("      not evaluated: a job it reads was not done");
+        } else {
+            super::say(&format!("      margin {}; holds on {}% of draws", c.margin, c.holds_pct));
+        }
     }
     super::say(&format!(
-        "claims: {} of {} hold ({} fail, {} inconclusive)",
-        cx.claims_passed, cx.claims_total, cx.claims_failed, cx.claims_inconclusive
+        "claims: {} of {} hold ({} fail, {} inconclusive{})",
+        cx.claims_passed,
+        cx.claims_total,
+        cx.claims_failed,
+        cx.claims_inconclusive,
+        if cx.claims_missing > 0 { format!(", {} missing", cx.claims_missing) } else { String::new() }
     ));
-    super::say(&format!("report: {}", out_dir.join("report.html").display()));
-    super::say(&format!("        {}", out_dir.join("report.md").display()));
+    print_not_done(&w.not_done, "not done");
+    super::say(&format!("report: {}", w.html.display()));
+    super::say(&format!("        {}", w.markdown.display()));
     // A reviewer's CI gates on the claims: only a run whose every claim PASSes exits 0.
-    if cx.claims_passed == cx.claims_total { ExitCode::SUCCESS } else { ExitCode::from(CLAIMS_NOT_ALL_PASS) }
+    if w.has_failures() {
+        ExitCode::FAILURE
+    } else if cx.claims_passed == cx.claims_total && w.not_done.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(CLAIMS_NOT_ALL_PASS)
+    }
+}
+
+/// Lists the jobs a run did not finish.
+fn print_not_done(not_done: &[iclc::exec::NotDone], heading: &str) {
+    if !not_done.is_empty() {
+        super::say(&format!("{} jobs {heading}:", not_done.len()));
+    }
+    for n in not_done {
+        let status = if n.failed { "failed" } else { "not run" };
+        super::say(&format!("  {} {} ({}) {status}: {}", n.kind, n.name, n.id, n.why));
+    }
 }
 
 /// The exit code of a run that wrote its report but has claims that FAIL or are INCONCLUSIVE.
 pub const CLAIMS_NOT_ALL_PASS: u8 = 2;
-
-/// `reports/<file stem>`.
-fn default_out_dir(spec: &Path) -> PathBuf {
-    let stem = spec.file_stem().map_or_else(|| "spec".into(), |s| s.to_string_lossy().into_owned());
-    PathBuf::from("reports").join(stem)
-}
 
 /// The thread count for candle's CPU kernels: the flag, else `$RAYON_NUM_THREADS`, else 1; at most
 /// the core count.
@@ -156,18 +164,4 @@ fn within_cores(flag: &str, n: Option<usize>) -> Result<usize, String> {
         Some(n) if (1..=cores).contains(&n) => Ok(n),
         Some(n) => Err(format!("{flag} {n}: this machine has {cores} cores; give 1 to {cores}")),
     }
-}
-
-/// Writes the figures, the tidy files and then the two reports.
-fn write_report(dir: &Path, r: &iclc::report::Rendered, tidy: &[(String, String)]) -> Result<(), String> {
-    let write = |name: &str, text: &str| -> Result<(), String> {
-        let path = dir.join(name);
-        iclc::files::write(&path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    for (name, text) in r.figures.iter().chain(tidy) {
-        write(name, text)?;
-    }
-    write("report.md", &r.markdown)?;
-    write("report.html", &r.html)
 }

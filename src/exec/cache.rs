@@ -3,7 +3,8 @@
 //! its manifest is there and every file still has the manifest's checksum, so an interrupted job,
 //! a damaged file or a missing one is never served. Records name their files relative to the job's
 //! folder, so a moved or copied out folder is reused as it is.
-use super::ExecError;
+use super::{ExecError, Observer};
+use crate::files::Lock;
 use crate::plan::JobId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 /// The file that completes a job: its files' checksums.
 const MANIFEST: &str = "manifest.json";
+/// The lock a process holds on a job's folder while it computes the job.
+const CLAIM: &str = ".running.lock";
 
 /// The cache folder of a run.
 pub struct Cache {
@@ -77,6 +80,35 @@ impl Cache {
             Some(record) if manifest.contains_key(file) => Lookup::Found(record),
             _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
         }
+    }
+
+    /// A complete job's record, or `None` after warning `observer` of a damaged entry.
+    pub fn found<T: DeserializeOwned>(&self, id: &JobId, file: &str, observer: &dyn Observer) -> Option<T> {
+        match self.read(id, file) {
+            Lookup::Found(record) => Some(record),
+            Lookup::Damaged(why) => {
+                observer.warning(&why);
+                None
+            }
+            Lookup::Absent => None,
+        }
+    }
+
+    /// Takes the job for this process while it computes it, or `None` when another process (a
+    /// shard of the same run) is computing it now.
+    pub fn claim(&self, id: &JobId) -> Result<Option<Lock>, ExecError> {
+        let path = self.job_dir(id)?.join(CLAIM);
+        Lock::try_exclusive(&path).map_err(|source| ExecError::Io { what: "cannot lock the job", path, source })
+    }
+
+    /// Whether some process is computing the job now.
+    pub fn is_running(&self, id: &JobId) -> bool {
+        Lock::is_held(&self.root.join(&id.0).join(CLAIM))
+    }
+
+    /// The cache folder.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// A job's manifest with every file checked against it; `None` without a manifest.

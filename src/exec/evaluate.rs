@@ -1,5 +1,5 @@
 //! An evaluation job: fresh prompts of one task through every model and baseline.
-use super::cache::{Cache, Lookup};
+use super::cache::Cache;
 use super::{EvalOutput, ExecError, FunctionPlot, Observer, StepErrors, TrainOutput};
 use crate::baselines;
 use crate::check::Predictor;
@@ -14,6 +14,11 @@ const RECORD: &str = "eval.json";
 /// Prompts per forward pass, to bound memory on large evaluations.
 const CHUNK: usize = 256;
 
+/// The stored record of an evaluation, if it is complete.
+pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<EvalOutput> {
+    cache.found::<EvalOutput>(id, RECORD, observer)
+}
+
 /// Evaluates (or finds in the cache) one task of an evaluation.
 pub fn run(
     id: &JobId,
@@ -24,13 +29,9 @@ pub fn run(
 ) -> Result<(EvalOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
     observer.job_started(&job, (e.models.len() + e.baselines.len()) as u64);
-    match cache.read::<EvalOutput>(id, RECORD) {
-        Lookup::Found(record) => {
-            observer.job_finished(&job, true);
-            return Ok((record, true));
-        }
-        Lookup::Damaged(why) => observer.warning(&why),
-        Lookup::Absent => {}
+    if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
+        observer.job_finished(&job, true);
+        return Ok((record, true));
     }
     cache.unseal(id)?;
     let prompts = prompts(e)?;

@@ -9,7 +9,7 @@ mod training;
 pub use observer::{NoObserver, Observer};
 
 use crate::check::Predictor;
-use crate::plan::{EvalJob, JobId, Plan, TrainJob};
+use crate::plan::{EvalJob, Job, JobId, JobKind, Plan, Shard, TrainJob};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,6 +23,10 @@ pub struct ExecOptions {
     pub fresh: bool,
     /// Jobs run side by side (each on one thread).
     pub jobs: usize,
+    /// After a job fails, finish every job that does not need it (the failures are listed).
+    pub keep_going: bool,
+    /// Run one shard's share of the jobs only (a task of a cluster job array).
+    pub shard: Option<Shard>,
 }
 
 /// A trained model's record.
@@ -121,6 +125,44 @@ pub struct ExecOutput {
     pub wall_s: f64,
     /// Jobs answered from the cache.
     pub cached_jobs: usize,
+    /// Jobs that failed (with `keep_going`) or could not run, in plan order.
+    pub not_done: Vec<NotDone>,
+    /// Evaluations another shard was computing (sharded runs).
+    pub elsewhere: usize,
+}
+
+/// A job a run did not finish, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotDone {
+    /// The job.
+    pub id: JobId,
+    /// `train` or `eval`.
+    pub kind: String,
+    /// As a person names it (`mix (seed 3)`, `curve/dense`).
+    pub name: String,
+    /// It ran and failed (otherwise it could not run).
+    pub failed: bool,
+    /// The error, or what it waited for.
+    pub why: String,
+}
+
+impl NotDone {
+    /// `job` not done for `why`.
+    pub fn of(job: &Job, failed: bool, why: String) -> Self {
+        NotDone { id: job.id.clone(), kind: job.kind_label().into(), name: job.name(), failed, why }
+    }
+}
+
+/// Where a job of a plan stands in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    /// Complete and verified.
+    Done,
+    /// A process is computing it now.
+    Running,
+    /// Neither.
+    Missing,
 }
 
 /// Why a run failed.
@@ -157,6 +199,9 @@ pub enum ExecError {
     /// The plan asks for something this version cannot run (the planner normally stops it first).
     #[error("`iclc run` cannot execute {0} yet")]
     Unsupported(String),
+    /// Another process holds what this run needs.
+    #[error("{0}")]
+    Busy(String),
     /// A tensor operation failed.
     #[error("{context}: {source}")]
     Tensor {
@@ -172,8 +217,53 @@ pub fn is_complete(cache_dir: &std::path::Path, id: &JobId) -> bool {
     cache::Cache::at(cache_dir).is_complete(id)
 }
 
-/// Runs every job of `plan`, `opts.jobs` at a time, each after the jobs it reads.
+/// Where each job of `plan` stands in the store under `cache_dir`, in plan order.
+pub fn states(plan: &Plan, cache_dir: &std::path::Path) -> Vec<JobState> {
+    let cache = cache::Cache::at(cache_dir);
+    let state = |j: &Job| match (cache.is_complete(&j.id), cache.is_running(&j.id)) {
+        (true, _) => JobState::Done,
+        (false, true) => JobState::Running,
+        (false, false) => JobState::Missing,
+    };
+    plan.jobs.iter().map(state).collect()
+}
+
+/// Runs every job of `plan` (or a shard's share), `opts.jobs` at a time, each after the jobs it reads.
 pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
     let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;
-    schedule::run(plan, &cache, opts.jobs, observer)
+    let settings = schedule::Settings { workers: opts.jobs, keep_going: opts.keep_going, shard: opts.shard };
+    schedule::run(plan, &cache, &settings, observer)
+}
+
+/// What the store under `cache_dir` holds of `plan`, computing nothing: complete jobs are read
+/// (damaged ones are warned of), the rest listed as not done.
+pub fn collect(plan: &Plan, cache_dir: &std::path::Path, observer: &dyn Observer) -> ExecOutput {
+    let cache = cache::Cache::at(cache_dir);
+    let mut out = ExecOutput {
+        trains: BTreeMap::new(),
+        evals: Vec::new(),
+        train_s: 0.0,
+        eval_s: 0.0,
+        wall_s: 0.0,
+        cached_jobs: 0,
+        not_done: Vec::new(),
+        elsewhere: 0,
+    };
+    for job in &plan.jobs {
+        let found = match &job.kind {
+            JobKind::Train(t) => training::load(&job.id, &cache, observer).map(|r| {
+                out.train_s += r.wall_s;
+                out.trains.insert(job.id.clone(), (t.clone(), r));
+            }),
+            JobKind::Eval(e) => evaluate::load(&job.id, &cache, observer).map(|r| out.evals.push((e.clone(), r))),
+        };
+        match found {
+            Some(()) => out.cached_jobs += 1,
+            None => {
+                let why = if cache.is_running(&job.id) { "still running" } else { "not in the store" };
+                out.not_done.push(NotDone::of(job, false, why.into()));
+            }
+        }
+    }
+    out
 }

@@ -11,6 +11,8 @@ pub trait Observer: Sync {
     fn resumed(&self, _job: &JobId, _step: u64, _seconds: f64) {}
     /// `done` predictors of the evaluation `job` have predicted all its prompts.
     fn eval_step(&self, _job: &JobId, _done: u64) {}
+    /// Nothing can start until other processes (shards) store their results; said every poll.
+    fn waiting(&self, _text: &str) {}
     /// Something the user should know that does not stop the run (a damaged cache entry).
     fn warning(&self, _text: &str) {}
     /// A job finished; `cached` when its result came from the cache.

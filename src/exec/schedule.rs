@@ -1,12 +1,32 @@
 //! Runs a plan's jobs on N worker threads: a job starts once every job it depends on is done, in
 //! plan order among the ready ones. Each job computes from its own seed and stream, so the results
 //! do not depend on N or on which worker ran what.
+//!
+//! A shard of a cluster run trains only the trainings it owns; it reads the others' from the
+//! store as their shards finish them, waiting while their shard is alive (it holds its lock) and
+//! giving up on an evaluation when that shard is not running: a shard still to start does it then,
+//! so a cluster that runs one task at a time never deadlocks. Any shard may run an evaluation; the
+//! job's lock decides which.
 use super::cache::Cache;
-use super::{EvalOutput, ExecError, ExecOutput, Observer, TrainOutput, evaluate, training};
-use crate::plan::{EvalJob, JobId, JobKind, Plan, TrainJob};
+use super::{EvalOutput, ExecError, ExecOutput, NotDone, Observer, TrainOutput, evaluate, training};
+use crate::files::Lock;
+use crate::plan::{EvalJob, JobId, JobKind, Plan, Shard, TrainJob};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Condvar, Mutex};
-use std::time::Instant;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How often a shard looks for the trainings of other shards.
+const POLL: Duration = Duration::from_secs(2);
+
+/// How to run.
+pub struct Settings {
+    /// Jobs at a time.
+    pub workers: usize,
+    /// Finish every job that can be after one fails.
+    pub keep_going: bool,
+    /// Run one shard's share only.
+    pub shard: Option<Shard>,
+}
 
 /// What the workers share.
 struct Board {
@@ -19,31 +39,56 @@ struct Board {
     trains: BTreeMap<JobId, (TrainJob, TrainOutput)>,
     /// Evaluation results by plan index, so the output keeps plan order.
     evals: BTreeMap<usize, (EvalJob, EvalOutput)>,
+    /// Trainings other shards run, with their shard, not yet found in the store.
+    foreign: BTreeMap<JobId, usize>,
+    /// Jobs that failed or could not run, by plan index.
+    not_done: BTreeMap<usize, NotDone>,
+    /// Evaluations another shard took.
+    elsewhere: usize,
     train_s: f64,
     eval_s: f64,
     cached_jobs: usize,
-    /// The first failure: no new job starts after it.
+    /// The first failure (without `keep_going`): no new job starts after it.
     failed: Option<ExecError>,
 }
 
-/// Runs every job of `plan` with `workers` jobs at a time.
-pub fn run(plan: &Plan, cache: &Cache, workers: usize, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
+/// The jobs a shard takes part in, and the trainings it leaves to others.
+fn share(plan: &Plan, shard: Option<Shard>) -> (Vec<usize>, BTreeMap<JobId, usize>) {
+    let Some(shard) = shard else { return ((0..plan.jobs.len()).collect(), BTreeMap::new()) };
+    let owners = crate::plan::training_owners(plan, shard.count);
+    let theirs: BTreeMap<JobId, usize> = owners.into_iter().filter(|(_, s)| *s != shard.index).collect();
+    let mine = (0..plan.jobs.len()).filter(|&i| !theirs.contains_key(&plan.jobs[i].id)).collect();
+    (mine, theirs)
+}
+
+/// Runs the jobs of `plan` (a shard's share of them) with `settings.workers` at a time.
+pub fn run(plan: &Plan, cache: &Cache, settings: &Settings, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
     let started = Instant::now();
+    // Held while the shard runs: other shards wait for its trainings only while it is alive.
+    let _alive = match settings.shard {
+        Some(s) => Some(shard_lock(cache, s)?),
+        None => None,
+    };
+    let (waiting, foreign) = share(plan, settings.shard);
     let board = Mutex::new(Board {
-        waiting: (0..plan.jobs.len()).collect(),
+        waiting,
         done: BTreeSet::new(),
         running: 0,
         trains: BTreeMap::new(),
         evals: BTreeMap::new(),
+        foreign,
+        not_done: BTreeMap::new(),
+        elsewhere: 0,
         train_s: 0.0,
         eval_s: 0.0,
         cached_jobs: 0,
         failed: None,
     });
     let changed = Condvar::new();
+    let shared = Shared { plan, cache, settings, board: &board, changed: &changed, observer };
     std::thread::scope(|s| {
-        for _ in 0..workers.max(1) {
-            s.spawn(|| work(plan, cache, &board, &changed, observer));
+        for _ in 0..settings.workers.max(1) {
+            s.spawn(|| shared.work());
         }
     });
     let b = board.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -57,46 +102,117 @@ pub fn run(plan: &Plan, cache: &Cache, workers: usize, observer: &dyn Observer) 
         eval_s: b.eval_s,
         wall_s: started.elapsed().as_secs_f64(),
         cached_jobs: b.cached_jobs,
+        not_done: b.not_done.into_values().collect(),
+        elsewhere: b.elsewhere,
     })
 }
 
-/// One worker: take a ready job, run it outside the lock, post its result; until nothing is left.
-fn work(plan: &Plan, cache: &Cache, board: &Mutex<Board>, changed: &Condvar, observer: &dyn Observer) {
-    let lock = || board.lock().unwrap_or_else(|p| p.into_inner());
-    let mut b = lock();
-    loop {
-        if b.failed.is_some() || b.waiting.is_empty() {
-            break;
-        }
-        let ready = b.waiting.iter().position(|&i| plan.jobs[i].deps.iter().all(|d| b.done.contains(d)));
-        let Some(pos) = ready else {
-            if b.running == 0 {
-                // Nothing runs that could make a waiting job ready: a dependency outside the plan.
-                let stuck = &plan.jobs[b.waiting[0]];
-                b.failed = Some(ExecError::Unsupported(format!("job {} waits on a job the plan lacks", stuck.id.0)));
-                changed.notify_all();
+/// A shard's lock in the store, or an error when the same shard already runs.
+fn shard_lock(cache: &Cache, shard: Shard) -> Result<Lock, ExecError> {
+    let path = cache.root().join(shard.lock_file());
+    match Lock::try_exclusive(&path) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => Err(ExecError::Busy(format!("shard {shard} of this out folder is already running"))),
+        Err(source) => Err(ExecError::Io { what: "cannot lock the shard", path, source }),
+    }
+}
+
+/// Everything a worker reads.
+struct Shared<'a> {
+    plan: &'a Plan,
+    cache: &'a Cache,
+    settings: &'a Settings,
+    board: &'a Mutex<Board>,
+    changed: &'a Condvar,
+    observer: &'a dyn Observer,
+}
+
+/// A finished job's result.
+enum Done<'a> {
+    Train(&'a TrainJob, TrainOutput),
+    Eval(&'a EvalJob, EvalOutput),
+    /// Another process is computing it.
+    Elsewhere,
+}
+
+impl Shared<'_> {
+    fn lock(&self) -> MutexGuard<'_, Board> {
+        self.board.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One worker: take a ready job, run it outside the lock, post its result; until nothing is left.
+    fn work(&self) {
+        let mut b = self.lock();
+        loop {
+            if b.failed.is_some() {
                 break;
             }
-            b = changed.wait(b).unwrap_or_else(|p| p.into_inner());
-            continue;
+            self.drop_unreachable(&mut b);
+            if b.waiting.is_empty() {
+                break;
+            }
+            let ready = b.waiting.iter().position(|&i| self.plan.jobs[i].deps.iter().all(|d| b.done.contains(d)));
+            let Some(pos) = ready else {
+                if b.running > 0 {
+                    b = self.changed.wait(b).unwrap_or_else(|p| p.into_inner());
+                } else if !b.foreign.is_empty() {
+                    if !self.look_for_foreign(&mut b) {
+                        b = self.changed.wait_timeout(b, POLL).unwrap_or_else(|p| p.into_inner()).0;
+                    }
+                } else {
+                    // Nothing runs that could make a waiting job ready: a dependency outside the plan.
+                    let stuck = &self.plan.jobs[b.waiting[0]];
+                    b.failed = Some(ExecError::Unsupported(format!("job {} waits on a job the plan lacks", stuck.id)));
+                    self.changed.notify_all();
+                    break;
+                }
+                continue;
+            };
+            let index = b.waiting.remove(pos);
+            b.running += 1;
+            let job = &self.plan.jobs[index];
+            // An evaluation reads only its own models' records.
+            let inputs: BTreeMap<JobId, (TrainJob, TrainOutput)> = match &job.kind {
+                JobKind::Eval(e) => e.models.iter().map(|(_, id)| (id.clone(), b.trains[id].clone())).collect(),
+                JobKind::Train(_) => BTreeMap::new(),
+            };
+            drop(b);
+            let t0 = Instant::now();
+            let result = self.run_job(index, &inputs);
+            let secs = t0.elapsed().as_secs_f64();
+            b = self.lock();
+            b.running -= 1;
+            self.post(&mut b, index, result, secs);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Runs one job under its lock.
+    fn run_job(
+        &self,
+        index: usize,
+        inputs: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    ) -> Result<(Done<'_>, bool), ExecError> {
+        let job = &self.plan.jobs[index];
+        let Some(_claim) = self.cache.claim(&job.id)? else {
+            return match (&job.kind, self.settings.shard) {
+                (JobKind::Eval(_), Some(_)) => Ok((Done::Elsewhere, false)),
+                _ => Err(ExecError::Busy(format!("job {} is being computed by another process", job.id))),
+            };
         };
-        let index = b.waiting.remove(pos);
-        let job = &plan.jobs[index];
-        b.running += 1;
-        // An evaluation reads only its own models' records.
-        let inputs: BTreeMap<JobId, (TrainJob, TrainOutput)> = match &job.kind {
-            JobKind::Eval(e) => e.models.iter().map(|(_, id)| (id.clone(), b.trains[id].clone())).collect(),
-            JobKind::Train(_) => BTreeMap::new(),
-        };
-        drop(b);
-        let t0 = Instant::now();
-        let result = match &job.kind {
-            JobKind::Train(t) => training::run(&job.id, t, cache, observer).map(|(r, c)| (Done::Train(t, r), c)),
-            JobKind::Eval(e) => evaluate::run(&job.id, e, &inputs, cache, observer).map(|(r, c)| (Done::Eval(e, r), c)),
-        };
-        let secs = t0.elapsed().as_secs_f64();
-        b = lock();
-        b.running -= 1;
+        match &job.kind {
+            JobKind::Train(t) => {
+                training::run(&job.id, t, self.cache, self.observer).map(|(r, c)| (Done::Train(t, r), c))
+            }
+            JobKind::Eval(e) => {
+                evaluate::run(&job.id, e, inputs, self.cache, self.observer).map(|(r, c)| (Done::Eval(e, r), c))
+            }
+        }
+    }
+
+    /// Records a job's result on the board.
+    fn post(&self, b: &mut Board, index: usize, result: Result<(Done<'_>, bool), ExecError>, secs: f64) {
+        let job = &self.plan.jobs[index];
         match result {
             Ok((done, cached)) => {
                 b.cached_jobs += usize::from(cached);
@@ -109,19 +225,75 @@ fn work(plan: &Plan, cache: &Cache, board: &Mutex<Board>, changed: &Condvar, obs
                         b.eval_s += secs;
                         b.evals.insert(index, (e.clone(), r));
                     }
+                    Done::Elsewhere => b.elsewhere += 1,
                 }
                 b.done.insert(job.id.clone());
+            }
+            Err(e) if self.settings.keep_going => {
+                b.not_done.insert(index, NotDone::of(job, true, e.to_string()));
             }
             Err(e) => {
                 b.failed.get_or_insert(e);
             }
         }
-        changed.notify_all();
     }
-}
 
-/// A finished job's result.
-enum Done<'a> {
-    Train(&'a TrainJob, TrainOutput),
-    Eval(&'a EvalJob, EvalOutput),
+    /// Moves every waiting job that needs a job not done to the not-done list, with the reason.
+    fn drop_unreachable(&self, b: &mut Board) {
+        loop {
+            let gone: BTreeMap<&JobId, String> = b.not_done.values().map(|n| (&n.id, n.name.clone())).collect();
+            let blocked = b.waiting.iter().position(|&i| self.plan.jobs[i].deps.iter().any(|d| gone.contains_key(d)));
+            let Some(pos) = blocked else { return };
+            let job = &self.plan.jobs[b.waiting[pos]];
+            let dep = job.deps.iter().find_map(|d| gone.get(d)).cloned().unwrap_or_default();
+            let why = format!("it needs {dep}, which was not done");
+            let index = b.waiting.remove(pos);
+            b.not_done.insert(index, NotDone::of(job, false, why));
+        }
+    }
+
+    /// Reads the trainings of other shards that have reached the store; gives up on those whose
+    /// shard is not running. Whether anything changed.
+    fn look_for_foreign(&self, b: &mut Board) -> bool {
+        let count = self.settings.shard.map_or(1, |s| s.count);
+        let mut changed = false;
+        for (id, owner) in b.foreign.clone() {
+            // Alive first, then the store: a shard that stores its training and exits in between
+            // is still found.
+            let shard = Shard { index: owner, count };
+            let alive = Lock::is_held(&self.cache.root().join(shard.lock_file()));
+            let index = self.plan.jobs.iter().position(|j| j.id == id).expect("foreign jobs are the plan's");
+            let JobKind::Train(t) = &self.plan.jobs[index].kind else { continue };
+            if let Some(record) = training::load(&id, self.cache, self.observer) {
+                b.trains.insert(id.clone(), (t.clone(), record));
+                b.done.insert(id.clone());
+            } else if !alive {
+                let why = format!(
+                    "shard {shard} trains it and is not running now (not started yet, or failed); \
+                     what needs it is left to a shard that starts later"
+                );
+                b.not_done.insert(index, NotDone::of(&self.plan.jobs[index], false, why));
+            } else {
+                continue;
+            }
+            b.foreign.remove(&id);
+            changed = true;
+        }
+        if !changed {
+            let names: Vec<String> = b
+                .foreign
+                .keys()
+                .take(3)
+                .map(|id| {
+                    self.plan.jobs.iter().find(|j| &j.id == id).map_or_else(|| id.to_string(), crate::plan::Job::name)
+                })
+                .collect();
+            self.observer.waiting(&format!(
+                "waiting for other shards' trainings ({}{})",
+                names.join(", "),
+                if b.foreign.len() > 3 { ", …" } else { "" }
+            ));
+        }
+        changed
+    }
 }

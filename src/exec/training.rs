@@ -1,5 +1,5 @@
 //! A training job: init, train, checkpoint, record.
-use super::cache::{Cache, Lookup};
+use super::cache::Cache;
 use super::{ExecError, Observer, Snapshot, TrainOutput};
 use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
@@ -45,17 +45,18 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
     Params::from_tensors(cfg, &tensors, &Device::Cpu).map_err(|e| bad(e.to_string()))
 }
 
+/// The stored record of a training another process ran, if it is complete.
+pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<TrainOutput> {
+    cache.found::<TrainOutput>(id, RECORD, observer)
+}
+
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
 pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
     observer.job_started(&job, t.setup.steps);
-    match cache.read::<TrainOutput>(id, RECORD) {
-        Lookup::Found(record) => {
-            observer.job_finished(&job, true);
-            return Ok((record, true));
-        }
-        Lookup::Damaged(why) => observer.warning(&why),
-        Lookup::Absent => {}
+    if let Some(record) = cache.found::<TrainOutput>(id, RECORD, observer) {
+        observer.job_finished(&job, true);
+        return Ok((record, true));
     }
     // From here until the new manifest the job is incomplete, whatever an older run left.
     cache.unseal(id)?;

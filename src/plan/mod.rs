@@ -2,10 +2,12 @@
 //! its result, so a cache can tell a finished job from a changed one.
 mod cost;
 mod resources;
+mod shard;
 mod support;
 
 pub use cost::{CPU_CORE_FLOPS, Cost, GPU_FLOPS, estimate, train_flops};
 pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal};
+pub use shard::{Shard, training_owners};
 
 use crate::check::{AtSteps, Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
@@ -128,6 +130,28 @@ pub struct Job {
     pub kind: JobKind,
     /// Jobs whose results it reads.
     pub deps: Vec<JobId>,
+}
+
+impl Job {
+    /// `train` or `eval`.
+    pub fn kind_label(&self) -> &'static str {
+        match self.kind {
+            JobKind::Train(_) => "train",
+            JobKind::Eval(_) => "eval",
+        }
+    }
+
+    /// How a person names the job: `mix = mixture (seed 3)` for a training (every name it trains
+    /// for), `curve/dense` for an evaluation's task.
+    pub fn name(&self) -> String {
+        match &self.kind {
+            JobKind::Train(t) => {
+                let names = std::iter::once(&t.name).chain(&t.aliases).cloned().collect::<Vec<_>>().join(" = ");
+                format!("{names} (seed {})", t.seed)
+            }
+            JobKind::Eval(e) => format!("{}/{}", e.eval, e.task.name),
+        }
+    }
 }
 
 /// Every job of a spec, in an order where each job comes after its dependencies.

@@ -15,8 +15,12 @@ pub struct ReportContext {
     pub claims_failed: usize,
     /// Claims the intervals cannot decide.
     pub claims_inconclusive: usize,
+    /// Claims whose evaluation was not done.
+    pub claims_missing: usize,
     /// Claims in all.
     pub claims_total: usize,
+    /// Jobs the run did not finish, and why.
+    pub not_done: Vec<NotDoneView>,
     /// Figures, in order.
     pub figures: Vec<Figure>,
     /// Claims with their verdicts.
@@ -29,6 +33,21 @@ pub struct ReportContext {
     pub confidence_pct: u32,
     /// `(name as written, class written out)` for each task whose name is not its class.
     pub names: Vec<(String, String)>,
+}
+
+/// A job the run did not finish.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotDoneView {
+    /// `train` or `eval`.
+    pub kind: String,
+    /// As a person names it.
+    pub name: String,
+    /// Its job id.
+    pub id: String,
+    /// `failed` or `not run`.
+    pub status: &'static str,
+    /// The error, or what it waited for.
+    pub why: String,
 }
 
 /// A figure with the table of its numbers.
@@ -201,7 +220,19 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
         claims_passed: count(Verdict::Pass),
         claims_failed: count(Verdict::Fail),
         claims_inconclusive: count(Verdict::Inconclusive),
+        claims_missing: count(Verdict::Missing),
         claims_total: results.claims.len(),
+        not_done: results
+            .not_done
+            .iter()
+            .map(|n| NotDoneView {
+                kind: n.kind.clone(),
+                name: n.name.clone(),
+                id: n.id.to_string(),
+                status: if n.failed { "failed" } else { "not run" },
+                why: n.why.clone(),
+            })
+            .collect(),
         figures,
         claims,
         trainings: results

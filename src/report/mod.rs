@@ -36,8 +36,8 @@ pub fn render(cx: &ReportContext) -> Result<Rendered, minijinja::Error> {
     Ok(Rendered { html, markdown, figures })
 }
 
-/// Four significant digits, the way the tables show numbers.
-fn format_number(v: f64) -> String {
+/// Four significant digits, the way the tables show numbers (tests compare the tidy files with it).
+pub fn format_number(v: f64) -> String {
     if v == 0.0 {
         return "0".into();
     }

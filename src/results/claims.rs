@@ -20,6 +20,8 @@ pub enum Verdict {
     Fail,
     /// The interval straddles the boundary: the numbers cannot decide.
     Inconclusive,
+    /// An evaluation it reads was not done (a failed job, or a store still being filled).
+    Missing,
 }
 
 impl Verdict {
@@ -29,6 +31,7 @@ impl Verdict {
             Verdict::Pass => "PASS",
             Verdict::Fail => "FAIL",
             Verdict::Inconclusive => "INCONCLUSIVE",
+            Verdict::Missing => "MISSING",
         }
     }
 }
@@ -93,6 +96,9 @@ pub fn evaluate_claims(claims: &[ClaimSpec], reader: &Reader) -> Vec<ClaimResult
 
 fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
     let quantities: Vec<&Quantity> = c.expr.reads();
+    if !quantities.iter().all(|q| reader.has(q)) {
+        return missing(c, &quantities);
+    }
     let point = Draw::all();
     let (holds, margin) = value(&c.expr, reader, &point).truth();
     let term_points: Vec<f64> = quantities.iter().map(|q| read(q, reader, &point)).collect();
@@ -131,6 +137,20 @@ fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
         holds_share,
         eval: quantities.first().map(|q| q.eval().to_string()).unwrap_or_default(),
         terms,
+    }
+}
+
+/// A claim whose evaluation was not done: no numbers, no verdict but that.
+fn missing(c: &ClaimSpec, quantities: &[&Quantity]) -> ClaimResult {
+    let none = || Estimate { mean: f64::NAN, lo: f64::NAN, hi: f64::NAN };
+    ClaimResult {
+        name: c.name.clone(),
+        source: c.source.clone(),
+        verdict: Verdict::Missing,
+        margin: none(),
+        holds_share: f64::NAN,
+        eval: quantities.first().map(|q| q.eval().to_string()).unwrap_or_default(),
+        terms: quantities.iter().map(|q| Term { quantity: (*q).clone(), estimate: none() }).collect(),
     }
 }
 

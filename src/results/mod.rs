@@ -81,6 +81,8 @@ impl TaskCurves {
 /// Everything the report shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
+    /// Jobs the run did not finish (failed, or missing from the store), in plan order.
+    pub not_done: Vec<crate::exec::NotDone>,
     /// Error curves per (evaluation, task).
     pub curves: Vec<TaskCurves>,
     /// Claims with verdicts.
@@ -177,7 +179,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             })
         })
         .collect();
-    Results { curves, claims, trainings, function_plots, positions }
+    Results { not_done: out.not_done.clone(), curves, claims, trainings, function_plots, positions }
 }
 
 /// The `between` coefficient at every task of a `between_vs` figure's sweep, with its interval.

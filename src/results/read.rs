@@ -67,6 +67,11 @@ impl<'a> Reader<'a> {
         Reader { evals, finals, seed }
     }
 
+    /// Whether the run holds the table `q` reads (its evaluation was done).
+    pub fn has(&self, q: &crate::check::Quantity) -> bool {
+        self.table(q.eval(), q.task(), &q.inputs()).is_some()
+    }
+
     fn table(&self, eval: &str, task: &str, inputs: &crate::check::InputSpec) -> Option<(String, &'a EvalOutput)> {
         let (_, out) = self.evals.iter().find(|(j, _)| j.eval == eval && j.task.name == task && j.inputs == *inputs)?;
         Some((format!("{eval}/{task}/{}", inputs.describe()), out))

@@ -1,0 +1,253 @@
+//! The whole road from a spec file to a report — check, plan, exec, results, report — as a library
+//! call, so the CLI only parses arguments and prints, and a local run, a cluster shard and a report
+//! rendered from a shared store all take the same road.
+use crate::check::CheckedSpec;
+use crate::diag::Diagnostic;
+use crate::exec::{ExecError, ExecOutput, NotDone, Observer};
+use crate::plan::{Plan, Shard};
+use crate::report::{ReportContext, Repro};
+use crate::source::Source;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// How to run a prepared spec.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The out folder: the store (`cache/`) and the report.
+    pub out_dir: PathBuf,
+    /// Recompute every job instead of reusing the store.
+    pub fresh: bool,
+    /// Jobs side by side.
+    pub jobs: usize,
+    /// Threads per job (already set for candle by the caller; recorded in the report).
+    pub threads: usize,
+    /// After a job fails, finish what does not need it and report the failure.
+    pub keep_going: bool,
+    /// Run one shard's share of the jobs and write no report.
+    pub shard: Option<Shard>,
+}
+
+/// A spec read, checked and planned: nothing has run yet.
+pub struct Prepared {
+    /// Where the spec was read from.
+    pub spec_path: PathBuf,
+    /// Its text.
+    pub source: Source,
+    /// Warnings the checker gave (errors stop at [`prepare`]).
+    pub warnings: Vec<Diagnostic>,
+    /// The checked spec.
+    pub spec: CheckedSpec,
+    /// Its jobs.
+    pub plan: Plan,
+    started: Instant,
+    check_s: f64,
+    plan_s: f64,
+}
+
+/// Why the road stopped.
+#[derive(Debug)]
+pub enum PipelineError {
+    /// The spec has errors, to be shown in its source.
+    Spec {
+        /// The spec's text.
+        source: Source,
+        /// Its diagnostics (warnings too).
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Anything else, in one line that says what and where.
+    Failed(String),
+}
+
+/// What a run produced.
+pub enum Outcome {
+    /// The report was written.
+    Report(Box<Written>),
+    /// A shard ran its share; the report is rendered once every shard is done (`iclc report`).
+    Shard {
+        /// Jobs it computed or found done.
+        done: usize,
+        /// Jobs answered from the store.
+        cached: usize,
+        /// Evaluations another shard was computing.
+        elsewhere: usize,
+        /// Jobs it could not do (failed, or waiting on a shard that is not running).
+        not_done: Vec<NotDone>,
+    },
+}
+
+/// A written report.
+pub struct Written {
+    /// What it shows: claims and their verdicts.
+    pub context: ReportContext,
+    /// Jobs without a result (failed or missing), listed in the report too.
+    pub not_done: Vec<NotDone>,
+    /// `report.html`.
+    pub html: PathBuf,
+    /// `report.md`.
+    pub markdown: PathBuf,
+}
+
+impl Written {
+    /// Whether some job failed (not just missing).
+    pub fn has_failures(&self) -> bool {
+        self.not_done.iter().any(|n| n.failed)
+    }
+}
+
+/// Reads, checks and plans a spec.
+pub fn prepare(spec_path: &Path) -> Result<Prepared, PipelineError> {
+    let started = Instant::now();
+    let source =
+        Source::read(spec_path).map_err(|d| PipelineError::Failed(format!("[{}] {}", d.code.as_str(), d.message)))?;
+    let checked = crate::check::check_source(&source)
+        .map_err(|diagnostics| PipelineError::Spec { source: source.clone(), diagnostics })?;
+    let Some(spec) = checked.spec.filter(|_| !checked.diagnostics.iter().any(Diagnostic::is_error)) else {
+        return Err(PipelineError::Spec { source, diagnostics: checked.diagnostics });
+    };
+    let check_s = started.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let plan = crate::plan::plan(&spec, spec_dir(spec_path))
+        .map_err(|diagnostics| PipelineError::Spec { source: source.clone(), diagnostics })?;
+    let plan_s = t.elapsed().as_secs_f64();
+    let warnings = checked.diagnostics;
+    Ok(Prepared { spec_path: spec_path.to_path_buf(), source, warnings, spec, plan, started, check_s, plan_s })
+}
+
+/// The folder files named in a spec are relative to: the spec's own.
+pub fn spec_dir(spec: &Path) -> &Path {
+    spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// `reports/<spec file stem>`: where a run writes when no out folder is given.
+pub fn default_out_dir(spec: &Path) -> PathBuf {
+    let stem = spec.file_stem().map_or_else(|| "spec".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("reports").join(stem)
+}
+
+/// Runs the jobs of a prepared spec (or a shard's share) and writes the report.
+pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<Outcome, PipelineError> {
+    let exec_opts = crate::exec::ExecOptions {
+        cache_dir: opts.out_dir.join("cache"),
+        fresh: opts.fresh,
+        jobs: opts.jobs,
+        keep_going: opts.keep_going,
+        shard: opts.shard,
+    };
+    refuse_what_exhausts_this_machine(p)?;
+    let failed = |e: crate::exec::ExecError| {
+        let job_failed = matches!(e, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
+        let hint =
+            if job_failed { "; --keep-going finishes the jobs that do not need it and writes the report" } else { "" };
+        PipelineError::Failed(format!("{e} (spec {}){hint}", p.spec_path.display()))
+    };
+    if opts.shard.is_some() {
+        // Shards share the folder with each other, never with a whole run or a report.
+        let _lock = crate::files::FolderLock::share(&opts.out_dir).map_err(PipelineError::Failed)?;
+        let out = crate::exec::run(&p.plan, &exec_opts, observer).map_err(failed)?;
+        return Ok(Outcome::Shard {
+            done: out.trains.len() + out.evals.len(),
+            cached: out.cached_jobs,
+            elsewhere: out.elsewhere,
+            not_done: out.not_done,
+        });
+    }
+    // Held until the report is written: a second run on this folder stops here instead of racing.
+    let _lock = crate::files::FolderLock::take(&opts.out_dir).map_err(PipelineError::Failed)?;
+    let out = crate::exec::run(&p.plan, &exec_opts, observer).map_err(failed)?;
+    let phases = vec![
+        ("train (sum over trainings)".into(), out.train_s),
+        ("evaluate (sum over evaluations)".into(), out.eval_s),
+        (format!("train + evaluate ({} side by side)", opts.jobs), out.wall_s),
+    ];
+    write_report(p, opts, &out, phases).map(|w| Outcome::Report(Box::new(w)))
+}
+
+/// An error listing every job that would exhaust the machine that runs it (memory beyond its own,
+/// an evaluation beyond a day), each with its estimate and what to change: checked where the jobs
+/// run, so a cluster's login node does not judge its compute nodes.
+fn refuse_what_exhausts_this_machine(p: &Prepared) -> Result<(), PipelineError> {
+    let memory = crate::plan::machine_memory();
+    let refusals: Vec<String> = p
+        .plan
+        .jobs
+        .iter()
+        .filter_map(|j| crate::plan::refusal(j, crate::plan::job_estimate(&p.plan, j), memory))
+        .map(|r| format!("{r} (spec {})", p.spec_path.display()))
+        .collect();
+    if refusals.is_empty() { Ok(()) } else { Err(PipelineError::Failed(refusals.join("\nerror: "))) }
+}
+
+/// Renders the report from the store alone, computing nothing; jobs not in the store are listed
+/// and the claims that read them are MISSING.
+pub fn report(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<Written, PipelineError> {
+    let _lock = crate::files::FolderLock::take(&opts.out_dir).map_err(PipelineError::Failed)?;
+    let t = Instant::now();
+    let out = crate::exec::collect(&p.plan, &opts.out_dir.join("cache"), observer);
+    let phases = vec![
+        ("train (sum over trainings, as stored)".into(), out.train_s),
+        ("read the store".into(), t.elapsed().as_secs_f64()),
+    ];
+    write_report(p, opts, &out, phases)
+}
+
+/// Prepares and executes: the whole road.
+pub fn run(spec_path: &Path, opts: &Options, observer: &dyn Observer) -> Result<Outcome, PipelineError> {
+    execute(&prepare(spec_path)?, opts, observer)
+}
+
+/// Results and the two reports of `out`, with the figures and the tidy files.
+fn write_report(
+    p: &Prepared,
+    opts: &Options,
+    out: &ExecOutput,
+    phases: Vec<(String, f64)>,
+) -> Result<Written, PipelineError> {
+    let t = Instant::now();
+    let results = crate::results::summarise(&p.spec, out);
+    let secs = |s: f64| format!("{s:.2} s");
+    let mut all = vec![("parse + check".to_string(), p.check_s), ("plan".into(), p.plan_s)];
+    all.extend(phases);
+    all.push(("results".into(), t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let mut repro = Repro {
+        spec_hash: Sha256::digest(p.source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        spec_file: p.spec_path.display().to_string(),
+        version: crate::VERSION.to_string(),
+        commit: crate::GIT_COMMIT.to_string(),
+        seed: p.spec.seed,
+        threads: opts.threads,
+        phases: all.into_iter().map(|(name, s)| (name, secs(s))).collect(),
+        cached_jobs: out.cached_jobs,
+        command: format!("iclc run {} --threads {} --jobs {} --fresh", p.spec_path.display(), opts.threads, opts.jobs),
+    };
+    let render_failed = |e: minijinja::Error| PipelineError::Failed(format!("cannot render the report: {e}"));
+    // The report's own rendering time is known only after rendering once; rendering is
+    // deterministic, so render, time, then render the final text.
+    crate::report::render(&crate::report::build_context(&p.spec, &results, repro.clone())).map_err(render_failed)?;
+    repro.phases.push(("report".into(), secs(t.elapsed().as_secs_f64())));
+    repro.phases.push(("total".into(), secs(p.started.elapsed().as_secs_f64())));
+    let context = crate::report::build_context(&p.spec, &results, repro);
+    let rendered = crate::report::render(&context).map_err(render_failed)?;
+    write_files(&opts.out_dir, &rendered, &crate::report::tidy_files(&results)).map_err(PipelineError::Failed)?;
+    Ok(Written {
+        context,
+        not_done: out.not_done.clone(),
+        html: opts.out_dir.join("report.html"),
+        markdown: opts.out_dir.join("report.md"),
+    })
+}
+
+/// Writes the figures, the tidy files and then the two reports.
+fn write_files(dir: &Path, r: &crate::report::Rendered, tidy: &[(String, String)]) -> Result<(), String> {
+    let write = |name: &str, text: &str| -> Result<(), String> {
+        let path = dir.join(name);
+        crate::files::write(&path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    for (name, text) in r.figures.iter().chain(tidy) {
+        write(name, text)?;
+    }
+    write("report.md", &r.markdown)?;
+    write("report.html", &r.html)
+}
