@@ -69,9 +69,12 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
         lines.push("set -euo pipefail".into());
         lines
     };
+    // The tasks plan as this command did: the same backend and device, so the same job ids.
+    let c = &p.compute;
+    let compute = format!(" --backend {:?} --device {:?}", c.backend, c.device).to_lowercase();
     let mut array = head(name.clone(), Some(o.shards), o.cpus, &time, "shard-%a.log");
     array.push(format!(
-        "exec {} run {} --out {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --jobs {} --threads 1",
+        "exec {} run {} --out {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --jobs {} --threads 1{compute}",
         quote(&o.iclc),
         quote(&o.spec),
         quote(&o.out_dir),
@@ -79,7 +82,7 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
         o.cpus
     ));
     let mut report = head(format!("{name}-report"), None, 1, "00:30:00", "report.log");
-    report.push(format!("exec {} report {} --out {}", quote(&o.iclc), quote(&o.spec), quote(&o.out_dir)));
+    report.push(format!("exec {} report {} --out {}{compute}", quote(&o.iclc), quote(&o.spec), quote(&o.out_dir)));
     Scripts { array: array.join("\n") + "\n", report: report.join("\n") + "\n" }
 }
 

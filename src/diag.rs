@@ -338,6 +338,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Reads a spec file; the error says which file and why. (Here, not in `source`, so that a source
+/// knows nothing of diagnostics.)
+pub fn read_source(path: &std::path::Path) -> Result<Source, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read spec file `{}`: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            format!(
+                "spec file `{}` is not valid UTF-8 (first bad byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(Source::new(path.display().to_string(), text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

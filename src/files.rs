@@ -25,11 +25,22 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// Bytes in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of bytes, in hex: the one content hash of the project (store manifests, job ids,
+/// weights files, spec texts).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
 /// The SHA-256 of a file's bytes, in hex.
 pub fn sha256(path: &Path) -> std::io::Result<String> {
-    use sha2::Digest;
     let bytes = std::fs::read(path)?;
-    Ok(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    Ok(sha256_hex(&bytes))
 }
 
 /// `.NAME.PID.N.tmp` beside `path`: unique to this process and write, hidden, and recognisable.

@@ -20,6 +20,7 @@ pub mod report;
 pub mod results;
 pub mod rng;
 pub mod source;
+pub mod spec;
 pub mod syntax;
 pub mod tasks;
 

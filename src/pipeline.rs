@@ -1,13 +1,13 @@
 //! The whole road from a spec file to a report — check, plan, exec, results, report — as a library
 //! call, so the CLI only parses arguments and prints, and a local run, a cluster shard and a report
 //! rendered from a shared store all take the same road.
-use crate::check::CheckedSpec;
 use crate::diag::Diagnostic;
 use crate::exec::{ExecError, ExecOutput, NotDone, Observer};
 use crate::plan::{Plan, Shard};
 use crate::report::{ReportContext, Repro};
 use crate::source::Source;
-use sha2::{Digest, Sha256};
+use crate::spec::CheckedSpec;
+use crate::spec::Compute;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -40,6 +40,8 @@ pub struct Prepared {
     pub spec: CheckedSpec,
     /// Its jobs.
     pub plan: Plan,
+    /// The backend and device its jobs were planned for.
+    pub compute: Compute,
     started: Instant,
     check_s: f64,
     plan_s: f64,
@@ -95,11 +97,11 @@ impl Written {
     }
 }
 
-/// Reads, checks and plans a spec.
-pub fn prepare(spec_path: &Path) -> Result<Prepared, PipelineError> {
+/// Reads, checks and plans a spec for `compute`'s backend and device.
+pub fn prepare(spec_path: &Path, compute: Compute) -> Result<Prepared, PipelineError> {
     let started = Instant::now();
-    let source =
-        Source::read(spec_path).map_err(|d| PipelineError::Failed(format!("[{}] {}", d.code.as_str(), d.message)))?;
+    let source = crate::diag::read_source(spec_path)
+        .map_err(|d| PipelineError::Failed(format!("[{}] {}", d.code.as_str(), d.message)))?;
     let checked = crate::check::check_source(&source)
         .map_err(|diagnostics| PipelineError::Spec { source: source.clone(), diagnostics })?;
     let Some(spec) = checked.spec.filter(|_| !checked.diagnostics.iter().any(Diagnostic::is_error)) else {
@@ -107,11 +109,11 @@ pub fn prepare(spec_path: &Path) -> Result<Prepared, PipelineError> {
     };
     let check_s = started.elapsed().as_secs_f64();
     let t = Instant::now();
-    let plan = crate::plan::plan(&spec, spec_dir(spec_path))
+    let plan = crate::plan::plan(&spec, spec_dir(spec_path), &compute)
         .map_err(|diagnostics| PipelineError::Spec { source: source.clone(), diagnostics })?;
     let plan_s = t.elapsed().as_secs_f64();
     let warnings = checked.diagnostics;
-    Ok(Prepared { spec_path: spec_path.to_path_buf(), source, warnings, spec, plan, started, check_s, plan_s })
+    Ok(Prepared { spec_path: spec_path.to_path_buf(), source, warnings, spec, plan, compute, started, check_s, plan_s })
 }
 
 /// The folder files named in a spec are relative to: the spec's own.
@@ -133,6 +135,7 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
         jobs: opts.jobs,
         keep_going: opts.keep_going,
         shard: opts.shard,
+        compute: p.compute,
     };
     refuse_what_exhausts_this_machine(p)?;
     let failed = |e: crate::exec::ExecError| {
@@ -192,8 +195,13 @@ pub fn report(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<W
 }
 
 /// Prepares and executes: the whole road.
-pub fn run(spec_path: &Path, opts: &Options, observer: &dyn Observer) -> Result<Outcome, PipelineError> {
-    execute(&prepare(spec_path)?, opts, observer)
+pub fn run(
+    spec_path: &Path,
+    compute: Compute,
+    opts: &Options,
+    observer: &dyn Observer,
+) -> Result<Outcome, PipelineError> {
+    execute(&prepare(spec_path, compute)?, opts, observer)
 }
 
 /// Results and the two reports of `out`, with the figures and the tidy files.
@@ -211,15 +219,27 @@ fn write_report(
     all.push(("results".into(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let mut repro = Repro {
-        spec_hash: Sha256::digest(p.source.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        spec_hash: crate::files::sha256_hex(p.source.text.as_bytes()),
         spec_file: p.spec_path.display().to_string(),
         version: crate::VERSION.to_string(),
         commit: crate::GIT_COMMIT.to_string(),
         seed: p.spec.seed,
         threads: opts.threads,
+        compute: p.compute.describe(),
         phases: all.into_iter().map(|(name, s)| (name, secs(s))).collect(),
         cached_jobs: out.cached_jobs,
-        command: format!("iclc run {} --threads {} --jobs {} --fresh", p.spec_path.display(), opts.threads, opts.jobs),
+        command: format!(
+            "iclc run {} --out {} --threads {} --jobs {}{} --fresh",
+            p.spec_path.display(),
+            opts.out_dir.display(),
+            opts.threads,
+            opts.jobs,
+            if p.compute.is_default() {
+                String::new()
+            } else {
+                format!(" --backend {:?} --device {:?}", p.compute.backend, p.compute.device).to_lowercase()
+            }
+        ),
     };
     let render_failed = |e: minijinja::Error| PipelineError::Failed(format!("cannot render the report: {e}"));
     // The report's own rendering time is known only after rendering once; rendering is

@@ -1,5 +1,4 @@
 //! A spec's text together with the name it is reported under.
-use std::path::Path;
 use std::sync::Arc;
 
 /// Byte range into a [`Source`]'s text.
@@ -36,27 +35,6 @@ impl Source {
     /// A source from a name and text held in memory.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         Source { name: name.into(), text: text.into() }
-    }
-
-    /// Reads a spec file; the error says which file and why.
-    pub fn read(path: &Path) -> Result<Self, crate::diag::Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            crate::diag::Diagnostic::error(
-                crate::diag::Code::Io,
-                format!("cannot read spec file `{}`: {e}", path.display()),
-            )
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            crate::diag::Diagnostic::error(
-                crate::diag::Code::Io,
-                format!(
-                    "spec file `{}` is not valid UTF-8 (first bad byte at offset {})",
-                    path.display(),
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
-        Ok(Source::new(path.display().to_string(), text))
     }
 
     /// 1-based line and column of a byte offset.

@@ -2,7 +2,7 @@
 //! truths, and posterior weight on the right class of a mixture as the context grows.
 use iclc::baselines::bayes::{Prior, Stats, posterior};
 use iclc::baselines::predict;
-use iclc::check::{Baseline, ClassSpec, Component, InputSpec};
+use iclc::spec::{Baseline, ClassSpec, Component, InputSpec};
 use iclc::tasks::{class_for, sample_batch};
 
 fn mean_error_at(pred: &[f32], ys: &[f32], points: usize, k: usize) -> f64 {
@@ -14,7 +14,7 @@ fn mean_error_at(pred: &[f32], ys: &[f32], points: usize, k: usize) -> f64 {
 fn on_sparse_truths_bayes_beats_lasso_once_k_exceeds_nnz_plus_one() {
     let class = ClassSpec::SparseLinear { nnz: 2, scale: 1.0 };
     let mut rng = iclc::rng::stream(5, "bayes-vs-lasso");
-    let prompts = sample_batch(class_for(&class).unwrap().as_ref(), &InputSpec::Normal, &mut rng, 300, 9, 8, 8);
+    let prompts = sample_batch(class_for(&class).as_ref(), &InputSpec::Normal, &mut rng, 300, 9, 8, 8);
     let bayes = predict(Baseline::Bayes, &prompts, &class).unwrap();
     let lasso = predict(Baseline::Lasso { alpha: 0.01 }, &prompts, &class).unwrap();
     for k in [4, 5, 6] {
@@ -37,7 +37,7 @@ fn mixture_posterior_moves_to_the_true_class() {
     let d = 5;
     for (truth, index) in [(&dense, 0), (&sparse, 1)] {
         let mut rng = iclc::rng::stream(9, "mixture-posterior");
-        let prompts = sample_batch(class_for(truth).unwrap().as_ref(), &InputSpec::Normal, &mut rng, 100, 8, d, d);
+        let prompts = sample_batch(class_for(truth).as_ref(), &InputSpec::Normal, &mut rng, 100, 8, d, d);
         let mut mean_weight = vec![0.0; 8];
         for b in 0..prompts.batch {
             let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|v| *v as f64).collect();

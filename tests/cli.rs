@@ -31,7 +31,7 @@ fn run_writes_both_reports_with_figure_claim_and_repro_block() {
         assert!(text.contains("least squares is exact once k reaches d"), "claim text");
         assert!(text.contains("PASS"));
         assert!(text.contains("spec SHA-256"));
-        assert!(text.contains("iclc run spec.icl --threads 1 --jobs ") && text.contains(" --fresh"));
+        assert!(text.contains("iclc run spec.icl --out out --threads 1 --jobs ") && text.contains(" --fresh"));
         assert!(text.contains("time: train"));
     }
     assert!(html.contains("<svg") && html.contains("<polygon"), "inline figure with an interval band");

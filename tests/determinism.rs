@@ -1,8 +1,8 @@
 //! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve; an interrupted run
 //! resumed from its checkpoint ends bit-identical to an uninterrupted one; a diverging run stops.
 use candle_core::Device;
-use iclc::check::{ClassSpec, InputSpec, Schedule};
 use iclc::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainError, TrainOutcome, TrainSettings, train};
+use iclc::spec::{ClassSpec, InputSpec, Schedule};
 use iclc::{rng, tasks};
 use std::ops::ControlFlow;
 
@@ -17,6 +17,7 @@ fn settings(lr: f64, steps: u64, batch: usize) -> TrainSettings {
         clip: Some(1.0),
         decay_matrices_only: true,
         curriculum: None,
+        compute: Default::default(),
     }
 }
 
@@ -29,7 +30,7 @@ fn run_with(
 ) -> (Params, Result<TrainOutcome, TrainError>) {
     let cfg = CFG();
     let params = Params::init(&cfg, seed, &Device::Cpu).unwrap();
-    let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 }).unwrap();
+    let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
     let mut data = rng::stream(seed, "train-data");
     let out = train(
         &params,

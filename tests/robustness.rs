@@ -1,8 +1,8 @@
 //! `check` and `fmt` on hostile input: random bytes, mutated good specs, huge numbers, 10 000-deep
 //! nesting, invalid UTF-8. Always a diagnostic or success, never a panic or a stack overflow; and
 //! on every spec that checks, `fmt` is idempotent and keeps the checked spec unchanged.
-use iclc::check::CheckedSpec;
 use iclc::source::Source;
+use iclc::spec::CheckedSpec;
 use rand::{Rng, SeedableRng};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -165,7 +165,7 @@ fn invalid_utf8_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.icl");
     std::fs::write(&path, b"experiment \"\xff\xfe\" { }").unwrap();
-    let err = Source::read(&path).unwrap_err();
+    let err = iclc::diag::read_source(&path).unwrap_err();
     assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
 }
 

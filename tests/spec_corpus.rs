@@ -1,6 +1,5 @@
 //! Every spec under tests/specs/ok checks clean; every spec under tests/specs/err fails with the
 //! code and line:col written in its first line: `// expect: E0104 at 5:3`.
-use iclc::source::Source;
 use std::path::{Path, PathBuf};
 
 fn specs(dir: &str) -> Vec<PathBuf> {
@@ -22,7 +21,7 @@ fn good_specs_check_clean() {
     );
     assert!(!all.is_empty());
     for path in all {
-        let source = Source::read(&path).unwrap();
+        let source = iclc::diag::read_source(&path).unwrap();
         let checked = iclc::check::check_source(&source).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         assert!(
             checked.spec.is_some() && checked.diagnostics.is_empty(),
@@ -31,8 +30,8 @@ fn good_specs_check_clean() {
             checked.diagnostics
         );
         let spec = checked.spec.unwrap();
-        let plan =
-            iclc::plan::plan(&spec, path.parent().unwrap()).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+        let plan = iclc::plan::plan(&spec, path.parent().unwrap(), &Default::default())
+            .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         assert!(plan.jobs.len() > 1, "{}", path.display());
     }
 }
@@ -40,8 +39,8 @@ fn good_specs_check_clean() {
 #[test]
 fn the_full_scale_paper_spec_plans_as_a_gpu_experiment() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/paper-full.icl");
-    let spec = iclc::check::check_source(&Source::read(&path).unwrap()).unwrap().spec.expect("checks");
-    let plan = iclc::plan::plan(&spec, path.parent().unwrap()).expect("plans");
+    let spec = iclc::check::check_source(&iclc::diag::read_source(&path).unwrap()).unwrap().spec.expect("checks");
+    let plan = iclc::plan::plan(&spec, path.parent().unwrap(), &Default::default()).expect("plans");
     let cost = iclc::plan::estimate(&plan);
     // 17 trainings of the standard model, 500k steps each: thousands of CPU-core days.
     assert_eq!(cost.trainings, 17);
@@ -54,7 +53,7 @@ fn bad_specs_fail_with_the_expected_code_and_place() {
     assert!(all.len() >= 40, "the error corpus is small: {}", all.len());
     let mut failures = Vec::new();
     for path in all {
-        let source = Source::read(&path).unwrap();
+        let source = iclc::diag::read_source(&path).unwrap();
         let first = source.text.lines().next().unwrap_or_default();
         let expect = first
             .strip_prefix("// expect: ")

@@ -3,8 +3,8 @@
 //! decay, warmup + cosine and gradient clipping must give PyTorch's losses and final weights.
 //! `tests/data/trajectory.safetensors` is made by `scripts/make_trajectory.py`.
 use candle_core::{Device, Tensor};
-use iclc::check::{Curriculum, Schedule, Stage};
 use iclc::model::{AdamWSettings, Config, Params, TrainOutcome, TrainSettings};
+use iclc::spec::{Curriculum, Schedule, Stage};
 use iclc::tasks::PromptBatch;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -36,6 +36,7 @@ fn sixty_steps_of_training_match_pytorch() {
             points: Stage { start: 3, end: 7, inc: 2 },
             every: 15,
         }),
+        compute: Default::default(),
     };
     let mut rng = iclc::rng::stream(0, "unused: the batches are recorded");
     let outcome = iclc::model::train(

@@ -6,7 +6,7 @@
 //! A noiseless prior gets a small jitter, noise variance `NOISELESS_JITTER · scale²`, so that every
 //! Gaussian model has a proper likelihood; its posterior mean is then ridge with α = jitter, which
 //! is the exact noiseless posterior mean to about 1e-6 relative.
-use crate::check::ClassSpec;
+use crate::spec::ClassSpec;
 
 /// Noise variance assumed for noiseless priors, relative to the prior's scale².
 pub const NOISELESS_JITTER: f64 = 1e-6;

@@ -15,7 +15,7 @@ pub use relu_gd::relu_gd_predict;
 pub use ridge::ridge;
 pub use tree::tree_predict;
 
-use crate::check::{Baseline, ClassSpec};
+use crate::spec::{Baseline, ClassSpec};
 use crate::tasks::PromptBatch;
 
 /// Predictions `(batch, points)` of `baseline` at every position of every prompt, whose functions

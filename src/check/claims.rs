@@ -1,8 +1,8 @@
 //! Claims: typed expressions over the quantities a run produces (`error`, `first_step`,
 //! `time_to`, `between`), with `min`/`max`, and `all(… for n in …)` / `any(…)` over sweeps.
 use super::{Checker, Env};
-use crate::check::spec::{ClaimExpr, EvalSpec, FigureSpec};
 use crate::diag::{Code, Diagnostic};
+use crate::spec::{ClaimExpr, EvalSpec, FigureSpec};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 /// The type of a claim expression.

@@ -2,8 +2,8 @@
 //! tasks, and input distributions.
 use super::scope::Kind;
 use super::{Checker, Env, Params};
-use crate::check::spec::{ClassSpec, Component, InputSpec, Param, TaskSpec};
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::spec::{ClassSpec, Component, InputSpec, Param, TaskSpec};
 use crate::syntax::ast::{Arg, BinaryOp, Expr, ExprKind, Ident, ItemKind};
 
 /// The function classes and their parameters.
@@ -183,9 +183,9 @@ impl Checker<'_> {
                 cx.diags.push(super::out_of_range(
                     span,
                     key,
-                    &crate::check::spec::fmt_num(v),
-                    &crate::check::spec::fmt_num(lo),
-                    &crate::check::spec::fmt_num(hi),
+                    &crate::spec::fmt_num(v),
+                    &crate::spec::fmt_num(lo),
+                    &crate::spec::fmt_num(hi),
                 ));
                 None
             }

@@ -1,8 +1,8 @@
 //! `figure` items: error against k, error against a swept parameter at one k, and one-dimensional
 //! function plots.
 use super::{Checker, Env, Params};
-use crate::check::spec::{EvalSpec, FigureSpec, SweepOver};
 use crate::diag::{Code, Diagnostic};
+use crate::spec::{EvalSpec, FigureSpec, SweepOver};
 use crate::syntax::ast::{Expr, ExprKind, Ident};
 
 const FIGURES: &[(&str, &[&str])] = &[

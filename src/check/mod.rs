@@ -10,11 +10,10 @@ mod params;
 mod quantities;
 mod recipes;
 mod scope;
-pub mod spec;
 mod training;
 mod written;
 
-pub use spec::*;
+use crate::spec::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;

@@ -1,8 +1,8 @@
 //! Models: `transformer(layers, width, heads)` and the named presets.
 use super::scope::Kind;
 use super::{Checker, Env, Params};
-use crate::check::spec::ModelSpec;
 use crate::diag::{Code, Diagnostic};
+use crate::spec::ModelSpec;
 use crate::syntax::ast::{Expr, ExprKind, ItemKind};
 
 /// Built-in model presets: the golden files' shapes and Garg et al.'s standard model.

@@ -1,9 +1,9 @@
 //! The quantities a claim reads: `error`, `first_step`, `time_to` and `between`, each resolved
 //! against the evaluation that produces it.
 use super::{Checker, Env, Params};
-use crate::check::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity, StepQuery};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
+use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity, StepQuery};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 /// The functions that read a quantity.
@@ -193,7 +193,7 @@ impl Checker<'_> {
         let known: Vec<String> = eval.models.iter().cloned().chain(eval.baselines.iter().map(|b| b.name())).collect();
         let is_baseline_call = match &e.kind {
             ExprKind::Call { callee, .. } | ExprKind::Name(callee) => {
-                crate::check::spec::Baseline::TABLE.iter().any(|(n, _, _)| *n == callee.name)
+                crate::spec::Baseline::TABLE.iter().any(|(n, _, _)| *n == callee.name)
             }
             _ => false,
         };

@@ -1,6 +1,6 @@
 //! Training recipes: named defaults for a `train` block's model and optimisation settings, each
 //! measured to do something specific on this project's hardware (see docs/language.md).
-use crate::check::spec::{Curriculum, ModelSpec, Schedule, Stage};
+use crate::spec::{Curriculum, ModelSpec, Schedule, Stage};
 
 /// A recipe: what a `train` block gets for every setting it does not write itself.
 #[derive(Debug, Clone, Copy)]

@@ -3,8 +3,8 @@
 use super::recipes::{RECIPES, Recipe};
 use super::scope::Kind;
 use super::{Checker, Env, Params};
-use crate::check::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
 use crate::diag::{Code, Diagnostic};
+use crate::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
 use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
 
 const TRAIN_KEYS: &[&str] = &[
@@ -336,5 +336,5 @@ impl Checker<'_> {
 
 /// The name of one run of a swept training: `mix(w = 0.25)`.
 pub fn swept_name(family: &str, var: &str, value: f64) -> String {
-    format!("{family}({var} = {})", crate::check::spec::fmt_num(value))
+    format!("{family}({var} = {})", crate::spec::fmt_num(value))
 }

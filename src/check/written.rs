@@ -2,7 +2,7 @@
 //! value put in (`convex(dense, wave, lambda = 0.5)`), not by its fully expanded class. The text
 //! is printed from the syntax tree in one canonical layout, so `iclc fmt` never renames a task.
 use super::{Checker, Env};
-use crate::check::spec::fmt_num;
+use crate::spec::fmt_num;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 impl Checker<'_> {

@@ -1,5 +1,5 @@
 //! `iclc bench`: timings printed, never asserted (tests do not time anything).
-use iclc::check::{Baseline, ClassSpec, InputSpec};
+use iclc::spec::{Baseline, ClassSpec, InputSpec};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -107,12 +107,13 @@ fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
         steps: (WARMUP + steps) as u64,
         batch: BATCH,
         adamw: AdamWSettings { lr: 1e-4, weight_decay: 0.0, ..AdamWSettings::default() },
-        schedule: iclc::check::Schedule::Constant,
+        schedule: iclc::spec::Schedule::Constant,
         clip: None,
         decay_matrices_only: false,
         curriculum: None,
+        compute: iclc::spec::Compute { threads, ..Default::default() },
     };
-    let class = iclc::tasks::class_for(&ClassSpec::Linear { scale: 1.0 }).expect("linear samples");
+    let class = iclc::tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
     let mut rng = iclc::rng::stream(0, "bench-train");
     let mut times = Vec::with_capacity(steps);
     let mut last = Instant::now();
@@ -143,7 +144,7 @@ fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
 fn baselines(prompts: usize, threads: usize) {
     let (d, points) = (20, 41);
     let class = ClassSpec::SparseLinear { nnz: 3, scale: 1.0 };
-    let sampler = iclc::tasks::class_for(&class).expect("sparse_linear samples");
+    let sampler = iclc::tasks::class_for(&class);
     let mut rng = iclc::rng::stream(1, "bench-baselines");
     let batch = iclc::tasks::sample_batch(sampler.as_ref(), &InputSpec::Normal, &mut rng, prompts, points, d, d);
     super::say(&format!(

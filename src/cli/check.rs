@@ -19,7 +19,7 @@ pub fn check(files: &[PathBuf], format: Format) -> ExitCode {
     let mut failed = false;
     let mut json = Vec::new();
     for path in files {
-        let (source, diags) = match Source::read(path) {
+        let (source, diags) = match iclc::diag::read_source(path) {
             Ok(source) => {
                 let diags = match iclc::check::check_source(&source) {
                     Ok(c) => c.diagnostics,
@@ -61,8 +61,8 @@ fn to_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
 }
 
 /// Reads and checks a spec, printing diagnostics; `None` when it has errors.
-pub fn load_and_check(path: &Path) -> Option<(Source, iclc::check::CheckedSpec)> {
-    let source = match Source::read(path) {
+pub fn load_and_check(path: &Path) -> Option<(Source, iclc::spec::CheckedSpec)> {
+    let source = match iclc::diag::read_source(path) {
         Ok(s) => s,
         Err(d) => {
             diagnostics::print_plain(&format!("[{}] {}", d.code.as_str(), d.message));

@@ -1,6 +1,5 @@
 //! `iclc fmt`: rewrite specs in the canonical layout, or with `--check` show what would change.
 use super::diagnostics;
-use iclc::source::Source;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +7,7 @@ use std::process::ExitCode;
 pub fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
     let mut failed = false;
     for path in files {
-        let source = match Source::read(path) {
+        let source = match iclc::diag::read_source(path) {
             Ok(s) => s,
             Err(d) => {
                 diagnostics::print_plain(&format!("[{}] {}", d.code.as_str(), d.message));

@@ -22,6 +22,24 @@ struct Cli {
     command: Command,
 }
 
+/// Which backend and device compute the models (`--backend`, `--device`).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ComputeArgs {
+    /// The implementation: the fused CPU engine, or the candle graph (any device) [default: fused on a CPU, graph elsewhere].
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: iclc::spec::BackendChoice,
+    /// The device: CUDA, Metal or the CPU, as this build has them [default: CUDA, then Metal, then the CPU].
+    #[arg(long, value_enum, default_value = "auto")]
+    device: iclc::spec::DeviceChoice,
+}
+
+impl ComputeArgs {
+    /// The choices resolved for this build, or an error that says how to build for them.
+    pub fn resolve(&self, threads: usize) -> Result<iclc::spec::Compute, String> {
+        iclc::model::resolve(self.backend, self.device, threads)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a spec, train its models, evaluate them and write the report.
@@ -50,6 +68,8 @@ enum Command {
         /// write no report; shards share the out folder.
         #[arg(long, value_name = "i/K")]
         shard: Option<iclc::plan::Shard>,
+        #[command(flatten)]
+        compute: ComputeArgs,
     },
     /// Render the report from an out folder's store alone, computing nothing (after a cluster
     /// run); jobs not in the store are listed and the claims that read them are MISSING.
@@ -61,6 +81,8 @@ enum Command {
         /// Output folder [default: reports/<spec file name>].
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        compute: ComputeArgs,
     },
     /// Say which jobs of a spec are done, running or missing in an out folder (exit 2 when not all are done).
     Status {
@@ -72,6 +94,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: status::Format,
+        #[command(flatten)]
+        compute: ComputeArgs,
     },
     /// Write Slurm batch scripts that run a spec as a job array of K shards and then its report;
     /// `--submit` submits them.
@@ -99,6 +123,8 @@ enum Command {
         /// Submit the scripts with sbatch (the report after the array).
         #[arg(long)]
         submit: bool,
+        #[command(flatten)]
+        compute: ComputeArgs,
     },
     /// Check specs and print their diagnostics.
     Check {
@@ -128,6 +154,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: plan::Format,
+        #[command(flatten)]
+        compute: ComputeArgs,
     },
     /// Time parts of iclc and print the figures.
     Bench {
@@ -172,17 +200,17 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { spec, out, threads, jobs, fresh, keep_going, shard } => {
-            run::run(&spec, run::RunFlags { out, threads, jobs, fresh, keep_going, shard })
+        Command::Run { spec, out, threads, jobs, fresh, keep_going, shard, compute } => {
+            run::run(&spec, run::RunFlags { out, threads, jobs, fresh, keep_going, shard, compute })
         }
-        Command::Report { spec, out } => run::report(&spec, out),
-        Command::Status { spec, out, format } => status::status(&spec, out, format),
-        Command::Slurm { spec, out, shards, cpus, partition, time, mem, submit } => {
-            slurm::slurm(&spec, slurm::SlurmFlags { out, shards, cpus, partition, time, mem, submit })
+        Command::Report { spec, out, compute } => run::report(&spec, out, compute),
+        Command::Status { spec, out, format, compute } => status::status(&spec, out, format, compute),
+        Command::Slurm { spec, out, shards, cpus, partition, time, mem, submit, compute } => {
+            slurm::slurm(&spec, slurm::SlurmFlags { out, shards, cpus, partition, time, mem, submit, compute })
         }
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
-        Command::Plan { spec, out, format } => plan::plan(&spec, out, format),
+        Command::Plan { spec, out, format, compute } => plan::plan(&spec, out, format, compute),
         Command::Bench { what, prompts, model, steps, threads } => {
             let threads = match run::set_threads(threads) {
                 Ok(t) => t,

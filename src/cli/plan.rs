@@ -13,11 +13,15 @@ pub enum Format {
 }
 
 /// Prints the plan of a spec.
-pub fn plan(path: &Path, out: Option<PathBuf>, format: Format) -> ExitCode {
+pub fn plan(path: &Path, out: Option<PathBuf>, format: Format, compute: super::ComputeArgs) -> ExitCode {
+    let compute = match compute.resolve(1) {
+        Ok(c) => c,
+        Err(e) => return super::run::fail(&e),
+    };
     let Some((source, spec)) = super::check::load_and_check(path) else {
         return ExitCode::FAILURE;
     };
-    let plan = match iclc::plan::plan(&spec, iclc::pipeline::spec_dir(path)) {
+    let plan = match iclc::plan::plan(&spec, iclc::pipeline::spec_dir(path), &compute) {
         Ok(plan) => plan,
         Err(diags) => {
             super::diagnostics::print(&source, &diags);

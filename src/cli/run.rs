@@ -20,16 +20,20 @@ pub struct RunFlags {
     pub keep_going: bool,
     /// `--shard`.
     pub shard: Option<Shard>,
+    /// `--backend`, `--device`.
+    pub compute: super::ComputeArgs,
 }
 
 /// Runs a spec end to end and writes `report.md`, `report.html`, the figures and the tidy files
 /// (a shard runs its share and writes no report).
 pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
-    let (threads, jobs) = match set_threads(flags.threads).and_then(|t| Ok((t, within_cores("--jobs", flags.jobs)?))) {
-        Ok(tj) => tj,
+    let settings = set_threads(flags.threads)
+        .and_then(|t| Ok((t, within_cores("--jobs", flags.jobs)?, flags.compute.resolve(t)?)));
+    let (threads, jobs, compute) = match settings {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let Some(prepared) = prepare(spec_path) else { return ExitCode::FAILURE };
+    let Some(prepared) = prepare(spec_path, compute) else { return ExitCode::FAILURE };
     let out_dir = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let share = flags.shard.map_or_else(String::new, |s| format!(" (shard {s})"));
     eprintln!("{}: {} jobs{share} → {}", prepared.spec.name, prepared.plan.jobs.len(), out_dir.display());
@@ -51,10 +55,14 @@ pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
 }
 
 /// Renders the report from the out folder's store alone (after a cluster run's shards).
-pub fn report(spec_path: &Path, out: Option<PathBuf>) -> ExitCode {
-    let Some(prepared) = prepare(spec_path) else { return ExitCode::FAILURE };
-    let out_dir = out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
+pub fn report(spec_path: &Path, out: Option<PathBuf>, compute: super::ComputeArgs) -> ExitCode {
     let threads = set_threads(None).unwrap_or(1);
+    let compute = match compute.resolve(threads) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let Some(prepared) = prepare(spec_path, compute) else { return ExitCode::FAILURE };
+    let out_dir = out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let opts = Options { out_dir, fresh: false, jobs: 1, threads, keep_going: false, shard: None };
     match iclc::pipeline::report(&prepared, &opts, &Bars::new(0)) {
         Ok(written) => print_written(&written),
@@ -63,8 +71,8 @@ pub fn report(spec_path: &Path, out: Option<PathBuf>) -> ExitCode {
 }
 
 /// Reads, checks and plans a spec, printing its diagnostics; `None` when it cannot run.
-pub fn prepare(spec_path: &Path) -> Option<Prepared> {
-    match iclc::pipeline::prepare(spec_path) {
+pub fn prepare(spec_path: &Path, compute: iclc::spec::Compute) -> Option<Prepared> {
+    match iclc::pipeline::prepare(spec_path, compute) {
         Ok(p) => {
             diagnostics::print(&p.source, &p.warnings);
             Some(p)
@@ -87,7 +95,7 @@ fn print_error(e: &PipelineError) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn fail(message: &str) -> ExitCode {
+pub fn fail(message: &str) -> ExitCode {
     diagnostics::print_plain(message);
     ExitCode::FAILURE
 }

@@ -20,6 +20,8 @@ pub struct SlurmFlags {
     pub mem: Option<String>,
     /// `--submit`.
     pub submit: bool,
+    /// `--backend`, `--device`.
+    pub compute: super::ComputeArgs,
 }
 
 /// Writes `OUT/slurm/array.sbatch` and `OUT/slurm/report.sbatch`, and submits them when asked.
@@ -28,7 +30,11 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
         diagnostics::print_plain("--shards and --cpus take 1 or more");
         return ExitCode::FAILURE;
     }
-    let Some(prepared) = super::run::prepare(spec_path) else { return ExitCode::FAILURE };
+    let compute = match flags.compute.resolve(1) {
+        Ok(c) => c,
+        Err(e) => return super::run::fail(&e),
+    };
+    let Some(prepared) = super::run::prepare(spec_path, compute) else { return ExitCode::FAILURE };
     let out = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let dir = slurm_dir(&out);
     if let Err(e) = std::fs::create_dir_all(&dir) {

@@ -2,12 +2,11 @@
 use super::cache::Cache;
 use super::{EvalOutput, ExecError, FunctionPlot, Observer, StepErrors, TrainOutput};
 use crate::baselines;
-use crate::check::Predictor;
 use crate::model::Params;
 use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
 use crate::rng;
+use crate::spec::Predictor;
 use crate::tasks::{self, PromptBatch};
-use candle_core::{Device, Tensor};
 use std::collections::BTreeMap;
 
 const RECORD: &str = "eval.json";
@@ -25,6 +24,7 @@ pub fn run(
     e: &EvalJob,
     trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
     cache: &Cache,
+    compute: &crate::spec::Compute,
     observer: &dyn Observer,
 ) -> Result<(EvalOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
@@ -35,13 +35,15 @@ pub fn run(
     }
     cache.unseal(id)?;
     let prompts = prompts(e)?;
+    let device = crate::model::device(compute)
+        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
     let mut plots = plot_functions(e)?;
     for (name, train_id) in &e.models {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
         let cfg = super::training::model_config(t);
-        let params = Params::load(&cfg, &cache.path(train_id, &out.checkpoint), &Device::Cpu).map_err(tensor_err)?;
+        let params = Params::load(&cfg, &cache.path(train_id, &out.checkpoint), &device).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
         predictions.push(pred);
@@ -52,7 +54,7 @@ pub fn run(
                 ))
             })?;
             let path = cache.job_dir(train_id)?.join(&snapshot.file);
-            let at = Params::load(&cfg, &path, &Device::Cpu).map_err(tensor_err)?;
+            let at = Params::load(&cfg, &path, &device).map_err(tensor_err)?;
             let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
             let errors = squared_errors(&pred, &prompts);
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
@@ -88,9 +90,8 @@ pub fn run(
 }
 
 /// The sampler of the task's class.
-fn sampler(e: &EvalJob) -> Result<Box<dyn tasks::FunctionClass>, ExecError> {
+fn sampler(e: &EvalJob) -> Box<dyn tasks::FunctionClass> {
     tasks::class_for(&e.task.class)
-        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", e.task.class.describe())))
 }
 
 /// The task's class as text: part of the name of every random stream drawn for it.
@@ -100,9 +101,9 @@ fn class_key(e: &EvalJob) -> String {
 
 /// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
 fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
-    let class = sampler(e)?;
+    let class = sampler(e);
     let mut purpose = format!("eval-prompts/{}", class_key(e));
-    if e.inputs != crate::check::InputSpec::Normal {
+    if e.inputs != crate::spec::InputSpec::Normal {
         // Normal inputs keep the stream they always had, so adding inputs changes no other prompts.
         purpose.push_str(&serde_json::to_string(&e.inputs).expect("inputs serialise"));
     }
@@ -117,7 +118,7 @@ const GRID: usize = 121;
 /// evaluation's inputs) and its values along a grid covering ±3 and every example; the models'
 /// predictions are added by the caller.
 fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
-    let class = sampler(e)?;
+    let class = sampler(e);
     let mut plots = Vec::new();
     for &k in &e.plots {
         let purpose = format!("function-plot/{k}/{}", class_key(e));
@@ -159,22 +160,7 @@ fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> candle_core::
 
 /// The model's prediction at every position, `(prompts, points)`.
 fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Result<Vec<f32>> {
-    let mut out = Vec::with_capacity(prompts.batch * prompts.points);
-    let (p, d) = (prompts.points, prompts.dim);
-    for start in (0..prompts.batch).step_by(CHUNK) {
-        let n = CHUNK.min(prompts.batch - start);
-        let chunk = PromptBatch {
-            xs: prompts.xs[start * p * d..(start + n) * p * d].to_vec(),
-            ys: prompts.ys[start * p..(start + n) * p].to_vec(),
-            batch: n,
-            points: p,
-            dim: d,
-            components: prompts.components[start..start + n].to_vec(),
-        };
-        let zs = Tensor::from_vec(chunk.interleaved(), (n, 2 * p, d), &Device::Cpu)?;
-        out.extend(params.net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?);
-    }
-    Ok(out)
+    crate::model::predict(params, prompts, CHUNK)
 }
 
 /// `(pred − y)² / d` per prompt and position.
@@ -186,7 +172,7 @@ fn squared_errors(pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{ClassSpec, InputSpec, TaskSpec};
+    use crate::spec::{ClassSpec, InputSpec, TaskSpec};
 
     #[test]
     fn a_function_plot_shows_one_function_at_its_examples_and_along_the_grid() {
@@ -202,6 +188,7 @@ mod tests {
             baselines: vec![],
             plots: vec![3],
             at: None,
+            computed_on: None,
         };
         let plot = plot_functions(&e).unwrap().remove(0);
         assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));

@@ -8,8 +8,9 @@ mod training;
 
 pub use observer::{NoObserver, Observer};
 
-use crate::check::Predictor;
 use crate::plan::{EvalJob, Job, JobId, JobKind, Plan, Shard, TrainJob};
+use crate::spec::Compute;
+use crate::spec::Predictor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ pub struct ExecOptions {
     pub keep_going: bool,
     /// Run one shard's share of the jobs only (a task of a cluster job array).
     pub shard: Option<Shard>,
+    /// The backend and device models compute on.
+    pub compute: Compute,
 }
 
 /// A trained model's record.
@@ -231,7 +234,12 @@ pub fn states(plan: &Plan, cache_dir: &std::path::Path) -> Vec<JobState> {
 /// Runs every job of `plan` (or a shard's share), `opts.jobs` at a time, each after the jobs it reads.
 pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<ExecOutput, ExecError> {
     let cache = cache::Cache::new(&opts.cache_dir, opts.fresh)?;
-    let settings = schedule::Settings { workers: opts.jobs, keep_going: opts.keep_going, shard: opts.shard };
+    let settings = schedule::Settings {
+        workers: opts.jobs,
+        keep_going: opts.keep_going,
+        shard: opts.shard,
+        compute: opts.compute,
+    };
     schedule::run(plan, &cache, &settings, observer)
 }
 

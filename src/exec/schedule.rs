@@ -26,6 +26,8 @@ pub struct Settings {
     pub keep_going: bool,
     /// Run one shard's share only.
     pub shard: Option<Shard>,
+    /// The backend and device models compute on.
+    pub compute: crate::spec::Compute,
 }
 
 /// What the workers share.
@@ -201,12 +203,10 @@ impl Shared<'_> {
             };
         };
         match &job.kind {
-            JobKind::Train(t) => {
-                training::run(&job.id, t, self.cache, self.observer).map(|(r, c)| (Done::Train(t, r), c))
-            }
-            JobKind::Eval(e) => {
-                evaluate::run(&job.id, e, inputs, self.cache, self.observer).map(|(r, c)| (Done::Eval(e, r), c))
-            }
+            JobKind::Train(t) => training::run(&job.id, t, self.cache, &self.settings.compute, self.observer)
+                .map(|(r, c)| (Done::Train(t, r), c)),
+            JobKind::Eval(e) => evaluate::run(&job.id, e, inputs, self.cache, &self.settings.compute, self.observer)
+                .map(|(r, c)| (Done::Eval(e, r), c)),
         }
     }
 

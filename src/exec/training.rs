@@ -1,13 +1,13 @@
 //! A training job: init, train, checkpoint, record.
 use super::cache::Cache;
 use super::{ExecError, Observer, Snapshot, TrainOutput};
-use crate::check::{DecayOn, InputSpec};
 use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
 use crate::plan::{InitFile, Job, JobId, JobKind, TrainJob};
 use crate::rng;
+use crate::spec::Compute;
+use crate::spec::{DecayOn, InputSpec};
 use crate::tasks;
 use candle_core::Device;
-use sha2::Digest;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -35,7 +35,7 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
         path: file.path.clone(),
         source,
     })?;
-    let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = crate::files::sha256_hex(&bytes);
     let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
     if sha != file.sha256 {
         return Err(bad("the file changed after the run was planned; run again".into()));
@@ -51,7 +51,13 @@ pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<TrainO
 }
 
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
-pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> Result<(TrainOutput, bool), ExecError> {
+pub fn run(
+    id: &JobId,
+    t: &TrainJob,
+    cache: &Cache,
+    compute: &Compute,
+    observer: &dyn Observer,
+) -> Result<(TrainOutput, bool), ExecError> {
     let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
     observer.job_started(&job, t.setup.steps);
     if let Some(record) = cache.found::<TrainOutput>(id, RECORD, observer) {
@@ -75,9 +81,9 @@ pub fn run(id: &JobId, t: &TrainJob, cache: &Cache, observer: &dyn Observer) -> 
         clip: s.clip,
         decay_matrices_only: s.decay_on == DecayOn::Matrices,
         curriculum: s.curriculum,
+        compute: *compute,
     };
-    let class = tasks::class_for(&t.data.class)
-        .ok_or_else(|| ExecError::Unsupported(format!("the class `{}`", t.data.class.describe())))?;
+    let class = tasks::class_for(&t.data.class);
     let mut data_rng = rng::stream(t.seed, "train-data");
     let dir = cache.job_dir(id)?;
     let policy = CheckpointPolicy {

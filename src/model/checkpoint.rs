@@ -29,6 +29,36 @@ pub struct Restored {
     pub elapsed_s: f64,
 }
 
+/// Writes tensors and metadata as a safetensors file, atomically, with the same bytes for the same
+/// contents (safetensors writes its metadata map in hash order, which would change a file's checksum —
+/// and the id of a training that starts from it — between identical runs), and readable by all
+/// like every other file of the store.
+pub fn write_safetensors(
+    path: &Path,
+    tensors: Vec<(String, Tensor)>,
+    meta: HashMap<String, String>,
+) -> std::io::Result<()> {
+    let bytes = safetensors::serialize(tensors, Some(meta)).map_err(std::io::Error::other)?;
+    crate::files::write(path, &sorted_header(&bytes)?)
+}
+
+/// A safetensors file's bytes with its JSON header's keys sorted (serde_json's maps are ordered by
+/// key); the data, whose offsets count from the header's end, is unchanged.
+fn sorted_header(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let bad = || std::io::Error::other("safetensors wrote a file it cannot read back");
+    let n = u64::from_le_bytes(bytes.get(..8).ok_or_else(bad)?.try_into().map_err(|_| bad())?) as usize;
+    let header = bytes.get(8..8 + n).ok_or_else(bad)?;
+    let value: serde_json::Value = serde_json::from_slice(header).map_err(std::io::Error::other)?;
+    let mut text = serde_json::to_vec(&value).map_err(std::io::Error::other)?;
+    // The format pads its header with spaces to a multiple of 8 bytes.
+    text.resize(text.len().next_multiple_of(8), b' ');
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(&text);
+    out.extend_from_slice(&bytes[8 + n..]);
+    Ok(out)
+}
+
 /// Writes the weights alone (the flat parameters under PyTorch names), with the step and the
 /// training seconds up to it in the metadata; via a temporary file.
 pub fn save_weights(
@@ -41,13 +71,7 @@ pub fn save_weights(
     let tensors = layout.tensors(params, "").map_err(std::io::Error::other)?;
     let meta: HashMap<String, String> =
         [("step".to_string(), step.to_string()), ("elapsed_s".to_string(), elapsed_s.to_string())].into();
-    crate::files::write_with(path, |tmp| {
-        safetensors::serialize_to_file(tensors, Some(meta), tmp).map_err(std::io::Error::other)
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    write_safetensors(path, tensors, meta)
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {
@@ -84,7 +108,7 @@ pub fn save(
     let meta: HashMap<String, String> = [
         ("step", step.to_string()),
         ("optim_step", opt.step_count().to_string()),
-        ("rng_seed", hex(&rng.get_seed())),
+        ("rng_seed", crate::files::hex(&rng.get_seed())),
         ("rng_stream", rng.get_stream().to_string()),
         ("rng_word_pos", rng.get_word_pos().to_string()),
         ("losses", serde_json::to_string(losses).expect("losses serialise")),
@@ -93,9 +117,7 @@ pub fn save(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    crate::files::write_with(path, |tmp| {
-        safetensors::serialize_to_file(tensors, Some(meta), tmp).map_err(std::io::Error::other)
-    })
+    write_safetensors(path, tensors, meta)
 }
 
 /// The step and training seconds recorded in a weights file written by [`save_weights`].
@@ -148,4 +170,28 @@ pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> 
     restored.set_word_pos(word_pos);
     *rng = restored;
     Ok(Restored { step, losses, elapsed_s })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_contents_make_the_same_bytes_readable_by_all() {
+        let t = Tensor::arange(0f32, 6.0, &Device::Cpu).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // Each map hashes with its own random state: the order safetensors would write differs.
+        let meta = || -> HashMap<String, String> { (0..16).map(|k| (format!("key{k}"), k.to_string())).collect() };
+        let files: Vec<PathBuf> = (0..4).map(|i| dir.path().join(format!("w{i}"))).collect();
+        for f in &files {
+            write_safetensors(f, vec![("w".into(), t.clone())], meta()).unwrap();
+        }
+        let first = std::fs::read(&files[0]).unwrap();
+        assert!(files.iter().all(|f| std::fs::read(f).unwrap() == first));
+        let back = candle_core::safetensors::load(&files[0], &Device::Cpu).unwrap();
+        assert_eq!(back["w"].to_vec1::<f32>().unwrap(), t.to_vec1::<f32>().unwrap());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o044, 0o044, "readable by group and others: {mode:o}");
+    }
 }

@@ -4,6 +4,7 @@
 use super::config::Config;
 use super::flat::FlatLayout;
 use super::kernels::{self, Heads, Mat};
+use super::names::*;
 use crate::tasks::PromptBatch;
 use gemm::Parallelism;
 use std::ops::Range;
@@ -16,7 +17,7 @@ struct Affine {
 
 impl Affine {
     fn of(layout: &FlatLayout, prefix: &str) -> candle_core::Result<Self> {
-        Ok(Affine { w: layout.range(&format!("{prefix}.weight"))?, b: layout.range(&format!("{prefix}.bias"))? })
+        Ok(Affine { w: layout.range(&join(&[prefix, WEIGHT]))?, b: layout.range(&join(&[prefix, BIAS]))? })
     }
 
     fn w<'a>(&self, p: &'a [f32]) -> &'a [f32] {
@@ -108,26 +109,27 @@ impl Fused {
         let pair = |prefix: &str| Affine::of(layout, prefix);
         let blocks = (0..cfg.n_layer)
             .map(|i| {
-                let b = format!("_backbone.h.{i}");
+                let h = block(i);
+                let b = |parts: &[&str]| join(&[&[BACKBONE, h.as_str()], parts].concat());
                 Ok(BlockAt {
-                    ln_1: pair(&format!("{b}.ln_1"))?,
-                    c_attn: pair(&format!("{b}.attn.c_attn"))?,
-                    attn_proj: pair(&format!("{b}.attn.c_proj"))?,
-                    ln_2: pair(&format!("{b}.ln_2"))?,
-                    c_fc: pair(&format!("{b}.mlp.c_fc"))?,
-                    mlp_proj: pair(&format!("{b}.mlp.c_proj"))?,
+                    ln_1: pair(&b(&[LN_1]))?,
+                    c_attn: pair(&b(&[ATTN, C_ATTN]))?,
+                    attn_proj: pair(&b(&[ATTN, C_PROJ]))?,
+                    ln_2: pair(&b(&[LN_2]))?,
+                    c_fc: pair(&b(&[MLP, C_FC]))?,
+                    mlp_proj: pair(&b(&[MLP, C_PROJ]))?,
                 })
             })
             .collect::<candle_core::Result<_>>()?;
         Ok(Fused {
             cfg: *cfg,
-            read_in: pair("_read_in")?,
-            wpe: layout.range("_backbone.wpe.weight")?,
+            read_in: pair(READ_IN)?,
+            wpe: layout.range(&join(&[BACKBONE, WPE, WEIGHT]))?,
             blocks,
-            ln_f: pair("_backbone.ln_f")?,
-            read_out: pair("_read_out")?,
+            ln_f: pair(&join(&[BACKBONE, LN_F]))?,
             work: Work::default(),
             par: if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None },
+            read_out: pair(READ_OUT)?,
         })
     }
 
@@ -338,8 +340,8 @@ mod tests {
         let cfg = Config::new(3, 5, 24, 2, 3);
         let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
         let mut rng = crate::rng::stream(3, "fused-test");
-        let class = crate::tasks::class_for(&crate::check::ClassSpec::Linear { scale: 1.0 }).unwrap();
-        let batch = crate::tasks::sample_batch(class.as_ref(), &crate::check::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
+        let class = crate::tasks::class_for(&crate::spec::ClassSpec::Linear { scale: 1.0 });
+        let batch = crate::tasks::sample_batch(class.as_ref(), &crate::spec::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
         let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
         let graph = l.backward().unwrap();
         let layout = FlatLayout::of(&params);

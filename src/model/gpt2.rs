@@ -1,6 +1,7 @@
 //! The GPT-2 backbone and the read-in / read-out heads, top-down.
 use super::config::Config;
 use super::layers::{Conv1D, LayerNorm, Linear, param};
+use super::names::*;
 use candle_core::{D, Device, Result, Tensor};
 use candle_nn::VarBuilder;
 
@@ -15,8 +16,8 @@ impl Attention {
     fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let c = cfg.n_embd;
         Ok(Attention {
-            c_attn: Conv1D::new(vb.pp("c_attn"), c, 3 * c)?,
-            c_proj: Conv1D::new(vb.pp("c_proj"), c, c)?,
+            c_attn: Conv1D::new(vb.pp(C_ATTN), c, 3 * c)?,
+            c_proj: Conv1D::new(vb.pp(C_PROJ), c, c)?,
             n_head: cfg.n_head,
         })
     }
@@ -52,11 +53,14 @@ struct Mlp {
 impl Mlp {
     fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let c = cfg.n_embd;
-        Ok(Mlp { c_fc: Conv1D::new(vb.pp("c_fc"), c, 4 * c)?, c_proj: Conv1D::new(vb.pp("c_proj"), 4 * c, c)? })
+        Ok(Mlp { c_fc: Conv1D::new(vb.pp(C_FC), c, 4 * c)?, c_proj: Conv1D::new(vb.pp(C_PROJ), 4 * c, c)? })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.c_proj.forward(&super::gelu::gelu_new(&self.c_fc.forward(x)?)?) // (B, T, 4C) → (B, T, C)
+        let h = self.c_fc.forward(x)?; // (B, T, 4C)
+        // The custom op has a CPU kernel only; candle's own GELU is the same tanh approximation.
+        let g = if h.device().is_cpu() { super::gelu::gelu_new(&h)? } else { h.gelu()? };
+        self.c_proj.forward(&g) // (B, T, C)
     }
 }
 
@@ -72,10 +76,10 @@ impl Block {
     fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let eps = cfg.layer_norm_eps;
         Ok(Block {
-            ln_1: LayerNorm::new(vb.pp("ln_1"), cfg.n_embd, eps)?,
-            attn: Attention::new(vb.pp("attn"), cfg)?,
-            ln_2: LayerNorm::new(vb.pp("ln_2"), cfg.n_embd, eps)?,
-            mlp: Mlp::new(vb.pp("mlp"), cfg)?,
+            ln_1: LayerNorm::new(vb.pp(LN_1), cfg.n_embd, eps)?,
+            attn: Attention::new(vb.pp(ATTN), cfg)?,
+            ln_2: LayerNorm::new(vb.pp(LN_2), cfg.n_embd, eps)?,
+            mlp: Mlp::new(vb.pp(MLP), cfg)?,
         })
     }
 
@@ -98,14 +102,14 @@ pub struct IclTransformer {
 impl IclTransformer {
     /// Builds the network from parameters named as in the PyTorch reference.
     pub fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        let bb = vb.pp("_backbone");
-        let blocks = (0..cfg.n_layer).map(|i| Block::new(bb.pp(format!("h.{i}")), cfg)).collect::<Result<_>>()?;
+        let bb = vb.pp(BACKBONE);
+        let blocks = (0..cfg.n_layer).map(|i| Block::new(bb.pp(block(i)), cfg)).collect::<Result<_>>()?;
         Ok(IclTransformer {
-            read_in: Linear::new(vb.pp("_read_in"), cfg.n_dims, cfg.n_embd)?,
-            wpe: param(&bb.pp("wpe"), &[cfg.n_positions(), cfg.n_embd], "weight")?,
+            read_in: Linear::new(vb.pp(READ_IN), cfg.n_dims, cfg.n_embd)?,
+            wpe: param(&bb.pp(WPE), &[cfg.n_positions(), cfg.n_embd], WEIGHT)?,
             blocks,
-            ln_f: LayerNorm::new(bb.pp("ln_f"), cfg.n_embd, cfg.layer_norm_eps)?,
-            read_out: Linear::new(vb.pp("_read_out"), cfg.n_embd, 1)?,
+            ln_f: LayerNorm::new(bb.pp(LN_F), cfg.n_embd, cfg.layer_norm_eps)?,
+            read_out: Linear::new(vb.pp(READ_OUT), cfg.n_embd, 1)?,
             cfg: *cfg,
         })
     }

@@ -151,14 +151,27 @@ fn tanh(u: f32) -> f32 {
     1.0 - 2.0 / (exp(2.0 * u) + 1.0)
 }
 
-/// Adds `bias` to every row of `f (rows, bias.len())` and sets `g = gelu_new(f)` (GPT-2's tanh
-/// approximation): the bias rides along the pass GELU makes anyway.
+/// GPT-2's `gelu_new`, the tanh approximation: the one GELU formula of the project (the graph's
+/// custom op calls it too).
+#[inline(always)]
+pub fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + tanh(GELU_C * x.mul_add(GELU_A * x * x, x)))
+}
+
+/// The derivative of [`gelu`].
+#[inline(always)]
+pub fn gelu_grad(x: f32) -> f32 {
+    let t = tanh(GELU_C * x.mul_add(GELU_A * x * x, x));
+    0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x)
+}
+
+/// Adds `bias` to every row of `f (rows, bias.len())` and sets `g = gelu(f)`: the bias rides along
+/// the pass GELU makes anyway.
 pub fn bias_gelu(f: &mut [f32], bias: &[f32], g: &mut [f32]) {
     for (f, g) in f.chunks_exact_mut(bias.len()).zip(g.chunks_exact_mut(bias.len())) {
         for ((x, g), b) in f.iter_mut().zip(g).zip(bias) {
             *x += b;
-            let x = *x;
-            *g = 0.5 * x * (1.0 + tanh(GELU_C * x.mul_add(GELU_A * x * x, x)));
+            *g = gelu(*x);
         }
     }
 }
@@ -166,9 +179,7 @@ pub fn bias_gelu(f: &mut [f32], bias: &[f32], g: &mut [f32]) {
 /// `df = dg · gelu'(f)`, elementwise, in place on `dg`.
 pub fn gelu_backward(f: &[f32], dg: &mut [f32]) {
     for (d, &x) in dg.iter_mut().zip(f) {
-        let t = tanh(GELU_C * x.mul_add(GELU_A * x * x, x));
-        let grad = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x);
-        *d *= grad;
+        *d *= gelu_grad(x);
     }
 }
 

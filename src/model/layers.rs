@@ -16,7 +16,10 @@ pub struct Linear {
 impl Linear {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d_in: usize, d_out: usize) -> Result<Self> {
-        Ok(Linear { weight: param(&vb, &[d_out, d_in], "weight")?, bias: param(&vb, &[d_out], "bias")? })
+        Ok(Linear {
+            weight: param(&vb, &[d_out, d_in], super::names::WEIGHT)?,
+            bias: param(&vb, &[d_out], super::names::BIAS)?,
+        })
     }
 
     /// `(B, T, in)` → `(B, T, out)`.
@@ -39,7 +42,10 @@ pub struct Conv1D {
 impl Conv1D {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d_in: usize, d_out: usize) -> Result<Self> {
-        Ok(Conv1D { weight: param(&vb, &[d_in, d_out], "weight")?, bias: param(&vb, &[d_out], "bias")? })
+        Ok(Conv1D {
+            weight: param(&vb, &[d_in, d_out], super::names::WEIGHT)?,
+            bias: param(&vb, &[d_out], super::names::BIAS)?,
+        })
     }
 
     /// `(B, T, in)` → `(B, T, out)`.
@@ -64,7 +70,11 @@ pub struct LayerNorm {
 impl LayerNorm {
     /// `weight` and `bias` under `vb`.
     pub fn new(vb: VarBuilder, d: usize, eps: f64) -> Result<Self> {
-        Ok(LayerNorm { weight: param(&vb, &[d], "weight")?, bias: param(&vb, &[d], "bias")?, eps })
+        Ok(LayerNorm {
+            weight: param(&vb, &[d], super::names::WEIGHT)?,
+            bias: param(&vb, &[d], super::names::BIAS)?,
+            eps,
+        })
     }
 
     /// `(B, T, C)` → `(B, T, C)`.

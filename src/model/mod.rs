@@ -1,6 +1,8 @@
 //! The in-context-learning transformer of Garg et al. (2022) on candle: `read_in` → GPT-2 backbone
 //! → `read_out`, with PyTorch parameter names so checkpoints interchange with the reference code.
+//! The training loop runs over a [`Backend`]: the fused CPU engine or the candle graph on any device.
 mod adamw;
+mod backend;
 mod checkpoint;
 mod config;
 mod flat;
@@ -10,10 +12,12 @@ mod gpt2;
 mod init;
 mod kernels;
 mod layers;
+mod names;
 mod params;
 mod train;
 
 pub use adamw::{AdamW, AdamWSettings};
+pub use backend::{Backend, Graph, backend, device, predict, resolve};
 pub use checkpoint::{CheckpointPolicy, Restored, weights_step};
 pub use config::Config;
 pub use flat::FlatLayout;

@@ -10,6 +10,7 @@ use std::path::Path;
 /// The trainable parameters and the network built on them.
 pub struct Params {
     varmap: VarMap,
+    device: Device,
     /// The network; its tensors are the `Var`s of `varmap`.
     pub net: IclTransformer,
 }
@@ -20,7 +21,7 @@ impl Params {
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
         let net = IclTransformer::new(vb, cfg)?;
-        Ok(Params { varmap, net })
+        Ok(Params { varmap, device: device.clone(), net })
     }
 
     /// Fresh parameters drawn by GPT-2's init policy from a seeded stream.
@@ -57,6 +58,11 @@ impl Params {
         Ok(p)
     }
 
+    /// The device the parameters live on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     /// Every parameter, sorted by name.
     pub fn named(&self) -> Vec<(String, Var)> {
         let data = self.varmap.data().lock().expect("parameter map lock");
@@ -74,9 +80,7 @@ impl Params {
     pub fn save(&self, path: &Path, metadata: HashMap<String, String>) -> std::io::Result<()> {
         let named = self.named();
         let tensors: Vec<(String, Tensor)> = named.iter().map(|(n, v)| (n.clone(), v.as_tensor().clone())).collect();
-        crate::files::write_with(path, |tmp| {
-            safetensors::serialize_to_file(tensors, Some(metadata), tmp).map_err(std::io::Error::other)
-        })
+        super::checkpoint::write_safetensors(path, tensors, metadata)
     }
 
     /// Reads a checkpoint written by [`Params::save`] or by the PyTorch reference.

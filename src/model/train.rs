@@ -2,10 +2,9 @@
 use super::adamw::{AdamW, AdamWSettings};
 use super::checkpoint::{self, CheckpointPolicy};
 use super::flat::FlatLayout;
-use super::fused::Fused;
 use super::params::Params;
-use crate::check::{Curriculum, Schedule};
 use crate::rng::Rng;
+use crate::spec::{Curriculum, Schedule};
 use crate::tasks::PromptBatch;
 use candle_core::{Device, Tensor};
 use std::ops::ControlFlow;
@@ -27,6 +26,8 @@ pub struct TrainSettings {
     pub decay_matrices_only: bool,
     /// Curriculum on active dimensions and points.
     pub curriculum: Option<Curriculum>,
+    /// Which backend and device compute the steps.
+    pub compute: crate::spec::Compute,
 }
 
 /// The shape of one step's prompts.
@@ -156,10 +157,10 @@ pub fn train(
     if first == 1 {
         snapshot(0, &flat)?;
     }
-    let mut engine = Fused::new(params.net.config(), &layout, candle_core::utils::get_num_threads())?;
+    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout)?;
     for step in first..=settings.steps {
         let batch = next_batch(data_rng, step - 1);
-        let value = engine.loss_and_grad(&flat, &batch, &mut grad);
+        let value = engine.loss_and_grad(&flat, &batch, &mut grad)?;
         if !value.is_finite() {
             layout.scatter(&flat, params)?;
             return Err(TrainError::NonFinite { step, loss: value, last_checkpoint });
@@ -203,9 +204,9 @@ mod tests {
 
     #[test]
     fn curriculum_grows_and_stops_at_its_ends() {
-        let c = crate::check::Curriculum {
-            dims: crate::check::Stage { start: 2, end: 5, inc: 1 },
-            points: crate::check::Stage { start: 4, end: 11, inc: 2 },
+        let c = crate::spec::Curriculum {
+            dims: crate::spec::Stage { start: 2, end: 5, inc: 1 },
+            points: crate::spec::Stage { start: 4, end: 11, inc: 2 },
             every: 100,
         };
         let s = TrainSettings {
@@ -216,6 +217,7 @@ mod tests {
             clip: None,
             decay_matrices_only: false,
             curriculum: Some(c),
+            compute: Default::default(),
         };
         assert_eq!(step_shape(&s, 11, 5, 0), StepShape { batch: 8, points: 4, active_dims: 2 });
         assert_eq!(step_shape(&s, 11, 5, 250), StepShape { batch: 8, points: 8, active_dims: 4 });

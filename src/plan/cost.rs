@@ -49,7 +49,7 @@ pub fn estimate(plan: &Plan) -> Cost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{ClassSpec, DecayOn, ModelSpec, Schedule, TaskSpec, TrainSetup};
+    use crate::spec::{ClassSpec, DecayOn, ModelSpec, Schedule, TaskSpec, TrainSetup};
 
     #[test]
     fn a_step_of_the_small_preset_costs_what_the_benchmark_divides_by() {
@@ -74,6 +74,7 @@ mod tests {
             seed: 1,
             init: None,
             snapshots: vec![],
+            computed_on: None,
         };
         let gflop = train_flops(&job) / 1e9;
         assert!((gflop - 13.4).abs() < 0.2, "{gflop}");

@@ -3,14 +3,13 @@
 mod cost;
 mod resources;
 mod shard;
-mod support;
 
 pub use cost::{CPU_CORE_FLOPS, Cost, GPU_FLOPS, estimate, train_flops};
 pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal};
 pub use shard::{Shard, training_owners};
 
-use crate::check::{AtSteps, Baseline, CheckedSpec, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use crate::diag::Diagnostic;
+use crate::spec::{AtSteps, Baseline, CheckedSpec, Compute, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -56,6 +55,11 @@ pub struct TrainJob {
     /// empty; a training read at steps is a different job, since it leaves more behind).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub snapshots: Vec<u64>,
+    /// The backend and device, when not the default fused engine on the CPU: their sums run in
+    /// other orders, so their results are other jobs (absent from the hash by default, so default
+    /// runs keep their ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_on: Option<String>,
 }
 
 /// A weights file a training starts from; its content hash is part of the job's id, so a changed
@@ -76,7 +80,7 @@ impl InitFile {
             Diagnostic::error(crate::diag::Code::Io, format!("cannot read the checkpoint `{}`: {e}", path.display()))
                 .help("`init = checkpoint(\"…\")` names a safetensors file relative to the spec's folder")
         })?;
-        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = crate::files::sha256_hex(&bytes);
         Ok(InitFile { path, sha256 })
     }
 }
@@ -109,6 +113,9 @@ pub struct EvalJob {
     /// unused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<AtSteps>,
+    /// The backend and device of its models' predictions, when not the default (see [`TrainJob`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_on: Option<String>,
 }
 
 /// What a job does.
@@ -191,14 +198,15 @@ fn train_id(job: &TrainJob) -> JobId {
 fn job_id(kind: &JobKind) -> JobId {
     let json = serde_json::to_vec(&(JOB_FORMAT, kind)).expect("jobs serialise");
     let digest = Sha256::digest(&json);
-    JobId(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+    JobId(crate::files::hex(&digest[..8]))
 }
 
 /// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs). A spec
-/// that uses what this version cannot run yet, or names a weights file that cannot be read, gets
-/// diagnostics instead of a plan; `base` is the folder files in the spec are relative to.
-pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diagnostic>> {
-    let mut problems = support::unsupported(spec);
+/// that names a weights file that cannot be read gets diagnostics instead of a plan; `base` is the
+/// folder files in the spec are relative to; `compute` names the backend and device that will run it.
+pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Result<Plan, Vec<Diagnostic>> {
+    let computed_on = (!compute.is_default()).then(|| compute.describe());
+    let mut problems = Vec::new();
     let mut inits = BTreeMap::new();
     for t in &spec.trainings {
         if let Some(written) = &t.init {
@@ -239,6 +247,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
                 seed,
                 init: init.clone(),
                 snapshots: vec![],
+                computed_on: computed_on.clone(),
             };
             let content = train_id(&job);
             let at = match same.iter().position(|(c, _)| *c == content) {
@@ -296,6 +305,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path) -> Result<Plan, Vec<Diag
                 baselines: e.baselines.clone(),
                 plots,
                 at: e.at.clone(),
+                computed_on: computed_on.clone(),
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

@@ -2,7 +2,7 @@
 //! spec which would exhaust the machine is refused with the numbers instead of being killed.
 use super::cost::{CPU_CORE_FLOPS, train_flops};
 use super::{EvalJob, Job, JobKind, Plan, TrainJob};
-use crate::check::{Baseline, ModelSpec};
+use crate::spec::{Baseline, ModelSpec};
 use serde::Serialize;
 
 /// Scalar floating-point operations per second of the baselines' f64 loops on one core.
@@ -68,7 +68,7 @@ fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
             memory =
                 memory.max(4.0 * n * p * (d + 1.0) + activation_bytes(m, EVAL_CHUNK.min(e.prompts), e.points) / 2.0);
             // A forward pass is a third of a training step's work.
-            seconds += train_flops(&TrainJob { setup: crate::check::TrainSetup { steps: 1, ..t.setup }, ..t.clone() })
+            seconds += train_flops(&TrainJob { setup: crate::spec::TrainSetup { steps: 1, ..t.setup }, ..t.clone() })
                 / 3.0
                 / t.setup.batch as f64
                 * n

@@ -1,7 +1,7 @@
 //! The one typed context both templates render.
 use super::figures::{self, fmt, fmt_estimate, slug};
-use crate::check::{CheckedSpec, ClaimSpec, FigureSpec, Quantity, SweepOver};
 use crate::results::{ClaimResult, Results, Term, Verdict};
+use crate::spec::{CheckedSpec, ClaimSpec, FigureSpec, Quantity, SweepOver};
 use serde::Serialize;
 
 /// Everything a report shows.
@@ -125,6 +125,8 @@ pub struct Repro {
     pub seed: u64,
     /// Threads per job.
     pub threads: usize,
+    /// The backend and device (`fused on cpu`).
+    pub compute: String,
     /// `(phase, seconds)`, in pipeline order.
     pub phases: Vec<(String, String)>,
     /// Jobs answered from the cache.

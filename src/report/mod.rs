@@ -30,10 +30,22 @@ pub fn render(cx: &ReportContext) -> Result<Rendered, minijinja::Error> {
     env.add_template("report.html", HTML)?;
     env.add_template("report.md", MARKDOWN)?;
     env.add_filter("num", format_number);
+    env.add_filter("code", inline_code);
     let html = env.get_template("report.html")?.render(minijinja::value::Serde(cx))?;
     let markdown = env.get_template("report.md")?.render(minijinja::value::Serde(cx))?;
     let figures = cx.figures.iter().map(|f| (f.file.clone(), f.svg.clone())).collect();
     Ok(Rendered { html, markdown, figures })
+}
+
+/// HTML text with its `backticked` parts as `<code>`, as Markdown shows them.
+fn inline_code(text: &str) -> minijinja::Value {
+    let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let html: String = escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() })
+        .collect();
+    minijinja::Value::from_safe_string(html)
 }
 
 /// Four significant digits, the way the tables show numbers (tests compare the tidy files with it).
@@ -67,6 +79,7 @@ mod tests {
         assert_eq!(format_number(1.5), "1.500");
         assert_eq!(format_number(1234.5), "1234");
         assert_eq!(format_number(0.0), "0");
+        assert_eq!(super::inline_code("`a<b` on `x`").to_string(), "<code>a&lt;b</code> on <code>x</code>");
         assert_eq!(format_number(3.2e-13), "3.20e-13");
     }
 }

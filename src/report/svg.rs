@@ -41,7 +41,8 @@ pub struct Chart {
 const W: f64 = 760.0;
 const H: f64 = 400.0;
 const LEFT: f64 = 64.0;
-const RIGHT: f64 = 250.0;
+/// The widest legend beside the plot.
+const MAX_LEGEND: f64 = 250.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 52.0;
 /// Colour-blind-safe palette (Okabe–Ito).
@@ -53,19 +54,41 @@ fn esc(s: &str) -> String {
 
 /// About five round tick values covering `[lo, hi]`.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let span = (hi - lo).max(1e-12);
-    let raw = span / 5.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 6.0).unwrap_or(10.0 * mag);
+    let step = tick_step(lo, hi);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
 }
 
-fn fmt_tick(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+/// The distance between ticks: 1, 2, 2.5 or 5 times a power of ten, at most six ticks.
+fn tick_step(lo: f64, hi: f64) -> f64 {
+    let span = (hi - lo).max(1e-12);
+    let mag = 10f64.powf((span / 5.0).log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 6.0).unwrap_or(10.0 * mag)
+}
+
+/// A tick label with as many decimals as the step needs, so neighbours never print alike
+/// (a learning-rate axis reads 0.0005, 0.0010, …, not 0.001, 0.001, 0, 0).
+fn fmt_tick(v: f64, step: f64) -> String {
+    if v.abs() < step * 1e-9 {
+        return "0".into();
+    }
+    if step < 1e-5 || v.abs() >= 1e6 {
+        return format!("{v:.1e}");
+    }
+    let decimals = (0..=8)
+        .find(|&d| {
+            let m = step * 10f64.powi(d);
+            (m - m.round()).abs() < 1e-6 * m.max(1.0)
+        })
+        .unwrap_or(8) as usize;
+    format!("{v:.decimals$}")
+}
+
+/// The width the legend needs: its longest label (cut at 34 characters), at about 6.6 px a character.
+fn legend_width(series: &[Series]) -> f64 {
+    let longest = series.iter().map(|s| s.label.chars().count().min(34)).max().unwrap_or(0);
+    (longest as f64 * 6.6 + 56.0).clamp(90.0, MAX_LEGEND)
 }
 
 impl Chart {
@@ -93,7 +116,8 @@ impl Chart {
         // Errors start at 0; function values may go below it.
         let y0 = y_lo * 1.05;
         let y1 = self.y_max.unwrap_or(y1 * 1.05).max(y0 + 1e-9);
-        let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
+        // The plot takes the width the legend leaves.
+        let (pw, ph) = (W - LEFT - legend_width(&self.series), H - TOP - BOTTOM);
         let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
         let sy = |y: f64| TOP + ph - (y.clamp(y0, y1) - y0) / (y1 - y0) * ph;
         let mut s = String::new();
@@ -104,12 +128,19 @@ impl Chart {
         );
         let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
         let _ = write!(s, r#"<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#, LEFT, esc(&self.title));
+        let y_step = tick_step(y0, y1);
         for t in ticks(y0, y1) {
             let y = sy(t);
             let _ = write!(s, r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, LEFT + pw);
-            let _ =
-                write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#, LEFT - 6.0, y + 4.0, fmt_tick(t));
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+                LEFT - 6.0,
+                y + 4.0,
+                fmt_tick(t, y_step)
+            );
         }
+        let x_step = tick_step(x0, x1);
         for t in ticks(x0, x1) {
             let x = sx(t);
             let _ = write!(
@@ -118,8 +149,12 @@ impl Chart {
                 TOP + ph,
                 TOP + ph + 4.0
             );
-            let _ =
-                write!(s, r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#, TOP + ph + 18.0, fmt_tick(t));
+            let _ = write!(
+                s,
+                r#"<text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                TOP + ph + 18.0,
+                fmt_tick(t, x_step)
+            );
         }
         let _ = write!(s, r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##);
         let _ = write!(
@@ -207,6 +242,15 @@ mod tests {
     fn ticks_are_round() {
         assert_eq!(ticks(0.0, 1.0), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
         assert_eq!(ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    }
+
+    #[test]
+    fn tick_labels_have_the_decimals_their_step_needs() {
+        let labels = |lo, hi| ticks(lo, hi).into_iter().map(|t| fmt_tick(t, tick_step(lo, hi))).collect::<Vec<_>>();
+        assert_eq!(labels(0.0, 0.002), ["0", "0.0005", "0.0010", "0.0015", "0.0020"]);
+        assert_eq!(labels(0.0, 10.0), ["0", "2", "4", "6", "8", "10"]);
+        assert_eq!(labels(0.0, 1.0), ["0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        assert_eq!(labels(0.0, 2.5e-6)[1], "5.0e-7");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! reads PASS.
 use super::read::{Draw, Reader};
 use super::{BOOTSTRAP_RESAMPLES, CONFIDENCE, Estimate, percentile_interval};
-use crate::check::{ClaimExpr, ClaimSpec, Quantity};
-use crate::syntax::ast::BinaryOp;
+use crate::spec::BinaryOp;
+use crate::spec::{ClaimExpr, ClaimSpec, Quantity};
 use serde::Serialize;
 
 /// A claim's verdict.
@@ -227,9 +227,9 @@ fn combine(parts: impl Iterator<Item = (bool, f64)>, every: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Baseline, BetweenRef, ClassSpec, ErrorRef, InputSpec, Predictor, StepQuery, TaskSpec};
     use crate::exec::{EvalOutput, StepErrors};
     use crate::plan::EvalJob;
+    use crate::spec::{Baseline, BetweenRef, ClassSpec, ErrorRef, InputSpec, Predictor, StepQuery, TaskSpec};
     use rand::Rng as _;
 
     const PROMPTS: usize = 400;
@@ -248,6 +248,7 @@ mod tests {
             baselines: vec![],
             plots: vec![],
             at: None,
+            computed_on: None,
         }
     }
 

@@ -11,9 +11,9 @@ pub use read::{Draw, Reader};
 use training::training_summary;
 pub use training::{Stage, TrainingSummary};
 
-use crate::check::{CheckedSpec, ClassSpec, Predictor};
 use crate::exec::{EvalOutput, ExecOutput};
 use crate::plan::EvalJob;
+use crate::spec::{CheckedSpec, ClassSpec, Predictor};
 use serde::Serialize;
 
 /// Resamples used for every interval.
@@ -44,7 +44,7 @@ pub struct TaskCurves {
     /// The task.
     pub task: String,
     /// The input distribution.
-    pub inputs: crate::check::InputSpec,
+    pub inputs: crate::spec::InputSpec,
     /// The mixture component these curves are restricted to; `None` for all prompts.
     pub component: Option<String>,
     /// Prompts behind each mean.
@@ -183,8 +183,8 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
 }
 
 /// The `between` coefficient at every task of a `between_vs` figure's sweep, with its interval.
-fn position_curve(f: &crate::check::FigureSpec, spec: &CheckedSpec, reader: &Reader) -> Option<PositionCurve> {
-    let crate::check::FigureSpec::BetweenVs { name, eval, var, model, from, to, k } = f else { return None };
+fn position_curve(f: &crate::spec::FigureSpec, spec: &CheckedSpec, reader: &Reader) -> Option<PositionCurve> {
+    let crate::spec::FigureSpec::BetweenVs { name, eval, var, model, from, to, k } = f else { return None };
     let e = spec.evals.iter().find(|e| &e.name == eval)?;
     let points = e
         .tasks
@@ -192,7 +192,7 @@ fn position_curve(f: &crate::check::FigureSpec, spec: &CheckedSpec, reader: &Rea
         .filter_map(|t| {
             let (v, value) = t.binding.as_ref().filter(|b| &b.0 == var)?;
             let _ = v;
-            let b = crate::check::BetweenRef {
+            let b = crate::spec::BetweenRef {
                 eval: eval.clone(),
                 model: model.clone(),
                 from: from.clone(),
@@ -325,11 +325,11 @@ fn replicate_groups(errors: &[(Predictor, Vec<f32>)]) -> Vec<(&Predictor, Vec<&[
 mod tests {
     use super::training::curriculum_stages;
     use super::*;
-    use crate::check::{Baseline, Component, InputSpec, Stage, TaskSpec};
+    use crate::spec::{Baseline, Component, InputSpec, Stage, TaskSpec};
 
     #[test]
     fn curriculum_stages_list_each_shape_once_from_its_first_step() {
-        let c = crate::check::Curriculum {
+        let c = crate::spec::Curriculum {
             dims: Stage { start: 2, end: 3, inc: 1 },
             points: Stage { start: 4, end: 8, inc: 2 },
             every: 100,
@@ -359,6 +359,7 @@ mod tests {
             baselines: vec![Baseline::Zero],
             plots: vec![],
             at: None,
+            computed_on: None,
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];

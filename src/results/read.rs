@@ -3,9 +3,9 @@
 //! every predictor read on them (so comparisons on the same prompts stay paired), and the
 //! replicates (training seeds) of each model once, shared by every table that model appears in.
 use super::Finals;
-use crate::check::{BetweenRef, ErrorRef, Predictor};
 use crate::exec::EvalOutput;
 use crate::plan::EvalJob;
+use crate::spec::{BetweenRef, ErrorRef, Predictor};
 use rand::Rng as _;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -68,11 +68,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether the run holds the table `q` reads (its evaluation was done).
-    pub fn has(&self, q: &crate::check::Quantity) -> bool {
+    pub fn has(&self, q: &crate::spec::Quantity) -> bool {
         self.table(q.eval(), q.task(), &q.inputs()).is_some()
     }
 
-    fn table(&self, eval: &str, task: &str, inputs: &crate::check::InputSpec) -> Option<(String, &'a EvalOutput)> {
+    fn table(&self, eval: &str, task: &str, inputs: &crate::spec::InputSpec) -> Option<(String, &'a EvalOutput)> {
         let (_, out) = self.evals.iter().find(|(j, _)| j.eval == eval && j.task.name == task && j.inputs == *inputs)?;
         Some((format!("{eval}/{task}/{}", inputs.describe()), out))
     }

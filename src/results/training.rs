@@ -42,7 +42,7 @@ pub struct Stage {
 }
 
 /// Where the curriculum's shape changes within `steps` steps: `(first step, dims, points)`, steps 1-based.
-pub(super) fn curriculum_stages(c: &crate::check::Curriculum, steps: u64) -> Vec<Stage> {
+pub(super) fn curriculum_stages(c: &crate::spec::Curriculum, steps: u64) -> Vec<Stage> {
     let mut stages: Vec<Stage> = Vec::new();
     let mut step = 0;
     while step < steps {

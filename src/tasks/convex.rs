@@ -1,7 +1,7 @@
 //! Convex combinations λ f₁ + (1 − λ) f₂ with f₁, f₂ drawn independently from their classes.
 use super::{FunctionClass, sample_param};
-use crate::check::Param;
 use crate::rng::Rng;
+use crate::spec::Param;
 
 /// A convex combination of two classes.
 pub struct Convex {
@@ -29,7 +29,7 @@ impl FunctionClass for Convex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
     use crate::tasks::Linear;
 
     #[test]

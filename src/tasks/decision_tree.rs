@@ -33,7 +33,7 @@ impl FunctionClass for DecisionTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
 
     #[test]
     fn takes_at_most_two_to_the_depth_values() {

@@ -2,8 +2,8 @@
 //! Figure 4. Per-prompt variants (orthants, half subspace) draw their structure per prompt; the
 //! skewed covariance is drawn once per sampler (one evaluation job), as in the reference code.
 //! The query variants change the last point of each prompt, the query at k = points − 1.
-use crate::check::InputSpec;
 use crate::rng::Rng;
+use crate::spec::InputSpec;
 use rand::Rng as _;
 
 /// Draws the xs of prompts from one input distribution.

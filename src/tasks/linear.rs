@@ -27,7 +27,7 @@ impl FunctionClass for Linear {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
 
     #[test]
     fn y_variance_is_about_d() {

@@ -32,7 +32,7 @@ impl FunctionClass for Mixture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
     use crate::tasks::{Linear, SparseLinear};
 
     #[test]

@@ -25,8 +25,8 @@ pub use relu_net::ReluNet;
 pub use sine::Sine;
 pub use sparse_linear::SparseLinear;
 
-use crate::check::{ClassSpec, InputSpec, Param};
 use crate::rng::Rng;
+use crate::spec::{ClassSpec, InputSpec, Param};
 use rand::Rng as _;
 use rand_distr::{Distribution, Normal, StandardNormal};
 
@@ -41,8 +41,8 @@ pub trait FunctionClass: Send + Sync {
 }
 
 /// The sampler for a checked class.
-pub fn class_for(spec: &ClassSpec) -> Option<Box<dyn FunctionClass>> {
-    Some(match spec {
+pub fn class_for(spec: &ClassSpec) -> Box<dyn FunctionClass> {
+    match spec {
         ClassSpec::Linear { scale } => Box::new(Linear { scale: *scale }),
         ClassSpec::SparseLinear { nnz, scale } => Box::new(SparseLinear { nnz: *nnz, scale: *scale }),
         ClassSpec::ReluNet { hidden } => Box::new(ReluNet { hidden: *hidden }),
@@ -51,15 +51,15 @@ pub fn class_for(spec: &ClassSpec) -> Option<Box<dyn FunctionClass>> {
         }
         ClassSpec::DecisionTree { depth } => Box::new(DecisionTree { depth: *depth }),
         ClassSpec::Quadratic => Box::new(Quadratic),
-        ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class)?, std: *std }),
+        ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class), std: *std }),
         ClassSpec::Mixture { components } => Box::new(Mixture {
             weights: components.iter().map(|c| c.weight).collect(),
-            classes: components.iter().map(|c| class_for(&c.class)).collect::<Option<_>>()?,
+            classes: components.iter().map(|c| class_for(&c.class)).collect(),
         }),
         ClassSpec::Convex { first, second, lambda } => {
-            Box::new(Convex { first: class_for(first)?, second: class_for(second)?, lambda: lambda.clone() })
+            Box::new(Convex { first: class_for(first), second: class_for(second), lambda: lambda.clone() })
         }
-    })
+    }
 }
 
 /// One draw of a class parameter.

@@ -25,7 +25,7 @@ impl FunctionClass for Noisy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
     use crate::tasks::Linear;
 
     #[test]

@@ -20,7 +20,7 @@ impl FunctionClass for Quadratic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
 
     #[test]
     fn variance_is_d() {

@@ -31,7 +31,7 @@ impl FunctionClass for ReluNet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
 
     #[test]
     fn output_variance_matches_the_formula() {

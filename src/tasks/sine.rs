@@ -1,8 +1,8 @@
 //! Sinusoids: f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere of the live
 //! coordinates (u = 1 when one is live); each parameter fixed or drawn per function.
 use super::{FunctionClass, sample_param};
-use crate::check::Param;
 use crate::rng::Rng;
+use crate::spec::Param;
 
 /// The sinusoid class.
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ impl FunctionClass for Sine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::InputSpec;
+    use crate::spec::InputSpec;
 
     #[test]
     fn bounded_by_the_amplitude_with_mean_square_amp_squared_over_two() {

@@ -1,11 +1,11 @@
 //! Where a model's predictions lie between two others', against a task sweep (Yadlowsky et al.'s
 //! Figure 3, right: the mixture model between the dense and the sparse specialist).
 use super::fmt_estimate;
-use crate::check::Predictor;
-use crate::check::spec::fmt_num;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::PositionCurve;
+use crate::spec::Predictor;
+use crate::spec::fmt_num;
 
 /// The figure `between_vs(eval, var, model, from, to, k = K)`.
 #[allow(clippy::too_many_arguments)]

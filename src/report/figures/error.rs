@@ -31,7 +31,7 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
     let chart = Chart {
         title: match (t.inputs, &t.component) {
             (_, Some(c)) => format!("{}: {} prompts drawn from {c}", t.eval, t.task),
-            (crate::check::InputSpec::Normal, None) => format!("{}: {} prompts", t.eval, t.task),
+            (crate::spec::InputSpec::Normal, None) => format!("{}: {} prompts", t.eval, t.task),
             (other, None) => format!("{}: {} prompts, {} inputs", t.eval, t.task, other.describe()),
         },
         x_label: "in-context examples k".into(),
@@ -50,7 +50,7 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         id,
         title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),
         caption: format!(
-            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: {confidence_pct}% bootstrap interval over prompts.{}",
+            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: the trained models' {confidence_pct}% bootstrap interval over prompts (the baselines' are in the table).{}",
             t.prompts,
             replicates_note(&t.curves)
         ),

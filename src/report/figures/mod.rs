@@ -14,12 +14,12 @@ pub use sweep::{sweep_figure, training_sweep_figure};
 pub use training::training_figures;
 
 use super::svg::Stroke;
-use crate::check::Predictor;
 use crate::results::Estimate;
+use crate::spec::Predictor;
 
 /// The zero predictor is the "knows nothing" reference line: dashed.
 pub fn reference_stroke(p: &Predictor) -> Stroke {
-    if matches!(p, Predictor::Baseline(crate::check::Baseline::Zero)) { Stroke::Dashed } else { Stroke::Solid }
+    if matches!(p, Predictor::Baseline(crate::spec::Baseline::Zero)) { Stroke::Dashed } else { Stroke::Solid }
 }
 
 /// A number as the tables show it.
@@ -39,9 +39,9 @@ pub fn slug(s: &str) -> String {
 }
 
 /// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
-pub fn figure_id(eval: &str, task: &str, inputs: &crate::check::InputSpec) -> String {
+pub fn figure_id(eval: &str, task: &str, inputs: &crate::spec::InputSpec) -> String {
     match inputs {
-        crate::check::InputSpec::Normal => format!("fig-{}-{}", slug(eval), slug(task)),
+        crate::spec::InputSpec::Normal => format!("fig-{}-{}", slug(eval), slug(task)),
         other => format!("fig-{}-{}-{}", slug(eval), slug(task), slug(&other.describe())),
     }
 }

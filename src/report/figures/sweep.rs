@@ -1,10 +1,10 @@
 //! Error at one k against a swept variable.
 use super::{fmt_estimate, reference_stroke};
-use crate::check::EvalSpec;
-use crate::check::spec::fmt_num;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series};
 use crate::results::{Results, TaskCurves};
+use crate::spec::EvalSpec;
+use crate::spec::fmt_num;
 
 /// Error at one k against an evaluation's sweep variable.
 pub fn sweep_figure(
@@ -28,9 +28,9 @@ pub fn sweep_figure(
             })
             .collect();
     let first = tasks.first()?.1;
-    let predictors: Vec<(&crate::check::Predictor, bool)> =
+    let predictors: Vec<(&crate::spec::Predictor, bool)> =
         first.curves.iter().map(|c| (&c.predictor, c.is_model)).collect();
-    let at = |p: &crate::check::Predictor, t: &TaskCurves| t.at(p, k).copied();
+    let at = |p: &crate::spec::Predictor, t: &TaskCurves| t.at(p, k).copied();
     let series = predictors
         .iter()
         .map(|(p, is_model)| Series {
@@ -81,16 +81,16 @@ pub fn training_sweep_figure(
     var: &str,
     k: usize,
     results: &Results,
-    trainings: &[crate::check::TrainSpec],
+    trainings: &[crate::spec::TrainSpec],
     confidence_pct: u32,
 ) -> Option<Figure> {
     let inputs = eval.inputs.first()?;
-    let mut runs: Vec<(f64, crate::check::Predictor)> = trainings
+    let mut runs: Vec<(f64, crate::spec::Predictor)> = trainings
         .iter()
         .filter(|t| eval.models.contains(&t.name))
         .filter_map(|t| {
             let (v, value) = t.binding.as_ref()?;
-            (v == var).then(|| (*value, crate::check::Predictor::Model(t.name.clone())))
+            (v == var).then(|| (*value, crate::spec::Predictor::Model(t.name.clone())))
         })
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -114,8 +114,8 @@ pub fn training_sweep_figure(
             stroke: super::Stroke::Solid,
         })
         .collect();
-    let baselines: Vec<crate::check::Predictor> =
-        eval.baselines.iter().map(|b| crate::check::Predictor::Baseline(*b)).collect();
+    let baselines: Vec<crate::spec::Predictor> =
+        eval.baselines.iter().map(|b| crate::spec::Predictor::Baseline(*b)).collect();
     for t in &tasks {
         for b in &baselines {
             if let Some(e) = t.at(b, k) {

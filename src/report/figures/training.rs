@@ -31,8 +31,8 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
         id: "fig-training".into(),
         file: "fig-training.svg".into(),
         title: "Training loss".into(),
-        caption: "Loss per step (window means), one line per training run.".into(),
-        svg: training_chart(trainings, "Training loss", "mean squared error", curve),
+        caption: "Loss per step (window means), one line per training run: the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1.".into(),
+        svg: training_chart(trainings, "Training loss", "mean squared error (not / d)", curve),
         header: vec!["run".into(), "steps".into(), "final loss".into(), "peak lr".into()],
         rows: trainings
             .iter()

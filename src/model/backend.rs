@@ -1,0 +1,132 @@
+//! The seam between the training loop and the arithmetic: a backend computes a model's loss and
+//! gradient, and its predictions, from the flat parameter buffer the loop and AdamW own. Two
+//! backends: the fused CPU engine (hand-written forward and backward over the flat buffer, the
+//! fast path on a CPU) and the candle graph (candle `Var`s and autograd, on any device candle was
+//! built for: CPU, CUDA, Metal). Candle's types stay inside `model/`.
+use super::config::Config;
+use super::flat::FlatLayout;
+use super::fused::Fused;
+use super::params::Params;
+use crate::spec::{BackendChoice, Compute, DeviceChoice};
+use crate::tasks::PromptBatch;
+use candle_core::{Device, Tensor};
+
+/// Resolves the choices for this build: an error (saying how to build for it) for a device
+/// the build lacks, and for the fused engine off the CPU.
+pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> Result<Compute, String> {
+    let device = match device {
+        DeviceChoice::Auto if cfg!(feature = "cuda") && candle_core::utils::cuda_is_available() => DeviceChoice::Cuda,
+        DeviceChoice::Auto if cfg!(feature = "metal") && candle_core::utils::metal_is_available() => {
+            DeviceChoice::Metal
+        }
+        DeviceChoice::Auto => DeviceChoice::Cpu,
+        DeviceChoice::Cuda if !cfg!(feature = "cuda") => {
+            return Err("--device cuda: this iclc was built without CUDA; build it with \
+                        `cargo build --release --features cuda` (CUDA toolkit and driver needed)"
+                .into());
+        }
+        DeviceChoice::Metal if !cfg!(feature = "metal") => {
+            return Err("--device metal: this iclc was built without Metal; build it on macOS with \
+                        `cargo build --release --features metal`"
+                .into());
+        }
+        other => other,
+    };
+    let backend = match (backend, device) {
+        (BackendChoice::Auto, DeviceChoice::Cpu) => BackendChoice::Fused,
+        (BackendChoice::Auto, _) => BackendChoice::Graph,
+        (BackendChoice::Fused, DeviceChoice::Cpu) => BackendChoice::Fused,
+        (BackendChoice::Fused, _) => {
+            return Err(format!("--backend fused runs on the CPU only; use --backend graph with --device {device:?}")
+                .to_lowercase());
+        }
+        (other, _) => other,
+    };
+    Ok(Compute { backend, device, threads })
+}
+
+/// The candle device of `compute`.
+pub fn device(compute: &Compute) -> candle_core::Result<Device> {
+    match compute.device {
+        DeviceChoice::Cuda => Device::new_cuda(0),
+        DeviceChoice::Metal => Device::new_metal(0),
+        DeviceChoice::Cpu | DeviceChoice::Auto => Ok(Device::Cpu),
+    }
+}
+
+/// A model's loss, gradient and predictions over a flat parameter buffer.
+pub trait Backend {
+    /// The mean squared error on `batch` and, in `grad` (laid out as `flat`, overwritten), its gradient.
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32>;
+}
+
+/// The backend `compute` names, for a model of shape `cfg` laid out as `layout`.
+pub fn backend(compute: &Compute, cfg: &Config, layout: &FlatLayout) -> candle_core::Result<Box<dyn Backend>> {
+    Ok(match compute.backend {
+        BackendChoice::Graph => Box::new(Graph::new(cfg, layout, &device(compute)?)?),
+        BackendChoice::Fused | BackendChoice::Auto => Box::new(Fused::new(cfg, layout, compute.threads)?),
+    })
+}
+
+impl Backend for Fused {
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
+        Ok(Fused::loss_and_grad(self, flat, batch, grad))
+    }
+}
+
+/// The candle graph: the flat buffer goes into the device's `Var`s, autograd brings the gradient back.
+pub struct Graph {
+    params: Params,
+    layout: FlatLayout,
+    device: Device,
+}
+
+impl Graph {
+    /// A graph for a model of shape `cfg` on `device`; its weights come with every call.
+    pub fn new(cfg: &Config, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
+        let params = Params::init(cfg, 0, device)?;
+        if FlatLayout::of(&params) != *layout {
+            candle_core::bail!("the graph's parameters are not laid out as the training's");
+        }
+        Ok(Graph { params, layout: layout.clone(), device: device.clone() })
+    }
+}
+
+impl Backend for Graph {
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
+        self.layout.scatter(flat, &self.params)?;
+        let (loss, _) = super::train::loss(&self.params, batch, &self.device)?;
+        let grads = loss.backward()?;
+        for ((_, _, range), (_, var)) in self.layout.entries().zip(self.params.named()) {
+            let out = &mut grad[range];
+            match grads.get(var.as_tensor()) {
+                Some(g) => out.copy_from_slice(&g.flatten_all()?.to_vec1::<f32>()?),
+                // A parameter the loss does not reach (none in this model) has no gradient.
+                None => out.fill(0.0),
+            }
+        }
+        loss.to_scalar::<f32>()
+    }
+}
+
+/// The predictions `(B, points)` row-major of the model with weights `params` for `batch`,
+/// computed `chunk` prompts at a time to bound memory.
+pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> candle_core::Result<Vec<f32>> {
+    let device = params.device().clone();
+    let mut out = Vec::with_capacity(batch.batch * batch.points);
+    let (p, d) = (batch.points, batch.dim);
+    for start in (0..batch.batch).step_by(chunk.max(1)) {
+        let n = chunk.min(batch.batch - start);
+        let part = PromptBatch {
+            xs: batch.xs[start * p * d..(start + n) * p * d].to_vec(),
+            ys: batch.ys[start * p..(start + n) * p].to_vec(),
+            batch: n,
+            points: p,
+            dim: d,
+            components: batch.components[start..start + n].to_vec(),
+        };
+        let zs = Tensor::from_vec(part.interleaved(), (n, 2 * p, d), &device)?; // (n, 2p, d)
+        out.extend(params.net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?); // (n, p)
+    }
+    Ok(out)
+}

@@ -1,0 +1,43 @@
+//! The spec vocabulary, on the ground floor: the checked spec as plain serialisable data — every
+//! name resolved, every value in range, every sweep expanded. `check` produces it; every later phase
+//! (plan, exec, results, report) and the numeric libraries (tasks, model, baselines) consume it.
+use serde::{Deserialize, Serialize};
+
+mod baselines;
+mod claims;
+mod classes;
+mod compute;
+mod evals;
+mod figures;
+mod params;
+mod training;
+
+pub use baselines::*;
+pub use claims::*;
+pub use classes::*;
+pub use compute::*;
+pub use evals::*;
+pub use figures::*;
+pub use params::*;
+pub use training::*;
+
+/// A spec that passed every check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckedSpec {
+    /// The experiment's name.
+    pub name: String,
+    /// Master seed; every random stream derives from it.
+    pub seed: u64,
+    /// Input dimension d.
+    pub dim: usize,
+    /// Points (x, y) per prompt.
+    pub points: usize,
+    /// Training runs in source order.
+    pub trainings: Vec<TrainSpec>,
+    /// Evaluations in source order.
+    pub evals: Vec<EvalSpec>,
+    /// Extra figures in source order (every evaluation also gets its error-vs-k figure).
+    pub figures: Vec<FigureSpec>,
+    /// Claims in source order.
+    pub claims: Vec<ClaimSpec>,
+}

@@ -1,0 +1,124 @@
+//! Models, optimisation schedules, curricula and training runs.
+use super::*;
+use serde::{Deserialize, Serialize};
+
+/// The GPT-2 style in-context model's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSpec {
+    /// Transformer blocks.
+    pub layers: usize,
+    /// Embedding width.
+    pub width: usize,
+    /// Attention heads (divides width).
+    pub heads: usize,
+}
+
+/// How the learning rate moves over training.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "schedule", rename_all = "snake_case")]
+pub enum Schedule {
+    /// Always `lr`.
+    Constant,
+    /// Linear from 0 to `lr` over `steps`, then constant.
+    Warmup {
+        /// Warmup steps.
+        steps: u64,
+    },
+    /// Linear warmup, then cosine decay to `final_fraction · lr` at the last step.
+    Cosine {
+        /// Warmup steps.
+        warmup: u64,
+        /// The final learning rate as a fraction of `lr`.
+        final_fraction: f64,
+    },
+}
+
+/// One curriculum axis: from `start` to `end` by `inc` every so many steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// Value at step 0.
+    pub start: usize,
+    /// Final value.
+    pub end: usize,
+    /// Increase per stage.
+    pub inc: usize,
+}
+
+/// Garg et al.'s curriculum on active dimensions and points per prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curriculum {
+    /// Active input dimensions (the rest are zero).
+    pub dims: Stage,
+    /// Points per prompt.
+    pub points: Stage,
+    /// Steps between increases.
+    pub every: u64,
+}
+
+impl Curriculum {
+    /// `(active dims, points)` at `step` (0-based): each starts at its start and grows by its
+    /// increment every `every` steps, up to its end.
+    pub fn at(&self, step: u64) -> (usize, usize) {
+        let stages = (step / self.every) as usize;
+        let at = |s: &Stage| (s.start + stages.saturating_mul(s.inc)).min(s.end);
+        (at(&self.dims), at(&self.points))
+    }
+}
+
+/// Which parameters weight decay applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecayOn {
+    /// Every parameter (PyTorch's AdamW default).
+    All,
+    /// Tensors of two or more dimensions only (weights and positions), not biases or LayerNorm (nanoGPT).
+    Matrices,
+}
+
+/// One training run (one model per seed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSpec {
+    /// Its name; evaluations and claims call the trained model by it (`mix(w = 0.25)` for one
+    /// run of a swept training).
+    pub name: String,
+    /// The `train` block's name: the name itself, or the swept training's (`mix`).
+    pub family: String,
+    /// The sweep variable and its value, for one run of a swept training.
+    pub binding: Option<(String, f64)>,
+    /// The model's name in the spec.
+    pub model_name: String,
+    /// Where its prompts' functions come from.
+    pub data: TaskSpec,
+    /// The model and how it is optimised.
+    pub setup: TrainSetup,
+    /// Initial weights from this safetensors file (relative to the spec) instead of the init policy.
+    pub init: Option<String>,
+    /// One replicate per seed.
+    pub seeds: Vec<u64>,
+}
+
+/// How a model is trained: its shape and every optimisation setting — what a training's spec, its
+/// job and its record share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainSetup {
+    /// The model's shape.
+    pub model: ModelSpec,
+    /// Optimiser steps.
+    pub steps: u64,
+    /// Prompts per step.
+    pub batch: usize,
+    /// Peak AdamW learning rate.
+    pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Gradient-norm clipping threshold.
+    pub clip: Option<f64>,
+    /// AdamW weight decay.
+    pub weight_decay: f64,
+    /// What weight decay applies to.
+    pub decay_on: DecayOn,
+    /// Curriculum, if any.
+    pub curriculum: Option<Curriculum>,
+    /// Steps between resumable checkpoints.
+    pub checkpoint_every: u64,
+}
