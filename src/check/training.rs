@@ -192,6 +192,15 @@ impl Checker<'_> {
                 None
             }
             (Some(e), None) => self.int_in(e, "seed", 0, i64::MAX, env).map(|s| vec![s as u64]),
+            (None, Some(e)) if !matches!(e.kind, ExprKind::List(_) | ExprKind::Range { .. }) => {
+                // `seeds = 3` reads as "three seeds" as easily as "seed 3": say which is meant.
+                self.diags.push(
+                    Diagnostic::at(Code::WrongType, e.span, "`seeds` takes a list or a range of seeds")
+                        .label("a single value")
+                        .help("three replicates: `seeds = 1..=3` or `seeds = [1, 2, 3]`; one seed: `seed = 3`"),
+                );
+                None
+            }
             (None, Some(e)) => {
                 let mut seeds = Vec::new();
                 for (item, env) in self.elements(e, env) {
