@@ -45,6 +45,9 @@ fn a_failed_training_stops_the_run_unless_keep_going_which_reports_what_failed()
     let claims: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(t.dir.join("out/claims.json")).unwrap()).unwrap();
     assert_eq!((claims[0]["verdict"].as_str(), claims[1]["verdict"].as_str()), (Some("PASS"), Some("MISSING")));
+    let missing = &md[md.find("### MISSING").unwrap()..];
+    let missing = &missing[..missing.find("\n## ").unwrap_or(missing.len())];
+    assert!(!missing.contains("Shown in"), "no link to a figure that was not drawn: {missing}");
 }
 
 /// Two evaluations, one replicated model, a mixture (whose components get their own tables) and a
