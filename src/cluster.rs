@@ -70,8 +70,7 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
         lines
     };
     // The tasks plan as this command did: the same backend and device, so the same job ids.
-    let c = &p.compute;
-    let compute = format!(" --backend {:?} --device {:?}", c.backend, c.device).to_lowercase();
+    let compute = p.compute.flags();
     let mut array = head(name.clone(), Some(o.shards), o.cpus, &time, "shard-%a.log");
     array.push(format!(
         "exec {} run {} --out {} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --jobs {} --threads 1{compute}",

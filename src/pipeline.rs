@@ -234,11 +234,7 @@ fn write_report(
             opts.out_dir.display(),
             opts.threads,
             opts.jobs,
-            if p.compute.is_default() {
-                String::new()
-            } else {
-                format!(" --backend {:?} --device {:?}", p.compute.backend, p.compute.device).to_lowercase()
-            }
+            if p.compute.is_default() { String::new() } else { p.compute.flags() }
         ),
     };
     let render_failed = |e: minijinja::Error| PipelineError::Failed(format!("cannot render the report: {e}"));

@@ -64,11 +64,21 @@ fn three_shards_side_by_side_fill_a_store_whose_report_equals_a_local_run() {
     let shards: Vec<Child> = (0..3)
         .map(|i| spawn(&t.dir, &["run", "spec.icl", "--out", "sh", "--shard", &format!("{i}/3"), "--jobs", "1"]))
         .collect();
+    let mut trained = Vec::new();
     for child in shards {
         let o = child.wait_with_output().unwrap();
         assert!(o.status.success(), "{}", text(&o));
         assert!(!out_has_report(&t.dir.join("sh")), "a shard writes no report:\n{}", text(&o));
+        // What this shard trained itself (another shard's training is read, not announced).
+        trained.extend(
+            text(&o)
+                .lines()
+                .filter(|l| l.contains("] trained ") && !l.contains("(cached)"))
+                .map(|l| l.split("] trained ").nth(1).unwrap().to_string()),
+        );
     }
+    trained.sort();
+    assert_eq!(trained, ["a (seed 5)", "b (seed 5)", "c (seed 1)", "c (seed 2)"], "each training once, by one shard");
     let status = iclc(&t.dir, &["status", "spec.icl", "--out", "sh"]);
     assert!(status.status.success(), "every job done: {}", text(&status));
     let report = iclc(&t.dir, &["report", "spec.icl", "--out", "sh"]);

@@ -1,5 +1,4 @@
 //! `iclc slurm`: the batch scripts of a cluster run, and with `--submit` their submission.
-use super::diagnostics;
 use iclc::cluster::{SlurmOptions, scripts, slurm_dir, submit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,8 +26,7 @@ pub struct SlurmFlags {
 /// Writes `OUT/slurm/array.sbatch` and `OUT/slurm/report.sbatch`, and submits them when asked.
 pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     if flags.shards == 0 || flags.cpus == 0 {
-        diagnostics::print_plain("--shards and --cpus take 1 or more");
-        return ExitCode::FAILURE;
+        return super::run::fail("--shards and --cpus take 1 or more");
     }
     let compute = match flags.compute.resolve(1) {
         Ok(c) => c,
@@ -38,8 +36,7 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     let out = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let dir = slurm_dir(&out);
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        diagnostics::print_plain(&format!("cannot create `{}`: {e}", dir.display()));
-        return ExitCode::FAILURE;
+        return super::run::fail(&format!("cannot create `{}`: {e}", dir.display()));
     }
     // The tasks run elsewhere, from another directory: every path they read is absolute.
     let absolute = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("cannot resolve `{}`: {e}", p.display()));
@@ -52,10 +49,7 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     })();
     let (iclc, spec, out_dir) = match paths {
         Ok(p) => p,
-        Err(e) => {
-            diagnostics::print_plain(&e);
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return super::run::fail(&e),
     };
     let opts = SlurmOptions {
         iclc,
@@ -71,8 +65,7 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     for (name, text) in [("array.sbatch", &s.array), ("report.sbatch", &s.report)] {
         let path = dir.join(name);
         if let Err(e) = iclc::files::write(&path, text.as_bytes()) {
-            diagnostics::print_plain(&format!("cannot write `{}`: {e}", path.display()));
-            return ExitCode::FAILURE;
+            return super::run::fail(&format!("cannot write `{}`: {e}", path.display()));
         }
         super::say(&format!("wrote {}", path.display()));
     }
@@ -92,9 +85,6 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
             super::say(&format!("follow with: iclc status {} --out {}", spec_path.display(), out.display()));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            diagnostics::print_plain(&e);
-            ExitCode::FAILURE
-        }
+        Err(e) => super::run::fail(&e),
     }
 }

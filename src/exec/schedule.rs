@@ -41,8 +41,8 @@ struct Board {
     trains: BTreeMap<JobId, (TrainJob, TrainOutput)>,
     /// Evaluation results by plan index, so the output keeps plan order.
     evals: BTreeMap<usize, (EvalJob, EvalOutput)>,
-    /// Trainings other shards run, with their shard, not yet found in the store.
-    foreign: BTreeMap<JobId, usize>,
+    /// Trainings other shards run, by plan index, with their shard; not yet found in the store.
+    foreign: BTreeMap<usize, usize>,
     /// Jobs that failed or could not run, by plan index.
     not_done: BTreeMap<usize, NotDone>,
     /// Evaluations another shard took.
@@ -55,11 +55,12 @@ struct Board {
 }
 
 /// The jobs a shard takes part in, and the trainings it leaves to others.
-fn share(plan: &Plan, shard: Option<Shard>) -> (Vec<usize>, BTreeMap<JobId, usize>) {
+fn share(plan: &Plan, shard: Option<Shard>) -> (Vec<usize>, BTreeMap<usize, usize>) {
     let Some(shard) = shard else { return ((0..plan.jobs.len()).collect(), BTreeMap::new()) };
     let owners = crate::plan::training_owners(plan, shard.count);
-    let theirs: BTreeMap<JobId, usize> = owners.into_iter().filter(|(_, s)| *s != shard.index).collect();
-    let mine = (0..plan.jobs.len()).filter(|&i| !theirs.contains_key(&plan.jobs[i].id)).collect();
+    let owner = |i: usize| owners.get(&plan.jobs[i].id).copied().filter(|&s| s != shard.index);
+    let theirs: BTreeMap<usize, usize> = (0..plan.jobs.len()).filter_map(|i| owner(i).map(|s| (i, s))).collect();
+    let mine = (0..plan.jobs.len()).filter(|i| !theirs.contains_key(i)).collect();
     (mine, theirs)
 }
 
@@ -257,42 +258,33 @@ impl Shared<'_> {
     fn look_for_foreign(&self, b: &mut Board) -> bool {
         let count = self.settings.shard.map_or(1, |s| s.count);
         let mut changed = false;
-        for (id, owner) in b.foreign.clone() {
+        let waiting_for: Vec<(usize, usize)> = b.foreign.iter().map(|(&i, &o)| (i, o)).collect();
+        for (index, owner) in waiting_for {
             // Alive first, then the store: a shard that stores its training and exits in between
             // is still found.
             let shard = Shard { index: owner, count };
             let alive = Lock::is_held(&self.cache.root().join(shard.lock_file()));
-            let index = self.plan.jobs.iter().position(|j| j.id == id).expect("foreign jobs are the plan's");
-            let JobKind::Train(t) = &self.plan.jobs[index].kind else { continue };
-            if let Some(record) = training::load(&id, self.cache, self.observer) {
-                b.trains.insert(id.clone(), (t.clone(), record));
-                b.done.insert(id.clone());
+            let job = &self.plan.jobs[index];
+            let JobKind::Train(t) = &job.kind else { continue };
+            if let Some(record) = training::load(&job.id, self.cache, self.observer) {
+                b.trains.insert(job.id.clone(), (t.clone(), record));
+                b.done.insert(job.id.clone());
             } else if !alive {
                 let why = format!(
                     "shard {shard} trains it and is not running now (not started yet, or failed); \
                      what needs it is left to a shard that starts later"
                 );
-                b.not_done.insert(index, NotDone::of(&self.plan.jobs[index], false, why));
+                b.not_done.insert(index, NotDone::of(job, false, why));
             } else {
                 continue;
             }
-            b.foreign.remove(&id);
+            b.foreign.remove(&index);
             changed = true;
         }
         if !changed {
-            let names: Vec<String> = b
-                .foreign
-                .keys()
-                .take(3)
-                .map(|id| {
-                    self.plan.jobs.iter().find(|j| &j.id == id).map_or_else(|| id.to_string(), crate::plan::Job::name)
-                })
-                .collect();
-            self.observer.waiting(&format!(
-                "waiting for other shards' trainings ({}{})",
-                names.join(", "),
-                if b.foreign.len() > 3 { ", …" } else { "" }
-            ));
+            let names: Vec<String> = b.foreign.keys().take(3).map(|&i| self.plan.jobs[i].name()).collect();
+            let more = if b.foreign.len() > 3 { ", …" } else { "" };
+            self.observer.waiting(&format!("waiting for other shards' trainings ({}{more})", names.join(", ")));
         }
         changed
     }

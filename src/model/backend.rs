@@ -84,7 +84,8 @@ pub struct Graph {
 impl Graph {
     /// A graph for a model of shape `cfg` on `device`; its weights come with every call.
     pub fn new(cfg: &Config, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        let params = Params::init(cfg, 0, device)?;
+        // Zeros: the weights arrive with every call, so drawing an init here would be wasted.
+        let params = Params::zeros(cfg, device)?;
         if FlatLayout::of(&params) != *layout {
             candle_core::bail!("the graph's parameters are not laid out as the training's");
         }

@@ -17,7 +17,7 @@ pub struct Params {
 
 impl Params {
     /// Builds the network with zero parameters; callers fill them (init or checkpoint).
-    fn zeros(cfg: &Config, device: &Device) -> Result<Self> {
+    pub(super) fn zeros(cfg: &Config, device: &Device) -> Result<Self> {
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
         let net = IclTransformer::new(vb, cfg)?;

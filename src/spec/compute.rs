@@ -48,8 +48,13 @@ impl Default for Compute {
 impl Compute {
     /// `fused on cpu`, as the report's reproducibility block says it.
     pub fn describe(&self) -> String {
-        let name = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();
-        format!("{} on {}", name(&self.backend), name(&self.device))
+        format!("{} on {}", lower(&self.backend), lower(&self.device))
+    }
+
+    /// ` --backend graph --device cpu`: the flags that plan the same jobs again (a rerun command,
+    /// a cluster task).
+    pub fn flags(&self) -> String {
+        format!(" --backend {} --device {}", lower(&self.backend), lower(&self.device))
     }
 
     /// Whether results may differ from the default (fused on the CPU) beyond nothing: the graph
@@ -57,4 +62,9 @@ impl Compute {
     pub fn is_default(&self) -> bool {
         self.backend == BackendChoice::Fused && self.device == DeviceChoice::Cpu
     }
+}
+
+/// A choice as its flag value: the variant's name in lower case.
+fn lower(v: &dyn std::fmt::Debug) -> String {
+    format!("{v:?}").to_lowercase()
 }
