@@ -10,7 +10,33 @@ fn git(args: &[&str]) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Writes `$OUT_DIR/families.rs`: a module for every file of `src/tasks/families/` and the
+/// registry that lists each one's `FAMILY`, so adding a function class is adding a file.
+fn families() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tasks/families");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("src/tasks/families exists")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".rs")).map(String::from))
+        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .collect();
+    names.sort();
+    let mut code = String::new();
+    for n in &names {
+        code += &format!("#[path = {:?}]\npub mod {n};\n", dir.join(format!("{n}.rs")).display().to_string());
+    }
+    let list: Vec<String> = names.iter().map(|n| format!("{n}::FAMILY")).collect();
+    code += &format!(
+        "/// Every family, in file-name order.\npub static FAMILIES: &[&dyn Family] = &[{}];\n",
+        list.join(", ")
+    );
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("families.rs");
+    std::fs::write(out, code).expect("OUT_DIR is writable");
+    println!("cargo:rerun-if-changed=src/tasks/families");
+}
+
 fn main() {
+    families();
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
     let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     let stamp = if dirty { format!("{commit}-dirty") } else { commit };

@@ -12,7 +12,6 @@ pub mod cluster;
 pub mod diag;
 pub mod exec;
 pub mod files;
-pub mod lanes;
 pub mod model;
 pub mod pipeline;
 pub mod plan;

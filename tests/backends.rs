@@ -21,7 +21,7 @@ fn losses(backend: BackendChoice) -> Vec<f32> {
         curriculum: None,
         compute: Compute { backend, device: DeviceChoice::Cpu, threads: 1 },
     };
-    let class = iclc::tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
+    let class = iclc::tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
     let mut rng = iclc::rng::stream(11, "train-data");
     let out = iclc::model::train(
         &params,

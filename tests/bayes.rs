@@ -12,9 +12,9 @@ fn mean_error_at(pred: &[f32], ys: &[f32], points: usize, k: usize) -> f64 {
 
 #[test]
 fn on_sparse_truths_bayes_beats_lasso_once_k_exceeds_nnz_plus_one() {
-    let class = ClassSpec::SparseLinear { nnz: 2, scale: 1.0 };
+    let class = ClassSpec::call("sparse_linear", [("nnz", 2usize.into()), ("scale", 1.0.into())]);
     let mut rng = iclc::rng::stream(5, "bayes-vs-lasso");
-    let prompts = sample_batch(class_for(&class).as_ref(), &InputSpec::Normal, &mut rng, 300, 9, 8, 8);
+    let prompts = sample_batch(class_for(&class).unwrap().as_ref(), &InputSpec::Normal, &mut rng, 300, 9, 8, 8);
     let bayes = predict(Baseline::Bayes, &prompts, &class).unwrap();
     let lasso = predict(Baseline::Lasso { alpha: 0.01 }, &prompts, &class).unwrap();
     for k in [4, 5, 6] {
@@ -25,8 +25,8 @@ fn on_sparse_truths_bayes_beats_lasso_once_k_exceeds_nnz_plus_one() {
 
 #[test]
 fn mixture_posterior_moves_to_the_true_class() {
-    let dense = ClassSpec::Linear { scale: 1.0 };
-    let sparse = ClassSpec::SparseLinear { nnz: 1, scale: 1.0 };
+    let dense = ClassSpec::call("linear", [("scale", 1.0.into())]);
+    let sparse = ClassSpec::call("sparse_linear", [("nnz", 1usize.into()), ("scale", 1.0.into())]);
     let mixture = ClassSpec::Mixture {
         components: vec![
             Component { weight: 0.5, name: "dense".into(), class: dense.clone() },
@@ -37,7 +37,7 @@ fn mixture_posterior_moves_to_the_true_class() {
     let d = 5;
     for (truth, index) in [(&dense, 0), (&sparse, 1)] {
         let mut rng = iclc::rng::stream(9, "mixture-posterior");
-        let prompts = sample_batch(class_for(truth).as_ref(), &InputSpec::Normal, &mut rng, 100, 8, d, d);
+        let prompts = sample_batch(class_for(truth).unwrap().as_ref(), &InputSpec::Normal, &mut rng, 100, 8, d, d);
         let mut mean_weight = vec![0.0; 8];
         for b in 0..prompts.batch {
             let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|v| *v as f64).collect();

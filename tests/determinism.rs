@@ -30,7 +30,7 @@ fn run_with(
 ) -> (Params, Result<TrainOutcome, TrainError>) {
     let cfg = CFG();
     let params = Params::init(&cfg, seed, &Device::Cpu).unwrap();
-    let class = tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
+    let class = tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
     let mut data = rng::stream(seed, "train-data");
     let out = train(
         &params,

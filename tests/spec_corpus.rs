@@ -80,3 +80,29 @@ fn bad_specs_fail_with_the_expected_code_and_place() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn every_registered_family_checks_and_plans_as_a_task_and_as_training_data() {
+    for family in iclc::tasks::families() {
+        // Required parameters at their least value; the others at their defaults.
+        let args: Vec<String> = family
+            .params()
+            .iter()
+            .filter(|p| p.default.is_none())
+            .map(|p| format!("{} = {}", p.name, iclc::spec::fmt_num(p.min.max(1.0))))
+            .collect();
+        let call = format!("{}({})", family.name(), args.join(", "));
+        let text = format!(
+            "experiment \"f\" {{ seed = 1  dim = 3  points = 5 }}\n\
+             class c = {call}\n\
+             model m = transformer(layers = 1, width = 8, heads = 1)\n\
+             train t {{ model = m  data = 0.5 * c + 0.5 * linear()  steps = 2 }}\n\
+             eval e {{ models = [t]  tasks = [c, {call}]  baselines = [least_squares]  prompts = 4 }}\n"
+        );
+        let source = iclc::source::Source::new(format!("{}.icl", family.name()), text);
+        let checked = iclc::check::check_source(&source).unwrap_or_else(|d| panic!("{call}: {d:?}"));
+        let spec = checked.spec.unwrap_or_else(|| panic!("{call}: {:?}", checked.diagnostics));
+        let plan = iclc::plan::plan(&spec, Path::new("."), &Default::default()).unwrap();
+        assert_eq!(plan.jobs.len(), 3, "{call}: one training, one evaluation per task");
+    }
+}

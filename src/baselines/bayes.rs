@@ -39,8 +39,10 @@ impl Prior {
             Some(Prior::Gaussian { scale2, noise2: noise2.unwrap_or(NOISELESS_JITTER * scale2), nnz })
         };
         match class {
-            ClassSpec::Linear { scale } => gaussian(*scale, None),
-            ClassSpec::SparseLinear { nnz, scale } => gaussian(*scale, Some(*nnz)),
+            ClassSpec::Family(call) => {
+                let p = crate::tasks::family_of(call).ok()?.linear_prior(call)?;
+                gaussian(p.scale, p.nnz)
+            }
             ClassSpec::Noisy { class, std } => {
                 let extra = std * std;
                 let total = noise2.unwrap_or(0.0) + extra;
@@ -52,7 +54,16 @@ impl Prior {
                     .map(|c| Some((c.weight, Prior::with_noise(&c.class, noise2)?)))
                     .collect::<Option<_>>()?,
             )),
-            _ => None,
+            ClassSpec::Convex { .. } => None,
+        }
+    }
+
+    /// Supports enumerated for one prediction at input dimension `d`: C(d, nnz) for a sparse
+    /// prior, 1 for a dense one, summed over a mixture's components.
+    pub fn supports(&self, d: usize) -> f64 {
+        match self {
+            Prior::Gaussian { nnz, .. } => nnz.map_or(1.0, |k| crate::spec::binomial(d, k)),
+            Prior::Mixture(parts) => parts.iter().map(|(_, p)| p.supports(d)).sum(),
         }
     }
 }
@@ -327,8 +338,11 @@ mod tests {
         let x: Vec<f64> = crate::tasks::gaussian(&mut rng, n * d).into_iter().map(f64::from).collect();
         let y: Vec<f64> = crate::tasks::gaussian(&mut rng, n).into_iter().map(f64::from).collect();
         let q: Vec<f64> = crate::tasks::gaussian(&mut rng, d).into_iter().map(f64::from).collect();
-        let prior =
-            Prior::of(&ClassSpec::Noisy { class: Box::new(ClassSpec::Linear { scale: 1.0 }), std: 0.5 }).unwrap();
+        let prior = Prior::of(&ClassSpec::Noisy {
+            class: Box::new(ClassSpec::call("linear", [("scale", 1.0.into())])),
+            std: 0.5,
+        })
+        .unwrap();
         let mut s = Stats::new(d);
         for (row, yi) in x.chunks(d).zip(&y) {
             s.push(row, *yi);

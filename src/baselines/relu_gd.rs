@@ -8,7 +8,7 @@
 use crate::rng::Rng;
 use rand::Rng as _;
 
-use crate::lanes::{L, Strided, dot, product};
+use crate::model::cpu::lanes::{L, Strided, dot, product};
 
 /// Trains `Linear(d, hidden) → ReLU → Linear(hidden, 1)` for `steps` Adam steps of size `lr` on
 /// the `n` context points and predicts at `query`.
@@ -93,7 +93,7 @@ impl Net {
         let (d, hp) = (self.d, self.hp);
         let (w1, c1, w2, c2) = self.parts();
         // pre (n, hp) = c1 + X (n, d) · W1 (d, hp)
-        let a = Strided { data: x, s_stride: 1, r_stride: d };
+        let a = Strided::t(x, d);
         product(&a, d, n, w1, hp, Some(c1), act);
         act.iter_mut().for_each(|v| *v = v.max(0.0));
         (0..n).map(|i| c2 + dot(&act[i * hp..(i + 1) * hp], w2)).collect()
@@ -120,7 +120,7 @@ impl Net {
             }
         }
         // gw1 (d, hp) = Xᵀ (d, n) · Back (n, hp)
-        let a = Strided { data: x, s_stride: d, r_stride: 1 };
+        let a = Strided::rows(x, d);
         product(&a, n, d, &work.back, hp, None, gw1);
     }
 }

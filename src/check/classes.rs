@@ -3,20 +3,19 @@
 use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::spec::{ClassSpec, Component, InputSpec, Param, TaskSpec};
+use crate::spec::{ArgValue, ClassSpec, Component, FamilyCall, InputSpec, TaskSpec};
 use crate::syntax::ast::{Arg, BinaryOp, Expr, ExprKind, Ident, ItemKind};
+use crate::tasks::{self, Family, ParamKind};
+use std::collections::BTreeMap;
 
-/// The function classes and their parameters.
-pub const CLASSES: &[(&str, &[&str])] = &[
-    ("linear", &["scale"]),
-    ("sparse_linear", &["nnz", "scale"]),
-    ("relu_net", &["hidden"]),
-    ("sine", &["amp", "freq", "phase"]),
-    ("decision_tree", &["depth"]),
-    ("quadratic", &[]),
-    ("noisy", &["class", "std"]),
-    ("convex", &["first", "second", "lambda"]),
-];
+/// The classes built from classes, and their parameters; every other class is a family of the
+/// task registry (`tasks/families/`).
+const COMBINATORS: &[(&str, &[&str])] = &[("noisy", &["class", "std"]), ("convex", &["first", "second", "lambda"])];
+
+/// Every class a call may name: the registry's families, then the combinators.
+fn class_names() -> Vec<&'static str> {
+    tasks::families().iter().map(|f| f.name()).chain(COMBINATORS.iter().map(|(n, _)| *n)).collect()
+}
 
 /// The input distributions and their parameters.
 pub const INPUTS: &[(&str, &[&str])] = &[
@@ -29,19 +28,7 @@ pub const INPUTS: &[(&str, &[&str])] = &[
     ("repeated_query", &[]),
 ];
 
-/// Distributions a class parameter can be drawn from with `~`.
-const DISTRIBUTIONS: &[(&str, &[&str])] = &[
-    ("uniform", &["lo", "hi"]),
-    ("normal", &["mean", "std"]),
-    ("log_uniform", &["lo", "hi"]),
-    ("choice", &["values"]),
-];
-
-/// Parameters that may be drawn per function.
-const DRAWABLE: &[&str] = &["amp", "freq", "phase", "lambda"];
-
-fn unknown_callee(callee: &Ident, what: &str, table: &[(&str, &[&str])]) -> Diagnostic {
-    let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+pub(super) fn unknown_callee(callee: &Ident, what: &str, names: &[&str]) -> Diagnostic {
     let d = Diagnostic::at(Code::UnknownName, callee.span, format!("unknown {what} `{}`", callee.name))
         .label(format!("not a {what}"));
     match did_you_mean(&callee.name, names.iter().copied()) {
@@ -97,51 +84,69 @@ impl Checker<'_> {
     }
 
     fn class_call(&mut self, callee: &Ident, args: &[Arg], e: &Expr, env: &Env) -> Option<ClassSpec> {
-        let Some((_, keys)) = CLASSES.iter().find(|(n, _)| *n == callee.name) else {
-            self.diags.push(unknown_callee(callee, "function class", CLASSES));
+        if let Some(family) = tasks::family(&callee.name) {
+            return self.family_call(family, callee, args, e, env);
+        }
+        let Some((_, keys)) = COMBINATORS.iter().find(|(n, _)| *n == callee.name) else {
+            self.diags.push(unknown_callee(callee, "function class", &class_names()));
             return None;
         };
-        self.no_drawn(args, DRAWABLE);
+        self.no_drawn(args, &["lambda"]);
         let p = Params::call(callee, args, keys, e.span, &mut self.diags);
-        let dim = self.header.map_or(1024, |h| h.dim) as i64;
-        match callee.name.as_str() {
-            "linear" => Some(ClassSpec::Linear { scale: self.float_param(&p, "scale", -1e12, 1e12, Some(1.0), env)? }),
-            "sparse_linear" => {
-                let nnz = self.int_param(&p, "nnz", 1, dim, None, env);
-                let scale = self.float_param(&p, "scale", -1e12, 1e12, Some(1.0), env);
-                Some(ClassSpec::SparseLinear { nnz: nnz? as usize, scale: scale? })
+        if callee.name == "noisy" {
+            let class = p.require("class", &mut self.diags).and_then(|c| self.class_value(c, env));
+            let std = self.float_param(&p, "std", 0.0, 1e12, None, env);
+            return Some(ClassSpec::Noisy { class: Box::new(class?), std: std? });
+        }
+        let first = p.require("first", &mut self.diags).and_then(|c| self.class_value(c, env));
+        let second = p.require("second", &mut self.diags).and_then(|c| self.class_value(c, env));
+        let lambda = match p.get("lambda") {
+            Some(_) => self.param(&p, args, "lambda", 0.5, (0.0, 1.0), env),
+            None => {
+                p.require("lambda", &mut self.diags);
+                None
             }
-            "relu_net" => {
-                Some(ClassSpec::ReluNet { hidden: self.int_param(&p, "hidden", 1, 65_536, Some(100), env)? as usize })
-            }
-            "sine" => {
-                let amp = self.param(&p, args, "amp", 1.0, (f64::MIN, f64::MAX), env);
-                let freq = self.param(&p, args, "freq", 1.0, (f64::MIN, f64::MAX), env);
-                let phase = self.param(&p, args, "phase", 0.0, (f64::MIN, f64::MAX), env);
-                Some(ClassSpec::Sine { amp: amp?, freq: freq?, phase: phase? })
-            }
-            "decision_tree" => {
-                Some(ClassSpec::DecisionTree { depth: self.int_param(&p, "depth", 1, 16, Some(4), env)? as usize })
-            }
-            "quadratic" => Some(ClassSpec::Quadratic),
-            "noisy" => {
-                let class = p.require("class", &mut self.diags).and_then(|c| self.class_value(c, env));
-                let std = self.float_param(&p, "std", 0.0, 1e12, None, env);
-                Some(ClassSpec::Noisy { class: Box::new(class?), std: std? })
-            }
-            _ => {
-                let first = p.require("first", &mut self.diags).and_then(|c| self.class_value(c, env));
-                let second = p.require("second", &mut self.diags).and_then(|c| self.class_value(c, env));
-                let lambda = match p.get("lambda") {
-                    Some(_) => self.param(&p, args, "lambda", 0.5, (0.0, 1.0), env),
-                    None => {
-                        p.require("lambda", &mut self.diags);
-                        None
-                    }
-                };
-                Some(ClassSpec::Convex { first: Box::new(first?), second: Box::new(second?), lambda: lambda? })
+        };
+        Some(ClassSpec::Convex { first: Box::new(first?), second: Box::new(second?), lambda: lambda? })
+    }
+
+    /// A call of a registered family: every declared parameter checked against its declaration,
+    /// defaults filled in.
+    fn family_call(
+        &mut self,
+        family: &dyn Family,
+        callee: &Ident,
+        args: &[Arg],
+        e: &Expr,
+        env: &Env,
+    ) -> Option<ClassSpec> {
+        let decls = family.params();
+        let drawable: Vec<&str> = decls.iter().filter(|d| d.kind == ParamKind::Drawable).map(|d| d.name).collect();
+        self.no_drawn(args, &drawable);
+        let keys: Vec<&str> = decls.iter().map(|d| d.name).collect();
+        let p = Params::call(callee, args, &keys, e.span, &mut self.diags);
+        let dim = self.header.map_or(1024, |h| h.dim);
+        let mut values = BTreeMap::new();
+        let mut ok = true;
+        for d in decls {
+            let (lo, hi) = (d.min, d.max_at(dim));
+            let value = match d.kind {
+                ParamKind::Int => self
+                    .int_param(&p, d.name, lo as i64, hi as i64, d.default.map(|v| v as i64), env)
+                    .map(|v| ArgValue::Int(v as u64)),
+                ParamKind::Float => self.float_param(&p, d.name, lo, hi, d.default, env).map(ArgValue::Float),
+                ParamKind::Drawable => {
+                    self.param(&p, args, d.name, d.default.unwrap_or(0.0), (lo, hi), env).map(ArgValue::Param)
+                }
+            };
+            match value {
+                Some(v) => {
+                    values.insert(d.name.to_string(), v);
+                }
+                None => ok = false,
             }
         }
+        ok.then(|| ClassSpec::Family(FamilyCall { family: family.name().to_string(), args: values }))
     }
 
     /// Reports `name ~ …` on parameters that cannot be drawn.
@@ -157,139 +162,13 @@ impl Checker<'_> {
                         format!("`{}` cannot be drawn from a distribution", name.name),
                     )
                     .label("use `=` here")
-                    .help(format!("only {} can be drawn per function with `~`", drawable.join(", "))),
+                    .help(format!(
+                        "only {} can be drawn per function with `~`",
+                        if drawable.is_empty() { "no parameter here".to_string() } else { drawable.join(", ") }
+                    )),
                 );
             }
         }
-    }
-
-    /// A parameter that is fixed (`freq = 2`) or drawn (`freq ~ uniform(0.5, 2)`), within `bounds`.
-    fn param(
-        &mut self,
-        p: &Params,
-        args: &[Arg],
-        key: &'static str,
-        default: f64,
-        bounds: (f64, f64),
-        env: &Env,
-    ) -> Option<Param> {
-        let Some(e) = p.get(key) else { return Some(Param::fixed(default)) };
-        let drawn = args.iter().any(|a| a.drawn && a.name.as_ref().is_some_and(|n| n.name == key));
-        let (lo, hi) = bounds;
-        let check = |cx: &mut Self, v: f64, span| {
-            if (lo..=hi).contains(&v) {
-                Some(v)
-            } else {
-                cx.diags.push(super::out_of_range(
-                    span,
-                    key,
-                    &crate::spec::fmt_num(v),
-                    &crate::spec::fmt_num(lo),
-                    &crate::spec::fmt_num(hi),
-                ));
-                None
-            }
-        };
-        if !drawn {
-            if let ExprKind::Call { callee, .. } = &e.kind
-                && DISTRIBUTIONS.iter().any(|(n, _)| *n == callee.name)
-            {
-                self.diags.push(
-                    Diagnostic::at(Code::WrongType, e.span, format!("`{key}` is set to a distribution with `=`"))
-                        .label("a distribution")
-                        .help(format!("draw it per function with `{key} ~ {}(…)`", callee.name)),
-                );
-                return None;
-            }
-            let r = self.num(e, env);
-            let v = self.report(r)?.value;
-            return check(self, v, e.span).map(Param::fixed);
-        }
-        let ExprKind::Call { callee, args } = &e.kind else {
-            self.diags.push(
-                Diagnostic::at(Code::WrongType, e.span, format!("`{key} ~` needs a distribution"))
-                    .label("not a distribution")
-                    .help("distributions: uniform(lo, hi), normal(mean, std), log_uniform(lo, hi), choice([v, …])"),
-            );
-            return None;
-        };
-        let Some((_, keys)) = DISTRIBUTIONS.iter().find(|(n, _)| *n == callee.name) else {
-            self.diags.push(unknown_callee(callee, "distribution", DISTRIBUTIONS));
-            return None;
-        };
-        let dp = Params::call(callee, args, keys, e.span, &mut self.diags);
-        let f = |cx: &mut Self, k: &'static str| cx.float_param(&dp, k, f64::MIN, f64::MAX, None, env);
-        let param = match callee.name.as_str() {
-            "uniform" | "log_uniform" => {
-                let (a, b) = (f(self, "lo"), f(self, "hi"));
-                let (a, b) = (a?, b?);
-                if a > b || (callee.name == "log_uniform" && a <= 0.0) {
-                    self.diags.push(
-                        Diagnostic::at(
-                            Code::OutOfRange,
-                            e.span,
-                            format!("`{}({a}, {b})` is empty or invalid", callee.name),
-                        )
-                        .label("bad bounds")
-                        .help("lo must not exceed hi (and be positive for log_uniform)"),
-                    );
-                    return None;
-                }
-                check(self, a, e.span)?;
-                check(self, b, e.span)?;
-                if callee.name == "uniform" {
-                    Param::Uniform { lo: a, hi: b }
-                } else {
-                    Param::LogUniform { lo: a, hi: b }
-                }
-            }
-            "normal" => {
-                let (m, s) = (f(self, "mean"), f(self, "std"));
-                let (m, s) = (m?, s?);
-                if s < 0.0 {
-                    self.diags.push(
-                        Diagnostic::at(Code::OutOfRange, e.span, "a standard deviation cannot be negative")
-                            .label("negative"),
-                    );
-                    return None;
-                }
-                if bounds != (f64::MIN, f64::MAX) && s > 0.0 {
-                    self.diags.push(
-                        Diagnostic::at(
-                            Code::OutOfRange,
-                            e.span,
-                            format!("a normal distribution leaves the range of `{key}`"),
-                        )
-                        .label("unbounded")
-                        .help("use uniform(lo, hi) within the range"),
-                    );
-                    return None;
-                }
-                Param::Normal { mean: m, std: s }
-            }
-            _ => {
-                let values_e = dp.require("values", &mut self.diags)?;
-                let ExprKind::List(items) = &values_e.kind else {
-                    self.diags.push(self.expected(values_e, "a list of numbers"));
-                    return None;
-                };
-                let mut values = Vec::new();
-                for item in items {
-                    let r = self.num(item, env);
-                    let v = self.report(r)?.value;
-                    values.push(check(self, v, item.span)?);
-                }
-                if values.is_empty() {
-                    self.diags.push(
-                        Diagnostic::at(Code::OutOfRange, values_e.span, "`choice` needs at least one value")
-                            .label("empty"),
-                    );
-                    return None;
-                }
-                Param::Choice { values }
-            }
-        };
-        Some(param)
     }
 
     /// `w₁ * c₁ + w₂ * c₂ + …`: weights non-negative and summing to 1.
@@ -331,7 +210,7 @@ impl Checker<'_> {
                 (Some(w), Some(class)) => {
                     let name = match &c.kind {
                         ExprKind::Name(id) => id.name.clone(),
-                        _ => class.describe(),
+                        _ => tasks::describe(&class),
                     };
                     components.push(Component { weight: w.value, name, class });
                 }
@@ -362,7 +241,7 @@ impl Checker<'_> {
     fn looks_like_class(&self, e: &Expr) -> bool {
         match &e.kind {
             ExprKind::Name(id) => self.scope.get(&id.name).is_some_and(|d| d.kind == Kind::Class),
-            ExprKind::Call { callee, .. } => CLASSES.iter().any(|(n, _)| *n == callee.name),
+            ExprKind::Call { callee, .. } => class_names().contains(&callee.name.as_str()),
             _ => false,
         }
     }
@@ -371,6 +250,14 @@ impl Checker<'_> {
     /// class's name, or the expression as written with sweep variables put in.
     pub(super) fn task(&mut self, e: &Expr, env: &Env, binding: Option<(String, f64)>) -> Option<TaskSpec> {
         let class = self.class_value(e, env)?;
+        if let Err(why) = tasks::kind_of(&class) {
+            self.diags.push(
+                Diagnostic::at(Code::WrongType, e.span, format!("this class has no single objective: {why}"))
+                    .label("mixed task kinds")
+                    .help("mix or combine classes of one kind (regression with regression)"),
+            );
+            return None;
+        }
         let name = match &e.kind {
             ExprKind::Name(id) => id.name.clone(),
             _ => self.written(e, env),
@@ -389,7 +276,11 @@ impl Checker<'_> {
             }
         };
         let Some((_, keys)) = INPUTS.iter().find(|(n, _)| *n == callee.name) else {
-            self.diags.push(unknown_callee(callee, "input distribution", INPUTS));
+            self.diags.push(unknown_callee(
+                callee,
+                "input distribution",
+                &INPUTS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            ));
             return None;
         };
         self.no_drawn(args, &[]);

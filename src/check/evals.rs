@@ -1,6 +1,7 @@
 //! `eval` blocks: models × tasks × input distributions, baselines with their parameters, and
 //! sweeps that expand into one task per value.
 use super::{Checker, Env, Params};
+use crate::baselines::bayes::Prior;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
@@ -114,7 +115,7 @@ impl Checker<'_> {
                     }
                     Some(bl) => {
                         if bl == Baseline::Bayes {
-                            for t in tasks.iter().filter(|t| !t.class.bayes_tractable()) {
+                            for t in tasks.iter().filter(|t| Prior::of(&t.class).is_none()) {
                                 self.diags.push(
                                     Diagnostic::at(Code::NotApplicable, b.span, format!("`bayes` is not tractable for task `{}`", t.name))
                                         .label("no exact posterior here")
@@ -123,7 +124,7 @@ impl Checker<'_> {
                                 ok = false;
                             }
                             let d = self.header.map_or(1, |h| h.dim);
-                            for t in tasks.iter().filter(|t| t.class.bayes_supports(d) > MAX_BAYES_SUPPORTS) {
+                            for t in tasks.iter().filter(|t| supports(&t.class, d) > MAX_BAYES_SUPPORTS) {
                                 self.diags.push(
                                     Diagnostic::at(
                                         Code::OutOfRange,
@@ -131,7 +132,7 @@ impl Checker<'_> {
                                         format!(
                                             "`bayes` on task `{}` enumerates {:.3e} supports per prediction at d = {d}",
                                             t.name,
-                                            t.class.bayes_supports(d)
+                                            supports(&t.class, d)
                                         ),
                                     )
                                     .label("beyond reach")
@@ -276,4 +277,9 @@ impl Checker<'_> {
         };
         Some(b)
     }
+}
+
+/// Supports the exact Bayes predictor enumerates per prediction on a class (0 when intractable).
+fn supports(class: &crate::spec::ClassSpec, d: usize) -> f64 {
+    Prior::of(class).map_or(0.0, |p| p.supports(d))
 }

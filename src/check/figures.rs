@@ -167,7 +167,7 @@ impl Checker<'_> {
                     Diagnostic::at(
                         Code::BadClaimReference,
                         e.span,
-                        format!("`{}` is not a task of `{}`", class.describe(), eval.name),
+                        format!("`{}` is not a task of `{}`", crate::tasks::describe(&class), eval.name),
                     )
                     .label("not in this evaluation")
                     .help(format!("`{}` runs: {}", eval.name, known.join(", "))),

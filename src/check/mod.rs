@@ -3,6 +3,7 @@
 mod claims;
 mod classes;
 mod consts;
+mod distributions;
 mod evals;
 mod figures;
 mod models;

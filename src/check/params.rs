@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// The parameters given to one construct, by name.
 pub struct Params<'a> {
     what: String,
-    allowed: &'static [&'static str],
+    allowed: Vec<&'static str>,
     given: BTreeMap<&'static str, (&'a Ident, &'a Expr)>,
     span: Span,
 }
@@ -18,10 +18,10 @@ impl<'a> Params<'a> {
     pub fn block(
         what: impl Into<String>,
         block: &'a Block,
-        allowed: &'static [&'static str],
+        allowed: &[&'static str],
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p = Params { what: what.into(), allowed, given: BTreeMap::new(), span: block.span };
+        let mut p = Params { what: what.into(), allowed: allowed.to_vec(), given: BTreeMap::new(), span: block.span };
         for s in &block.settings {
             p.add(&s.key, &s.value, diags);
         }
@@ -32,11 +32,12 @@ impl<'a> Params<'a> {
     pub fn call(
         callee: &'a Ident,
         args: &'a [Arg],
-        allowed: &'static [&'static str],
+        allowed: &[&'static str],
         span: Span,
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p = Params { what: format!("`{}`", callee.name), allowed, given: BTreeMap::new(), span };
+        let mut p =
+            Params { what: format!("`{}`", callee.name), allowed: allowed.to_vec(), given: BTreeMap::new(), span };
         for (i, a) in args.iter().enumerate() {
             match &a.name {
                 Some(name) => p.add(name, &a.value, diags),

@@ -113,7 +113,7 @@ fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
         curriculum: None,
         compute: iclc::spec::Compute { threads, ..Default::default() },
     };
-    let class = iclc::tasks::class_for(&ClassSpec::Linear { scale: 1.0 });
+    let class = iclc::tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())]))?;
     let mut rng = iclc::rng::stream(0, "bench-train");
     let mut times = Vec::with_capacity(steps);
     let mut last = Instant::now();
@@ -143,8 +143,8 @@ fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
 
 fn baselines(prompts: usize, threads: usize) {
     let (d, points) = (20, 41);
-    let class = ClassSpec::SparseLinear { nnz: 3, scale: 1.0 };
-    let sampler = iclc::tasks::class_for(&class);
+    let class = ClassSpec::call("sparse_linear", [("nnz", 3usize.into()), ("scale", 1.0.into())]);
+    let sampler = iclc::tasks::class_for(&class).expect("sparse_linear is registered");
     let mut rng = iclc::rng::stream(1, "bench-baselines");
     let batch = iclc::tasks::sample_batch(sampler.as_ref(), &InputSpec::Normal, &mut rng, prompts, points, d, d);
     super::say(&format!(

@@ -175,6 +175,9 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// List the function classes a spec can call, with their parameters (a Markdown table, as in
+    /// docs/language.md).
+    Classes,
     /// Explain a diagnostic code such as E0101.
     Explain {
         /// The code.
@@ -220,6 +223,10 @@ pub fn main() -> ExitCode {
                 }
             };
             bench::bench(what, &bench::Options { prompts, models: model, steps, threads })
+        }
+        Command::Classes => {
+            say(iclc::tasks::class_table().trim_end());
+            ExitCode::SUCCESS
         }
         Command::Explain { code } => explain::explain(&code),
     }

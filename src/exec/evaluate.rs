@@ -2,10 +2,10 @@
 use super::cache::Cache;
 use super::{EvalOutput, ExecError, FunctionPlot, Observer, StepErrors, TrainOutput};
 use crate::baselines;
-use crate::model::Params;
+use crate::model::{Params, TensorError};
 use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
 use crate::rng;
-use crate::spec::Predictor;
+use crate::spec::{Metric, Predictor};
 use crate::tasks::{self, PromptBatch};
 use std::collections::BTreeMap;
 
@@ -35,7 +35,8 @@ pub fn run(
     }
     cache.unseal(id)?;
     let prompts = prompts(e)?;
-    let device = crate::model::device(compute)
+    let metric = Scorer(tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?.metric);
+    let target = crate::model::Target::open(compute)
         .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
     let mut plots = plot_functions(e)?;
@@ -43,9 +44,10 @@ pub fn run(
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
         let cfg = super::training::model_config(t);
-        let params = Params::load(&cfg, &cache.path(train_id, &out.checkpoint), &device).map_err(tensor_err)?;
+        let params =
+            crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), &target).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
-        errors.push((Predictor::Model(name.clone()), squared_errors(&pred, &prompts)));
+        errors.push((Predictor::Model(name.clone()), metric.scores(&pred, &prompts)));
         predictions.push(pred);
         for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
             let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
@@ -54,9 +56,9 @@ pub fn run(
                 ))
             })?;
             let path = cache.job_dir(train_id)?.join(&snapshot.file);
-            let at = Params::load(&cfg, &path, &device).map_err(tensor_err)?;
+            let at = crate::model::load_weights(&cfg, &path, &target).map_err(tensor_err)?;
             let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
-            let errors = squared_errors(&pred, &prompts);
+            let errors = metric.scores(&pred, &prompts);
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
         }
         let replicated = e.models.iter().filter(|(n, _)| n == name).count() > 1;
@@ -70,7 +72,7 @@ pub fn run(
     for &b in &e.baselines {
         let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
-        errors.push((Predictor::Baseline(b), squared_errors(&pred, &prompts)));
+        errors.push((Predictor::Baseline(b), metric.scores(&pred, &prompts)));
         predictions.push(pred);
         observer.eval_step(id, errors.len() as u64);
     }
@@ -90,8 +92,18 @@ pub fn run(
 }
 
 /// The sampler of the task's class.
-fn sampler(e: &EvalJob) -> Box<dyn tasks::FunctionClass> {
-    tasks::class_for(&e.task.class)
+fn sampler(e: &EvalJob) -> Result<Box<dyn tasks::FunctionClass>, ExecError> {
+    tasks::class_for(&e.task.class).map_err(|why| ExecError::Unsupported(format!("task `{}`: {why}", e.task.name)))
+}
+
+/// A metric applied to every prediction of a batch.
+struct Scorer(Metric);
+
+impl Scorer {
+    /// The metric per prompt and position, `(prompts, points)`.
+    fn scores(&self, pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
+        pred.iter().zip(&prompts.ys).map(|(p, y)| self.0.score(*p, *y, prompts.dim)).collect()
+    }
 }
 
 /// The task's class as text: part of the name of every random stream drawn for it.
@@ -101,7 +113,7 @@ fn class_key(e: &EvalJob) -> String {
 
 /// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
 fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
-    let class = sampler(e);
+    let class = sampler(e)?;
     let mut purpose = format!("eval-prompts/{}", class_key(e));
     if e.inputs != crate::spec::InputSpec::Normal {
         // Normal inputs keep the stream they always had, so adding inputs changes no other prompts.
@@ -118,7 +130,7 @@ const GRID: usize = 121;
 /// evaluation's inputs) and its values along a grid covering ±3 and every example; the models'
 /// predictions are added by the caller.
 fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
-    let class = sampler(e);
+    let class = sampler(e)?;
     let mut plots = Vec::new();
     for &k in &e.plots {
         let purpose = format!("function-plot/{k}/{}", class_key(e));
@@ -146,7 +158,7 @@ fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
 
 /// The model's prediction at each grid point after the plot's k examples: one prompt per grid
 /// point, the examples followed by that point as the query.
-fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> candle_core::Result<Vec<f32>> {
+fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> Result<Vec<f32>, TensorError> {
     let (k, g) = (plot.k, plot.grid.len());
     let (mut xs, mut ys) = (Vec::with_capacity(g * (k + 1)), Vec::with_capacity(g * (k + 1)));
     for &q in &plot.grid {
@@ -159,14 +171,8 @@ fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> candle_core::
 }
 
 /// The model's prediction at every position, `(prompts, points)`.
-fn model_predictions(params: &Params, prompts: &PromptBatch) -> candle_core::Result<Vec<f32>> {
+fn model_predictions(params: &Params, prompts: &PromptBatch) -> Result<Vec<f32>, TensorError> {
     crate::model::predict(params, prompts, CHUNK)
-}
-
-/// `(pred − y)² / d` per prompt and position.
-fn squared_errors(pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
-    let d = prompts.dim as f32;
-    pred.iter().zip(&prompts.ys).map(|(p, y)| (p - y).powi(2) / d).collect()
 }
 
 #[cfg(test)]
@@ -178,7 +184,11 @@ mod tests {
     fn a_function_plot_shows_one_function_at_its_examples_and_along_the_grid() {
         let e = EvalJob {
             eval: "e".into(),
-            task: TaskSpec { name: "line".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            task: TaskSpec {
+                name: "line".into(),
+                class: ClassSpec::call("linear", [("scale", 1.0.into())]),
+                binding: None,
+            },
             inputs: InputSpec::Normal,
             dim: 1,
             points: 6,

@@ -211,7 +211,7 @@ pub enum ExecError {
         /// What was being done.
         context: String,
         /// The cause.
-        source: candle_core::Error,
+        source: crate::model::TensorError,
     },
 }
 

@@ -7,7 +7,6 @@ use crate::rng;
 use crate::spec::Compute;
 use crate::spec::{DecayOn, InputSpec};
 use crate::tasks;
-use candle_core::Device;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -27,8 +26,7 @@ pub fn model_config(t: &TrainJob) -> Config {
     Config::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
-/// The weights a training starts from, read from its `init` file (PyTorch parameter names; the
-/// causal-mask buffers older `transformers` versions save are skipped).
+/// The weights a training starts from, read from its `init` file (PyTorch parameter names).
 fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
     let bytes = std::fs::read(&file.path).map_err(|source| ExecError::Io {
         what: "cannot read the initial weights",
@@ -40,9 +38,7 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
     if sha != file.sha256 {
         return Err(bad("the file changed after the run was planned; run again".into()));
     }
-    let mut tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(e.to_string()))?;
-    tensors.retain(|name, _| !(name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias")));
-    Params::from_tensors(cfg, &tensors, &Device::Cpu).map_err(|e| bad(e.to_string()))
+    crate::model::weights_from_file(cfg, &bytes).map_err(bad)
 }
 
 /// The stored record of a training another process ran, if it is complete.
@@ -69,7 +65,7 @@ pub fn run(
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = match &t.init {
-        None => Params::init(&cfg, t.seed, &Device::Cpu).map_err(tensor_err)?,
+        None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
         Some(file) => load_init(t, file, &cfg)?,
     };
     let s = &t.setup;
@@ -83,7 +79,12 @@ pub fn run(
         curriculum: s.curriculum,
         compute: *compute,
     };
-    let class = tasks::class_for(&t.data.class);
+    // The engines minimise squared error; another objective needs its own loss in `model`.
+    match tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?.objective {
+        crate::spec::Objective::SquaredError => {}
+    }
+    let class = tasks::class_for(&t.data.class)
+        .map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
     let dir = cache.job_dir(id)?;
     let policy = CheckpointPolicy {

@@ -4,8 +4,8 @@
 //! fast path on a CPU) and the candle graph (candle `Var`s and autograd, on any device candle was
 //! built for: CPU, CUDA, Metal). Candle's types stay inside `model/`.
 use super::config::Config;
+use super::cpu::Fused;
 use super::flat::FlatLayout;
-use super::fused::Fused;
 use super::params::Params;
 use crate::spec::{BackendChoice, Compute, DeviceChoice};
 use crate::tasks::PromptBatch;
@@ -45,15 +45,6 @@ pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> 
     Ok(Compute { backend, device, threads })
 }
 
-/// The candle device of `compute`.
-pub fn device(compute: &Compute) -> candle_core::Result<Device> {
-    match compute.device {
-        DeviceChoice::Cuda => Device::new_cuda(0),
-        DeviceChoice::Metal => Device::new_metal(0),
-        DeviceChoice::Cpu | DeviceChoice::Auto => Ok(Device::Cpu),
-    }
-}
-
 /// A model's loss, gradient and predictions over a flat parameter buffer.
 pub trait Backend {
     /// The mean squared error on `batch` and, in `grad` (laid out as `flat`, overwritten), its gradient.
@@ -63,7 +54,10 @@ pub trait Backend {
 /// The backend `compute` names, for a model of shape `cfg` laid out as `layout`.
 pub fn backend(compute: &Compute, cfg: &Config, layout: &FlatLayout) -> candle_core::Result<Box<dyn Backend>> {
     Ok(match compute.backend {
-        BackendChoice::Graph => Box::new(Graph::new(cfg, layout, &device(compute)?)?),
+        BackendChoice::Graph => {
+            let target = super::Target::open(compute).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+            Box::new(Graph::new(cfg, layout, target.device())?)
+        }
         BackendChoice::Fused | BackendChoice::Auto => Box::new(Fused::new(cfg, layout, compute.threads)?),
     })
 }
@@ -112,7 +106,7 @@ impl Backend for Graph {
 
 /// The predictions `(B, points)` row-major of the model with weights `params` for `batch`,
 /// computed `chunk` prompts at a time to bound memory.
-pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> candle_core::Result<Vec<f32>> {
+pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> Result<Vec<f32>, super::TensorError> {
     let device = params.device().clone();
     let mut out = Vec::with_capacity(batch.batch * batch.points);
     let (p, d) = (batch.points, batch.dim);

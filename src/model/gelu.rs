@@ -4,7 +4,7 @@
 //! small model's step); this is one pass forward and one pass back.
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
 
-use super::kernels::{gelu, gelu_grad};
+use super::cpu::kernels::{gelu, gelu_grad};
 
 fn contiguous_f32<'a>(s: &'a CpuStorage, l: &Layout) -> Result<&'a [f32]> {
     match l.contiguous_offsets() {

@@ -62,7 +62,13 @@ pub enum TrainError {
     Checkpoint(String),
     /// candle failed.
     #[error("tensor error: {0}")]
-    Tensor(#[from] candle_core::Error),
+    Tensor(#[from] super::TensorError),
+}
+
+impl From<candle_core::Error> for TrainError {
+    fn from(e: candle_core::Error) -> TrainError {
+        TrainError::Tensor(e.into())
+    }
 }
 
 /// Mean squared error of the predictions at every x position, and the predictions `(B, k)`.

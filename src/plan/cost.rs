@@ -56,7 +56,11 @@ mod tests {
         let job = TrainJob {
             name: "small".into(),
             aliases: vec![],
-            data: TaskSpec { name: "d".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            data: TaskSpec {
+                name: "d".into(),
+                class: ClassSpec::call("linear", [("scale", 1.0.into())]),
+                binding: None,
+            },
             dim: 10,
             points: 21,
             setup: TrainSetup {

@@ -94,7 +94,7 @@ fn baseline_cost(b: &Baseline, e: &EvalJob) -> (f64, f64) {
         Baseline::LeastSquares | Baseline::Ridge { .. } => (n * rows * d * d * 4.0, 8.0 * p * d * 2.0),
         Baseline::Lasso { .. } => (n * rows * d * 200.0, 8.0 * p * d * 2.0),
         Baseline::Bayes => {
-            let supports = e.task.class.bayes_supports(e.dim);
+            let supports = crate::baselines::bayes::Prior::of(&e.task.class).map_or(1.0, |p| p.supports(e.dim));
             (n * p * supports * (d * d + 30.0), 8.0 * d * d * 4.0)
         }
         Baseline::ReluGd { hidden, steps, .. } => {

@@ -260,7 +260,7 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
 fn expansions(spec: &CheckedSpec) -> Vec<(String, String)> {
     let mut names: Vec<(String, String)> = Vec::new();
     for t in spec.evals.iter().flat_map(|e| &e.tasks) {
-        let full = t.class.describe();
+        let full = crate::tasks::describe(&t.class);
         if t.name != full && !names.iter().any(|(n, _)| *n == t.name) {
             names.push((t.name.clone(), full));
         }

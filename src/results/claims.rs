@@ -238,7 +238,11 @@ mod tests {
     fn job() -> EvalJob {
         EvalJob {
             eval: "e".into(),
-            task: TaskSpec { name: "t".into(), class: ClassSpec::Linear { scale: 1.0 }, binding: None },
+            task: TaskSpec {
+                name: "t".into(),
+                class: ClassSpec::call("linear", [("scale", 1.0.into())]),
+                binding: None,
+            },
             inputs: InputSpec::Normal,
             dim: 1,
             points: POINTS,

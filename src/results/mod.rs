@@ -341,8 +341,11 @@ mod tests {
 
     #[test]
     fn a_mixture_evaluation_is_split_by_the_component_each_prompt_was_drawn_from() {
-        let component =
-            |name: &str| Component { weight: 0.5, name: name.into(), class: ClassSpec::Linear { scale: 1.0 } };
+        let component = |name: &str| Component {
+            weight: 0.5,
+            name: name.into(),
+            class: ClassSpec::call("linear", [("scale", 1.0.into())]),
+        };
         let job = EvalJob {
             eval: "e".into(),
             task: TaskSpec {

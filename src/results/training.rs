@@ -77,7 +77,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         name: job.name.clone(),
         run: job.name.clone(),
         seed: job.seed,
-        data: job.data.class.describe(),
+        data: crate::tasks::describe(&job.data.class),
         steps: n as u64,
         parameters: t.parameters,
         final_loss,

@@ -61,22 +61,20 @@ impl Baseline {
 
     /// The name a spec and a figure use, with parameters: `lasso(alpha = 0.01)`.
     pub fn name(&self) -> String {
+        let kind = self.kind();
         match self {
-            Baseline::LeastSquares => "least_squares".into(),
-            Baseline::Ridge { alpha } => format!("ridge(alpha = {})", fmt_num(*alpha)),
-            Baseline::Lasso { alpha } => format!("lasso(alpha = {})", fmt_num(*alpha)),
-            Baseline::Knn { k } => format!("knn(k = {k})"),
-            Baseline::Averaging => "averaging".into(),
-            Baseline::Zero => "zero".into(),
-            Baseline::Bayes => "bayes".into(),
+            Baseline::Ridge { alpha } | Baseline::Lasso { alpha } => format!("{kind}(alpha = {})", fmt_num(*alpha)),
+            Baseline::Knn { k } => format!("{kind}(k = {k})"),
             Baseline::ReluGd { hidden, steps, lr } => {
-                format!("relu_gd(hidden = {hidden}, steps = {steps}, lr = {})", fmt_num(*lr))
+                format!("{kind}(hidden = {hidden}, steps = {steps}, lr = {})", fmt_num(*lr))
             }
-            Baseline::Tree { depth } => format!("tree(depth = {depth})"),
+            Baseline::Tree { depth } => format!("{kind}(depth = {depth})"),
+            Baseline::LeastSquares | Baseline::Averaging | Baseline::Zero | Baseline::Bayes => kind.into(),
         }
     }
 
-    /// The bare kind, `lasso` for `lasso(alpha = 0.01)`.
+    /// The bare kind, `lasso` for `lasso(alpha = 0.01)`: the one place a variant's name is
+    /// written (`TABLE` declares each name's parameters; a test keeps the two in step).
     pub fn kind(&self) -> &'static str {
         match self {
             Baseline::LeastSquares => "least_squares",
@@ -88,6 +86,34 @@ impl Baseline {
             Baseline::Bayes => "bayes",
             Baseline::ReluGd { .. } => "relu_gd",
             Baseline::Tree { .. } => "tree",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_declares_every_kind_once_and_kinds_serialise_under_their_names() {
+        let every = [
+            Baseline::LeastSquares,
+            Baseline::Ridge { alpha: 1.0 },
+            Baseline::Lasso { alpha: 1.0 },
+            Baseline::Knn { k: 3 },
+            Baseline::Averaging,
+            Baseline::Zero,
+            Baseline::Bayes,
+            Baseline::ReluGd { hidden: 1, steps: 1, lr: 1.0 },
+            Baseline::Tree { depth: 1 },
+        ];
+        let table: Vec<&str> = Baseline::TABLE.iter().map(|(n, _, _)| *n).collect();
+        let kinds: Vec<&str> = every.iter().map(Baseline::kind).collect();
+        assert_eq!(table, kinds);
+        for b in every {
+            let json = serde_json::to_value(b).unwrap();
+            assert_eq!(json["baseline"], b.kind(), "job ids hash the serde name");
+            assert!(b.name().starts_with(b.kind()));
         }
     }
 }

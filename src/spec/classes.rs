@@ -1,44 +1,16 @@
 //! Function classes, tasks (a class with a name) and input distributions.
 use super::*;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
-/// A function class: the prior a prompt's function is drawn from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// A function class: the prior a prompt's function is drawn from — a family of the task
+/// registry (`linear`, `sine`, …, each declared in its own file of `tasks/families/`) called
+/// with its checked arguments, or one of the combinators that build a class from classes.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ClassSpec {
-    /// f(x) = scale · w·x, w ~ N(0, I_d).
-    Linear {
-        /// Output scale.
-        scale: f64,
-    },
-    /// As linear with all but `nnz` coordinates of w (chosen uniformly) zero.
-    SparseLinear {
-        /// Non-zero coordinates.
-        nnz: usize,
-        /// Output scale.
-        scale: f64,
-    },
-    /// f(x) = sqrt(2/h) · W₂·relu(W₁ᵀx), W ~ N(0, 1).
-    ReluNet {
-        /// Hidden width h.
-        hidden: usize,
-    },
-    /// f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere.
-    Sine {
-        /// Amplitude.
-        amp: Param,
-        /// Frequency.
-        freq: Param,
-        /// Phase.
-        phase: Param,
-    },
-    /// Garg's random decision tree: node coordinates uniform, leaves N(0, 1), branch on x_c > 0.
-    DecisionTree {
-        /// Depth.
-        depth: usize,
-    },
-    /// f(x) = (x²)·w / sqrt(3), w ~ N(0, I_d).
-    Quadratic,
+    /// A registered family with every declared argument (defaults filled in).
+    Family(FamilyCall),
     /// y = f(x) + N(0, std²).
     Noisy {
         /// The noiseless class.
@@ -62,6 +34,156 @@ pub enum ClassSpec {
     },
 }
 
+/// A family called with its arguments: `sparse_linear(nnz = 2)` is `sparse_linear` with
+/// `{nnz: 2, scale: 1.0}`. Arguments are kept sorted by name, so a call serialises (and hashes
+/// into job ids) the same however the spec ordered them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyCall {
+    /// The family's registered name.
+    pub family: String,
+    /// Every declared parameter's value.
+    pub args: BTreeMap<String, ArgValue>,
+}
+
+/// One argument of a family: an integer, a number, or a parameter that may be drawn per function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ArgValue {
+    /// A count (`nnz`, `hidden`, `degree`).
+    Int(u64),
+    /// A number fixed for the whole class (`scale`).
+    Float(f64),
+    /// A parameter fixed or drawn afresh for every function (`freq ~ uniform(0.5, 2)`).
+    Param(Param),
+}
+
+impl FamilyCall {
+    /// An integer argument.
+    pub fn int(&self, name: &str) -> Result<usize, String> {
+        match self.args.get(name) {
+            Some(ArgValue::Int(v)) => Ok(*v as usize),
+            other => Err(self.lacks(name, "an integer", other)),
+        }
+    }
+
+    /// A numeric argument fixed for the class.
+    pub fn float(&self, name: &str) -> Result<f64, String> {
+        match self.args.get(name) {
+            Some(ArgValue::Float(v)) => Ok(*v),
+            Some(ArgValue::Int(v)) => Ok(*v as f64),
+            other => Err(self.lacks(name, "a number", other)),
+        }
+    }
+
+    /// An argument that may be drawn per function.
+    pub fn param(&self, name: &str) -> Result<Param, String> {
+        match self.args.get(name) {
+            Some(ArgValue::Param(p)) => Ok(p.clone()),
+            Some(ArgValue::Float(v)) => Ok(Param::fixed(*v)),
+            other => Err(self.lacks(name, "a parameter", other)),
+        }
+    }
+
+    fn lacks(&self, name: &str, what: &str, found: Option<&ArgValue>) -> String {
+        match found {
+            None => format!("class `{}` has no argument `{name}`", self.family),
+            Some(v) => format!("argument `{name}` of class `{}` is {v:?}, not {what}", self.family),
+        }
+    }
+}
+
+impl From<f64> for ArgValue {
+    fn from(v: f64) -> ArgValue {
+        ArgValue::Float(v)
+    }
+}
+
+impl From<usize> for ArgValue {
+    fn from(v: usize) -> ArgValue {
+        ArgValue::Int(v as u64)
+    }
+}
+
+impl From<Param> for ArgValue {
+    fn from(p: Param) -> ArgValue {
+        ArgValue::Param(p)
+    }
+}
+
+impl ClassSpec {
+    /// A family called with `args` (the checker fills defaults; tests name every argument).
+    pub fn call<const N: usize>(family: &str, args: [(&str, ArgValue); N]) -> ClassSpec {
+        let args = args.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        ClassSpec::Family(FamilyCall { family: family.to_string(), args })
+    }
+}
+
+// A class serialises as `{"kind": NAME, ARG: VALUE, …}` — for a family its name and sorted
+// arguments, for a combinator its fields — the same bytes the job ids of earlier versions hashed.
+impl Serialize for ClassSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        match self {
+            ClassSpec::Family(call) => {
+                map.serialize_entry("kind", &call.family)?;
+                for (k, v) in &call.args {
+                    map.serialize_entry(k, v)?;
+                }
+            }
+            ClassSpec::Noisy { class, std } => {
+                map.serialize_entry("kind", "noisy")?;
+                map.serialize_entry("class", class)?;
+                map.serialize_entry("std", std)?;
+            }
+            ClassSpec::Mixture { components } => {
+                map.serialize_entry("kind", "mixture")?;
+                map.serialize_entry("components", components)?;
+            }
+            ClassSpec::Convex { first, second, lambda } => {
+                map.serialize_entry("kind", "convex")?;
+                map.serialize_entry("first", first)?;
+                map.serialize_entry("second", second)?;
+                map.serialize_entry("lambda", lambda)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ClassSpec, D::Error> {
+        use serde::de::Error;
+        let mut map = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+        let kind = match map.remove("kind") {
+            Some(serde_json::Value::String(k)) => k,
+            _ => return Err(D::Error::custom("a class needs a string `kind`")),
+        };
+        let mut take = |key: &str| map.remove(key).ok_or_else(|| D::Error::custom(format!("`{kind}` needs `{key}`")));
+        let class = |v: serde_json::Value| serde_json::from_value::<ClassSpec>(v).map_err(D::Error::custom);
+        Ok(match kind.as_str() {
+            "noisy" => ClassSpec::Noisy {
+                class: Box::new(class(take("class")?)?),
+                std: serde_json::from_value(take("std")?).map_err(D::Error::custom)?,
+            },
+            "mixture" => ClassSpec::Mixture {
+                components: serde_json::from_value(take("components")?).map_err(D::Error::custom)?,
+            },
+            "convex" => ClassSpec::Convex {
+                first: Box::new(class(take("first")?)?),
+                second: Box::new(class(take("second")?)?),
+                lambda: serde_json::from_value(take("lambda")?).map_err(D::Error::custom)?,
+            },
+            _ => {
+                let args = map
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, serde_json::from_value(v).map_err(D::Error::custom)?)))
+                    .collect::<Result<_, D::Error>>()?;
+                ClassSpec::Family(FamilyCall { family: kind, args })
+            }
+        })
+    }
+}
+
 /// One class of a mixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
@@ -71,63 +193,6 @@ pub struct Component {
     pub name: String,
     /// The class.
     pub class: ClassSpec,
-}
-
-impl ClassSpec {
-    /// The class as the spec would write it inline.
-    pub fn describe(&self) -> String {
-        match self {
-            ClassSpec::Linear { scale } if *scale == 1.0 => "linear()".into(),
-            ClassSpec::Linear { scale } => format!("linear(scale = {})", fmt_num(*scale)),
-            ClassSpec::SparseLinear { nnz, scale } if *scale == 1.0 => format!("sparse_linear(nnz = {nnz})"),
-            ClassSpec::SparseLinear { nnz, scale } => {
-                format!("sparse_linear(nnz = {nnz}, scale = {})", fmt_num(*scale))
-            }
-            ClassSpec::ReluNet { hidden } => format!("relu_net(hidden = {hidden})"),
-            ClassSpec::Sine { amp, freq, phase } => {
-                let p = |n: &str, p: &Param| match p {
-                    Param::Fixed { value } => format!("{n} = {}", fmt_num(*value)),
-                    other => format!("{n} {}", other.describe()),
-                };
-                format!("sine({}, {}, {})", p("amp", amp), p("freq", freq), p("phase", phase))
-            }
-            ClassSpec::DecisionTree { depth } => format!("decision_tree(depth = {depth})"),
-            ClassSpec::Quadratic => "quadratic()".into(),
-            ClassSpec::Noisy { class, std } => format!("noisy({}, std = {})", class.describe(), fmt_num(*std)),
-            ClassSpec::Mixture { components } => {
-                components.iter().map(|c| format!("{} * {}", fmt_num(c.weight), c.name)).collect::<Vec<_>>().join(" + ")
-            }
-            ClassSpec::Convex { first, second, lambda } => {
-                let l = match lambda {
-                    Param::Fixed { value } => format!("lambda = {}", fmt_num(*value)),
-                    other => format!("lambda {}", other.describe()),
-                };
-                format!("convex({}, {}, {l})", first.describe(), second.describe())
-            }
-        }
-    }
-
-    /// Whether the exact Bayes-optimal predictor is tractable: Gaussian linear priors (dense or
-    /// sparse, with or without noise) and mixtures of them.
-    /// Supports the exact Bayes predictor enumerates for one prediction at input dimension `d`:
-    /// C(d, nnz) for a sparse class, 1 for a dense one, summed over a mixture's components.
-    pub fn bayes_supports(&self, d: usize) -> f64 {
-        match self {
-            ClassSpec::SparseLinear { nnz, .. } => binomial(d, *nnz),
-            ClassSpec::Noisy { class, .. } => class.bayes_supports(d),
-            ClassSpec::Mixture { components } => components.iter().map(|c| c.class.bayes_supports(d)).sum(),
-            _ => 1.0,
-        }
-    }
-
-    pub fn bayes_tractable(&self) -> bool {
-        match self {
-            ClassSpec::Linear { .. } | ClassSpec::SparseLinear { .. } => true,
-            ClassSpec::Noisy { class, .. } => class.bayes_tractable(),
-            ClassSpec::Mixture { components } => components.iter().all(|c| c.class.bayes_tractable()),
-            _ => false,
-        }
-    }
 }
 
 /// C(n, k) as a float (exact below 2^53).

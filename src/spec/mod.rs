@@ -10,6 +10,7 @@ mod compute;
 mod evals;
 mod figures;
 mod params;
+mod task_kind;
 mod training;
 
 pub use baselines::*;
@@ -19,6 +20,7 @@ pub use compute::*;
 pub use evals::*;
 pub use figures::*;
 pub use params::*;
+pub use task_kind::*;
 pub use training::*;
 
 /// A spec that passed every check.

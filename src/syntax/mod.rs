@@ -2,5 +2,6 @@
 pub mod ast;
 pub mod format;
 mod parser;
+mod pest_errors;
 
 pub use parser::parse;

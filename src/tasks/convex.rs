@@ -30,7 +30,7 @@ impl FunctionClass for Convex {
 mod tests {
     use super::*;
     use crate::spec::InputSpec;
-    use crate::tasks::Linear;
+    use crate::tasks::linear::Linear;
 
     #[test]
     fn variance_of_independent_parts() {

@@ -33,7 +33,7 @@ impl FunctionClass for Mixture {
 mod tests {
     use super::*;
     use crate::spec::InputSpec;
-    use crate::tasks::{Linear, SparseLinear};
+    use crate::tasks::{linear::Linear, sparse_linear::SparseLinear};
 
     #[test]
     fn component_frequencies_match_the_weights() {

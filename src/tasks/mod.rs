@@ -2,31 +2,25 @@
 //! judged on. Definitions follow Garg et al.'s reference code (`src/tasks.py`); every draw comes
 //! from the caller's seeded stream.
 mod convex;
-mod decision_tree;
+mod family;
 mod inputs;
-mod linear;
 mod mixture;
 mod noisy;
 mod prompt;
-mod quadratic;
-mod relu_net;
-mod sine;
-mod sparse_linear;
+mod registry;
 
 pub use convex::Convex;
-pub use decision_tree::DecisionTree;
+pub use family::{
+    Bound, Family, LinearPrior, ParamDecl, ParamKind, class_table, describe_call, families, family, family_of,
+};
 pub use inputs::InputSampler;
-pub use linear::Linear;
 pub use mixture::Mixture;
 pub use noisy::Noisy;
 pub use prompt::PromptBatch;
-pub use quadratic::Quadratic;
-pub use relu_net::ReluNet;
-pub use sine::Sine;
-pub use sparse_linear::SparseLinear;
+pub use registry::*;
 
 use crate::rng::Rng;
-use crate::spec::{ClassSpec, InputSpec, Param};
+use crate::spec::{ClassSpec, InputSpec, Param, TaskKind, fmt_num};
 use rand::Rng as _;
 use rand_distr::{Distribution, Normal, StandardNormal};
 
@@ -40,24 +34,54 @@ pub trait FunctionClass: Send + Sync {
     fn sample_and_apply(&self, rng: &mut Rng, xs: &[f32], d: usize, live: usize, ys: &mut [f32]) -> usize;
 }
 
-/// The sampler for a checked class.
-pub fn class_for(spec: &ClassSpec) -> Box<dyn FunctionClass> {
-    match spec {
-        ClassSpec::Linear { scale } => Box::new(Linear { scale: *scale }),
-        ClassSpec::SparseLinear { nnz, scale } => Box::new(SparseLinear { nnz: *nnz, scale: *scale }),
-        ClassSpec::ReluNet { hidden } => Box::new(ReluNet { hidden: *hidden }),
-        ClassSpec::Sine { amp, freq, phase } => {
-            Box::new(Sine { amp: amp.clone(), freq: freq.clone(), phase: phase.clone() })
-        }
-        ClassSpec::DecisionTree { depth } => Box::new(DecisionTree { depth: *depth }),
-        ClassSpec::Quadratic => Box::new(Quadratic),
-        ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class), std: *std }),
+/// The sampler for a checked class; an error for a family no file of `families/` declares.
+pub fn class_for(spec: &ClassSpec) -> Result<Box<dyn FunctionClass>, String> {
+    Ok(match spec {
+        ClassSpec::Family(call) => family_of(call)?.sampler(call)?,
+        ClassSpec::Noisy { class, std } => Box::new(Noisy { inner: class_for(class)?, std: *std }),
         ClassSpec::Mixture { components } => Box::new(Mixture {
             weights: components.iter().map(|c| c.weight).collect(),
-            classes: components.iter().map(|c| class_for(&c.class)).collect(),
+            classes: components.iter().map(|c| class_for(&c.class)).collect::<Result<_, _>>()?,
         }),
         ClassSpec::Convex { first, second, lambda } => {
-            Box::new(Convex { first: class_for(first), second: class_for(second), lambda: lambda.clone() })
+            Box::new(Convex { first: class_for(first)?, second: class_for(second)?, lambda: lambda.clone() })
+        }
+    })
+}
+
+/// The kind of every family a class is built from, or an error naming two that differ (a mixture
+/// of a regression and a classification family has no single objective).
+pub fn kind_of(spec: &ClassSpec) -> Result<TaskKind, String> {
+    let parts: Vec<&ClassSpec> = match spec {
+        ClassSpec::Family(call) => return Ok(family_of(call)?.kind()),
+        ClassSpec::Noisy { class, .. } => vec![class],
+        ClassSpec::Mixture { components } => components.iter().map(|c| &c.class).collect(),
+        ClassSpec::Convex { first, second, .. } => vec![first, second],
+    };
+    let kinds = parts.into_iter().map(kind_of).collect::<Result<Vec<_>, _>>()?;
+    match kinds.split_first() {
+        Some((first, rest)) => match rest.iter().find(|k| *k != first) {
+            Some(other) => Err(format!("it combines {} and {} classes", first.describe(), other.describe())),
+            None => Ok(*first),
+        },
+        None => Err("it has no component".into()),
+    }
+}
+
+/// The class as the spec would write it inline.
+pub fn describe(spec: &ClassSpec) -> String {
+    match spec {
+        ClassSpec::Family(call) => describe_call(call),
+        ClassSpec::Noisy { class, std } => format!("noisy({}, std = {})", describe(class), fmt_num(*std)),
+        ClassSpec::Mixture { components } => {
+            components.iter().map(|c| format!("{} * {}", fmt_num(c.weight), c.name)).collect::<Vec<_>>().join(" + ")
+        }
+        ClassSpec::Convex { first, second, lambda } => {
+            let l = match lambda {
+                Param::Fixed { value } => format!("lambda = {}", fmt_num(*value)),
+                other => format!("lambda {}", other.describe()),
+            };
+            format!("convex({}, {}, {l})", describe(first), describe(second))
         }
     }
 }

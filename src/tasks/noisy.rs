@@ -3,6 +3,9 @@ use super::FunctionClass;
 use crate::rng::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+/// `noisy(class, std)` in the language reference's class table.
+pub const DEFINITION: &str = "y = f(x) + N(0, std²) for f from `class`";
+
 /// A class with Gaussian observation noise.
 pub struct Noisy {
     /// The noiseless class.
@@ -26,7 +29,7 @@ impl FunctionClass for Noisy {
 mod tests {
     use super::*;
     use crate::spec::InputSpec;
-    use crate::tasks::Linear;
+    use crate::tasks::linear::Linear;
 
     #[test]
     fn adds_the_noise_variance() {

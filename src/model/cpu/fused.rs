@@ -1,10 +1,10 @@
 //! The training fast path: the ICL transformer's forward pass and its hand-derived backward pass
-//! on flat f32 buffers that live across steps — the same function as [`super::IclTransformer`]
+//! on flat f32 buffers that live across steps — the same function as [`crate::model::IclTransformer`]
 //! (the golden tests hold both to the PyTorch reference), without a graph of small tensors.
-use super::config::Config;
-use super::flat::FlatLayout;
-use super::kernels::{self, Heads, Mat};
-use super::names::*;
+use super::kernels::{self, Heads, Strided};
+use crate::model::config::Config;
+use crate::model::flat::FlatLayout;
+use crate::model::names::*;
 use crate::tasks::PromptBatch;
 use gemm::Parallelism;
 use std::ops::Range;
@@ -173,7 +173,7 @@ impl Fused {
         resize(&mut w.x, n * c);
         // x = zs · read_inᵀ + bias + wpe[t]
         kernels::fill_rows(&mut w.x, self.read_in.b(p));
-        kernels::matmul(n, c, d, &mut w.x, true, Mat::rows(&w.zs, d), Mat::t(self.read_in.w(p), d), par);
+        kernels::matmul(n, c, d, &mut w.x, true, Strided::rows(&w.zs, d), Strided::t(self.read_in.w(p), d), par);
         let wpe = &p[self.wpe.clone()];
         for (i, row) in w.x.chunks_exact_mut(c).enumerate() {
             let pos = &wpe[(i % t) * c..(i % t + 1) * c];
@@ -190,8 +190,8 @@ impl Fused {
             let (lw, lb) = (at.ln_1.w(p), at.ln_1.b(p));
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat1, &mut a.rstd1, &mut a.a1);
             kernels::fill_rows(&mut a.qkv, at.c_attn.b(p));
-            let w_attn = Mat::rows(at.c_attn.w(p), 3 * c);
-            kernels::matmul(n, 3 * c, c, &mut a.qkv, true, Mat::rows(&a.a1, c), w_attn, par);
+            let w_attn = Strided::rows(at.c_attn.w(p), 3 * c);
+            kernels::matmul(n, 3 * c, c, &mut a.qkv, true, Strided::rows(&a.a1, c), w_attn, par);
             kernels::attention(&a.qkv, heads, &mut a.p, &mut a.att, &mut w.heads);
             // Past the last attention only the x positions (even rows) reach the loss: the rest of
             // the network runs on those rows alone.
@@ -201,8 +201,8 @@ impl Fused {
                 keep_even_rows(&mut a.att, c);
             }
             kernels::add_rows(&mut w.x, at.attn_proj.b(p));
-            let w_proj = Mat::rows(at.attn_proj.w(p), c);
-            kernels::matmul(m, c, c, &mut w.x, true, Mat::rows(&a.att, c), w_proj, par);
+            let w_proj = Strided::rows(at.attn_proj.w(p), c);
+            kernels::matmul(m, c, c, &mut w.x, true, Strided::rows(&a.att, c), w_proj, par);
             // MLP half: x += gelu(ln_2(x) · c_fc + bias) · c_proj + bias
             for (v, len) in [(&mut a.xhat2, m * c), (&mut a.a2, m * c), (&mut a.rstd2, m)] {
                 resize(v, len);
@@ -211,12 +211,12 @@ impl Fused {
             resize(&mut a.g, m * 4 * c);
             let (lw, lb) = (at.ln_2.w(p), at.ln_2.b(p));
             kernels::layer_norm(&w.x, lw, lb, eps, &mut a.xhat2, &mut a.rstd2, &mut a.a2);
-            let w_fc = Mat::rows(at.c_fc.w(p), 4 * c);
-            kernels::matmul(m, 4 * c, c, &mut a.f, false, Mat::rows(&a.a2, c), w_fc, par);
+            let w_fc = Strided::rows(at.c_fc.w(p), 4 * c);
+            kernels::matmul(m, 4 * c, c, &mut a.f, false, Strided::rows(&a.a2, c), w_fc, par);
             kernels::bias_gelu(&mut a.f, at.c_fc.b(p), &mut a.g);
             kernels::add_rows(&mut w.x, at.mlp_proj.b(p));
-            let w_out = Mat::rows(at.mlp_proj.w(p), c);
-            kernels::matmul(m, c, 4 * c, &mut w.x, true, Mat::rows(&a.g, 4 * c), w_out, par);
+            let w_out = Strided::rows(at.mlp_proj.w(p), c);
+            kernels::matmul(m, c, 4 * c, &mut w.x, true, Strided::rows(&a.g, 4 * c), w_out, par);
         }
         // x now holds the x positions only: one row per prediction.
         let m = n / 2;
@@ -227,7 +227,7 @@ impl Fused {
         kernels::layer_norm(&w.x, lw, lb, eps, &mut w.xhat_f, &mut w.rstd_f, &mut w.a_f);
         let (ro_w, ro_b) = (self.read_out.w(p), self.read_out.b(p)[0]);
         w.pred.clear();
-        w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
+        w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + super::lanes::dot(row, ro_w)));
     }
 
     fn backward(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) {
@@ -268,22 +268,22 @@ impl Fused {
             let (dx, da, dg) = (&mut w.dx[..rows * c], &mut w.da[..rows * c], &mut w.dg[..rows * 4 * c]);
             // MLP half.
             let (gw, gb) = at.mlp_proj.grads(grad);
-            kernels::matmul(4 * c, c, rows, gw, false, Mat::t(&a.g, 4 * c), Mat::rows(dx, c), par);
+            kernels::matmul(4 * c, c, rows, gw, false, Strided::t(&a.g, 4 * c), Strided::rows(dx, c), par);
             kernels::column_sums(dx, gb);
-            kernels::matmul(rows, 4 * c, c, dg, false, Mat::rows(dx, c), Mat::t(at.mlp_proj.w(p), c), par);
+            kernels::matmul(rows, 4 * c, c, dg, false, Strided::rows(dx, c), Strided::t(at.mlp_proj.w(p), c), par);
             kernels::gelu_backward(&a.f, dg);
             let (gw, gb) = at.c_fc.grads(grad);
-            kernels::matmul(c, 4 * c, rows, gw, false, Mat::t(&a.a2, c), Mat::rows(dg, 4 * c), par);
+            kernels::matmul(c, 4 * c, rows, gw, false, Strided::t(&a.a2, c), Strided::rows(dg, 4 * c), par);
             kernels::column_sums(dg, gb);
-            kernels::matmul(rows, c, 4 * c, da, false, Mat::rows(dg, 4 * c), Mat::t(at.c_fc.w(p), 4 * c), par);
+            kernels::matmul(rows, c, 4 * c, da, false, Strided::rows(dg, 4 * c), Strided::t(at.c_fc.w(p), 4 * c), par);
             let (gw, gb) = at.ln_2.grads(grad);
             kernels::layer_norm_backward(da, &a.xhat2, &a.rstd2, at.ln_2.w(p), dx, gw, gb);
             // Attention half.
             let (gw, gb) = at.attn_proj.grads(grad);
-            kernels::matmul(c, c, rows, gw, false, Mat::t(&a.att, c), Mat::rows(dx, c), par);
+            kernels::matmul(c, c, rows, gw, false, Strided::t(&a.att, c), Strided::rows(dx, c), par);
             kernels::column_sums(dx, gb);
-            let w_proj = Mat::t(at.attn_proj.w(p), c);
-            kernels::matmul(rows, c, c, &mut w.datt[..rows * c], false, Mat::rows(dx, c), w_proj, par);
+            let w_proj = Strided::t(at.attn_proj.w(p), c);
+            kernels::matmul(rows, c, c, &mut w.datt[..rows * c], false, Strided::rows(dx, c), w_proj, par);
             if rows < n {
                 // Back to every position: the y rows got no gradient from above.
                 spread_even_rows(&mut w.datt, rows, c);
@@ -291,10 +291,10 @@ impl Fused {
             }
             kernels::attention_backward(&a.qkv, heads, &a.p, &w.datt, &mut w.dqkv, &mut w.heads);
             let (gw, gb) = at.c_attn.grads(grad);
-            kernels::matmul(c, 3 * c, n, gw, false, Mat::t(&a.a1, c), Mat::rows(&w.dqkv, 3 * c), par);
+            kernels::matmul(c, 3 * c, n, gw, false, Strided::t(&a.a1, c), Strided::rows(&w.dqkv, 3 * c), par);
             kernels::column_sums(&w.dqkv, gb);
-            let w_attn = Mat::t(at.c_attn.w(p), 3 * c);
-            kernels::matmul(n, c, 3 * c, &mut w.da, false, Mat::rows(&w.dqkv, 3 * c), w_attn, par);
+            let w_attn = Strided::t(at.c_attn.w(p), 3 * c);
+            kernels::matmul(n, c, 3 * c, &mut w.da, false, Strided::rows(&w.dqkv, 3 * c), w_attn, par);
             let (gw, gb) = at.ln_1.grads(grad);
             kernels::layer_norm_backward(&w.da, &a.xhat1, &a.rstd1, at.ln_1.w(p), &mut w.dx, gw, gb);
         }
@@ -305,7 +305,7 @@ impl Fused {
             g.iter_mut().zip(row).for_each(|(g, v)| *g += v);
         }
         let (gw, gb) = self.read_in.grads(grad);
-        kernels::matmul(c, d, n, gw, false, Mat::t(&w.dx, c), Mat::rows(&w.zs, d), par);
+        kernels::matmul(c, d, n, gw, false, Strided::t(&w.dx, c), Strided::rows(&w.zs, d), par);
         kernels::column_sums(&w.dx, gb);
     }
 }
@@ -340,7 +340,7 @@ mod tests {
         let cfg = Config::new(3, 5, 24, 2, 3);
         let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
         let mut rng = crate::rng::stream(3, "fused-test");
-        let class = crate::tasks::class_for(&crate::spec::ClassSpec::Linear { scale: 1.0 });
+        let class = crate::tasks::class_for(&crate::spec::ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
         let batch = crate::tasks::sample_batch(class.as_ref(), &crate::spec::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
         let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
         let graph = l.backward().unwrap();

@@ -1,8 +1,9 @@
 //! Sparse linear functions: as `linear` with all but `nnz` coordinates of w, chosen uniformly
 //! among the live ones, set to zero (Garg et al.'s `SparseLinearRegression` with `valid_coords`).
-use super::FunctionClass;
 use super::linear::apply_linear;
 use crate::rng::Rng;
+use crate::spec::FamilyCall;
+use crate::tasks::{Bound, Family, FunctionClass, LinearPrior, ParamDecl};
 use rand::seq::index::sample;
 
 /// The sparse linear class.
@@ -20,7 +21,7 @@ impl SparseLinear {
     /// vanish on the prompt and teach the model to predict zero.
     pub fn draw(&self, rng: &mut Rng, d: usize, live: usize) -> Vec<f32> {
         let live = live.clamp(1, d);
-        let dense = super::gaussian(rng, d);
+        let dense = crate::tasks::gaussian(rng, d);
         let mut w = vec![0f32; d];
         for i in sample(rng, live, self.nnz.min(live)) {
             w[i] = dense[i];
@@ -34,6 +35,30 @@ impl FunctionClass for SparseLinear {
         let w = self.draw(rng, d, live);
         apply_linear(&w, self.scale as f32, xs, ys);
         0
+    }
+}
+
+/// `sparse_linear(nnz, scale = 1)`.
+pub static FAMILY: &dyn Family = &SparseLinearFamily;
+
+struct SparseLinearFamily;
+
+impl Family for SparseLinearFamily {
+    fn name(&self) -> &'static str {
+        "sparse_linear"
+    }
+    fn definition(&self) -> &'static str {
+        "as `linear` with all but `nnz` coordinates of w (chosen uniformly among the live ones) zero"
+    }
+    fn params(&self) -> &'static [ParamDecl] {
+        const PARAMS: &[ParamDecl] = &[ParamDecl::int("nnz", None, 1.0, Bound::Dim), ParamDecl::float("scale", 1.0)];
+        PARAMS
+    }
+    fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
+        Ok(Box::new(SparseLinear { nnz: call.int("nnz")?, scale: call.float("scale")? }))
+    }
+    fn linear_prior(&self, call: &FamilyCall) -> Option<LinearPrior> {
+        Some(LinearPrior { scale: call.float("scale").ok()?, nnz: Some(call.int("nnz").ok()?) })
     }
 }
 

@@ -2,32 +2,22 @@
 //! crate candle itself uses), LayerNorm, GELU and causal softmax attention, each with its
 //! analytic backward. Loops are written so the compiler vectorises them (lane accumulators for
 //! sums, a branch-free `exp`).
-use crate::lanes::{L, Strided, copy, dot, product, sum};
+pub use super::lanes::Strided;
+use super::lanes::{L, copy, dot, product, sum};
 use gemm::Parallelism;
-
-/// A matrix operand read through strides: element (i, j) is `data[i * rs + j * cs]`.
-#[derive(Clone, Copy)]
-pub struct Mat<'a> {
-    data: &'a [f32],
-    rs: usize,
-    cs: usize,
-}
-
-impl<'a> Mat<'a> {
-    /// A row-major matrix with `cols` columns.
-    pub fn rows(data: &'a [f32], cols: usize) -> Self {
-        Mat { data, rs: cols, cs: 1 }
-    }
-
-    /// The transpose of a row-major matrix with `cols` columns.
-    pub fn t(data: &'a [f32], cols: usize) -> Self {
-        Mat { data, rs: 1, cs: cols }
-    }
-}
 
 /// `dst (m, n) = [dst +] a (m, k) · b (k, n)`, `dst` row-major.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul(m: usize, n: usize, k: usize, dst: &mut [f32], accumulate: bool, a: Mat, b: Mat, par: Parallelism) {
+pub fn matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    accumulate: bool,
+    a: Strided,
+    b: Strided,
+    par: Parallelism,
+) {
     assert!(dst.len() >= m * n, "matmul destination too small");
     assert!(m == 0 || k == 0 || (m - 1) * a.rs + (k - 1) * a.cs < a.data.len(), "matmul lhs out of bounds");
     assert!(n == 0 || k == 0 || (k - 1) * b.rs + (n - 1) * b.cs < b.data.len(), "matmul rhs out of bounds");
@@ -283,7 +273,7 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32], hb: &mut H
             transpose(&hb.k, hdp, tp, &mut hb.mt);
             // S (T, Tp) = (q · scale) Kᵀ, then a causal softmax per row.
             let w = &mut p[(b * s.heads + h) * t * tp..][..t * tp];
-            product(&Strided { data: &hb.q, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, w);
+            product(&Strided::t(&hb.q, hdp), hdp, t, &hb.mt, tp, None, w);
             for (i, row) in w.chunks_exact_mut(tp).enumerate() {
                 row[i + 1..].fill(0.0);
                 let sc = &mut row[..=i];
@@ -294,7 +284,7 @@ pub fn attention(qkv: &[f32], s: Heads, p: &mut [f32], y: &mut [f32], hb: &mut H
             }
             // Y (T, hdp) = P V
             let out = &mut hb.out[0];
-            product(&Strided { data: w, s_stride: 1, r_stride: tp }, t, t, &hb.v, hdp, None, out);
+            product(&Strided::t(w, tp), t, t, &hb.v, hdp, None, out);
             scatter_rows(out, hdp, hd, |i| (b * t + i) * c + h * hd, y);
         }
     }
@@ -313,7 +303,7 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
             transpose(&hb.v, hdp, tp, &mut hb.mt);
             let w = &p[(b * s.heads + h) * t * tp..][..t * tp];
             // dP (T, Tp) = dY Vᵀ, then the softmax's backward, scaled as S was.
-            product(&Strided { data: &hb.d, s_stride: 1, r_stride: hdp }, hdp, t, &hb.mt, tp, None, &mut hb.ds);
+            product(&Strided::t(&hb.d, hdp), hdp, t, &hb.mt, tp, None, &mut hb.ds);
             for (dsr, pr) in hb.ds.chunks_exact_mut(tp).zip(w.chunks_exact(tp)) {
                 let along = dot(pr, dsr);
                 for (x, &pv) in dsr.iter_mut().zip(pr) {
@@ -321,8 +311,8 @@ pub fn attention_backward(qkv: &[f32], s: Heads, p: &[f32], dy: &[f32], dqkv: &m
                 }
             }
             let [dq, dk, dv] = &mut hb.out;
-            let by_row = |data| Strided { data, s_stride: 1, r_stride: tp };
-            let by_col = |data| Strided { data, s_stride: tp, r_stride: 1 };
+            let by_row = |data| Strided::t(data, tp);
+            let by_col = |data| Strided::rows(data, tp);
             product(&by_row(&hb.ds), t, t, &hb.k, hdp, None, dq); // dQ = dS K
             product(&by_col(&hb.ds), t, t, &hb.q, hdp, None, dk); // dK = dSᵀ Q
             product(&by_col(w), t, t, &hb.d, hdp, None, dv); // dV = Pᵀ dY
@@ -369,7 +359,7 @@ mod tests {
         let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         let bt = [1.0, 0.0, -1.0, 2.0, 1.0, 0.0];
         let mut dst = [1.0; 4];
-        matmul(2, 2, 3, &mut dst, true, Mat::rows(&a, 3), Mat::t(&bt, 3), Parallelism::None);
+        matmul(2, 2, 3, &mut dst, true, Strided::rows(&a, 3), Strided::t(&bt, 3), Parallelism::None);
         assert_eq!(dst, [1.0 - 2.0, 1.0 + 4.0, 1.0 - 2.0, 1.0 + 13.0]);
     }
 }

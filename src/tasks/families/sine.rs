@@ -1,8 +1,9 @@
 //! Sinusoids: f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere of the live
 //! coordinates (u = 1 when one is live); each parameter fixed or drawn per function.
-use super::{FunctionClass, sample_param};
 use crate::rng::Rng;
+use crate::spec::FamilyCall;
 use crate::spec::Param;
+use crate::tasks::{Family, FunctionClass, ParamDecl, sample_param};
 
 /// The sinusoid class.
 #[derive(Debug, Clone)]
@@ -26,7 +27,7 @@ impl FunctionClass for Sine {
         if live == 1 {
             u[0] = 1.0;
         } else {
-            let g = super::gaussian(rng, live);
+            let g = crate::tasks::gaussian(rng, live);
             let norm = g.iter().map(|v| v * v).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
             for (u, g) in u.iter_mut().zip(&g) {
                 *u = g / norm;
@@ -37,6 +38,28 @@ impl FunctionClass for Sine {
             *y = (amp * (freq * t + phase).sin()) as f32;
         }
         0
+    }
+}
+
+/// `sine(amp = 1, freq = 1, phase = 0)`.
+pub static FAMILY: &dyn Family = &SineFamily;
+
+struct SineFamily;
+
+impl Family for SineFamily {
+    fn name(&self) -> &'static str {
+        "sine"
+    }
+    fn definition(&self) -> &'static str {
+        "f(x) = amp · sin(freq · u·x + phase), u uniform on the unit sphere of the live coordinates (u = 1 when one is live)"
+    }
+    fn params(&self) -> &'static [ParamDecl] {
+        const PARAMS: &[ParamDecl] =
+            &[ParamDecl::drawable("amp", 1.0), ParamDecl::drawable("freq", 1.0), ParamDecl::drawable("phase", 0.0)];
+        PARAMS
+    }
+    fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
+        Ok(Box::new(Sine { amp: call.param("amp")?, freq: call.param("freq")?, phase: call.param("phase")? }))
     }
 }
 
@@ -53,7 +76,7 @@ mod tests {
             phase: Param::Uniform { lo: 0.0, hi: std::f64::consts::TAU },
         };
         let mut rng = crate::rng::stream(4, "t");
-        let b = super::super::sample_batch(&c, &InputSpec::Normal, &mut rng, 3000, 4, 3, 3);
+        let b = crate::tasks::sample_batch(&c, &InputSpec::Normal, &mut rng, 3000, 4, 3, 3);
         assert!(b.ys.iter().all(|y| y.abs() <= 2.0 + 1e-5));
         // A uniform phase makes sin² average 1/2: E[y²] = amp²/2 = 2.
         let ms = b.ys.iter().map(|y| (y * y) as f64).sum::<f64>() / b.ys.len() as f64;

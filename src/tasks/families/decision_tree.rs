@@ -1,7 +1,8 @@
 //! Garg et al.'s random decision trees: a complete binary tree of the given depth; every internal
 //! node tests one uniformly chosen coordinate (go right when x_c > 0); leaves hold N(0, 1) values.
-use super::FunctionClass;
 use crate::rng::Rng;
+use crate::spec::FamilyCall;
+use crate::tasks::{Bound, Family, FunctionClass, ParamDecl};
 use rand::Rng as _;
 
 /// The decision tree class.
@@ -18,7 +19,7 @@ impl FunctionClass for DecisionTree {
         // Its training loop passes the live coordinates to sparse tasks only, so a tree tests
         // any coordinate, live or not (a dead one always reads x_c = 0, "go left").
         let coords: Vec<usize> = (0..nodes).map(|_| rng.random_range(0..d)).collect();
-        let values = super::gaussian(rng, nodes);
+        let values = crate::tasks::gaussian(rng, nodes);
         for (x, y) in xs.chunks(d).zip(ys.iter_mut()) {
             let mut node = 0;
             for _ in 0..self.depth {
@@ -30,6 +31,27 @@ impl FunctionClass for DecisionTree {
     }
 }
 
+/// `decision_tree(depth = 4)`.
+pub static FAMILY: &dyn Family = &DecisionTreeFamily;
+
+struct DecisionTreeFamily;
+
+impl Family for DecisionTreeFamily {
+    fn name(&self) -> &'static str {
+        "decision_tree"
+    }
+    fn definition(&self) -> &'static str {
+        "Garg's tree: each node's coordinate uniform, leaf values N(0, 1), branch on x_c > 0"
+    }
+    fn params(&self) -> &'static [ParamDecl] {
+        const PARAMS: &[ParamDecl] = &[ParamDecl::int("depth", Some(4.0), 1.0, Bound::Value(16.0))];
+        PARAMS
+    }
+    fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
+        Ok(Box::new(DecisionTree { depth: call.int("depth")? }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,7 +60,7 @@ mod tests {
     #[test]
     fn takes_at_most_two_to_the_depth_values() {
         let mut rng = crate::rng::stream(5, "t");
-        let b = super::super::sample_batch(&DecisionTree { depth: 3 }, &InputSpec::Normal, &mut rng, 1, 400, 5, 5);
+        let b = crate::tasks::sample_batch(&DecisionTree { depth: 3 }, &InputSpec::Normal, &mut rng, 1, 400, 5, 5);
         let mut distinct: Vec<u32> = b.ys.iter().map(|y| y.to_bits()).collect();
         distinct.sort_unstable();
         distinct.dedup();

@@ -7,14 +7,28 @@ pub const L: usize = 16;
 /// Rows processed together, so that enough independent FMA chains hide their latency.
 const R: usize = 4;
 
-/// A matrix read through strides: element (s, r) is `data[s * s_stride + r * r_stride]`.
+/// A matrix read through strides: element (i, j) is `data[i * rs + j * cs]`. The one strided
+/// view of the CPU kernels: `gemm` and the lane products both read their operands through it.
+#[derive(Debug, Clone, Copy)]
 pub struct Strided<'a> {
     /// The elements.
     pub data: &'a [f32],
-    /// Distance between consecutive s.
-    pub s_stride: usize,
-    /// Distance between consecutive r.
-    pub r_stride: usize,
+    /// Distance between consecutive rows.
+    pub rs: usize,
+    /// Distance between consecutive columns.
+    pub cs: usize,
+}
+
+impl<'a> Strided<'a> {
+    /// A row-major matrix with `cols` columns.
+    pub fn rows(data: &'a [f32], cols: usize) -> Self {
+        Strided { data, rs: cols, cs: 1 }
+    }
+
+    /// The transpose of a row-major matrix with `cols` columns.
+    pub fn t(data: &'a [f32], cols: usize) -> Self {
+        Strided { data, rs: 1, cs: cols }
+    }
 }
 
 /// `out (m, hp) = init + Σ_s A(s, ·)ᵀ B(s, ·)` over `s < inner`, with `B (inner, hp)` row-major and
@@ -73,7 +87,7 @@ fn product_block<const ROWS: usize, const W: usize>(
     for s in 0..inner {
         let row = &b[s * hp + j0..s * hp + j0 + W * L];
         for (r, acc) in acc.iter_mut().enumerate() {
-            let av = a.data[s * a.s_stride + (r0 + r) * a.r_stride];
+            let av = a.data[s * a.rs + (r0 + r) * a.cs];
             for (w, lanes) in acc.iter_mut().enumerate() {
                 for l in 0..L {
                     lanes[l] = av.mul_add(row[w * L + l], lanes[l]);

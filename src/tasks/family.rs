@@ -1,0 +1,230 @@
+//! The task-family registry: every function class a spec can call declares, in its own file of
+//! `tasks/families/`, its name, parameters, one-line definition and sampler. The checker reads the
+//! declarations to check a call, `iclc classes` and `docs/language.md` print them as a table, and
+//! exec asks the family for its sampler. `build.rs` lists the folder, so adding a class is adding
+//! a file there (it must define `pub static FAMILY: &dyn Family`).
+use super::FunctionClass;
+use crate::spec::{FamilyCall, TaskKind, fmt_num};
+
+/// A family of functions a spec can call by name.
+pub trait Family: Sync {
+    /// The name a spec calls it by (`sparse_linear`).
+    fn name(&self) -> &'static str;
+    /// The definition, one line of Markdown (`f(x) = scale · w·x, w ~ N(0, I_d)`).
+    fn definition(&self) -> &'static str;
+    /// The parameters, in the order a call may give them positionally.
+    fn params(&self) -> &'static [ParamDecl];
+    /// What its prompts are, what a model minimises on them and how it is scored.
+    fn kind(&self) -> TaskKind {
+        TaskKind::REGRESSION
+    }
+    /// The sampler for a checked call.
+    fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String>;
+    /// The Gaussian linear prior the family is, when it is one (for the exact Bayes predictor).
+    fn linear_prior(&self, _call: &FamilyCall) -> Option<LinearPrior> {
+        None
+    }
+}
+
+/// w ~ N(0, I) on `nnz` uniformly chosen coordinates (all when `None`), f(x) = scale · w·x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinearPrior {
+    /// Output scale.
+    pub scale: f64,
+    /// Non-zero coordinates, when sparse.
+    pub nnz: Option<usize>,
+}
+
+/// One parameter of a family.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamDecl {
+    /// Its name in a call.
+    pub name: &'static str,
+    /// What values it takes.
+    pub kind: ParamKind,
+    /// Its value when a call leaves it out; `None` makes it required.
+    pub default: Option<f64>,
+    /// The least value allowed.
+    pub min: f64,
+    /// The greatest value allowed.
+    pub max: Bound,
+}
+
+/// What values a parameter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A whole number (a count).
+    Int,
+    /// A number fixed for the class.
+    Float,
+    /// A number fixed, or drawn afresh for every function with `~`.
+    Drawable,
+}
+
+/// An upper bound that may depend on the experiment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// This value.
+    Value(f64),
+    /// The experiment's input dimension `dim`.
+    Dim,
+}
+
+impl ParamDecl {
+    /// A whole number in `min ..= max`.
+    pub const fn int(name: &'static str, default: Option<f64>, min: f64, max: Bound) -> ParamDecl {
+        ParamDecl { name, kind: ParamKind::Int, default, min, max }
+    }
+
+    /// A number fixed for the class, any finite value.
+    pub const fn float(name: &'static str, default: f64) -> ParamDecl {
+        ParamDecl { name, kind: ParamKind::Float, default: Some(default), min: -1e12, max: Bound::Value(1e12) }
+    }
+
+    /// A number fixed or drawn per function, any finite value.
+    pub const fn drawable(name: &'static str, default: f64) -> ParamDecl {
+        ParamDecl {
+            name,
+            kind: ParamKind::Drawable,
+            default: Some(default),
+            min: f64::MIN,
+            max: Bound::Value(f64::MAX),
+        }
+    }
+
+    /// The upper bound at input dimension `dim`.
+    pub fn max_at(&self, dim: usize) -> f64 {
+        match self.max {
+            Bound::Value(v) => v,
+            Bound::Dim => dim as f64,
+        }
+    }
+
+    /// The call with its default (`scale = 1`), or its bare name when required.
+    fn signature(&self) -> String {
+        match self.default {
+            Some(v) => format!("{} = {}", self.name, fmt_num(v)),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// What values it takes, in words.
+    fn constraint(&self) -> String {
+        let max = match self.max {
+            Bound::Dim => "d".to_string(),
+            Bound::Value(v) => fmt_num(v),
+        };
+        match self.kind {
+            ParamKind::Int => format!("`{}` in {} … {max}", self.name, fmt_num(self.min)),
+            ParamKind::Float => format!("`{}` a number", self.name),
+            ParamKind::Drawable => format!("`{}` fixed or drawn", self.name),
+        }
+    }
+}
+
+/// Every registered family, in file-name order.
+pub fn families() -> &'static [&'static dyn Family] {
+    super::registry::FAMILIES
+}
+
+/// The family called `name`.
+pub fn family(name: &str) -> Option<&'static dyn Family> {
+    families().iter().copied().find(|f| f.name() == name)
+}
+
+/// The family a call names, or an error naming it.
+pub fn family_of(call: &FamilyCall) -> Result<&'static dyn Family, String> {
+    family(&call.family).ok_or_else(|| format!("no function class is called `{}`", call.family))
+}
+
+/// The Markdown table of the families, as `docs/language.md` has it and `iclc classes` prints it.
+pub fn class_table() -> String {
+    let mut out = String::from("| class | definition | parameters |\n|---|---|---|\n");
+    for f in families() {
+        let signature: Vec<String> = f.params().iter().map(ParamDecl::signature).collect();
+        let constraints: Vec<String> = f.params().iter().map(ParamDecl::constraint).collect();
+        let constraints = if constraints.is_empty() { "—".to_string() } else { constraints.join("; ") };
+        out += &format!("| `{}({})` | {} | {constraints} |\n", f.name(), signature.join(", "), f.definition());
+    }
+    out += &format!("| `noisy(class, std)` | {} | `std` ≥ 0 |\n", super::noisy::DEFINITION);
+    out
+}
+
+/// The class as the spec would write it: arguments at their defaults left out.
+pub fn describe_call(call: &FamilyCall) -> String {
+    let decls = family(&call.family).map_or(&[][..], |f| f.params());
+    let shown: Vec<String> = call
+        .args
+        .iter()
+        .filter(|(k, v)| {
+            let default = decls.iter().find(|d| d.name == k.as_str()).and_then(|d| d.default);
+            !default.is_some_and(|dv| is_value(v, dv))
+        })
+        .map(|(k, v)| match v {
+            crate::spec::ArgValue::Int(i) => format!("{k} = {i}"),
+            crate::spec::ArgValue::Float(x) => format!("{k} = {}", fmt_num(*x)),
+            crate::spec::ArgValue::Param(crate::spec::Param::Fixed { value }) => format!("{k} = {}", fmt_num(*value)),
+            crate::spec::ArgValue::Param(p) => format!("{k} {}", p.describe()),
+        })
+        .collect();
+    format!("{}({})", call.family, shown.join(", "))
+}
+
+fn is_value(v: &crate::spec::ArgValue, x: f64) -> bool {
+    use crate::spec::{ArgValue, Param};
+    match v {
+        ArgValue::Int(i) => *i as f64 == x,
+        ArgValue::Float(f) | ArgValue::Param(Param::Fixed { value: f }) => *f == x,
+        ArgValue::Param(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_none_is_a_combinator() {
+        let mut names: Vec<&str> = families().iter().map(|f| f.name()).collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "two families share a name");
+        for combinator in ["noisy", "convex", "mixture"] {
+            assert!(family(combinator).is_none(), "`{combinator}` is a combinator's name");
+        }
+    }
+
+    #[test]
+    fn every_default_lies_in_its_range_and_every_family_samples_with_its_defaults() {
+        for f in families() {
+            let mut args = std::collections::BTreeMap::new();
+            for p in f.params() {
+                let v = p.default.unwrap_or(p.min.max(1.0));
+                assert!(v >= p.min && v <= p.max_at(5), "{}: `{}` default {v} out of range", f.name(), p.name);
+                let value = match p.kind {
+                    ParamKind::Int => crate::spec::ArgValue::Int(v as u64),
+                    ParamKind::Float => crate::spec::ArgValue::Float(v),
+                    ParamKind::Drawable => crate::spec::ArgValue::Param(crate::spec::Param::fixed(v)),
+                };
+                args.insert(p.name.to_string(), value);
+            }
+            let call = FamilyCall { family: f.name().to_string(), args };
+            let class = f.sampler(&call).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
+            let mut rng = crate::rng::stream(1, "registry");
+            let b = super::super::sample_batch(&*class, &crate::spec::InputSpec::Normal, &mut rng, 8, 6, 5, 5);
+            assert!(b.ys.iter().all(|y| y.is_finite()), "{}: non-finite ys", f.name());
+            assert!(b.ys.iter().any(|y| *y != 0.0), "{}: all ys zero", f.name());
+        }
+    }
+
+    #[test]
+    fn the_language_reference_has_the_generated_class_table() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).unwrap();
+        assert!(
+            doc.contains(&class_table()),
+            "docs/language.md's class table is not the registry's; paste the output of `iclc classes`:\n{}",
+            class_table()
+        );
+    }
+}
