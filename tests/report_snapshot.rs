@@ -6,7 +6,6 @@ use iclc::plan::JobKind;
 use iclc::report::Repro;
 use iclc::source::Source;
 use iclc::spec::{Compute, Predictor};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const SPEC: &str = r#"
@@ -63,16 +62,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
     let checked = iclc::check::check_source(&Source::new("snapshot.icl", SPEC)).expect("parses");
     let spec = checked.spec.unwrap_or_else(|| panic!("checks: {:?}", checked.diagnostics));
     let plan = iclc::plan::plan(&spec, Path::new("."), &Compute::default()).expect("plans");
-    let mut out = ExecOutput {
-        trains: BTreeMap::new(),
-        evals: Vec::new(),
-        train_s: 12.0,
-        eval_s: 3.0,
-        wall_s: 15.0,
-        cached_jobs: 0,
-        not_done: vec![],
-        elsewhere: 0,
-    };
+    let mut out = ExecOutput { train_s: 12.0, eval_s: 3.0, wall_s: 15.0, ..ExecOutput::default() };
     for job in &plan.jobs {
         match &job.kind {
             JobKind::Train(t) => {

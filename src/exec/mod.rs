@@ -114,7 +114,7 @@ pub struct FunctionPlot {
 }
 
 /// Everything a run produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
     /// Trainings by job id.
     pub trains: BTreeMap<JobId, (TrainJob, TrainOutput)>,
@@ -247,16 +247,7 @@ pub fn run(plan: &Plan, opts: &ExecOptions, observer: &dyn Observer) -> Result<E
 /// (damaged ones are warned of), the rest listed as not done.
 pub fn collect(plan: &Plan, cache_dir: &std::path::Path, observer: &dyn Observer) -> ExecOutput {
     let cache = cache::Cache::at(cache_dir);
-    let mut out = ExecOutput {
-        trains: BTreeMap::new(),
-        evals: Vec::new(),
-        train_s: 0.0,
-        eval_s: 0.0,
-        wall_s: 0.0,
-        cached_jobs: 0,
-        not_done: Vec::new(),
-        elsewhere: 0,
-    };
+    let mut out = ExecOutput::default();
     for job in &plan.jobs {
         let found = match &job.kind {
             JobKind::Train(t) => training::load(&job.id, &cache, observer).map(|r| {

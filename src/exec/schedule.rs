@@ -241,15 +241,17 @@ impl Shared<'_> {
 
     /// Moves every waiting job that needs a job not done to the not-done list, with the reason.
     fn drop_unreachable(&self, b: &mut Board) {
+        let mut gone: BTreeMap<JobId, String> = b.not_done.values().map(|n| (n.id.clone(), n.name.clone())).collect();
         loop {
-            let gone: BTreeMap<&JobId, String> = b.not_done.values().map(|n| (&n.id, n.name.clone())).collect();
             let blocked = b.waiting.iter().position(|&i| self.plan.jobs[i].deps.iter().any(|d| gone.contains_key(d)));
             let Some(pos) = blocked else { return };
             let job = &self.plan.jobs[b.waiting[pos]];
             let dep = job.deps.iter().find_map(|d| gone.get(d)).cloned().unwrap_or_default();
             let why = format!("it needs {dep}, which was not done");
             let index = b.waiting.remove(pos);
-            b.not_done.insert(index, NotDone::of(job, false, why));
+            let not_done = NotDone::of(job, false, why);
+            gone.insert(not_done.id.clone(), not_done.name.clone());
+            b.not_done.insert(index, not_done);
         }
     }
 
