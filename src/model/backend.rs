@@ -5,10 +5,12 @@
 //! built for: CPU, CUDA, Metal). Candle's types stay inside `model/`.
 use super::config::Config;
 use super::cpu::Fused;
-use super::flat::FlatLayout;
+use super::flat::{FlatLayout, Weights};
+use super::lm::{CausalLm, LmConfig};
 use super::params::Params;
 use crate::spec::{BackendChoice, Compute, DeviceChoice};
 use crate::tasks::PromptBatch;
+use crate::tasks::languages::TokenBatch;
 use candle_core::{Device, Tensor};
 
 /// Resolves the choices for this build: an error (saying how to build for it) for a device
@@ -45,10 +47,11 @@ pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> 
     Ok(Compute { backend, device, threads })
 }
 
-/// A model's loss, gradient and predictions over a flat parameter buffer.
-pub trait Backend {
-    /// The mean squared error on `batch` and, in `grad` (laid out as `flat`, overwritten), its gradient.
-    fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32>;
+/// A model's loss and gradient over a flat parameter buffer, for batches of type `B` (prompts of
+/// (x, y) pairs for the regression model, token sequences for the language model).
+pub trait Backend<B = PromptBatch> {
+    /// The loss on `batch` and, in `grad` (laid out as `flat`, overwritten), its gradient.
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &B, grad: &mut [f32]) -> candle_core::Result<f32>;
 }
 
 /// The backend `compute` names, for a model of shape `cfg` laid out as `layout`.
@@ -91,17 +94,54 @@ impl Backend for Graph {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
         self.layout.scatter(flat, &self.params)?;
         let (loss, _) = super::train::loss(&self.params, batch, &self.device)?;
-        let grads = loss.backward()?;
-        for ((_, _, range), (_, var)) in self.layout.entries().zip(self.params.named()) {
-            let out = &mut grad[range];
-            match grads.get(var.as_tensor()) {
-                Some(g) => out.copy_from_slice(&g.flatten_all()?.to_vec1::<f32>()?),
-                // A parameter the loss does not reach (none in this model) has no gradient.
-                None => out.fill(0.0),
-            }
-        }
-        loss.to_scalar::<f32>()
+        gradient_into(&loss, &self.layout, &self.params, grad)
     }
+}
+
+/// The language model's graph: the same road as [`Graph`], over token batches.
+pub struct LmGraph {
+    lm: CausalLm,
+    layout: FlatLayout,
+    device: Device,
+}
+
+impl LmGraph {
+    /// A graph for a language model of shape `cfg` on `device`; its weights come with every call.
+    pub fn new(cfg: &LmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
+        let lm = CausalLm::zeros(cfg, device)?;
+        if FlatLayout::of(&lm) != *layout {
+            candle_core::bail!("the graph's parameters are not laid out as the training's");
+        }
+        Ok(LmGraph { lm, layout: layout.clone(), device: device.clone() })
+    }
+}
+
+impl Backend<TokenBatch> for LmGraph {
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &TokenBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
+        self.layout.scatter(flat, &self.lm)?;
+        let loss = self.lm.loss(batch, &self.device)?;
+        gradient_into(&loss, &self.layout, &self.lm, grad)
+    }
+}
+
+/// Back-propagates `loss` and writes each variable's gradient into `grad` (laid out as
+/// `layout`); returns the loss.
+fn gradient_into(
+    loss: &Tensor,
+    layout: &FlatLayout,
+    model: &dyn Weights,
+    grad: &mut [f32],
+) -> candle_core::Result<f32> {
+    let grads = loss.backward()?;
+    for ((_, _, range), (_, var)) in layout.entries().zip(model.named()) {
+        let out = &mut grad[range];
+        match grads.get(var.as_tensor()) {
+            Some(g) => out.copy_from_slice(&g.flatten_all()?.to_vec1::<f32>()?),
+            // A parameter the loss does not reach (fixed sinusoidal positions are no variable) has no gradient.
+            None => out.fill(0.0),
+        }
+    }
+    loss.to_scalar::<f32>()
 }
 
 /// The predictions `(B, points)` row-major of the model with weights `params` for `batch`,

@@ -1,8 +1,14 @@
 //! Every parameter of a model in one flat f32 buffer, in sorted-name order: what the fused
 //! engine and AdamW work on between the moments the weights are read or written as tensors.
-use super::params::Params;
-use candle_core::{Result, Tensor};
+use candle_core::{Result, Tensor, Var};
 use std::ops::Range;
+
+/// A network whose weights are candle variables under their checkpoint names: the regression
+/// transformer's [`super::Params`] and the [`super::CausalLm`].
+pub trait Weights {
+    /// Every variable, sorted by name.
+    fn named(&self) -> Vec<(String, Var)>;
+}
 
 /// Names, shapes and offsets of the parameters in a flat buffer.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +18,7 @@ pub struct FlatLayout {
 
 impl FlatLayout {
     /// The layout of `params`.
-    pub fn of(params: &Params) -> Self {
+    pub fn of(params: &dyn Weights) -> Self {
         let mut start = 0;
         let entries = params
             .named()
@@ -51,7 +57,7 @@ impl FlatLayout {
     }
 
     /// The values of `params`, flat.
-    pub fn gather(&self, params: &Params) -> Result<Vec<f32>> {
+    pub fn gather(&self, params: &dyn Weights) -> Result<Vec<f32>> {
         let mut out = Vec::with_capacity(self.len());
         for (_, var) in params.named() {
             out.extend(var.as_tensor().flatten_all()?.to_vec1::<f32>()?);
@@ -60,7 +66,7 @@ impl FlatLayout {
     }
 
     /// Writes `flat` back into `params`.
-    pub fn scatter(&self, flat: &[f32], params: &Params) -> Result<()> {
+    pub fn scatter(&self, flat: &[f32], params: &dyn Weights) -> Result<()> {
         for ((_, shape, range), (_, var)) in self.entries.iter().zip(params.named()) {
             var.set(&Tensor::from_slice(&flat[range.clone()], shape.as_slice(), var.device())?)?;
         }

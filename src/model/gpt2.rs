@@ -13,12 +13,11 @@ struct Attention {
 }
 
 impl Attention {
-    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        let c = cfg.n_embd;
+    fn new(vb: VarBuilder, c: usize, n_head: usize) -> Result<Self> {
         Ok(Attention {
             c_attn: Conv1D::new(vb.pp(C_ATTN), c, 3 * c)?,
             c_proj: Conv1D::new(vb.pp(C_PROJ), c, c)?,
-            n_head: cfg.n_head,
+            n_head,
         })
     }
 
@@ -51,8 +50,7 @@ struct Mlp {
 }
 
 impl Mlp {
-    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        let c = cfg.n_embd;
+    fn new(vb: VarBuilder, c: usize) -> Result<Self> {
         Ok(Mlp { c_fc: Conv1D::new(vb.pp(C_FC), c, 4 * c)?, c_proj: Conv1D::new(vb.pp(C_PROJ), 4 * c, c)? })
     }
 
@@ -64,8 +62,8 @@ impl Mlp {
     }
 }
 
-/// A pre-LayerNorm transformer block.
-struct Block {
+/// A pre-LayerNorm transformer block (GPT-2's), shared by the regression model and the language model.
+pub(super) struct Block {
     ln_1: LayerNorm,
     attn: Attention,
     ln_2: LayerNorm,
@@ -73,17 +71,18 @@ struct Block {
 }
 
 impl Block {
-    fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
-        let eps = cfg.layer_norm_eps;
+    /// A block of width `c` with `n_head` heads.
+    pub(super) fn new(vb: VarBuilder, c: usize, n_head: usize, eps: f64) -> Result<Self> {
         Ok(Block {
-            ln_1: LayerNorm::new(vb.pp(LN_1), cfg.n_embd, eps)?,
-            attn: Attention::new(vb.pp(ATTN), cfg)?,
-            ln_2: LayerNorm::new(vb.pp(LN_2), cfg.n_embd, eps)?,
-            mlp: Mlp::new(vb.pp(MLP), cfg)?,
+            ln_1: LayerNorm::new(vb.pp(LN_1), c, eps)?,
+            attn: Attention::new(vb.pp(ATTN), c, n_head)?,
+            ln_2: LayerNorm::new(vb.pp(LN_2), c, eps)?,
+            mlp: Mlp::new(vb.pp(MLP), c)?,
         })
     }
 
-    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    /// `x (B, T, C)` → `(B, T, C)`; `mask` from [`causal_mask`].
+    pub(super) fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let x = (x + self.attn.forward(&self.ln_1.forward(x)?, mask)?)?;
         &x + self.mlp.forward(&self.ln_2.forward(&x)?)?
     }
@@ -103,7 +102,9 @@ impl IclTransformer {
     /// Builds the network from parameters named as in the PyTorch reference.
     pub fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
         let bb = vb.pp(BACKBONE);
-        let blocks = (0..cfg.n_layer).map(|i| Block::new(bb.pp(block(i)), cfg)).collect::<Result<_>>()?;
+        let blocks = (0..cfg.n_layer)
+            .map(|i| Block::new(bb.pp(block(i)), cfg.n_embd, cfg.n_head, cfg.layer_norm_eps))
+            .collect::<Result<_>>()?;
         Ok(IclTransformer {
             read_in: Linear::new(vb.pp(READ_IN), cfg.n_dims, cfg.n_embd)?,
             wpe: param(&bb.pp(WPE), &[cfg.n_positions(), cfg.n_embd], WEIGHT)?,
@@ -133,7 +134,7 @@ impl IclTransformer {
 }
 
 /// 0 on and below the diagonal, -1e9 above it; exp underflows to exactly 0 as with HF's finfo.min.
-fn causal_mask(t: usize, device: &Device) -> Result<Tensor> {
+pub(super) fn causal_mask(t: usize, device: &Device) -> Result<Tensor> {
     let data: Vec<f32> = (0..t * t).map(|i| if i % t > i / t { -1e9 } else { 0.0 }).collect();
     Tensor::from_vec(data, (t, t), device)
 }

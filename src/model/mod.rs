@@ -11,18 +11,22 @@ mod gelu;
 mod gpt2;
 mod init;
 mod layers;
+mod lm;
 mod names;
 mod params;
 mod target;
 mod train;
 
 pub use adamw::{AdamW, AdamWSettings};
-pub use backend::{Backend, Graph, backend, predict, resolve};
+pub use backend::{Backend, Graph, LmGraph, backend, predict, resolve};
 pub use checkpoint::{CheckpointPolicy, Restored, weights_step};
 pub use config::Config;
 pub use cpu::Fused;
-pub use flat::FlatLayout;
+pub use flat::{FlatLayout, Weights};
 pub use gpt2::IclTransformer;
+pub use lm::{CausalLm, Decoding, LmConfig, Positions};
 pub use params::Params;
 pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
-pub use train::{StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train};
+pub use train::{
+    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_with,
+};

@@ -43,6 +43,13 @@ pub fn join(parts: &[&str]) -> String {
     parts.join(".")
 }
 
+/// The language model's backbone (Hugging Face `GPT2LMHeadModel.transformer`).
+pub const TRANSFORMER: &str = "transformer";
+/// The token table, under the backbone.
+pub const WTE: &str = "wte";
+/// The language model's logits map C → vocabulary.
+pub const LM_HEAD: &str = "lm_head";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,3 +60,4 @@ mod tests {
         assert_eq!(join(&[BACKBONE, WPE, WEIGHT]), "_backbone.wpe.weight");
     }
 }
+

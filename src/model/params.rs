@@ -65,9 +65,7 @@ impl Params {
 
     /// Every parameter, sorted by name.
     pub fn named(&self) -> Vec<(String, Var)> {
-        let data = self.varmap.data().lock().expect("parameter map lock");
-        let sorted: BTreeMap<_, _> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        sorted.into_iter().collect()
+        sorted_vars(&self.varmap)
     }
 
     /// Total number of scalar parameters.
@@ -88,4 +86,17 @@ impl Params {
         let tensors = candle_core::safetensors::load(path, device)?;
         Params::from_tensors(cfg, &tensors, device)
     }
+}
+
+impl super::flat::Weights for Params {
+    fn named(&self) -> Vec<(String, Var)> {
+        Params::named(self)
+    }
+}
+
+/// The variables of a map sorted by name (a `VarMap` is a `HashMap`).
+pub(super) fn sorted_vars(varmap: &VarMap) -> Vec<(String, Var)> {
+    let data = varmap.data().lock().expect("parameter map lock");
+    let sorted: BTreeMap<_, _> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    sorted.into_iter().collect()
 }

@@ -1,7 +1,8 @@
 //! The training loop, a straight line: sample, forward, loss, backward, clip, step.
 use super::adamw::{AdamW, AdamWSettings};
+use super::backend::Backend;
 use super::checkpoint::{self, CheckpointPolicy};
-use super::flat::FlatLayout;
+use super::flat::{FlatLayout, Weights};
 use super::params::Params;
 use crate::rng::Rng;
 use crate::spec::{Curriculum, Schedule};
@@ -130,10 +131,27 @@ pub fn train(
     params: &Params,
     settings: &TrainSettings,
     data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
+    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
+    on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
+    let layout = FlatLayout::of(params);
+    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout)?;
+    train_with(params, engine.as_mut(), settings, data_rng, next_batch, on_step, checkpoints)
+}
+
+/// The training loop over any model and backend: schedule, clipping, the NaN guard, checkpoints
+/// and resume, snapshots; [`train`] for the regression model, the language model through it too.
+pub fn train_with<B>(
+    model: &dyn Weights,
+    engine: &mut dyn Backend<B>,
+    settings: &TrainSettings,
+    data_rng: &mut Rng,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> B,
     mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
+    let params = model;
     let layout = FlatLayout::of(params);
     let mut flat = layout.gather(params)?;
     let mut grad = vec![0f32; layout.len()];
@@ -163,7 +181,6 @@ pub fn train(
     if first == 1 {
         snapshot(0, &flat)?;
     }
-    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout)?;
     for step in first..=settings.steps {
         let batch = next_batch(data_rng, step - 1);
         let value = engine.loss_and_grad(&flat, &batch, &mut grad)?;

@@ -4,6 +4,7 @@
 mod convex;
 mod family;
 mod inputs;
+pub mod languages;
 mod mixture;
 mod noisy;
 mod prompt;

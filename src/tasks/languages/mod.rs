@@ -1,0 +1,127 @@
+//! Formal languages as task families of token sequences (Reizinger et al. 2024; Mészáros et al.
+//! 2024): a generator of the grammatical words, a membership test, the rules a word may keep or
+//! break, and the prompts that split into in-distribution (a prefix of some grammatical word) and
+//! out-of-distribution. Token ids follow the reference code: the language's symbols first
+//! (`a` = 0, `b` = 1, …), then SOS, EOS and PAD.
+mod anbn;
+mod anbncn;
+mod batch;
+mod dyck;
+mod prompts;
+mod score;
+
+pub use anbn::Anbn;
+pub use anbncn::Anbncn;
+pub use batch::TokenBatch;
+pub use dyck::Dyck;
+pub use prompts::{PromptSplit, all_prompts};
+pub use score::{Completion, score};
+
+use crate::rng::Rng;
+
+/// A token id.
+pub type Token = u32;
+
+/// A rule a word keeps or breaks (aⁿbⁿ's R1: as many a's as b's).
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Its name in a spec (`r1`).
+    pub name: &'static str,
+    /// What it says, for documentation and reports.
+    pub description: &'static str,
+    /// Whether a word (symbols only) keeps it.
+    pub holds: fn(&[Token]) -> bool,
+}
+
+/// A formal language over a few symbols.
+pub trait Language: Send + Sync {
+    /// The symbols, in token order (`['a', 'b']`).
+    fn symbols(&self) -> &'static [char];
+    /// Every grammatical word the language's bounds allow, shortest first (symbols only).
+    fn words(&self) -> Vec<Vec<Token>>;
+    /// Whether a word is grammatical.
+    fn is_member(&self, word: &[Token]) -> bool;
+    /// Whether some grammatical word starts with `word`, ignoring the language's length bound
+    /// (the reference's in-distribution test for prompts).
+    fn is_prefix(&self, word: &[Token]) -> bool;
+    /// The rules, R1 first.
+    fn rules(&self) -> &'static [Rule];
+
+    /// Start of sequence.
+    fn sos(&self) -> Token {
+        self.symbols().len() as Token
+    }
+    /// End of sequence.
+    fn eos(&self) -> Token {
+        self.sos() + 1
+    }
+    /// Padding, ignored by the loss.
+    fn pad(&self) -> Token {
+        self.sos() + 2
+    }
+    /// Symbols and the three special tokens.
+    fn vocab(&self) -> usize {
+        self.symbols().len() + 3
+    }
+    /// `SOS word EOS`.
+    fn frame(&self, word: &[Token]) -> Vec<Token> {
+        let mut out = Vec::with_capacity(word.len() + 2);
+        out.push(self.sos());
+        out.extend_from_slice(word);
+        out.push(self.eos());
+        out
+    }
+    /// The rule called `name`.
+    fn rule(&self, name: &str) -> Option<&'static Rule> {
+        self.rules().iter().find(|r| r.name == name)
+    }
+    /// A word as text (`aabb`).
+    fn spell(&self, word: &[Token]) -> String {
+        let symbols = self.symbols();
+        word.iter()
+            .map(|&t| match t {
+                t if (t as usize) < symbols.len() => symbols[t as usize],
+                t if t == self.sos() => '^',
+                t if t == self.eos() => '$',
+                _ => '_',
+            })
+            .collect()
+    }
+    /// `n` grammatical words drawn uniformly from [`Language::words`] (a language whose word
+    /// list is the training set draws from it; the reference's sampled variant).
+    fn sample(&self, rng: &mut Rng, n: usize) -> Vec<Vec<Token>> {
+        use rand::Rng as _;
+        let words = self.words();
+        (0..n).map(|_| words[rng.random_range(0..words.len())].clone()).collect()
+    }
+}
+
+/// How many of `word`'s tokens are `t`.
+pub(crate) fn count(word: &[Token], t: Token) -> usize {
+    word.iter().filter(|&&x| x == t).count()
+}
+
+/// Whether every `earlier` token precedes every `later` one (no `earlier` after a `later`).
+pub(crate) fn ordered(word: &[Token], earlier: Token, later: Token) -> bool {
+    let first_later = word.iter().position(|&t| t == later);
+    let last_earlier = word.iter().rposition(|&t| t == earlier);
+    match (first_later, last_earlier) {
+        (Some(l), Some(e)) => e < l,
+        _ => true,
+    }
+}
+
+/// Every word of length `len` over `k` symbols, in lexicographic order (`len` ≤ 20 or so).
+pub(crate) fn all_words(k: usize, len: usize) -> Vec<Vec<Token>> {
+    let total = k.pow(len as u32);
+    (0..total)
+        .map(|mut i| {
+            let mut w = vec![0; len];
+            for slot in w.iter_mut().rev() {
+                *slot = (i % k) as Token;
+                i /= k;
+            }
+            w
+        })
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! Evaluation prompts: every string of a length over the language's symbols, split into
+//! in-distribution (a prefix of some grammatical word) and out-of-distribution (no grammatical
+//! word starts with it: the language gives it probability zero).
+use super::{Language, Token, all_words};
+
+/// The prompts of one length, split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptSplit {
+    /// Prefixes of grammatical words, lexicographic.
+    pub id: Vec<Vec<Token>>,
+    /// The others, lexicographic.
+    pub ood: Vec<Vec<Token>>,
+}
+
+/// Every prompt of `len` symbols (the reference's `generate_test_prompts`), split by
+/// [`Language::is_prefix`].
+pub fn all_prompts(lang: &dyn Language, len: usize) -> PromptSplit {
+    let (id, ood) = all_words(lang.symbols().len(), len).into_iter().partition(|w| lang.is_prefix(w));
+    PromptSplit { id, ood }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Anbn;
+    use super::*;
+
+    #[test]
+    fn anbn_prompts_of_length_8_split_5_to_251() {
+        let split = all_prompts(&Anbn { max_n: 16 }, 8);
+        assert_eq!((split.id.len(), split.ood.len()), (5, 251));
+        let lang = Anbn { max_n: 16 };
+        let id: Vec<String> = split.id.iter().map(|w| lang.spell(w)).collect();
+        assert_eq!(id, ["aaaaaaaa", "aaaaaaab", "aaaaaabb", "aaaaabbb", "aaaabbbb"]);
+        // Of the OOD prompts 247 contain "ba" (already break R2); 4 keep R2 with more b's than a's.
+        let r2 = lang.rule("r2").unwrap().holds;
+        assert_eq!(split.ood.iter().filter(|w| r2(w)).count(), 4);
+    }
+}

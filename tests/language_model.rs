@@ -1,0 +1,249 @@
+//! The causal language model against an independent reference: a plain f64 transcription of
+//! GPT-2 (embeddings, pre-LN blocks, tanh GELU, causal softmax attention, logits, cross-entropy
+//! with padding ignored) for the loss, and its central finite differences for the gradient; greedy
+//! decoding stops at EOS; a training through the shared loop resumes bit for bit.
+use candle_core::{Device, Tensor};
+use iclc::model::{
+    AdamWSettings, Backend, CausalLm, CheckpointPolicy, Decoding, FlatLayout, LmConfig, LmGraph, Positions,
+    TrainOutcome, TrainSettings, train_with,
+};
+use iclc::tasks::languages::{Anbn, Language, TokenBatch};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+const CFG: LmConfig =
+    LmConfig { vocab: 5, context: 8, n_embd: 4, n_layer: 2, n_head: 2, positions: Positions::Learned };
+
+/// The weights by name, as f64.
+type W = HashMap<String, Vec<f64>>;
+
+fn layer_norm(x: &[f64], w: &[f64], b: &[f64]) -> Vec<f64> {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    let r = 1.0 / (var + 1e-5).sqrt();
+    x.iter().zip(w).zip(b).map(|((v, w), b)| (v - mean) * r * w + b).collect()
+}
+
+/// `x (in) · W (in, out) + b`, W row-major as GPT-2's Conv1D stores it.
+fn conv1d(x: &[f64], w: &[f64], b: &[f64]) -> Vec<f64> {
+    let out = b.len();
+    (0..out).map(|j| b[j] + x.iter().enumerate().map(|(i, v)| v * w[i * out + j]).sum::<f64>()).collect()
+}
+
+fn gelu(x: f64) -> f64 {
+    0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x.powi(3))).tanh())
+}
+
+/// Next-token cross-entropy of one batch, averaged over non-padding targets.
+fn reference_loss(w: &W, batch: &TokenBatch) -> f64 {
+    let (c, h) = (CFG.n_embd, CFG.n_head);
+    let hd = c / h;
+    let g = |n: &str| &w[n];
+    let (mut total, mut count) = (0.0, 0.0);
+    for row in batch.tokens.chunks(batch.len) {
+        let t = batch.len - 1;
+        let mut x: Vec<Vec<f64>> = (0..t)
+            .map(|p| {
+                (0..c)
+                    .map(|i| {
+                        g("transformer.wte.weight")[row[p] as usize * c + i] + g("transformer.wpe.weight")[p * c + i]
+                    })
+                    .collect()
+            })
+            .collect();
+        for l in 0..CFG.n_layer {
+            let n = |s: &str| format!("transformer.h.{l}.{s}");
+            let a: Vec<Vec<f64>> = x.iter().map(|v| layer_norm(v, g(&n("ln_1.weight")), g(&n("ln_1.bias")))).collect();
+            let qkv: Vec<Vec<f64>> =
+                a.iter().map(|v| conv1d(v, g(&n("attn.c_attn.weight")), g(&n("attn.c_attn.bias")))).collect();
+            let mut y = vec![vec![0.0; c]; t];
+            for head in 0..h {
+                for i in 0..t {
+                    let q = &qkv[i][head * hd..(head + 1) * hd];
+                    let scores: Vec<f64> = (0..=i)
+                        .map(|j| {
+                            let k = &qkv[j][c + head * hd..c + (head + 1) * hd];
+                            q.iter().zip(k).map(|(a, b)| a * b).sum::<f64>() / (hd as f64).sqrt()
+                        })
+                        .collect();
+                    let max = scores.iter().cloned().fold(f64::MIN, f64::max);
+                    let e: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+                    let z: f64 = e.iter().sum();
+                    for (j, ej) in e.iter().enumerate() {
+                        for d in 0..hd {
+                            y[i][head * hd + d] += ej / z * qkv[j][2 * c + head * hd + d];
+                        }
+                    }
+                }
+            }
+            for i in 0..t {
+                let proj = conv1d(&y[i], g(&n("attn.c_proj.weight")), g(&n("attn.c_proj.bias")));
+                x[i].iter_mut().zip(proj).for_each(|(v, p)| *v += p);
+                let m = layer_norm(&x[i], g(&n("ln_2.weight")), g(&n("ln_2.bias")));
+                let f: Vec<f64> =
+                    conv1d(&m, g(&n("mlp.c_fc.weight")), g(&n("mlp.c_fc.bias"))).into_iter().map(gelu).collect();
+                let out = conv1d(&f, g(&n("mlp.c_proj.weight")), g(&n("mlp.c_proj.bias")));
+                x[i].iter_mut().zip(out).for_each(|(v, o)| *v += o);
+            }
+        }
+        for p in 0..t {
+            let target = row[p + 1];
+            if target == batch.pad {
+                continue;
+            }
+            let hf = layer_norm(&x[p], g("transformer.ln_f.weight"), g("transformer.ln_f.bias"));
+            let logits: Vec<f64> =
+                (0..CFG.vocab).map(|v| (0..c).map(|i| hf[i] * g("lm_head.weight")[v * c + i]).sum::<f64>()).collect();
+            let max = logits.iter().cloned().fold(f64::MIN, f64::max);
+            let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f64>().ln();
+            total += lse - logits[target as usize];
+            count += 1.0;
+        }
+    }
+    total / count
+}
+
+fn weights_of(lm: &CausalLm) -> W {
+    lm.named()
+        .into_iter()
+        .map(|(n, v)| {
+            let vals = v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+            (n, vals.into_iter().map(f64::from).collect())
+        })
+        .collect()
+}
+
+fn batch() -> TokenBatch {
+    let lang = Anbn { max_n: 3 };
+    // Two words of different lengths: the shorter one's padding is no target.
+    TokenBatch::framed(&lang, &[vec![0, 0, 1, 1], vec![0, 1]])
+}
+
+#[test]
+fn the_loss_and_its_gradient_equal_an_independent_reference() {
+    let lm = CausalLm::init(&CFG, 5, &Device::Cpu).unwrap();
+    let b = batch();
+    let loss = lm.loss(&b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
+    let w = weights_of(&lm);
+    let want = reference_loss(&w, &b);
+    assert!((loss - want).abs() < 1e-5 * want.abs().max(1.0), "loss {loss} vs reference {want}");
+
+    let layout = FlatLayout::of(&lm);
+    let flat = layout.gather(&lm).unwrap();
+    let mut grad = vec![0f32; layout.len()];
+    let mut engine = LmGraph::new(&CFG, &layout, &Device::Cpu).unwrap();
+    let value = engine.loss_and_grad(&flat, &b, &mut grad).unwrap();
+    assert!((value as f64 - want).abs() < 1e-5);
+    let mut checked = 0;
+    for (name, _, range) in layout.entries() {
+        for (k, i) in range.clone().enumerate() {
+            let mut plus = w.clone();
+            let mut minus = w.clone();
+            let h = 1e-5;
+            plus.get_mut(name).unwrap()[k] += h;
+            minus.get_mut(name).unwrap()[k] -= h;
+            let fd = (reference_loss(&plus, &b) - reference_loss(&minus, &b)) / (2.0 * h);
+            let got = grad[i] as f64;
+            assert!((got - fd).abs() <= 2e-5 + 2e-3 * fd.abs(), "d loss / d {name}[{k}]: {got} vs {fd}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, layout.len());
+}
+
+/// A model whose every logit is zero but `favoured`'s: ln_f's bias 1, that row of lm_head 1.
+fn always(favoured: u32) -> CausalLm {
+    let lm = CausalLm::zeros(&CFG, &Device::Cpu).unwrap();
+    for (name, var) in lm.named() {
+        let dims = var.dims().to_vec();
+        let n: usize = dims.iter().product();
+        let values: Vec<f32> = match name.as_str() {
+            "transformer.ln_f.bias" => vec![1.0; n],
+            "lm_head.weight" => (0..n).map(|i| f32::from(i / CFG.n_embd == favoured as usize)).collect(),
+            _ => continue,
+        };
+        var.set(&Tensor::from_vec(values, dims, &Device::Cpu).unwrap()).unwrap();
+    }
+    lm
+}
+
+#[test]
+fn greedy_decoding_stops_at_eos_and_otherwise_at_the_limit() {
+    let lang = Anbn { max_n: 3 };
+    let prompts = vec![vec![lang.sos(), 0, 0], vec![lang.sos(), 1, 0]];
+    let mut rng = iclc::rng::stream(1, "decode");
+    let out = always(lang.eos()).generate(&prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    assert_eq!(out, vec![vec![lang.eos()], vec![lang.eos()]], "EOS first: nothing after it");
+    let out = always(0).generate(&prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    assert_eq!(out, vec![vec![0; 4], vec![0; 4]], "no EOS: up to max_new");
+    // The context (8) bounds a generation too: 3 prompt tokens leave room for 5.
+    let out = always(0).generate(&prompts, 50, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    assert_eq!(out[0].len(), 5);
+}
+
+fn settings(steps: u64) -> TrainSettings {
+    TrainSettings {
+        steps,
+        batch: 3,
+        adamw: AdamWSettings { lr: 1e-2, ..AdamWSettings::default() },
+        schedule: iclc::spec::Schedule::Constant,
+        clip: Some(1.0),
+        decay_matrices_only: false,
+        curriculum: None,
+        compute: Default::default(),
+    }
+}
+
+/// Trains on aⁿbⁿ words drawn from the data stream; interrupts after `stop` steps if given.
+fn run(dir: &std::path::Path, steps: u64, stop: Option<u64>) -> (TrainOutcome, Vec<f32>) {
+    let lang = Anbn { max_n: 3 };
+    let lm = CausalLm::init(&CFG, 9, &Device::Cpu).unwrap();
+    let layout = FlatLayout::of(&lm);
+    let mut engine = LmGraph::new(&CFG, &layout, &Device::Cpu).unwrap();
+    let mut rng = iclc::rng::stream(4, "lm-data");
+    let policy = CheckpointPolicy { path: dir.join("resume.safetensors"), every: 2, snapshots: vec![] };
+    let outcome = train_with(
+        &lm,
+        &mut engine,
+        &settings(steps),
+        &mut rng,
+        |r, _| TokenBatch::framed(&lang, &lang.sample(r, 3)),
+        |step, _| if Some(step) == stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) },
+        Some(&policy),
+    )
+    .unwrap();
+    (outcome, layout.gather(&lm).unwrap())
+}
+
+#[test]
+fn a_training_resumes_bit_for_bit() {
+    let whole = tempfile_dir("whole");
+    let (outcome, weights) = run(&whole, 9, None);
+    let TrainOutcome::Finished { losses, .. } = outcome else { panic!("finished") };
+    assert!(losses.last() < losses.first(), "the loss falls: {losses:?}");
+
+    let parts = tempfile_dir("parts");
+    let (first, _) = run(&parts, 9, Some(5));
+    assert!(matches!(first, TrainOutcome::Interrupted { step: 5, .. }));
+    let (second, resumed) = run(&parts, 9, None);
+    let TrainOutcome::Finished { losses: again, .. } = second else { panic!("finished") };
+    assert_eq!(again, losses, "the same loss curve, bit for bit");
+    assert_eq!(resumed, weights, "the same weights, bit for bit");
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("iclc-lm-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn sinusoidal_positions_are_no_variable_and_train_the_rest() {
+    let cfg = LmConfig { positions: Positions::Sinusoidal, ..CFG };
+    let lm = CausalLm::init(&cfg, 2, &Device::Cpu).unwrap();
+    assert!(lm.named().iter().all(|(n, _)| !n.contains("wpe")));
+    let loss = lm.loss(&batch(), &Device::Cpu).unwrap().to_scalar::<f32>().unwrap();
+    assert!(loss.is_finite() && loss > 0.0);
+}
