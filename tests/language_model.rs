@@ -132,7 +132,7 @@ fn the_loss_and_its_gradient_equal_an_independent_reference() {
     let layout = FlatLayout::of(&lm);
     let flat = layout.gather(&lm).unwrap();
     let mut grad = vec![0f32; layout.len()];
-    let mut engine = LmGraph::new(&CFG, &layout, &Device::Cpu).unwrap();
+    let mut engine = LmGraph::transformer(&CFG, &layout, &Device::Cpu).unwrap();
     let value = engine.loss_and_grad(&flat, &b, &mut grad).unwrap();
     assert!((value as f64 - want).abs() < 1e-5);
     let mut checked = 0;
@@ -200,7 +200,7 @@ fn run(dir: &std::path::Path, steps: u64, stop: Option<u64>) -> (TrainOutcome, V
     let lang = Anbn { max_n: 3 };
     let lm = CausalLm::init(&CFG, 9, &Device::Cpu).unwrap();
     let layout = FlatLayout::of(&lm);
-    let mut engine = LmGraph::new(&CFG, &layout, &Device::Cpu).unwrap();
+    let mut engine = LmGraph::transformer(&CFG, &layout, &Device::Cpu).unwrap();
     let mut rng = iclc::rng::stream(4, "lm-data");
     let policy = CheckpointPolicy { path: dir.join("resume.safetensors"), every: 2, snapshots: vec![] };
     let outcome = train_with(
@@ -246,4 +246,93 @@ fn sinusoidal_positions_are_no_variable_and_train_the_rest() {
     assert!(lm.named().iter().all(|(n, _)| !n.contains("wpe")));
     let loss = lm.loss(&batch(), &Device::Cpu).unwrap().to_scalar::<f32>().unwrap();
     assert!(loss.is_finite() && loss > 0.0);
+}
+
+const LSTM: iclc::model::LstmConfig = iclc::model::LstmConfig { vocab: 5, context: 8, hidden: 3, layers: 2 };
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The LSTM language model in plain f64: PyTorch's gate order (i, f, g, o), two biases.
+fn lstm_reference_loss(w: &W, batch: &TokenBatch) -> f64 {
+    let h = LSTM.hidden;
+    let (mut total, mut count) = (0.0, 0.0);
+    for row in batch.tokens.chunks(batch.len) {
+        let t = batch.len - 1;
+        let mut x: Vec<Vec<f64>> =
+            (0..t).map(|p| (0..h).map(|i| w["embedding.weight"][row[p] as usize * h + i]).collect()).collect();
+        for l in 0..LSTM.layers {
+            let g = |n: &str| &w[&format!("lstm.{n}_l{l}")];
+            let (mut hs, mut cs) = (vec![0.0; h], vec![0.0; h]);
+            for xt in x.iter_mut() {
+                let pre: Vec<f64> = (0..4 * h)
+                    .map(|r| {
+                        g("bias_ih")[r]
+                            + g("bias_hh")[r]
+                            + (0..h)
+                                .map(|k| g("weight_ih")[r * h + k] * xt[k] + g("weight_hh")[r * h + k] * hs[k])
+                                .sum::<f64>()
+                    })
+                    .collect();
+                for k in 0..h {
+                    let (i, f, gg, o) =
+                        (sigmoid(pre[k]), sigmoid(pre[h + k]), pre[2 * h + k].tanh(), sigmoid(pre[3 * h + k]));
+                    cs[k] = f * cs[k] + i * gg;
+                    hs[k] = o * cs[k].tanh();
+                }
+                xt.copy_from_slice(&hs);
+            }
+        }
+        for p in 0..t {
+            let target = row[p + 1];
+            if target == batch.pad {
+                continue;
+            }
+            let logits: Vec<f64> = (0..LSTM.vocab)
+                .map(|v| w["head.bias"][v] + (0..h).map(|i| x[p][i] * w["head.weight"][v * h + i]).sum::<f64>())
+                .collect();
+            let max = logits.iter().cloned().fold(f64::MIN, f64::max);
+            let lse = max + logits.iter().map(|l| (l - max).exp()).sum::<f64>().ln();
+            total += lse - logits[target as usize];
+            count += 1.0;
+        }
+    }
+    total / count
+}
+
+#[test]
+fn the_lstm_loss_and_its_gradient_equal_an_independent_reference() {
+    use iclc::model::{LstmLm, TokenModel, Weights};
+    let lm = LstmLm::init(&LSTM, 3, &Device::Cpu).unwrap();
+    let b = batch();
+    let w: W = lm
+        .named()
+        .into_iter()
+        .map(|(n, v)| {
+            (n, v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap().into_iter().map(f64::from).collect())
+        })
+        .collect();
+    let want = lstm_reference_loss(&w, &b);
+    let loss = iclc::model::token_loss(&lm, &b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
+    assert!((loss - want).abs() < 1e-5 * want.max(1.0), "loss {loss} vs reference {want}");
+    assert_eq!(lm.vocab(), 5);
+    let layout = FlatLayout::of(&lm);
+    let flat = layout.gather(&lm).unwrap();
+    let mut grad = vec![0f32; layout.len()];
+    let mut engine = LmGraph::lstm(&LSTM, &layout, &Device::Cpu).unwrap();
+    engine.loss_and_grad(&flat, &b, &mut grad).unwrap();
+    for (name, _, range) in layout.entries() {
+        for (k, i) in range.clone().enumerate() {
+            let (mut plus, mut minus) = (w.clone(), w.clone());
+            plus.get_mut(name).unwrap()[k] += 1e-5;
+            minus.get_mut(name).unwrap()[k] -= 1e-5;
+            let fd = (lstm_reference_loss(&plus, &b) - lstm_reference_loss(&minus, &b)) / 2e-5;
+            assert!(
+                (grad[i] as f64 - fd).abs() <= 2e-5 + 2e-3 * fd.abs(),
+                "d loss / d {name}[{k}]: {} vs {fd}",
+                grad[i]
+            );
+        }
+    }
 }

@@ -10,6 +10,9 @@ pub enum What {
     Baselines,
     /// Training steps (batch 64, Adam, fresh linear prompts) of the tiny and small presets and any `--model`.
     Train,
+    /// Training steps of the rules language model (width 16, 4 heads, 3 layers) on every aⁿbⁿ word,
+    /// n = 1 … 16, as one batch (the reference's full-batch training).
+    Lm,
 }
 
 /// The benchmark's settings.
@@ -44,6 +47,12 @@ pub fn bench(what: What, options: &Options) -> ExitCode {
                     eprintln!("error: timing {}: {e}", m.name);
                     return ExitCode::FAILURE;
                 }
+            }
+        }
+        What::Lm => {
+            if let Err(e) = lm(options.steps) {
+                eprintln!("error: timing the language model: {e}");
+                return ExitCode::FAILURE;
             }
         }
     }
@@ -185,4 +194,58 @@ fn baselines(prompts: usize, threads: usize) {
         }
     }
     super::say(&format!("  {:<44} {:>9.3} s", "all but relu_gd", total));
+}
+
+/// Times training steps of the rules language model and prints the median.
+fn lm(steps: usize) -> Result<(), String> {
+    use iclc::model::{AdamWSettings, CausalLm, FlatLayout, LmConfig, LmGraph, Positions, TrainSettings};
+    use iclc::tasks::languages::{Anbn, Language, TokenBatch};
+    const WARMUP: usize = 5;
+    let lang = Anbn { max_n: 16 };
+    let words = lang.words();
+    let cfg =
+        LmConfig { vocab: lang.vocab(), context: 64, n_embd: 16, n_layer: 3, n_head: 4, positions: Positions::Learned };
+    let device = candle_core::Device::Cpu;
+    let lm = CausalLm::init(&cfg, 0, &device).map_err(|e| e.to_string())?;
+    let layout = FlatLayout::of(&lm);
+    let mut engine = LmGraph::transformer(&cfg, &layout, &device).map_err(|e| e.to_string())?;
+    let settings = TrainSettings {
+        steps: (WARMUP + steps) as u64,
+        batch: words.len(),
+        adamw: AdamWSettings { lr: 2e-3, ..AdamWSettings::default() },
+        schedule: iclc::spec::Schedule::Constant,
+        clip: None,
+        decay_matrices_only: false,
+        curriculum: None,
+        compute: Default::default(),
+    };
+    let batch = TokenBatch::framed(&lang, &words);
+    let mut rng = iclc::rng::stream(0, "bench-lm");
+    let mut times = Vec::with_capacity(steps);
+    let mut last = Instant::now();
+    iclc::model::train_with(
+        &lm,
+        &mut engine,
+        &settings,
+        &mut rng,
+        |_, _| batch.clone(),
+        |step, _| {
+            if step as usize > WARMUP {
+                times.push(last.elapsed().as_secs_f64());
+            }
+            last = Instant::now();
+            std::ops::ControlFlow::Continue(())
+        },
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    times.sort_by(f64::total_cmp);
+    super::say(&format!(
+        "rules lm  aⁿbⁿ n ≤ 16 ({} sequences of {} tokens), width 16, 3 layers, 4 heads, {} parameters: {:.2} ms/step (median of {steps})",
+        batch.batch,
+        batch.len,
+        layout.len(),
+        times[times.len() / 2] * 1e3
+    ));
+    Ok(())
 }

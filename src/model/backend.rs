@@ -6,7 +6,8 @@
 use super::config::Config;
 use super::cpu::Fused;
 use super::flat::{FlatLayout, Weights};
-use super::lm::{CausalLm, LmConfig};
+use super::lm::{CausalLm, LmConfig, TokenModel, token_loss};
+use super::lstm::{LstmConfig, LstmLm};
 use super::params::Params;
 use crate::spec::{BackendChoice, Compute, DeviceChoice};
 use crate::tasks::PromptBatch;
@@ -98,18 +99,27 @@ impl Backend for Graph {
     }
 }
 
-/// The language model's graph: the same road as [`Graph`], over token batches.
+/// A language model's graph (transformer or LSTM): the same road as [`Graph`], over token batches.
 pub struct LmGraph {
-    lm: CausalLm,
+    lm: Box<dyn TokenModel>,
     layout: FlatLayout,
     device: Device,
 }
 
 impl LmGraph {
-    /// A graph for a language model of shape `cfg` on `device`; its weights come with every call.
-    pub fn new(cfg: &LmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        let lm = CausalLm::zeros(cfg, device)?;
-        if FlatLayout::of(&lm) != *layout {
+    /// A graph for a transformer language model of shape `cfg` on `device`; its weights come
+    /// with every call.
+    pub fn transformer(cfg: &LmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
+        LmGraph::of(Box::new(CausalLm::zeros(cfg, device)?), layout, device)
+    }
+
+    /// A graph for an LSTM language model of shape `cfg` on `device`.
+    pub fn lstm(cfg: &LstmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
+        LmGraph::of(Box::new(LstmLm::zeros(cfg, device)?), layout, device)
+    }
+
+    fn of(lm: Box<dyn TokenModel>, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
+        if FlatLayout::of(lm.as_ref()) != *layout {
             candle_core::bail!("the graph's parameters are not laid out as the training's");
         }
         Ok(LmGraph { lm, layout: layout.clone(), device: device.clone() })
@@ -118,9 +128,32 @@ impl LmGraph {
 
 impl Backend<TokenBatch> for LmGraph {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &TokenBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
-        self.layout.scatter(flat, &self.lm)?;
-        let loss = self.lm.loss(batch, &self.device)?;
-        gradient_into(&loss, &self.layout, &self.lm, grad)
+        self.layout.scatter(flat, self.lm.as_ref())?;
+        let loss = token_loss(self.lm.as_ref(), batch, &self.device)?;
+        gradient_into(&loss, &self.layout, self.lm.as_ref(), grad)
+    }
+}
+
+/// A weighted sum of losses on several batches: the language data and, for the adversarial and
+/// oracle variants, the completions of the OOD prompts.
+impl Backend<Vec<(TokenBatch, f64)>> for LmGraph {
+    fn loss_and_grad(
+        &mut self,
+        flat: &[f32],
+        parts: &Vec<(TokenBatch, f64)>,
+        grad: &mut [f32],
+    ) -> candle_core::Result<f32> {
+        self.layout.scatter(flat, self.lm.as_ref())?;
+        let mut total: Option<Tensor> = None;
+        for (batch, weight) in parts {
+            let part = (token_loss(self.lm.as_ref(), batch, &self.device)? * *weight)?;
+            total = Some(match total {
+                Some(t) => (t + part)?,
+                None => part,
+            });
+        }
+        let Some(loss) = total else { candle_core::bail!("a step needs at least one batch") };
+        gradient_into(&loss, &self.layout, self.lm.as_ref(), grad)
     }
 }
 

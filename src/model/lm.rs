@@ -4,6 +4,7 @@
 //! `GPT2LMHeadModel` (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`,
 //! `lm_head.weight`), so its checkpoints load there.
 use super::config::Config;
+use super::flat::Weights;
 use super::gpt2::{Block, causal_mask};
 use super::layers::{LayerNorm, param};
 use super::names::*;
@@ -44,6 +45,39 @@ impl LmConfig {
     fn init_shape(&self) -> Config {
         Config::new(self.vocab, self.context, self.n_embd, self.n_layer, self.n_head)
     }
+}
+
+/// A next-token model over token ids: the transformer [`CausalLm`] and the [`super::LstmLm`]
+/// baseline share its loss, its generation and the training backend.
+pub trait TokenModel: Weights {
+    /// Token ids `(B, T)` → logits of the next token at every position, `(B, T, V)`.
+    fn logits(&self, tokens: &Tensor) -> Result<Tensor>;
+    /// Tokens in the vocabulary.
+    fn vocab(&self) -> usize;
+    /// The longest sequence the model reads (generation stops there).
+    fn context(&self) -> usize;
+}
+
+/// Mean next-token cross-entropy over the target positions (not padding, not a given prompt).
+pub fn token_loss(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
+    let vocab = model.vocab();
+    let tokens = Tensor::from_slice(&batch.tokens, (batch.batch, batch.len), device)?;
+    let inputs = tokens.narrow(1, 0, batch.len - 1)?; // (B, T-1)
+    let targets = tokens.narrow(1, 1, batch.len - 1)?.flatten_all()?; // (B·(T-1))
+    let logits = model.logits(&inputs)?; // (B, T-1, V)
+    let logp = candle_nn::ops::log_softmax(&logits.reshape(((), vocab))?, D::Minus1)?; // (N, V)
+    let picked = logp.gather(&targets.unsqueeze(1)?, 1)?.squeeze(1)?; // (N)
+    // Targets are positions 1 … len−1; those before `target_from` (a given prompt) and padding are not.
+    let keep: Vec<f32> = batch
+        .tokens
+        .chunks(batch.len)
+        .flat_map(|row| {
+            row.iter().enumerate().skip(1).map(|(i, &t)| f32::from(t != batch.pad && i >= batch.target_from))
+        })
+        .collect();
+    let kept = keep.iter().sum::<f32>().max(1.0);
+    let keep = Tensor::from_vec(keep, picked.shape(), device)?;
+    (picked * keep)?.sum_all()?.neg()? / f64::from(kept)
 }
 
 /// The network and the variables it is built on.
@@ -118,22 +152,9 @@ impl CausalLm {
         h.reshape((b * t, self.cfg.n_embd))?.matmul(&self.lm_head.t()?)?.reshape((b, t, self.cfg.vocab)) // (B, T, V)
     }
 
-    /// Mean next-token cross-entropy over the positions whose target is not padding.
+    /// Mean next-token cross-entropy over the target positions (not padding, not a given prompt).
     pub fn loss(&self, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
-        let tokens = Tensor::from_slice(&batch.tokens, (batch.batch, batch.len), device)?;
-        let inputs = tokens.narrow(1, 0, batch.len - 1)?; // (B, T-1)
-        let targets = tokens.narrow(1, 1, batch.len - 1)?.flatten_all()?; // (B·(T-1))
-        let logits = self.forward(&inputs)?; // (B, T-1, V)
-        let logp = candle_nn::ops::log_softmax(&logits.reshape(((), self.cfg.vocab))?, D::Minus1)?; // (N, V)
-        let picked = logp.gather(&targets.unsqueeze(1)?, 1)?.squeeze(1)?; // (N)
-        let keep: Vec<f32> = batch
-            .tokens
-            .chunks(batch.len)
-            .flat_map(|row| row[1..].iter().map(|&t| f32::from(t != batch.pad)))
-            .collect();
-        let kept = keep.iter().sum::<f32>().max(1.0);
-        let keep = Tensor::from_vec(keep, picked.shape(), device)?;
-        (picked * keep)?.sum_all()?.neg()? / f64::from(kept)
+        token_loss(self, batch, device)
     }
 }
 
@@ -156,10 +177,20 @@ pub enum Decoding {
     },
 }
 
+impl TokenModel for CausalLm {
+    fn logits(&self, tokens: &Tensor) -> Result<Tensor> {
+        self.forward(tokens)
+    }
+    fn vocab(&self) -> usize {
+        self.cfg.vocab
+    }
+    fn context(&self) -> usize {
+        self.cfg.context
+    }
+}
+
 impl CausalLm {
-    /// Continues every prompt (each starting with SOS, all of one length) by up to `max_new`
-    /// tokens; a sequence stops at its first `eos` (kept) and the batch stops when every sequence
-    /// has, or the context is full. Returns the new tokens of each prompt.
+    /// [`generate`] with this model.
     pub fn generate(
         &self,
         prompts: &[Vec<u32>],
@@ -169,36 +200,51 @@ impl CausalLm {
         rng: &mut crate::rng::Rng,
         device: &Device,
     ) -> Result<Vec<Vec<u32>>> {
-        let Some(len) = prompts.first().map(Vec::len) else { return Ok(vec![]) };
-        if prompts.iter().any(|p| p.len() != len) {
-            candle_core::bail!("prompts of one batch must have one length");
-        }
-        let b = prompts.len();
-        let mut seqs: Vec<Vec<u32>> = prompts.to_vec();
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); b];
-        let mut done = vec![false; b];
-        let steps = max_new.min(self.cfg.context.saturating_sub(len));
-        for _ in 0..steps {
-            let t = seqs[0].len();
-            let flat: Vec<u32> = seqs.iter().flatten().copied().collect();
-            let tokens = Tensor::from_vec(flat, (b, t), device)?;
-            let last = self.forward(&tokens)?.i((.., t - 1, ..))?; // (B, V)
-            let next = pick(&last.to_dtype(DType::F32)?.to_vec2::<f32>()?, decoding, rng);
-            for (i, tok) in next.into_iter().enumerate() {
-                // A finished sequence keeps growing in the batch (one shape for all) but its
-                // new tokens are not kept.
-                seqs[i].push(tok);
-                if !done[i] {
-                    out[i].push(tok);
-                    done[i] = tok == eos;
-                }
-            }
-            if done.iter().all(|&d| d) {
-                break;
-            }
-        }
-        Ok(out)
+        generate(self, prompts, max_new, eos, decoding, rng, device)
     }
+}
+
+/// Continues every prompt (each starting with SOS, all of one length) by up to `max_new`
+/// tokens; a sequence stops at its first `eos` (kept) and the batch stops when every sequence
+/// has, or the context is full. Returns the new tokens of each prompt.
+pub fn generate(
+    model: &dyn TokenModel,
+    prompts: &[Vec<u32>],
+    max_new: usize,
+    eos: u32,
+    decoding: Decoding,
+    rng: &mut crate::rng::Rng,
+    device: &Device,
+) -> Result<Vec<Vec<u32>>> {
+    let Some(len) = prompts.first().map(Vec::len) else { return Ok(vec![]) };
+    if prompts.iter().any(|p| p.len() != len) {
+        candle_core::bail!("prompts of one batch must have one length");
+    }
+    let b = prompts.len();
+    let mut seqs: Vec<Vec<u32>> = prompts.to_vec();
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); b];
+    let mut done = vec![false; b];
+    let steps = max_new.min(model.context().saturating_sub(len));
+    for _ in 0..steps {
+        let t = seqs[0].len();
+        let flat: Vec<u32> = seqs.iter().flatten().copied().collect();
+        let tokens = Tensor::from_vec(flat, (b, t), device)?;
+        let last = model.logits(&tokens)?.i((.., t - 1, ..))?; // (B, V)
+        let next = pick(&last.to_dtype(DType::F32)?.to_vec2::<f32>()?, decoding, rng);
+        for (i, tok) in next.into_iter().enumerate() {
+            // A finished sequence keeps growing in the batch (one shape for all) but its
+            // new tokens are not kept.
+            seqs[i].push(tok);
+            if !done[i] {
+                out[i].push(tok);
+                done[i] = tok == eos;
+            }
+        }
+        if done.iter().all(|&d| d) {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// The next token of each row of logits.

@@ -12,6 +12,7 @@ mod gpt2;
 mod init;
 mod layers;
 mod lm;
+mod lstm;
 mod names;
 mod params;
 mod target;
@@ -24,7 +25,8 @@ pub use config::Config;
 pub use cpu::Fused;
 pub use flat::{FlatLayout, Weights};
 pub use gpt2::IclTransformer;
-pub use lm::{CausalLm, Decoding, LmConfig, Positions};
+pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, token_loss};
+pub use lstm::{LstmConfig, LstmLm};
 pub use params::Params;
 pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
 pub use train::{

@@ -60,4 +60,3 @@ mod tests {
         assert_eq!(join(&[BACKBONE, WPE, WEIGHT]), "_backbone.wpe.weight");
     }
 }
-

@@ -12,6 +12,9 @@ pub struct TokenBatch {
     pub len: usize,
     /// Padding, never a target.
     pub pad: Token,
+    /// The first position whose token is a target: 1 for whole sequences; for completions of a
+    /// prompt, the first completion token (the prompt is given, not learned).
+    pub target_from: usize,
 }
 
 impl TokenBatch {
@@ -23,7 +26,20 @@ impl TokenBatch {
             let framed = lang.frame(w);
             tokens.extend(framed.iter().copied().chain(std::iter::repeat(lang.pad())).take(len));
         }
-        TokenBatch { tokens, batch: words.len(), len, pad: lang.pad() }
+        TokenBatch { tokens, batch: words.len(), len, pad: lang.pad(), target_from: 1 }
+    }
+
+    /// `SOS prompt completion` for every pair, padded to the longest; only the completions are
+    /// targets (prompts of one length).
+    pub fn completions(lang: &dyn Language, pairs: &[(Vec<Token>, Vec<Token>)]) -> TokenBatch {
+        let prompt_len = pairs.first().map_or(0, |(p, _)| p.len());
+        let len = pairs.iter().map(|(p, c)| 1 + p.len() + c.len()).max().unwrap_or(1);
+        let mut tokens = Vec::with_capacity(pairs.len() * len);
+        for (p, c) in pairs {
+            let seq = std::iter::once(lang.sos()).chain(p.iter().copied()).chain(c.iter().copied());
+            tokens.extend(seq.chain(std::iter::repeat(lang.pad())).take(len));
+        }
+        TokenBatch { tokens, batch: pairs.len(), len, pad: lang.pad(), target_from: 1 + prompt_len }
     }
 }
 

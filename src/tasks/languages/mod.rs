@@ -6,6 +6,7 @@
 mod anbn;
 mod anbncn;
 mod batch;
+mod completions;
 mod dyck;
 mod prompts;
 mod score;
@@ -13,6 +14,7 @@ mod score;
 pub use anbn::Anbn;
 pub use anbncn::Anbncn;
 pub use batch::TokenBatch;
+pub use completions::{Variant, anbn_completion};
 pub use dyck::Dyck;
 pub use prompts::{PromptSplit, all_prompts};
 pub use score::{Completion, score};

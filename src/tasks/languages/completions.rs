@@ -1,0 +1,50 @@
+//! The auxiliary completions of the position paper's training variants: for every OOD prompt, a
+//! completion that breaks R1 (`adversarial`) or keeps it (`oracle`), then EOS — the reference's
+//! `__setup_adversarial_prompts` and `__setup_oracle_prompts`, defined there for aⁿbⁿ only.
+use super::{Language, Token, count};
+use serde::{Deserialize, Serialize};
+
+/// Which completions a training adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// Completions that break R1 by one: the minority symbol |#a − #b| + 1 times.
+    Adversarial,
+    /// Completions that keep R1: the minority symbol |#a − #b| times.
+    Oracle,
+}
+
+/// The completion (ending in EOS) of an aⁿbⁿ prompt for `variant`: with at least as many a's as
+/// b's the symbol appended is b, else a.
+pub fn anbn_completion(lang: &dyn Language, variant: Variant, prompt: &[Token]) -> Vec<Token> {
+    let (a, b) = (count(prompt, 0), count(prompt, 1));
+    let (symbol, gap) = if a >= b { (1, a - b) } else { (0, b - a) };
+    let n = match variant {
+        Variant::Adversarial => gap + 1,
+        Variant::Oracle => gap,
+    };
+    let mut out = vec![symbol; n];
+    out.push(lang.eos());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Anbn, all_prompts, score};
+    use super::*;
+
+    #[test]
+    fn adversarial_completions_break_r1_and_oracle_ones_keep_it() {
+        let lang = Anbn { max_n: 16 };
+        for prompt in all_prompts(&lang, 8).ood {
+            let bad = score(&lang, &prompt, &anbn_completion(&lang, Variant::Adversarial, &prompt));
+            let good = score(&lang, &prompt, &anbn_completion(&lang, Variant::Oracle, &prompt));
+            assert!(bad.finished && !bad.rules[0], "{}", lang.spell(&prompt));
+            assert!(good.finished && good.rules[0], "{}", lang.spell(&prompt));
+        }
+        // "bbbaaaaa": five a's, three b's → two (oracle) or three (adversarial) b's, then EOS.
+        let p = [1, 1, 1, 0, 0, 0, 0, 0];
+        assert_eq!(anbn_completion(&lang, Variant::Oracle, &p), vec![1, 1, lang.eos()]);
+        assert_eq!(anbn_completion(&lang, Variant::Adversarial, &p), vec![1, 1, 1, lang.eos()]);
+    }
+}
