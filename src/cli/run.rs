@@ -54,14 +54,21 @@ pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
     }
 }
 
+/// [`prepare`] with the compute flags resolved first; `None` after printing why not.
+pub fn resolve_and_prepare(spec_path: &Path, compute: &super::ComputeArgs, threads: usize) -> Option<Prepared> {
+    match compute.resolve(threads) {
+        Ok(c) => prepare(spec_path, c),
+        Err(e) => {
+            fail(&e);
+            None
+        }
+    }
+}
+
 /// Renders the report from the out folder's store alone (after a cluster run's shards).
 pub fn report(spec_path: &Path, out: Option<PathBuf>, compute: super::ComputeArgs) -> ExitCode {
     let threads = set_threads(None).unwrap_or(1);
-    let compute = match compute.resolve(threads) {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
-    let Some(prepared) = prepare(spec_path, compute) else { return ExitCode::FAILURE };
+    let Some(prepared) = resolve_and_prepare(spec_path, &compute, threads) else { return ExitCode::FAILURE };
     let out_dir = out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let opts = Options { out_dir, fresh: false, jobs: 1, threads, keep_going: false, shard: None };
     match iclc::pipeline::report(&prepared, &opts, &Bars::new(0)) {

@@ -28,11 +28,9 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     if flags.shards == 0 || flags.cpus == 0 {
         return super::run::fail("--shards and --cpus take 1 or more");
     }
-    let compute = match flags.compute.resolve(1) {
-        Ok(c) => c,
-        Err(e) => return super::run::fail(&e),
+    let Some(prepared) = super::run::resolve_and_prepare(spec_path, &flags.compute, 1) else {
+        return ExitCode::FAILURE;
     };
-    let Some(prepared) = super::run::prepare(spec_path, compute) else { return ExitCode::FAILURE };
     let out = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let dir = slurm_dir(&out);
     if let Err(e) = std::fs::create_dir_all(&dir) {

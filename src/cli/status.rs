@@ -18,11 +18,7 @@ pub enum Format {
 
 /// Prints the state of every job; exit 0 when all are done, 2 when some are not.
 pub fn status(spec_path: &Path, out: Option<PathBuf>, format: Format, compute: super::ComputeArgs) -> ExitCode {
-    let compute = match compute.resolve(1) {
-        Ok(c) => c,
-        Err(e) => return super::run::fail(&e),
-    };
-    let Some(prepared) = super::run::prepare(spec_path, compute) else { return ExitCode::FAILURE };
+    let Some(prepared) = super::run::resolve_and_prepare(spec_path, &compute, 1) else { return ExitCode::FAILURE };
     let out = out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let plan = &prepared.plan;
     let states = iclc::exec::states(plan, &out.join("cache"));
