@@ -68,7 +68,7 @@ fn main() {
                 let chosen: Vec<(Vec<u32>, Vec<u32>)> =
                     (0..aux_batch).map(|_| pairs[r.random_range(0..pairs.len())].clone()).collect();
                 parts.push((
-                    TokenBatch::completions(&lang, &chosen),
+                    TokenBatch::completions(&lang, &chosen).expect("OOD prompts share one length"),
                     std::env::var("AW").ok().map_or(1.0, |s| s.parse().unwrap()),
                 ));
             }

@@ -89,7 +89,7 @@ fn reference_loss(w: &W, batch: &TokenBatch) -> f64 {
         }
         for p in 0..t {
             let target = row[p + 1];
-            if target == batch.pad {
+            if target == batch.pad || p + 1 < batch.target_from {
                 continue;
             }
             let hf = layer_norm(&x[p], g("transformer.ln_f.weight"), g("transformer.ln_f.bias"));
@@ -240,12 +240,56 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn sinusoidal_positions_are_no_variable_and_train_the_rest() {
+fn sinusoidal_positions_are_the_reference_table_and_no_variable() {
     let cfg = LmConfig { positions: Positions::Sinusoidal, ..CFG };
     let lm = CausalLm::init(&cfg, 2, &Device::Cpu).unwrap();
     assert!(lm.named().iter().all(|(n, _)| !n.contains("wpe")));
-    let loss = lm.loss(&batch(), &Device::Cpu).unwrap().to_scalar::<f32>().unwrap();
-    assert!(loss.is_finite() && loss > 0.0);
+    // The PyTorch tutorial's PositionalEncoding: sin(pos / 10000^(i/C)) at even i, cos at odd.
+    let c = CFG.n_embd;
+    let table: Vec<f64> = (0..CFG.context * c)
+        .map(|j| {
+            let (pos, i) = ((j / c) as f64, j % c);
+            let angle = pos / 10_000f64.powf((i - i % 2) as f64 / c as f64);
+            if i % 2 == 0 { angle.sin() } else { angle.cos() }
+        })
+        .collect();
+    let mut w = weights_of(&lm);
+    w.insert("transformer.wpe.weight".into(), table);
+    let b = batch();
+    let loss = lm.loss(&b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
+    let want = reference_loss(&w, &b);
+    assert!((loss - want).abs() < 1e-5 * want.max(1.0), "loss {loss} vs reference {want}");
+}
+
+#[test]
+fn a_step_on_data_and_weighted_completions_is_their_weighted_loss_and_gradient() {
+    let lang = Anbn { max_n: 3 };
+    let lm = CausalLm::init(&CFG, 6, &Device::Cpu).unwrap();
+    let main = batch();
+    let aux = TokenBatch::completions(&lang, &[(vec![1, 0], vec![0, 1, 3]), (vec![0, 0], vec![1, 1, 3])]).unwrap();
+    let w = weights_of(&lm);
+    let combined = |w: &W| reference_loss(w, &main) + 0.1 * reference_loss(w, &aux);
+    let want = combined(&w);
+    let layout = FlatLayout::of(&lm);
+    let flat = layout.gather(&lm).unwrap();
+    let mut grad = vec![0f32; layout.len()];
+    let mut engine = LmGraph::transformer(&CFG, &layout, &Device::Cpu).unwrap();
+    let parts = vec![(main.clone(), 1.0), (aux.clone(), 0.1)];
+    let value = engine.loss_and_grad(&flat, &parts, &mut grad).unwrap() as f64;
+    assert!((value - want).abs() < 1e-5 * want.max(1.0), "{value} vs {want}");
+    // The prompt tokens of the completions are no targets: the reference skips them too, and
+    // counting them would change the loss.
+    let all_targets = TokenBatch { target_from: 1, ..aux.clone() };
+    assert!((reference_loss(&w, &all_targets) - reference_loss(&w, &aux)).abs() > 1e-3);
+    for (name, _, range) in layout.entries().filter(|(n, _, _)| n.contains("h.1.mlp") || n.starts_with("lm_head")) {
+        for (k, i) in range.clone().enumerate() {
+            let (mut plus, mut minus) = (w.clone(), w.clone());
+            plus.get_mut(name).unwrap()[k] += 1e-5;
+            minus.get_mut(name).unwrap()[k] -= 1e-5;
+            let fd = (combined(&plus) - combined(&minus)) / 2e-5;
+            assert!((grad[i] as f64 - fd).abs() <= 2e-5 + 2e-3 * fd.abs(), "d / d {name}[{k}]: {} vs {fd}", grad[i]);
+        }
+    }
 }
 
 const LSTM: iclc::model::LstmConfig = iclc::model::LstmConfig { vocab: 5, context: 8, hidden: 3, layers: 2 };
@@ -286,7 +330,7 @@ fn lstm_reference_loss(w: &W, batch: &TokenBatch) -> f64 {
         }
         for p in 0..t {
             let target = row[p + 1];
-            if target == batch.pad {
+            if target == batch.pad || p + 1 < batch.target_from {
                 continue;
             }
             let logits: Vec<f64> = (0..LSTM.vocab)
@@ -322,8 +366,10 @@ fn the_lstm_loss_and_its_gradient_equal_an_independent_reference() {
     let mut grad = vec![0f32; layout.len()];
     let mut engine = LmGraph::lstm(&LSTM, &layout, &Device::Cpu).unwrap();
     engine.loss_and_grad(&flat, &b, &mut grad).unwrap();
+    let mut checked = 0;
     for (name, _, range) in layout.entries() {
         for (k, i) in range.clone().enumerate() {
+            checked += 1;
             let (mut plus, mut minus) = (w.clone(), w.clone());
             plus.get_mut(name).unwrap()[k] += 1e-5;
             minus.get_mut(name).unwrap()[k] -= 1e-5;
@@ -335,4 +381,5 @@ fn the_lstm_loss_and_its_gradient_equal_an_independent_reference() {
             );
         }
     }
+    assert_eq!(checked, 5 * 3 + 2 * (2 * 12 * 3 + 2 * 12) + 5 * 3 + 5, "every parameter");
 }

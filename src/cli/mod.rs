@@ -168,8 +168,8 @@ enum Command {
         /// Extra models to time (train): a preset name or `layers=4,width=64,heads=4,dim=5,points=11`.
         #[arg(long)]
         model: Vec<String>,
-        /// Timed steps per model (train), after a few warm-up steps.
-        #[arg(long, default_value_t = 30)]
+        /// Timed steps per model (train, lm), after a few warm-up steps.
+        #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         steps: usize,
         /// Threads for candle's kernels.
         #[arg(long)]

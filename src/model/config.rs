@@ -1,6 +1,9 @@
 //! One config struct for the model's shape.
 use serde::{Deserialize, Serialize};
 
+/// GPT-2's LayerNorm epsilon, for both transformers.
+pub const LAYER_NORM_EPS: f64 = 1e-5;
+
 /// The shape of an [`super::IclTransformer`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Config {
@@ -21,7 +24,7 @@ pub struct Config {
 impl Config {
     /// A config with GPT-2's LayerNorm epsilon.
     pub fn new(n_dims: usize, points: usize, n_embd: usize, n_layer: usize, n_head: usize) -> Self {
-        Config { n_dims, points, n_embd, n_layer, n_head, layer_norm_eps: 1e-5 }
+        Config { n_dims, points, n_embd, n_layer, n_head, layer_norm_eps: LAYER_NORM_EPS }
     }
 
     /// Learned positions: one per token of the interleaved prompt.

@@ -3,7 +3,7 @@
 //! head; next-token cross-entropy with padding ignored. Names follow Hugging Face's
 //! `GPT2LMHeadModel` (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`,
 //! `lm_head.weight`), so its checkpoints load there.
-use super::config::Config;
+use super::config::{Config, LAYER_NORM_EPS};
 use super::flat::Weights;
 use super::gpt2::{Block, causal_mask};
 use super::layers::{LayerNorm, param};
@@ -117,9 +117,9 @@ impl CausalLm {
             wte: param(&tb.pp(WTE), &[cfg.vocab, c], WEIGHT)?,
             wpe,
             blocks: (0..cfg.n_layer)
-                .map(|i| Block::new(tb.pp(block(i)), c, cfg.n_head, 1e-5))
+                .map(|i| Block::new(tb.pp(block(i)), c, cfg.n_head, LAYER_NORM_EPS))
                 .collect::<Result<_>>()?,
-            ln_f: LayerNorm::new(tb.pp(LN_F), c, 1e-5)?,
+            ln_f: LayerNorm::new(tb.pp(LN_F), c, LAYER_NORM_EPS)?,
             lm_head: param(&vb.pp(LM_HEAD), &[cfg.vocab, c], WEIGHT)?,
             varmap,
             cfg: *cfg,
@@ -217,6 +217,9 @@ pub fn generate(
     device: &Device,
 ) -> Result<Vec<Vec<u32>>> {
     let Some(len) = prompts.first().map(Vec::len) else { return Ok(vec![]) };
+    if len == 0 {
+        candle_core::bail!("a prompt needs at least its SOS token");
+    }
     if prompts.iter().any(|p| p.len() != len) {
         candle_core::bail!("prompts of one batch must have one length");
     }

@@ -80,6 +80,7 @@ impl FamilyCall {
         match self.args.get(name) {
             Some(ArgValue::Param(p)) => Ok(p.clone()),
             Some(ArgValue::Float(v)) => Ok(Param::fixed(*v)),
+            Some(ArgValue::Int(v)) => Ok(Param::fixed(*v as f64)),
             other => Err(self.lacks(name, "a parameter", other)),
         }
     }

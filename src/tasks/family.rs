@@ -150,33 +150,28 @@ pub fn class_table() -> String {
     out
 }
 
-/// The class as the spec would write it: arguments at their defaults left out.
+/// The class as the spec would write it: a number fixed for the class is left out at its default
+/// (`linear()`), counts and drawable parameters are always written (`relu_net(hidden = 100)`,
+/// `sine(amp = 1, freq ~ uniform(0.5, 2), phase = 0)`). Inline mixture components are named by this
+/// text, and names are part of job ids and random streams: it must not change.
 pub fn describe_call(call: &FamilyCall) -> String {
+    use crate::spec::ArgValue;
     let decls = family(&call.family).map_or(&[][..], |f| f.params());
     let shown: Vec<String> = call
         .args
         .iter()
         .filter(|(k, v)| {
-            let default = decls.iter().find(|d| d.name == k.as_str()).and_then(|d| d.default);
-            !default.is_some_and(|dv| is_value(v, dv))
+            let decl = decls.iter().find(|d| d.name == k.as_str());
+            let at_default = decl.and_then(|d| d.default).is_some_and(|dv| matches!(v, ArgValue::Float(x) if *x == dv));
+            !at_default
         })
         .map(|(k, v)| match v {
-            crate::spec::ArgValue::Int(i) => format!("{k} = {i}"),
-            crate::spec::ArgValue::Float(x) => format!("{k} = {}", fmt_num(*x)),
-            crate::spec::ArgValue::Param(crate::spec::Param::Fixed { value }) => format!("{k} = {}", fmt_num(*value)),
-            crate::spec::ArgValue::Param(p) => format!("{k} {}", p.describe()),
+            ArgValue::Int(i) => format!("{k} = {i}"),
+            ArgValue::Float(x) => format!("{k} = {}", fmt_num(*x)),
+            ArgValue::Param(p) => crate::tasks::describe_param(k, p),
         })
         .collect();
     format!("{}({})", call.family, shown.join(", "))
-}
-
-fn is_value(v: &crate::spec::ArgValue, x: f64) -> bool {
-    use crate::spec::{ArgValue, Param};
-    match v {
-        ArgValue::Int(i) => *i as f64 == x,
-        ArgValue::Float(f) | ArgValue::Param(Param::Fixed { value: f }) => *f == x,
-        ArgValue::Param(_) => false,
-    }
 }
 
 #[cfg(test)]

@@ -2,15 +2,22 @@
 //! b's; R2: no a after a b (the reference's `check_same_number_as_bs`, `check_as_before_bs`).
 use super::{Language, Rule, Token, count, ordered};
 
-const A: Token = 0;
-const B: Token = 1;
-
 /// aⁿbⁿ for n = 1 … `max_n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Anbn {
     /// The largest n.
     pub max_n: usize,
 }
+
+impl Anbn {
+    /// The token of a.
+    pub const A: Token = 0;
+    /// The token of b.
+    pub const B: Token = 1;
+}
+
+const A: Token = Anbn::A;
+const B: Token = Anbn::B;
 
 fn r1(w: &[Token]) -> bool {
     count(w, A) == count(w, B)
@@ -73,7 +80,8 @@ mod tests {
         assert!(!r1(&w("aab")) && r2(&w("aab")));
         assert!(r1(&w("")) && r2(&w("")));
         assert!(r1(&w("aaabbb")) && r2(&w("aaabbb")));
-        assert!(!r1(&w("ba")) || !r2(&w("ba")));
+        assert!(r1(&w("ba")) && !r2(&w("ba")));
+        assert!(!r1(&w("a")) && r2(&w("a")));
         assert!(!r2(&w("bba")) && r2(&w("bbb")));
     }
 }

@@ -1,7 +1,7 @@
 //! The auxiliary completions of the position paper's training variants: for every OOD prompt, a
 //! completion that breaks R1 (`adversarial`) or keeps it (`oracle`), then EOS — the reference's
 //! `__setup_adversarial_prompts` and `__setup_oracle_prompts`, defined there for aⁿbⁿ only.
-use super::{Language, Token, count};
+use super::{Anbn, Language, Token, count};
 use serde::{Deserialize, Serialize};
 
 /// Which completions a training adds.
@@ -16,9 +16,9 @@ pub enum Variant {
 
 /// The completion (ending in EOS) of an aⁿbⁿ prompt for `variant`: with at least as many a's as
 /// b's the symbol appended is b, else a.
-pub fn anbn_completion(lang: &dyn Language, variant: Variant, prompt: &[Token]) -> Vec<Token> {
-    let (a, b) = (count(prompt, 0), count(prompt, 1));
-    let (symbol, gap) = if a >= b { (1, a - b) } else { (0, b - a) };
+pub fn anbn_completion(lang: &Anbn, variant: Variant, prompt: &[Token]) -> Vec<Token> {
+    let (a, b) = (count(prompt, Anbn::A), count(prompt, Anbn::B));
+    let (symbol, gap) = if a >= b { (Anbn::B, a - b) } else { (Anbn::A, b - a) };
     let n = match variant {
         Variant::Adversarial => gap + 1,
         Variant::Oracle => gap,

@@ -94,6 +94,9 @@ pub trait Language: Send + Sync {
     fn sample(&self, rng: &mut Rng, n: usize) -> Vec<Vec<Token>> {
         use rand::Rng as _;
         let words = self.words();
+        if words.is_empty() {
+            return Vec::new();
+        }
         (0..n).map(|_| words[rng.random_range(0..words.len())].clone()).collect()
     }
 }

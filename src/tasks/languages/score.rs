@@ -22,11 +22,14 @@ pub fn score(lang: &dyn Language, prompt: &[Token], generated: &[Token]) -> Comp
     let eos = generated.iter().position(|&t| t == lang.eos());
     let finished = eos.is_some_and(|e| generated[e + 1..].iter().all(|&t| t >= k));
     let end = eos.unwrap_or(generated.len());
+    // A special token (SOS, PAD) before the EOS is no symbol of any word: the rules read the
+    // symbols around it, but the sequence is not grammatical.
+    let clean = generated[..end].iter().all(|&t| t < k);
     let completion: Vec<Token> = generated[..end].iter().copied().filter(|&t| t < k).collect();
     let word: Vec<Token> = prompt.iter().copied().chain(completion.iter().copied()).collect();
     Completion {
         finished,
-        grammatical: lang.is_member(&word),
+        grammatical: clean && lang.is_member(&word),
         rules: lang.rules().iter().map(|r| (r.holds)(&word)).collect(),
         rules_on_completion: lang.rules().iter().map(|r| (r.holds)(&completion)).collect(),
     }
@@ -50,6 +53,9 @@ mod tests {
         assert!(c.finished && !c.grammatical);
         // A symbol after EOS: not finished.
         assert!(!score(&lang, &[a], &[b, eos, a]).finished);
+        // PAD inside the completion: the symbols keep R1 and R2, the sequence is not grammatical.
+        let c = score(&lang, &[a], &[pad, b, eos]);
+        assert!(c.finished && !c.grammatical && c.rules == [true, true]);
         // No EOS: not finished, scored on what was generated.
         let c = score(&lang, &[a, a], &[b, b, b]);
         assert!(!c.finished && c.rules == [false, true]);
