@@ -77,6 +77,18 @@ impl Checker<'_> {
                             );
                             ok = false;
                         }
+                        Some(task) if crate::tasks::kind_of(&task.class) == Ok(crate::spec::TaskKind::TOKENS) => {
+                            self.diags.push(
+                                Diagnostic::at(
+                                    Code::NotApplicable,
+                                    t.span,
+                                    format!("`{}` is a language; this evaluation scores (x, y) predictions", task.name),
+                                )
+                                .label("token sequences")
+                                .help("a language is evaluated by completing prompts with a language model"),
+                            );
+                            ok = false;
+                        }
                         Some(task) => tasks.push(task),
                         None => ok = false,
                     }

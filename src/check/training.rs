@@ -83,6 +83,20 @@ impl Checker<'_> {
             }
         };
         let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, env, None));
+        if let (Some(d), Some(e)) = (&data, p.get("data"))
+            && crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::TOKENS)
+        {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::NotApplicable,
+                    e.span,
+                    format!("`{}` is a language, and this model reads (x, y) pairs", d.name),
+                )
+                .label("token sequences")
+                .help("a language is learned by a language model; the regression transformer learns function classes"),
+            );
+            return None;
+        }
         let init = match p.get("init") {
             Some(e) => self.init(e).map(Some),
             None => Some(None),

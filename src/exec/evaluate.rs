@@ -35,7 +35,15 @@ pub fn run(
     }
     cache.unseal(id)?;
     let prompts = prompts(e)?;
-    let metric = Scorer(tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?.metric);
+    let metric = match tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?.metric {
+        Metric::ErrorPerDim => Scorer(Metric::ErrorPerDim),
+        Metric::RuleRates => {
+            return Err(ExecError::Unsupported(format!(
+                "the token-sequence task `{}` as a regression task",
+                e.task.name
+            )));
+        }
+    };
     let target = crate::model::Target::open(compute)
         .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
@@ -102,7 +110,7 @@ struct Scorer(Metric);
 impl Scorer {
     /// The metric per prompt and position, `(prompts, points)`.
     fn scores(&self, pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
-        pred.iter().zip(&prompts.ys).map(|(p, y)| self.0.score(*p, *y, prompts.dim)).collect()
+        pred.iter().zip(&prompts.ys).map(|(p, y)| self.0.score(*p, *y, prompts.dim).unwrap_or(f32::NAN)).collect()
     }
 }
 

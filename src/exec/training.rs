@@ -82,6 +82,12 @@ pub fn run(
     // The engines minimise squared error; another objective needs its own loss in `model`.
     match tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?.objective {
         crate::spec::Objective::SquaredError => {}
+        crate::spec::Objective::CrossEntropy => {
+            return Err(ExecError::Unsupported(format!(
+                "the token-sequence data of `{}` with a regression model",
+                t.name
+            )));
+        }
     }
     let class = tasks::class_for(&t.data.class)
         .map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;

@@ -1,8 +1,7 @@
 //! What a task family's prompts are, what a model minimises on them and how it is scored. Every
 //! family names its kind; a training's data and an evaluation's tasks must share the model's.
-//! Regression on real (x, y) pairs is the only kind so far; binary classification (hinge or
-//! logistic loss, 0-1 error) and token sequences (cross-entropy, accuracy and rule metrics) are
-//! the next variants of these three enums.
+//! Regression on real (x, y) pairs and token sequences (formal languages) so far; binary
+//! classification (hinge or logistic loss, 0-1 error) is the next variant of these three enums.
 use serde::{Deserialize, Serialize};
 
 /// A family's batch kind, objective and metric.
@@ -21,10 +20,15 @@ impl TaskKind {
     pub const REGRESSION: TaskKind =
         TaskKind { batch: BatchKind::RealPairs, objective: Objective::SquaredError, metric: Metric::ErrorPerDim };
 
+    /// Formal languages: token sequences, next-token cross-entropy, rule rates of completions.
+    pub const TOKENS: TaskKind =
+        TaskKind { batch: BatchKind::Tokens, objective: Objective::CrossEntropy, metric: Metric::RuleRates };
+
     /// The kind in words, for diagnostics.
     pub fn describe(&self) -> &'static str {
         match self.batch {
             BatchKind::RealPairs => "regression",
+            BatchKind::Tokens => "token-sequence",
         }
     }
 }
@@ -35,6 +39,8 @@ impl TaskKind {
 pub enum BatchKind {
     /// Points x ∈ R^d with real labels y.
     RealPairs,
+    /// Sequences of token ids (SOS word EOS, padded).
+    Tokens,
 }
 
 /// What training minimises.
@@ -43,6 +49,8 @@ pub enum BatchKind {
 pub enum Objective {
     /// Mean squared error of every prediction.
     SquaredError,
+    /// Mean next-token cross-entropy, padding ignored.
+    CrossEntropy,
 }
 
 /// What evaluation reports per prediction.
@@ -51,13 +59,16 @@ pub enum Objective {
 pub enum Metric {
     /// (prediction − y)² / d, Garg et al.'s normalised squared error.
     ErrorPerDim,
+    /// The fractions of completions that finish, are grammatical and keep each rule.
+    RuleRates,
 }
 
 impl Metric {
-    /// One prediction's score at input dimension `d`.
-    pub fn score(&self, prediction: f32, target: f32, d: usize) -> f32 {
+    /// One real prediction's score at input dimension `d`; `None` for a metric of completions.
+    pub fn score(&self, prediction: f32, target: f32, d: usize) -> Option<f32> {
         match self {
-            Metric::ErrorPerDim => (prediction - target).powi(2) / d as f32,
+            Metric::ErrorPerDim => Some((prediction - target).powi(2) / d as f32),
+            Metric::RuleRates => None,
         }
     }
 
@@ -65,6 +76,7 @@ impl Metric {
     pub fn axis_label(&self) -> &'static str {
         match self {
             Metric::ErrorPerDim => "squared error / d",
+            Metric::RuleRates => "fraction of completions",
         }
     }
 }

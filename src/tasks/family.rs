@@ -18,8 +18,12 @@ pub trait Family: Sync {
     fn kind(&self) -> TaskKind {
         TaskKind::REGRESSION
     }
-    /// The sampler for a checked call.
+    /// The sampler for a checked call (a regression family).
     fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String>;
+    /// The language for a checked call (a token-sequence family).
+    fn language(&self, _call: &FamilyCall) -> Result<Box<dyn super::languages::Language>, String> {
+        Err(format!("`{}` is a function class, not a language", self.name()))
+    }
     /// The Gaussian linear prior the family is, when it is one (for the exact Bayes predictor).
     fn linear_prior(&self, _call: &FamilyCall) -> Option<LinearPrior> {
         None
@@ -205,6 +209,14 @@ mod tests {
                 args.insert(p.name.to_string(), value);
             }
             let call = FamilyCall { family: f.name().to_string(), args };
+            if f.kind() == crate::spec::TaskKind::TOKENS {
+                let lang = f.language(&call).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
+                let words = lang.words();
+                assert!(!words.is_empty() && words.iter().all(|w| lang.is_member(w)), "{}", f.name());
+                assert!(f.sampler(&call).is_err(), "{}: a language has no function sampler", f.name());
+                continue;
+            }
+            assert!(f.language(&call).is_err(), "{}: a function class is no language", f.name());
             let class = f.sampler(&call).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
             let mut rng = crate::rng::stream(1, "registry");
             let b = super::super::sample_batch(&*class, &crate::spec::InputSpec::Normal, &mut rng, 8, 6, 5, 5);
