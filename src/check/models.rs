@@ -1,18 +1,24 @@
-//! Models: `transformer(layers, width, heads)` and the named presets.
+//! Models: `transformer(layers, width, heads)` and the named presets (the in-context regression
+//! model), and the language models `causal_lm(layers, width, heads, context, positions)` and
+//! `lstm(layers, hidden, context)`.
 use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
-use crate::spec::ModelSpec;
+use crate::spec::{Arch, ModelSpec, Positions};
 use crate::syntax::ast::{Expr, ExprKind, ItemKind};
 
 /// Built-in model presets: the golden files' shapes and Garg et al.'s standard model.
 pub const PRESETS: &[(&str, ModelSpec)] = &[
-    ("tiny", ModelSpec { layers: 2, width: 64, heads: 2 }),
-    ("small", ModelSpec { layers: 4, width: 128, heads: 4 }),
-    ("standard", ModelSpec { layers: 12, width: 256, heads: 8 }),
+    ("tiny", ModelSpec::transformer(2, 64, 2)),
+    ("small", ModelSpec::transformer(4, 128, 4)),
+    ("standard", ModelSpec::transformer(12, 256, 8)),
 ];
 
 const TRANSFORMER_KEYS: &[&str] = &["layers", "width", "heads"];
+const CAUSAL_LM_KEYS: &[&str] = &["layers", "width", "heads", "context", "positions"];
+const LSTM_KEYS: &[&str] = &["layers", "hidden", "context"];
+/// A language model's context when the spec gives none.
+const DEFAULT_CONTEXT: i64 = 64;
 
 impl Checker<'_> {
     /// A model written inline: `transformer(layers = 4, width = 64, heads = 4)`.
@@ -24,15 +30,27 @@ impl Checker<'_> {
             self.diags.push(self.expected(e, "a model such as `transformer(layers = 4, width = 64, heads = 4)`"));
             return None;
         };
-        if callee.name != "transformer" {
-            self.diags.push(
-                Diagnostic::at(Code::UnknownName, callee.span, format!("unknown model kind `{}`", callee.name))
-                    .label("not a model kind")
-                    .help("models are written `transformer(layers = .., width = .., heads = ..)` or named by a preset: tiny, small, standard"),
-            );
-            return None;
+        let keys = match callee.name.as_str() {
+            "transformer" => TRANSFORMER_KEYS,
+            "causal_lm" => CAUSAL_LM_KEYS,
+            "lstm" => LSTM_KEYS,
+            _ => {
+                self.diags.push(
+                    Diagnostic::at(Code::UnknownName, callee.span, format!("unknown model kind `{}`", callee.name))
+                        .label("not a model kind")
+                        .help("models are written `transformer(layers = .., width = .., heads = ..)` or named by a preset: tiny, small, standard; language models `causal_lm(…)` or `lstm(…)`"),
+                );
+                return None;
+            }
+        };
+        let p = Params::call(callee, args, keys, e.span, &mut self.diags);
+        if callee.name == "lstm" {
+            let layers = self.int_param(&p, "layers", 1, 16, None, env);
+            let hidden = self.int_param(&p, "hidden", 1, 65_536, None, env);
+            let context = self.int_param(&p, "context", 2, 65_536, Some(DEFAULT_CONTEXT), env);
+            let arch = Arch::Lstm { context: context? as usize };
+            return Some(ModelSpec { layers: layers? as usize, width: hidden? as usize, heads: 1, arch });
         }
-        let p = Params::call(callee, args, TRANSFORMER_KEYS, e.span, &mut self.diags);
         let layers = self.int_param(&p, "layers", 1, 256, None, env);
         let width = self.int_param(&p, "width", 1, 65_536, None, env);
         let heads = self.int_param(&p, "heads", 1, 1024, None, env);
@@ -46,7 +64,20 @@ impl Checker<'_> {
             );
             return None;
         }
-        Some(ModelSpec { layers, width, heads })
+        if callee.name == "transformer" {
+            return Some(ModelSpec::transformer(layers, width, heads));
+        }
+        let context = self.int_param(&p, "context", 2, 65_536, Some(DEFAULT_CONTEXT), env)? as usize;
+        let positions = match p.get("positions").map(|e| (e, &e.kind)) {
+            None => Positions::Learned,
+            Some((_, ExprKind::Name(id))) if id.name == "learned" => Positions::Learned,
+            Some((_, ExprKind::Name(id))) if id.name == "sinusoidal" => Positions::Sinusoidal,
+            Some((e, _)) => {
+                self.diags.push(self.expected(e, "`learned` or `sinusoidal`"));
+                return None;
+            }
+        };
+        Some(ModelSpec { layers, width, heads, arch: Arch::CausalLm { context, positions } })
     }
 
     /// A model by name (a `model` definition or a preset) or inline.

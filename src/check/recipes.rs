@@ -42,7 +42,7 @@ pub const RECIPES: &[Recipe] = &[
         // Dense linear regression, d = 5, 11 points: error/d 0.032 at k = 10 in about 3½ minutes on one
         // core (reports/quick/). Smaller batches and more steps beat larger batches here.
         name: "cpu_icl",
-        model: ModelSpec { layers: 4, width: 64, heads: 4 },
+        model: ModelSpec::transformer(4, 64, 4),
         steps: 14_000,
         batch: 32,
         lr: 1e-3,
@@ -57,7 +57,7 @@ pub const RECIPES: &[Recipe] = &[
         // class: with 32 or 64 prompts per step they sat on the plateau for thousands of steps
         // (docs/performance.md, "Recipes for model selection").
         name: "cpu_selection",
-        model: ModelSpec { layers: 4, width: 64, heads: 4 },
+        model: ModelSpec::transformer(4, 64, 4),
         steps: 2_000,
         batch: 128,
         lr: 2e-3,

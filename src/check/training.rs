@@ -83,19 +83,28 @@ impl Checker<'_> {
             }
         };
         let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, env, None));
-        if let (Some(d), Some(e)) = (&data, p.get("data"))
-            && crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::TOKENS)
-        {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::NotApplicable,
-                    e.span,
-                    format!("`{}` is a language, and this model reads (x, y) pairs", d.name),
-                )
-                .label("token sequences")
-                .help("a language is learned by a language model; the regression transformer learns function classes"),
-            );
-            return None;
+        if let (Some(d), Some(e), Some(m)) = (&data, p.get("data"), &model) {
+            let tokens = crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::TOKENS);
+            let language_model = !m.arch.is_regression();
+            if tokens != language_model {
+                let (what, help) = if tokens {
+                    (
+                        "a language, and this model reads (x, y) pairs",
+                        "learn a language with `causal_lm(…)` or `lstm(…)`",
+                    )
+                } else {
+                    (
+                        "a function class, and this model reads tokens",
+                        "learn a function class with `transformer(…)` or a preset",
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is {what}", d.name))
+                        .label("not this model's data")
+                        .help(help),
+                );
+                return None;
+            }
         }
         let init = match p.get("init") {
             Some(e) => self.init(e).map(Some),

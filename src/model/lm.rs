@@ -8,20 +8,11 @@ use super::flat::Weights;
 use super::gpt2::{Block, causal_mask};
 use super::layers::{LayerNorm, param};
 use super::names::*;
+pub use crate::spec::Positions;
 use crate::tasks::languages::TokenBatch;
 use candle_core::{D, DType, Device, IndexOp, Result, Tensor, Var};
 use candle_nn::{VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
-
-/// How positions enter the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Positions {
-    /// A learned table (GPT-2).
-    Learned,
-    /// Fixed sine and cosine waves (the reference code's `PositionalEncoding`).
-    Sinusoidal,
-}
 
 /// The shape of a [`CausalLm`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

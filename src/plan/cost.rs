@@ -64,7 +64,7 @@ mod tests {
             dim: 10,
             points: 21,
             setup: TrainSetup {
-                model: ModelSpec { layers: 4, width: 128, heads: 4 },
+                model: ModelSpec::transformer(4, 128, 4),
                 steps: 1,
                 batch: 64,
                 lr: 1e-3,

@@ -2,15 +2,64 @@
 use super::*;
 use serde::{Deserialize, Serialize};
 
-/// The GPT-2 style in-context model's shape.
+/// A model's shape: GPT-2 blocks reading (x, y) prompts (the in-context regression model), or a
+/// language model over tokens (a GPT-2 causal LM or an LSTM).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelSpec {
-    /// Transformer blocks.
+    /// Transformer blocks (LSTM layers).
     pub layers: usize,
-    /// Embedding width.
+    /// Embedding width (the LSTM's hidden width).
     pub width: usize,
-    /// Attention heads (divides width).
+    /// Attention heads (divides width; 1 for an LSTM).
     pub heads: usize,
+    /// What the blocks read and predict; absent (regression) in the job ids of earlier versions.
+    #[serde(default, skip_serializing_if = "Arch::is_regression")]
+    pub arch: Arch,
+}
+
+impl ModelSpec {
+    /// The in-context regression transformer.
+    pub const fn transformer(layers: usize, width: usize, heads: usize) -> ModelSpec {
+        ModelSpec { layers, width, heads, arch: Arch::Regression }
+    }
+}
+
+/// What a model reads and predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "arch", rename_all = "snake_case")]
+pub enum Arch {
+    /// (x, y) prompts in, each y predicted from its x (Garg et al.).
+    #[default]
+    Regression,
+    /// Tokens in, the next token's logits out (GPT-2).
+    CausalLm {
+        /// The longest sequence it reads.
+        context: usize,
+        /// Learned or sinusoidal positions.
+        positions: Positions,
+    },
+    /// Tokens in, the next token's logits out (stacked LSTMs).
+    Lstm {
+        /// The longest sequence generation runs to.
+        context: usize,
+    },
+}
+
+impl Arch {
+    /// Whether this is the regression transformer (the default, left out of job ids).
+    pub fn is_regression(&self) -> bool {
+        *self == Arch::Regression
+    }
+}
+
+/// How positions enter a causal language model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Positions {
+    /// A learned table (GPT-2).
+    Learned,
+    /// Fixed sine and cosine waves (the reference code's `PositionalEncoding`).
+    Sinusoidal,
 }
 
 /// How the learning rate moves over training.
