@@ -180,6 +180,21 @@ impl Checker<'_> {
             }
             None => Some(None),
         };
+        // Until language evaluations exist (issue 12), an evaluation scores regression models only.
+        if let Some(t) = trainings.iter().find(|t| models.contains(&t.name) && !t.setup.model.arch.is_regression())
+            && let Some(e) = p.get("models")
+        {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::NotApplicable,
+                    e.span,
+                    format!("`{}` is a language model; this evaluation scores (x, y) predictions", t.name),
+                )
+                .label("a language model")
+                .help("language models are evaluated by completing prompts"),
+            );
+            ok = false;
+        }
         if !ok {
             return None;
         }

@@ -4,6 +4,7 @@ mod cache;
 mod evaluate;
 mod observer;
 mod schedule;
+mod train_language;
 mod training;
 
 pub use observer::{NoObserver, Observer};

@@ -10,13 +10,13 @@ use crate::tasks;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
-const RECORD: &str = "train.json";
-const WEIGHTS: &str = "model.safetensors";
+pub(super) const RECORD: &str = "train.json";
+pub(super) const WEIGHTS: &str = "model.safetensors";
 /// The resumable checkpoint, removed once the final weights are written.
-const RESUME: &str = "resume.safetensors";
+pub(super) const RESUME: &str = "resume.safetensors";
 
 /// The file that keeps the weights of `step`, in the job's folder.
-fn snapshot_file(step: u64) -> String {
+pub(super) fn snapshot_file(step: u64) -> String {
     format!("step-{step:09}.safetensors")
 }
 
@@ -41,6 +41,21 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
     crate::model::weights_from_file(cfg, &bytes).map_err(bad)
 }
 
+/// The loop's settings for a training job.
+pub(super) fn settings(t: &TrainJob, compute: &Compute) -> TrainSettings {
+    let s = &t.setup;
+    TrainSettings {
+        steps: s.steps,
+        batch: s.batch,
+        adamw: AdamWSettings { lr: s.lr, weight_decay: s.weight_decay, ..AdamWSettings::default() },
+        schedule: s.schedule,
+        clip: s.clip,
+        decay_matrices_only: s.decay_on == DecayOn::Matrices,
+        curriculum: s.curriculum,
+        compute: *compute,
+    }
+}
+
 /// The stored record of a training another process ran, if it is complete.
 pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<TrainOutput> {
     cache.found::<TrainOutput>(id, RECORD, observer)
@@ -62,33 +77,22 @@ pub fn run(
     }
     // From here until the new manifest the job is incomplete, whatever an older run left.
     cache.unseal(id)?;
+    // Each objective has its own model and loop.
+    match tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?.objective {
+        crate::spec::Objective::SquaredError => {}
+        crate::spec::Objective::CrossEntropy => {
+            let record = super::train_language::train(id, t, cache, compute, observer)?;
+            observer.job_finished(&job, false);
+            return Ok((record, false));
+        }
+    }
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = match &t.init {
         None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
         Some(file) => load_init(t, file, &cfg)?,
     };
-    let s = &t.setup;
-    let settings = TrainSettings {
-        steps: s.steps,
-        batch: s.batch,
-        adamw: AdamWSettings { lr: s.lr, weight_decay: s.weight_decay, ..AdamWSettings::default() },
-        schedule: s.schedule,
-        clip: s.clip,
-        decay_matrices_only: s.decay_on == DecayOn::Matrices,
-        curriculum: s.curriculum,
-        compute: *compute,
-    };
-    // The engines minimise squared error; another objective needs its own loss in `model`.
-    match tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?.objective {
-        crate::spec::Objective::SquaredError => {}
-        crate::spec::Objective::CrossEntropy => {
-            return Err(ExecError::Unsupported(format!(
-                "the token-sequence data of `{}` with a regression model",
-                t.name
-            )));
-        }
-    }
+    let settings = settings(t, compute);
     let class = tasks::class_for(&t.data.class)
         .map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
     let mut data_rng = rng::stream(t.seed, "train-data");

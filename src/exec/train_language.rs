@@ -1,0 +1,97 @@
+//! A language-model training job: the words of a token-sequence family through the shared
+//! training loop (checkpoints, resume, snapshots as the regression jobs), its record and weights.
+use super::cache::Cache;
+use super::training::{RECORD, RESUME, WEIGHTS, settings, snapshot_file};
+use super::{ExecError, Observer, Snapshot, TrainOutput};
+use crate::model::{CheckpointPolicy, LanguageModel, TrainOutcome};
+use crate::plan::{JobId, TrainJob};
+use crate::rng;
+use crate::spec::{ClassSpec, Compute};
+use crate::tasks::languages::{Language, TokenBatch};
+use std::ops::ControlFlow;
+
+/// The language a training's data names.
+pub fn language_of(class: &ClassSpec) -> Result<Box<dyn Language>, String> {
+    match class {
+        ClassSpec::Family(call) => crate::tasks::family_of(call)?.language(call),
+        _ => Err("a language cannot be mixed or combined yet".into()),
+    }
+}
+
+/// Trains the language model of `t` (an unsealed job folder) and seals its record.
+pub fn train(
+    id: &JobId,
+    t: &TrainJob,
+    cache: &Cache,
+    compute: &Compute,
+    observer: &dyn Observer,
+) -> Result<TrainOutput, ExecError> {
+    let unsupported = |why: String| ExecError::Unsupported(format!("training `{}`: {why}", t.name));
+    let lang = language_of(&t.data.class).map_err(unsupported)?;
+    if t.init.is_some() {
+        return Err(unsupported("a language model starts from its init policy (no `init` file yet)".into()));
+    }
+    let model = LanguageModel::init(&t.setup.model, lang.vocab(), t.seed).map_err(unsupported)?;
+    let words = lang.words();
+    let everything = TokenBatch::framed(lang.as_ref(), &words);
+    let dir = cache.job_dir(id)?;
+    let policy = CheckpointPolicy {
+        path: dir.join(RESUME),
+        every: t.setup.checkpoint_every,
+        snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
+    };
+    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
+        observer.resumed(id, step, seconds);
+    }
+    let batch = t.setup.batch;
+    let mut data_rng = rng::stream(t.seed, "train-data");
+    let outcome = model
+        .train(
+            &settings(t, compute),
+            &mut data_rng,
+            // The reference trains on every word each step; a smaller batch draws words.
+            |r, _| {
+                let part = if batch >= words.len() {
+                    everything.clone()
+                } else {
+                    TokenBatch::framed(lang.as_ref(), &lang.sample(r, batch))
+                };
+                vec![(part, 1.0)]
+            },
+            |step, loss| {
+                observer.train_step(id, step, loss);
+                ControlFlow::Continue(())
+            },
+            Some(&policy),
+        )
+        .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
+    let (losses, wall_s) = match outcome {
+        TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
+        TrainOutcome::Interrupted { step, .. } => {
+            return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
+        }
+    };
+    let snapshots =
+        t.snapshots
+            .iter()
+            .map(|&step| {
+                let file = snapshot_file(step);
+                let (_, wall_s) = crate::model::weights_step(&dir.join(&file))
+                    .map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path: dir.join(&file), why })?;
+                Ok(Snapshot { step, wall_s, file })
+            })
+            .collect::<Result<Vec<_>, ExecError>>()?;
+    let checkpoint = dir.join(WEIGHTS);
+    model.save(&checkpoint, t.setup.steps, wall_s).map_err(|source| ExecError::Io {
+        what: "cannot write the checkpoint",
+        path: checkpoint.clone(),
+        source,
+    })?;
+    let record = TrainOutput { losses, wall_s, parameters: model.parameters(), checkpoint: WEIGHTS.into(), snapshots };
+    cache.write(id, RECORD, &record)?;
+    let files: Vec<&str> =
+        [RECORD, WEIGHTS].into_iter().chain(record.snapshots.iter().map(|s| s.file.as_str())).collect();
+    cache.seal(id, &files)?;
+    let _ = std::fs::remove_file(&policy.path);
+    Ok(record)
+}

@@ -1,0 +1,125 @@
+//! What `exec` sees of a language model: built from the spec's shape for a vocabulary, trained
+//! through the shared loop, saved and loaded under its names, asked for completions and its loss.
+//! Candle stays inside `model/`.
+use super::CheckpointPolicy;
+use super::backend::LmGraph;
+use super::flat::FlatLayout;
+use super::lm::{CausalLm, Decoding, LmConfig, TokenModel, generate, token_loss};
+use super::lstm::{LstmConfig, LstmLm};
+use super::target::{Target, TensorError};
+use super::train::{TrainError, TrainOutcome, TrainSettings, train_with};
+use crate::rng::Rng;
+use crate::spec::{Arch, ModelSpec};
+use crate::tasks::languages::TokenBatch;
+use candle_core::Device;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+/// A language model: the GPT-2 causal LM or the LSTM of a spec's `model`.
+pub struct LanguageModel {
+    net: Box<dyn TokenModel>,
+    shape: Shape,
+    device: Device,
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Transformer(LmConfig),
+    Lstm(LstmConfig),
+}
+
+impl LanguageModel {
+    /// Fresh weights (drawn on the host, as the regression model's) for `vocab` tokens; an error
+    /// for a regression model's shape.
+    pub fn init(spec: &ModelSpec, vocab: usize, seed: u64) -> Result<LanguageModel, String> {
+        let shape = shape(spec, vocab)?;
+        let net: Box<dyn TokenModel> = match shape {
+            Shape::Transformer(cfg) => Box::new(CausalLm::init(&cfg, seed, &Device::Cpu).map_err(|e| e.to_string())?),
+            Shape::Lstm(cfg) => Box::new(LstmLm::init(&cfg, seed, &Device::Cpu).map_err(|e| e.to_string())?),
+        };
+        Ok(LanguageModel { net, shape, device: Device::Cpu })
+    }
+
+    /// Trained weights from a checkpoint, onto `target`.
+    pub fn load(spec: &ModelSpec, vocab: usize, path: &Path, target: &Target) -> Result<LanguageModel, String> {
+        let shape = shape(spec, vocab)?;
+        let device = target.device().clone();
+        let net: Box<dyn TokenModel> = match shape {
+            Shape::Transformer(cfg) => Box::new(CausalLm::zeros(&cfg, &device).map_err(|e| e.to_string())?),
+            Shape::Lstm(cfg) => Box::new(LstmLm::zeros(&cfg, &device).map_err(|e| e.to_string())?),
+        };
+        let tensors = candle_core::safetensors::load(path, &device).map_err(|e| e.to_string())?;
+        for (name, var) in net.named() {
+            let t = tensors.get(&name).ok_or_else(|| format!("`{}` lacks `{name}`", path.display()))?;
+            var.set(t).map_err(|e| format!("`{}`, `{name}`: {e}", path.display()))?;
+        }
+        Ok(LanguageModel { net, shape, device })
+    }
+
+    /// Scalar parameters.
+    pub fn parameters(&self) -> usize {
+        FlatLayout::of(self.net.as_ref()).len()
+    }
+
+    /// Trains in place on the batches `next_batch` gives (each a weighted list: the language's
+    /// words, and a training variant's completions), with checkpoints and resume as the regression
+    /// model's training.
+    pub fn train(
+        &self,
+        settings: &TrainSettings,
+        data_rng: &mut Rng,
+        next_batch: impl FnMut(&mut Rng, u64) -> Vec<(TokenBatch, f64)>,
+        on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+        checkpoints: Option<&CheckpointPolicy>,
+    ) -> Result<TrainOutcome, TrainError> {
+        let layout = FlatLayout::of(self.net.as_ref());
+        let device = Device::Cpu;
+        let mut engine = match self.shape {
+            Shape::Transformer(cfg) => LmGraph::transformer(&cfg, &layout, &device)?,
+            Shape::Lstm(cfg) => LmGraph::lstm(&cfg, &layout, &device)?,
+        };
+        train_with(self.net.as_ref(), &mut engine, settings, data_rng, next_batch, on_step, checkpoints)
+    }
+
+    /// Writes the weights (safetensors, sorted names).
+    pub fn save(&self, path: &Path, step: u64, elapsed_s: f64) -> std::io::Result<()> {
+        let layout = FlatLayout::of(self.net.as_ref());
+        let flat = layout.gather(self.net.as_ref()).map_err(std::io::Error::other)?;
+        super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s)
+    }
+
+    /// The new tokens after each prompt (SOS first, all of one length).
+    pub fn complete(
+        &self,
+        prompts: &[Vec<u32>],
+        max_new: usize,
+        eos: u32,
+        decoding: Decoding,
+        rng: &mut Rng,
+    ) -> Result<Vec<Vec<u32>>, TensorError> {
+        Ok(generate(self.net.as_ref(), prompts, max_new, eos, decoding, rng, &self.device)?)
+    }
+
+    /// The mean next-token cross-entropy on `batch`.
+    pub fn loss(&self, batch: &TokenBatch) -> Result<f32, TensorError> {
+        Ok(token_loss(self.net.as_ref(), batch, &self.device)?.to_scalar::<f32>()?)
+    }
+}
+
+/// The network's shape for a spec's model and a vocabulary.
+fn shape(spec: &ModelSpec, vocab: usize) -> Result<Shape, String> {
+    match spec.arch {
+        Arch::CausalLm { context, positions } => Ok(Shape::Transformer(LmConfig {
+            vocab,
+            context,
+            n_embd: spec.width,
+            n_layer: spec.layers,
+            n_head: spec.heads,
+            positions,
+        })),
+        Arch::Lstm { context } => {
+            Ok(Shape::Lstm(LstmConfig { vocab, context, hidden: spec.width, layers: spec.layers }))
+        }
+        Arch::Regression => Err("the regression transformer is no language model".into()),
+    }
+}
