@@ -17,6 +17,10 @@ fn language_models_train_from_a_spec_and_are_read_back_from_the_store() {
     let o = Test::new().spec(SPEC).args(&["run", "spec.icl", "--out", "out", "--jobs", "1"]).stderr("trained t").run();
     let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
     assert!(md.contains("| t | 20 |") && md.contains("| r | 20 |"), "{md}");
+    assert!(
+        md.contains("next-token cross-entropy") && !md.contains("mean squared error"),
+        "the loss is named as it is"
+    );
     let weights: Vec<_> =
         walk(&o.dir.join("out/cache")).into_iter().filter(|p| p.ends_with("model.safetensors")).collect();
     assert_eq!(weights.len(), 2, "one weights file per training");

@@ -28,6 +28,8 @@ pub struct TrainingSummary {
     pub lr: Vec<(u64, f64)>,
     /// The curriculum's stages; empty without a curriculum.
     pub stages: Vec<Stage>,
+    /// What its loss is: squared error (regression) or next-token cross-entropy (a language).
+    pub objective: crate::spec::Objective,
 }
 
 /// One shape of a curriculum and the step it starts at.
@@ -73,7 +75,10 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         .iter()
         .map(|&(step, _)| (step, crate::model::learning_rate(&job.setup.schedule, job.setup.lr, step, job.setup.steps)))
         .collect();
+    let objective =
+        crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| k.objective);
     TrainingSummary {
+        objective,
         name: job.name.clone(),
         run: job.name.clone(),
         seed: job.seed,

@@ -3,6 +3,7 @@ use super::fmt;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::{Stage, TrainingSummary};
+use crate::spec::Objective;
 
 /// One line per training run, drawn from `points` of each.
 fn training_chart(
@@ -24,6 +25,31 @@ fn training_chart(
     .render()
 }
 
+const SQUARED: &str = "the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1";
+const CROSS_ENTROPY: &str = "the mean next-token cross-entropy in nats over the target tokens (padding excluded)";
+
+/// What the loss curves are, by the objectives the runs minimise.
+fn loss_caption(trainings: &[TrainingSummary]) -> String {
+    let has = |o: Objective| trainings.iter().any(|t| t.objective == o);
+    let what = match (has(Objective::SquaredError), has(Objective::CrossEntropy)) {
+        (true, true) => format!("for the regression models {SQUARED}; for the language models {CROSS_ENTROPY}"),
+        (false, true) => CROSS_ENTROPY.to_string(),
+        _ => SQUARED.to_string(),
+    };
+    format!("Loss per step (window means), one line per training run: {what}.")
+}
+
+/// The loss axis's label.
+fn loss_label(trainings: &[TrainingSummary]) -> &'static str {
+    if trainings.iter().all(|t| t.objective == Objective::CrossEntropy) && !trainings.is_empty() {
+        "cross-entropy (nats per token)"
+    } else if trainings.iter().any(|t| t.objective == Objective::CrossEntropy) {
+        "loss"
+    } else {
+        "mean squared error (not / d)"
+    }
+}
+
 /// The training figures: loss, learning rate and, where any run has one, the curriculum.
 pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
     let curve = |t: &TrainingSummary| t.curve.iter().map(|&(s, l)| (s as f64, l)).collect();
@@ -31,8 +57,8 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
         id: "fig-training".into(),
         file: "fig-training.svg".into(),
         title: "Training loss".into(),
-        caption: "Loss per step (window means), one line per training run: the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1.".into(),
-        svg: training_chart(trainings, "Training loss", "mean squared error (not / d)", curve),
+        caption: loss_caption(trainings),
+        svg: training_chart(trainings, "Training loss", loss_label(trainings), curve),
         header: vec!["run".into(), "steps".into(), "final loss".into(), "peak lr".into()],
         rows: trainings
             .iter()
