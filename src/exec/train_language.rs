@@ -1,9 +1,9 @@
 //! A language-model training job: the words of a token-sequence family through the shared
 //! training loop (checkpoints, resume, snapshots as the regression jobs), its record and weights.
 use super::cache::Cache;
-use super::training::{RECORD, RESUME, WEIGHTS, settings, snapshot_file};
-use super::{ExecError, Observer, Snapshot, TrainOutput};
-use crate::model::{CheckpointPolicy, LanguageModel, TrainOutcome};
+use super::training::{RESUME, settings, snapshot_file};
+use super::{ExecError, Observer, TrainOutput};
+use crate::model::{CheckpointPolicy, LanguageModel};
 use crate::plan::{JobId, TrainJob};
 use crate::rng;
 use crate::spec::{ClassSpec, Compute};
@@ -65,33 +65,8 @@ pub fn train(
             Some(&policy),
         )
         .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
-    let (losses, wall_s) = match outcome {
-        TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
-        TrainOutcome::Interrupted { step, .. } => {
-            return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
-        }
-    };
-    let snapshots =
-        t.snapshots
-            .iter()
-            .map(|&step| {
-                let file = snapshot_file(step);
-                let (_, wall_s) = crate::model::weights_step(&dir.join(&file))
-                    .map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path: dir.join(&file), why })?;
-                Ok(Snapshot { step, wall_s, file })
-            })
-            .collect::<Result<Vec<_>, ExecError>>()?;
-    let checkpoint = dir.join(WEIGHTS);
-    model.save(&checkpoint, t.setup.steps, wall_s).map_err(|source| ExecError::Io {
-        what: "cannot write the checkpoint",
-        path: checkpoint.clone(),
-        source,
-    })?;
-    let record = TrainOutput { losses, wall_s, parameters: model.parameters(), checkpoint: WEIGHTS.into(), snapshots };
-    cache.write(id, RECORD, &record)?;
-    let files: Vec<&str> =
-        [RECORD, WEIGHTS].into_iter().chain(record.snapshots.iter().map(|s| s.file.as_str())).collect();
-    cache.seal(id, &files)?;
-    let _ = std::fs::remove_file(&policy.path);
-    Ok(record)
+    let steps = t.setup.steps;
+    super::training::finish(id, t, cache, &policy, outcome, model.parameters(), |path, wall_s| {
+        model.save(path, steps, wall_s)
+    })
 }

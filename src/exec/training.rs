@@ -128,12 +128,43 @@ pub fn run(
         Some(&policy),
     )
     .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
+    let save = |checkpoint: &std::path::Path, _wall_s: f64| {
+        let meta: HashMap<String, String> = [
+            ("n_dims", cfg.n_dims.to_string()),
+            ("points", cfg.points.to_string()),
+            ("n_embd", cfg.n_embd.to_string()),
+            ("n_layer", cfg.n_layer.to_string()),
+            ("n_head", cfg.n_head.to_string()),
+            ("iclc", crate::VERSION.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        params.save(checkpoint, meta)
+    };
+    let record = finish(id, t, cache, &policy, outcome, params.count(), save)?;
+    observer.job_finished(&job, false);
+    Ok((record, false))
+}
+
+/// Seals a finished training's job folder: its snapshots found, its final weights written by
+/// `save(path, seconds of training)`, its record, the manifest; the resumable checkpoint removed.
+pub(super) fn finish(
+    id: &JobId,
+    t: &TrainJob,
+    cache: &Cache,
+    policy: &CheckpointPolicy,
+    outcome: TrainOutcome,
+    parameters: usize,
+    save: impl FnOnce(&std::path::Path, f64) -> std::io::Result<()>,
+) -> Result<TrainOutput, ExecError> {
     let (losses, wall_s) = match outcome {
         TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
         TrainOutcome::Interrupted { step, .. } => {
             return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
         }
     };
+    let dir = cache.job_dir(id)?;
     let snapshots =
         t.snapshots
             .iter()
@@ -145,29 +176,17 @@ pub fn run(
             })
             .collect::<Result<Vec<_>, ExecError>>()?;
     let checkpoint = dir.join(WEIGHTS);
-    let meta: HashMap<String, String> = [
-        ("n_dims", cfg.n_dims.to_string()),
-        ("points", cfg.points.to_string()),
-        ("n_embd", cfg.n_embd.to_string()),
-        ("n_layer", cfg.n_layer.to_string()),
-        ("n_head", cfg.n_head.to_string()),
-        ("iclc", crate::VERSION.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    params.save(&checkpoint, meta).map_err(|source| ExecError::Io {
+    save(&checkpoint, wall_s).map_err(|source| ExecError::Io {
         what: "cannot write the checkpoint",
         path: checkpoint.clone(),
         source,
     })?;
-    let record = TrainOutput { losses, wall_s, parameters: params.count(), checkpoint: WEIGHTS.into(), snapshots };
+    let record = TrainOutput { losses, wall_s, parameters, checkpoint: WEIGHTS.into(), snapshots };
     cache.write(id, RECORD, &record)?;
     let files: Vec<&str> =
         [RECORD, WEIGHTS].into_iter().chain(record.snapshots.iter().map(|s| s.file.as_str())).collect();
     cache.seal(id, &files)?;
     // The final weights and record are in place; the resumable state is no longer needed.
     let _ = std::fs::remove_file(&policy.path);
-    observer.job_finished(&job, false);
-    Ok((record, false))
+    Ok(record)
 }
