@@ -124,25 +124,17 @@ fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
     };
     let class = iclc::tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())]))?;
     let mut rng = iclc::rng::stream(0, "bench-train");
-    let mut times = Vec::with_capacity(steps);
-    let mut last = Instant::now();
+    let mut timer = StepTimer::new(WARMUP);
     iclc::model::train(
         &params,
         &settings,
         &mut rng,
         |r, _| iclc::tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, BATCH, m.points, m.dim, m.dim),
-        |step, _| {
-            if step as usize > WARMUP {
-                times.push(last.elapsed().as_secs_f64());
-            }
-            last = Instant::now();
-            std::ops::ControlFlow::Continue(())
-        },
+        |step, _| timer.tick(step),
         None,
     )
     .map_err(|e| e.to_string())?;
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2] * 1000.0;
+    let median = timer.median_ms();
     super::say(&format!(
         "{:<8} d {}, {} points, width {}, {} layers, {} heads, batch {BATCH}: {median:.2} ms/step (median of {steps}, threads {threads})",
         m.name, m.dim, m.points, m.width, m.layers, m.heads
@@ -221,31 +213,52 @@ fn lm(steps: usize) -> Result<(), String> {
     };
     let batch = TokenBatch::framed(&lang, &words);
     let mut rng = iclc::rng::stream(0, "bench-lm");
-    let mut times = Vec::with_capacity(steps);
-    let mut last = Instant::now();
+    let mut timer = StepTimer::new(WARMUP);
     iclc::model::train_with(
         &lm,
         &mut engine,
         &settings,
         &mut rng,
         |_, _| batch.clone(),
-        |step, _| {
-            if step as usize > WARMUP {
-                times.push(last.elapsed().as_secs_f64());
-            }
-            last = Instant::now();
-            std::ops::ControlFlow::Continue(())
-        },
+        |step, _| timer.tick(step),
         None,
     )
     .map_err(|e| e.to_string())?;
-    times.sort_by(f64::total_cmp);
+    let median = timer.median_ms();
     super::say(&format!(
         "rules lm  aⁿbⁿ n ≤ 16 ({} sequences of {} tokens), width 16, 3 layers, 4 heads, {} parameters: {:.2} ms/step (median of {steps})",
         batch.batch,
         batch.len,
         layout.len(),
-        times[times.len() / 2] * 1e3
+        median
     ));
     Ok(())
+}
+
+/// The seconds of every training step after the first `warmup`.
+struct StepTimer {
+    warmup: u64,
+    times: Vec<f64>,
+    last: Instant,
+}
+
+impl StepTimer {
+    fn new(warmup: usize) -> Self {
+        StepTimer { warmup: warmup as u64, times: Vec::new(), last: Instant::now() }
+    }
+
+    /// Called after every step (the training loop's `on_step`).
+    fn tick(&mut self, step: u64) -> std::ops::ControlFlow<()> {
+        if step > self.warmup {
+            self.times.push(self.last.elapsed().as_secs_f64());
+        }
+        self.last = Instant::now();
+        std::ops::ControlFlow::Continue(())
+    }
+
+    /// The median step in milliseconds (0 with no timed step).
+    fn median_ms(&mut self) -> f64 {
+        self.times.sort_by(f64::total_cmp);
+        self.times.get(self.times.len() / 2).map_or(0.0, |t| t * 1e3)
+    }
 }

@@ -1,9 +1,9 @@
 //! A language-model training job: the words of a token-sequence family through the shared
 //! training loop (checkpoints, resume, snapshots as the regression jobs), its record and weights.
 use super::cache::Cache;
-use super::training::{RESUME, settings, snapshot_file};
+use super::training::settings;
 use super::{ExecError, Observer, TrainOutput};
-use crate::model::{CheckpointPolicy, LanguageModel};
+use crate::model::LanguageModel;
 use crate::plan::{JobId, TrainJob};
 use crate::rng;
 use crate::spec::{ClassSpec, Compute};
@@ -34,15 +34,7 @@ pub fn train(
     let model = LanguageModel::init(&t.setup.model, lang.vocab(), t.seed).map_err(unsupported)?;
     let words = lang.words();
     let everything = TokenBatch::framed(lang.as_ref(), &words);
-    let dir = cache.job_dir(id)?;
-    let policy = CheckpointPolicy {
-        path: dir.join(RESUME),
-        every: t.setup.checkpoint_every,
-        snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
-    };
-    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
-        observer.resumed(id, step, seconds);
-    }
+    let policy = super::training::checkpoints(id, t, cache, observer)?;
     let batch = t.setup.batch;
     let mut data_rng = rng::stream(t.seed, "train-data");
     let outcome = model

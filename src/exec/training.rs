@@ -96,15 +96,7 @@ pub fn run(
     let class = tasks::class_for(&t.data.class)
         .map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
     let mut data_rng = rng::stream(t.seed, "train-data");
-    let dir = cache.job_dir(id)?;
-    let policy = CheckpointPolicy {
-        path: dir.join(RESUME),
-        every: t.setup.checkpoint_every,
-        snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
-    };
-    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
-        observer.resumed(id, step, seconds);
-    }
+    let policy = checkpoints(id, t, cache, observer)?;
     let outcome = crate::model::train(
         &params,
         &settings,
@@ -189,4 +181,24 @@ pub(super) fn finish(
     // The final weights and record are in place; the resumable state is no longer needed.
     let _ = std::fs::remove_file(&policy.path);
     Ok(record)
+}
+
+/// Where a training job keeps its resumable checkpoint and snapshots; tells `observer` when an
+/// earlier run left one to resume from.
+pub(super) fn checkpoints(
+    id: &JobId,
+    t: &TrainJob,
+    cache: &Cache,
+    observer: &dyn Observer,
+) -> Result<CheckpointPolicy, ExecError> {
+    let dir = cache.job_dir(id)?;
+    let policy = CheckpointPolicy {
+        path: dir.join(RESUME),
+        every: t.setup.checkpoint_every,
+        snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
+    };
+    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
+        observer.resumed(id, step, seconds);
+    }
+    Ok(policy)
 }
