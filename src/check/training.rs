@@ -4,7 +4,7 @@ use super::recipes::{RECIPES, Recipe};
 use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
-use crate::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
+use crate::spec::{Completions, Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec, Variant};
 use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
 
 const TRAIN_KEYS: &[&str] = &[
@@ -23,6 +23,7 @@ const TRAIN_KEYS: &[&str] = &[
     "init",
     "seed",
     "seeds",
+    "completions",
 ];
 
 impl Checker<'_> {
@@ -135,6 +136,10 @@ impl Checker<'_> {
         };
         let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), env);
         let seeds = self.seeds(&p, env);
+        let completions = match p.get("completions") {
+            Some(e) => self.completions(e, data.as_ref(), env).map(Some),
+            None => Some(None),
+        };
         let setup = TrainSetup {
             model: model?,
             steps: steps? as u64,
@@ -146,6 +151,7 @@ impl Checker<'_> {
             decay_on: decay_on?,
             curriculum: curriculum?,
             checkpoint_every: checkpoint_every? as u64,
+            completions: completions?,
         };
         Some(TrainSpec {
             name: run_name,
@@ -290,6 +296,41 @@ impl Checker<'_> {
             }
         };
         Some(s)
+    }
+
+    /// `adversarial(weight = 0.1, batch = 32, length = 8)` or `oracle(…)`: defined for aⁿbⁿ, as in
+    /// the reference code.
+    fn completions(&mut self, e: &Expr, data: Option<&crate::spec::TaskSpec>, env: &Env) -> Option<Completions> {
+        let ExprKind::Call { callee, args } = &e.kind else {
+            self.diags.push(self.expected(e, "`adversarial(weight = .., batch = .., length = ..)` or `oracle(…)`"));
+            return None;
+        };
+        let variant = match callee.name.as_str() {
+            "adversarial" => Variant::Adversarial,
+            "oracle" => Variant::Oracle,
+            _ => {
+                self.diags.push(self.expected(e, "`adversarial(…)` or `oracle(…)`"));
+                return None;
+            }
+        };
+        let p = Params::call(callee, args, &["weight", "batch", "length"], e.span, &mut self.diags);
+        let weight = self.float_param(&p, "weight", 0.0, 1e3, None, env);
+        let batch = self.int_param(&p, "batch", 1, 100_000, Some(32), env);
+        let length = self.int_param(&p, "length", 1, 16, Some(8), env);
+        let anbn = data.is_some_and(|d| matches!(&d.class, crate::spec::ClassSpec::Family(c) if c.family == "anbn"));
+        if data.is_some() && !anbn {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::NotApplicable,
+                    e.span,
+                    format!("`{}` completions are defined for `anbn` data", callee.name),
+                )
+                .label("not this training's data")
+                .help("the reference code defines the adversarial and oracle completions for aⁿbⁿ only"),
+            );
+            return None;
+        }
+        Some(Completions { variant, weight: weight?, batch: batch? as usize, length: length? as usize })
     }
 
     fn decay_on(&mut self, e: &Expr) -> Option<DecayOn> {

@@ -18,6 +18,16 @@ pub fn language_of(class: &ClassSpec) -> Result<Box<dyn Language>, String> {
     }
 }
 
+/// The aⁿbⁿ language a class is, if it is one.
+fn anbn(class: &ClassSpec) -> Option<crate::tasks::languages::Anbn> {
+    match class {
+        ClassSpec::Family(call) if call.family == "anbn" => {
+            Some(crate::tasks::languages::Anbn { max_n: call.int("max_n").ok()? })
+        }
+        _ => None,
+    }
+}
+
 /// Trains the language model of `t` (an unsealed job folder) and seals its record.
 pub fn train(
     id: &JobId,
@@ -36,6 +46,20 @@ pub fn train(
     let everything = TokenBatch::framed(lang.as_ref(), &words);
     let policy = super::training::checkpoints(id, t, cache, observer)?;
     let batch = t.setup.batch;
+    // The auxiliary completions: every OOD prompt of the length with its completion, drawn from.
+    let aux: Vec<(Vec<u32>, Vec<u32>)> = match (&t.setup.completions, anbn(&t.data.class)) {
+        (None, _) => vec![],
+        (Some(c), Some(a)) => crate::tasks::languages::all_prompts(&a, c.length)
+            .ood
+            .into_iter()
+            .map(|p| {
+                let completion = crate::tasks::languages::anbn_completion(&a, c.variant, &p);
+                (p, completion)
+            })
+            .collect(),
+        (Some(_), None) => return Err(unsupported("completions are defined for `anbn` data".into())),
+    };
+    let (aux_weight, aux_batch) = t.setup.completions.map_or((0.0, 0), |c| (c.weight, c.batch));
     let mut data_rng = rng::stream(t.seed, "train-data");
     let outcome = model
         .train(
@@ -48,7 +72,17 @@ pub fn train(
                 } else {
                     TokenBatch::framed(lang.as_ref(), &lang.sample(r, batch))
                 };
-                vec![(part, 1.0)]
+                let mut parts = vec![(part, 1.0)];
+                if !aux.is_empty() {
+                    use rand::Rng as _;
+                    let drawn: Vec<(Vec<u32>, Vec<u32>)> =
+                        (0..aux_batch).map(|_| aux[r.random_range(0..aux.len())].clone()).collect();
+                    // Prompts of one length: `completions` cannot fail here.
+                    if let Ok(b) = TokenBatch::completions(lang.as_ref(), &drawn) {
+                        parts.push((b, aux_weight));
+                    }
+                }
+                parts
             },
             |step, loss| {
                 observer.train_step(id, step, loss);

@@ -64,6 +64,7 @@ mod tests {
             dim: 10,
             points: 21,
             setup: TrainSetup {
+                completions: None,
                 model: ModelSpec::transformer(4, 128, 4),
                 steps: 1,
                 batch: 64,

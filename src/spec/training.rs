@@ -170,4 +170,32 @@ pub struct TrainSetup {
     pub curriculum: Option<Curriculum>,
     /// Steps between resumable checkpoints.
     pub checkpoint_every: u64,
+    /// A language training's auxiliary completions of OOD prompts (Reizinger et al.'s
+    /// adversarial and oracle variants); absent from the job ids of every other training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completions: Option<Completions>,
+}
+
+/// The completions a language training adds to its loss: for OOD prompts of one length, a
+/// completion that breaks R1 (`adversarial`) or keeps it (`oracle`), then EOS.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Completions {
+    /// Which completions.
+    pub variant: Variant,
+    /// The weight of their loss beside the language's.
+    pub weight: f64,
+    /// OOD prompts drawn each step.
+    pub batch: usize,
+    /// The prompts' length (symbols after SOS).
+    pub length: usize,
+}
+
+/// Which completions a training adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// Completions that break R1 by one: the minority symbol |#a − #b| + 1 times.
+    Adversarial,
+    /// Completions that keep R1: the minority symbol |#a − #b| times.
+    Oracle,
 }

@@ -2,17 +2,7 @@
 //! completion that breaks R1 (`adversarial`) or keeps it (`oracle`), then EOS — the reference's
 //! `__setup_adversarial_prompts` and `__setup_oracle_prompts`, defined there for aⁿbⁿ only.
 use super::{Anbn, Language, Token, count};
-use serde::{Deserialize, Serialize};
-
-/// Which completions a training adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Variant {
-    /// Completions that break R1 by one: the minority symbol |#a − #b| + 1 times.
-    Adversarial,
-    /// Completions that keep R1: the minority symbol |#a − #b| times.
-    Oracle,
-}
+pub use crate::spec::Variant;
 
 /// The completion (ending in EOS) of an aⁿbⁿ prompt for `variant`: with at least as many a's as
 /// b's the symbol appended is b, else a.
