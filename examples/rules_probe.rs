@@ -43,17 +43,13 @@ fn main() {
         compute: Default::default(),
     };
     let batch = TokenBatch::framed(&lang, &words);
-    let split0 = all_prompts(&lang, 8);
     let aux = match variant.as_str() {
-        "adversarial" | "oracle" => {
-            let v = if variant == "oracle" { Variant::Oracle } else { Variant::Adversarial };
-            let pairs: Vec<(Vec<u32>, Vec<u32>)> =
-                split0.ood.iter().map(|p| (p.clone(), anbn_completion(&lang, v, p))).collect();
-            Some(pairs)
-        }
+        "adversarial" => ood_completions(&lang, Variant::Adversarial, 8),
+        "oracle" => ood_completions(&lang, Variant::Oracle, 8),
         _ => None,
     };
     let aux_batch: usize = std::env::var("AUX").ok().map_or(32, |s| s.parse().unwrap());
+    let aux_weight: f64 = std::env::var("AW").ok().map_or(1.0, |s| s.parse().unwrap());
     let mut rng = iclc::rng::stream(seed, "probe");
     let t = std::time::Instant::now();
     let out = train_with(
@@ -62,15 +58,11 @@ fn main() {
         &settings,
         &mut rng,
         |r, _| {
-            use rand::Rng as _;
             let mut parts = vec![(batch.clone(), 1.0)];
             if let Some(pairs) = &aux {
-                let chosen: Vec<(Vec<u32>, Vec<u32>)> =
-                    (0..aux_batch).map(|_| pairs[r.random_range(0..pairs.len())].clone()).collect();
-                parts.push((
-                    TokenBatch::completions(&lang, &chosen).expect("OOD prompts share one length"),
-                    std::env::var("AW").ok().map_or(1.0, |s| s.parse().unwrap()),
-                ));
+                let chosen = draw(pairs, r, aux_batch);
+                parts
+                    .push((TokenBatch::completions(&lang, &chosen).expect("OOD prompts share one length"), aux_weight));
             }
             parts
         },
@@ -88,7 +80,7 @@ fn main() {
     for (name, set) in [("id", &split.id), ("ood", &split.ood)] {
         let prompts: Vec<Vec<u32>> =
             set.iter().map(|w| std::iter::once(lang.sos()).chain(w.iter().copied()).collect()).collect();
-        let generated = lm.generate(&prompts, 40, lang.eos(), Decoding::Greedy, &mut rng, &dev).unwrap();
+        let generated = generate(&lm, &prompts, 40, lang.eos(), Decoding::Greedy, &mut rng, &dev).unwrap();
         let scores: Vec<Completion> = set.iter().zip(&generated).map(|(p, g)| score(&lang, p, g)).collect();
         let n = scores.len() as f64;
         let fin: Vec<&Completion> = scores.iter().filter(|c| c.finished).collect();
@@ -103,6 +95,6 @@ fn main() {
             fin.iter().filter(|c| c.rules[0]).count() as f64 / nf.max(1.0)
         );
     }
-    let test = lm.loss(&batch, &dev).unwrap().to_scalar::<f32>().unwrap();
+    let test = token_loss(&lm, &batch, &dev).unwrap().to_scalar::<f32>().unwrap();
     eprintln!("{variant} seed {seed}: test loss {test:.4} total {:.1}s", t.elapsed().as_secs_f64());
 }

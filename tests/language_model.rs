@@ -124,7 +124,7 @@ fn batch() -> TokenBatch {
 fn the_loss_and_its_gradient_equal_an_independent_reference() {
     let lm = CausalLm::init(&CFG, 5, &Device::Cpu).unwrap();
     let b = batch();
-    let loss = lm.loss(&b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
+    let loss = iclc::model::token_loss(&lm, &b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
     let w = weights_of(&lm);
     let want = reference_loss(&w, &b);
     assert!((loss - want).abs() < 1e-5 * want.abs().max(1.0), "loss {loss} vs reference {want}");
@@ -173,12 +173,16 @@ fn greedy_decoding_stops_at_eos_and_otherwise_at_the_limit() {
     let lang = Anbn { max_n: 3 };
     let prompts = vec![vec![lang.sos(), 0, 0], vec![lang.sos(), 1, 0]];
     let mut rng = iclc::rng::stream(1, "decode");
-    let out = always(lang.eos()).generate(&prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    let out =
+        iclc::model::generate(&always(lang.eos()), &prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu)
+            .unwrap();
     assert_eq!(out, vec![vec![lang.eos()], vec![lang.eos()]], "EOS first: nothing after it");
-    let out = always(0).generate(&prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    let out =
+        iclc::model::generate(&always(0), &prompts, 4, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
     assert_eq!(out, vec![vec![0; 4], vec![0; 4]], "no EOS: up to max_new");
     // The context (8) bounds a generation too: 3 prompt tokens leave room for 5.
-    let out = always(0).generate(&prompts, 50, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
+    let out =
+        iclc::model::generate(&always(0), &prompts, 50, lang.eos(), Decoding::Greedy, &mut rng, &Device::Cpu).unwrap();
     assert_eq!(out[0].len(), 5);
 }
 
@@ -218,25 +222,18 @@ fn run(dir: &std::path::Path, steps: u64, stop: Option<u64>) -> (TrainOutcome, V
 
 #[test]
 fn a_training_resumes_bit_for_bit() {
-    let whole = tempfile_dir("whole");
-    let (outcome, weights) = run(&whole, 9, None);
+    let whole = tempfile::tempdir().unwrap();
+    let (outcome, weights) = run(whole.path(), 9, None);
     let TrainOutcome::Finished { losses, .. } = outcome else { panic!("finished") };
     assert!(losses.last() < losses.first(), "the loss falls: {losses:?}");
 
-    let parts = tempfile_dir("parts");
-    let (first, _) = run(&parts, 9, Some(5));
+    let parts = tempfile::tempdir().unwrap();
+    let (first, _) = run(parts.path(), 9, Some(5));
     assert!(matches!(first, TrainOutcome::Interrupted { step: 5, .. }));
-    let (second, resumed) = run(&parts, 9, None);
+    let (second, resumed) = run(parts.path(), 9, None);
     let TrainOutcome::Finished { losses: again, .. } = second else { panic!("finished") };
     assert_eq!(again, losses, "the same loss curve, bit for bit");
     assert_eq!(resumed, weights, "the same weights, bit for bit");
-}
-
-fn tempfile_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("iclc-lm-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -256,7 +253,7 @@ fn sinusoidal_positions_are_the_reference_table_and_no_variable() {
     let mut w = weights_of(&lm);
     w.insert("transformer.wpe.weight".into(), table);
     let b = batch();
-    let loss = lm.loss(&b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
+    let loss = iclc::model::token_loss(&lm, &b, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap() as f64;
     let want = reference_loss(&w, &b);
     assert!((loss - want).abs() < 1e-5 * want.max(1.0), "loss {loss} vs reference {want}");
 }
@@ -382,4 +379,25 @@ fn the_lstm_loss_and_its_gradient_equal_an_independent_reference() {
         }
     }
     assert_eq!(checked, 5 * 3 + 2 * (2 * 12 * 3 + 2 * 12) + 5 * 3 + 5, "every parameter");
+}
+
+#[test]
+fn a_saved_language_model_loads_back_and_a_foreign_checkpoint_is_refused() {
+    use iclc::model::{LanguageModel, Target};
+    use iclc::spec::{Arch, ModelSpec};
+    let spec =
+        ModelSpec { layers: 1, width: 8, heads: 2, arch: Arch::CausalLm { context: 8, positions: Positions::Learned } };
+    let lstm = ModelSpec { layers: 1, width: 8, heads: 1, arch: Arch::Lstm { context: 8 } };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.safetensors");
+    let b = batch();
+    let saved = LanguageModel::init(&spec, 5, 3).unwrap();
+    saved.save(&path, 0, 0.0).unwrap();
+    let target = Target::open(&Default::default()).unwrap();
+    let loaded = LanguageModel::load(&spec, 5, &path, &target).unwrap();
+    assert_eq!(loaded.loss(&b).unwrap(), saved.loss(&b).unwrap(), "the same weights");
+    assert_ne!(LanguageModel::init(&spec, 5, 4).unwrap().loss(&b).unwrap(), saved.loss(&b).unwrap());
+    let err = LanguageModel::load(&lstm, 5, &path, &target).err().unwrap();
+    assert!(err.contains("lacks parameter"), "{err}");
+    assert!(LanguageModel::init(&ModelSpec::transformer(1, 8, 2), 5, 3).is_err(), "no language model");
 }

@@ -47,7 +47,7 @@ fn a_language_model_on_a_function_class_or_in_a_regression_evaluation_is_refused
         .spec(&format!("{SPEC}train d {{ data = dyck(pairs = 2, max_depth = 2)  model = lm  steps = 5  completions = oracle(weight = 1) }}\n"))
         .args(&["check", "spec.icl"])
         .status(1)
-        .stderr("`oracle` completions are defined for `anbn` data")
+        .stderr("`oracle` completions are not defined for this data")
         .run();
     Test::new()
         .spec(&format!("{SPEC}eval e {{ models = [t]  tasks = [linear()]  prompts = 4 }}\n"))

@@ -317,13 +317,22 @@ impl Checker<'_> {
         let weight = self.float_param(&p, "weight", 0.0, 1e3, None, env);
         let batch = self.int_param(&p, "batch", 1, 100_000, Some(32), env);
         let length = self.int_param(&p, "length", 1, 16, Some(8), env);
-        let anbn = data.is_some_and(|d| matches!(&d.class, crate::spec::ClassSpec::Family(c) if c.family == "anbn"));
-        if data.is_some() && !anbn {
+        // The language answers whether it has the variant's completions (an empty prompt asks).
+        let defined = data.is_some_and(|d| {
+            let language = match &d.class {
+                crate::spec::ClassSpec::Family(call) => {
+                    crate::tasks::family_of(call).and_then(|f| f.language(call)).ok()
+                }
+                _ => None,
+            };
+            language.is_some_and(|l| l.completion(variant, &[]).is_some())
+        });
+        if data.is_some() && !defined {
             self.diags.push(
                 Diagnostic::at(
                     Code::NotApplicable,
                     e.span,
-                    format!("`{}` completions are defined for `anbn` data", callee.name),
+                    format!("`{}` completions are not defined for this data", callee.name),
                 )
                 .label("not this training's data")
                 .help("the reference code defines the adversarial and oracle completions for aⁿbⁿ only"),

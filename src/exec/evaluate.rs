@@ -36,7 +36,7 @@ pub fn run(
     cache.unseal(id)?;
     let prompts = prompts(e)?;
     let metric = match tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?.metric {
-        Metric::ErrorPerDim => Scorer(Metric::ErrorPerDim),
+        Metric::ErrorPerDim => Metric::ErrorPerDim,
         Metric::RuleRates => {
             return Err(ExecError::Unsupported(format!(
                 "the token-sequence task `{}` as a regression task",
@@ -55,7 +55,7 @@ pub fn run(
         let params =
             crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), &target).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
-        errors.push((Predictor::Model(name.clone()), metric.scores(&pred, &prompts)));
+        errors.push((Predictor::Model(name.clone()), scores(metric, &pred, &prompts)));
         predictions.push(pred);
         for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
             let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
@@ -66,7 +66,7 @@ pub fn run(
             let path = cache.job_dir(train_id)?.join(&snapshot.file);
             let at = crate::model::load_weights(&cfg, &path, &target).map_err(tensor_err)?;
             let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
-            let errors = metric.scores(&pred, &prompts);
+            let errors = scores(metric, &pred, &prompts);
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
         }
         let replicated = e.models.iter().filter(|(n, _)| n == name).count() > 1;
@@ -80,7 +80,7 @@ pub fn run(
     for &b in &e.baselines {
         let pred = baselines::predict(b, &prompts, &e.task.class)
             .ok_or_else(|| ExecError::Unsupported(format!("the baseline `{}`", b.name())))?;
-        errors.push((Predictor::Baseline(b), metric.scores(&pred, &prompts)));
+        errors.push((Predictor::Baseline(b), scores(metric, &pred, &prompts)));
         predictions.push(pred);
         observer.eval_step(id, errors.len() as u64);
     }
@@ -104,14 +104,9 @@ fn sampler(e: &EvalJob) -> Result<Box<dyn tasks::FunctionClass>, ExecError> {
     tasks::class_for(&e.task.class).map_err(|why| ExecError::Unsupported(format!("task `{}`: {why}", e.task.name)))
 }
 
-/// A metric applied to every prediction of a batch.
-struct Scorer(Metric);
-
-impl Scorer {
-    /// The metric per prompt and position, `(prompts, points)`.
-    fn scores(&self, pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
-        pred.iter().zip(&prompts.ys).map(|(p, y)| self.0.score(*p, *y, prompts.dim).unwrap_or(f32::NAN)).collect()
-    }
+/// A per-prediction metric at every prompt and position, `(prompts, points)`.
+fn scores(metric: Metric, pred: &[f32], prompts: &PromptBatch) -> Vec<f32> {
+    pred.iter().zip(&prompts.ys).map(|(p, y)| metric.score(*p, *y, prompts.dim).unwrap_or(f32::NAN)).collect()
 }
 
 /// The task's class as text: part of the name of every random stream drawn for it.

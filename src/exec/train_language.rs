@@ -7,7 +7,7 @@ use crate::model::LanguageModel;
 use crate::plan::{JobId, TrainJob};
 use crate::rng;
 use crate::spec::{ClassSpec, Compute};
-use crate::tasks::languages::{Language, TokenBatch};
+use crate::tasks::languages::{Language, TokenBatch, draw, ood_completions};
 use std::ops::ControlFlow;
 
 /// The language a training's data names.
@@ -15,16 +15,6 @@ pub fn language_of(class: &ClassSpec) -> Result<Box<dyn Language>, String> {
     match class {
         ClassSpec::Family(call) => crate::tasks::family_of(call)?.language(call),
         _ => Err("a language cannot be mixed or combined yet".into()),
-    }
-}
-
-/// The aⁿbⁿ language a class is, if it is one.
-fn anbn(class: &ClassSpec) -> Option<crate::tasks::languages::Anbn> {
-    match class {
-        ClassSpec::Family(call) if call.family == "anbn" => {
-            Some(crate::tasks::languages::Anbn { max_n: call.int("max_n").ok()? })
-        }
-        _ => None,
     }
 }
 
@@ -47,18 +37,12 @@ pub fn train(
     let policy = super::training::checkpoints(id, t, cache, observer)?;
     let batch = t.setup.batch;
     // The auxiliary completions: every OOD prompt of the length with its completion, drawn from.
-    let aux: Vec<(Vec<u32>, Vec<u32>)> = match (&t.setup.completions, anbn(&t.data.class)) {
-        (None, _) => vec![],
-        (Some(c), Some(a)) => crate::tasks::languages::all_prompts(&a, c.length)
-            .ood
-            .into_iter()
-            .map(|p| {
-                let completion = crate::tasks::languages::anbn_completion(&a, c.variant, &p);
-                (p, completion)
-            })
-            .collect(),
-        (Some(_), None) => return Err(unsupported("completions are defined for `anbn` data".into())),
+    let aux = match &t.setup.completions {
+        None => vec![],
+        Some(c) => ood_completions(lang.as_ref(), c.variant, c.length)
+            .ok_or_else(|| unsupported("this language has no adversarial or oracle completions".into()))?,
     };
+    TokenBatch::completions(lang.as_ref(), &aux).map_err(unsupported)?;
     let (aux_weight, aux_batch) = t.setup.completions.map_or((0.0, 0), |c| (c.weight, c.batch));
     let mut data_rng = rng::stream(t.seed, "train-data");
     let outcome = model
@@ -70,17 +54,14 @@ pub fn train(
                 let part = if batch >= words.len() {
                     everything.clone()
                 } else {
-                    TokenBatch::framed(lang.as_ref(), &lang.sample(r, batch))
+                    TokenBatch::framed(lang.as_ref(), &draw(&words, r, batch))
                 };
                 let mut parts = vec![(part, 1.0)];
-                if !aux.is_empty() {
-                    use rand::Rng as _;
-                    let drawn: Vec<(Vec<u32>, Vec<u32>)> =
-                        (0..aux_batch).map(|_| aux[r.random_range(0..aux.len())].clone()).collect();
-                    // Prompts of one length: `completions` cannot fail here.
-                    if let Ok(b) = TokenBatch::completions(lang.as_ref(), &drawn) {
-                        parts.push((b, aux_weight));
-                    }
+                // The pairs were checked as one batch above: any draw of them is one too.
+                if let (false, Ok(b)) =
+                    (aux.is_empty(), TokenBatch::completions(lang.as_ref(), &draw(&aux, r, aux_batch)))
+                {
+                    parts.push((b, aux_weight));
                 }
                 parts
             },

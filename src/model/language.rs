@@ -48,11 +48,9 @@ impl LanguageModel {
             Shape::Transformer(cfg) => Box::new(CausalLm::zeros(&cfg, &device).map_err(|e| e.to_string())?),
             Shape::Lstm(cfg) => Box::new(LstmLm::zeros(&cfg, &device).map_err(|e| e.to_string())?),
         };
-        let tensors = candle_core::safetensors::load(path, &device).map_err(|e| e.to_string())?;
-        for (name, var) in net.named() {
-            let t = tensors.get(&name).ok_or_else(|| format!("`{}` lacks `{name}`", path.display()))?;
-            var.set(t).map_err(|e| format!("`{}`, `{name}`: {e}", path.display()))?;
-        }
+        let tensors =
+            candle_core::safetensors::load(path, &device).map_err(|e| format!("`{}`: {e}", path.display()))?;
+        super::params::fill(net.as_ref(), &tensors, &device).map_err(|e| format!("`{}`: {e}", path.display()))?;
         Ok(LanguageModel { net, shape, device })
     }
 

@@ -142,11 +142,6 @@ impl CausalLm {
         let h = self.ln_f.forward(&h)?; // (B, T, C)
         h.reshape((b * t, self.cfg.n_embd))?.matmul(&self.lm_head.t()?)?.reshape((b, t, self.cfg.vocab)) // (B, T, V)
     }
-
-    /// Mean next-token cross-entropy over the target positions (not padding, not a given prompt).
-    pub fn loss(&self, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
-        token_loss(self, batch, device)
-    }
 }
 
 impl super::flat::Weights for CausalLm {
@@ -177,21 +172,6 @@ impl TokenModel for CausalLm {
     }
     fn context(&self) -> usize {
         self.cfg.context
-    }
-}
-
-impl CausalLm {
-    /// [`generate`] with this model.
-    pub fn generate(
-        &self,
-        prompts: &[Vec<u32>],
-        max_new: usize,
-        eos: u32,
-        decoding: Decoding,
-        rng: &mut crate::rng::Rng,
-        device: &Device,
-    ) -> Result<Vec<Vec<u32>>> {
-        generate(self, prompts, max_new, eos, decoding, rng, device)
     }
 }
 

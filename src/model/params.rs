@@ -38,23 +38,7 @@ impl Params {
     /// with its shape, and no extra tensor may be given.
     pub fn from_tensors(cfg: &Config, tensors: &HashMap<String, Tensor>, device: &Device) -> Result<Self> {
         let p = Params::zeros(cfg, device)?;
-        let named = p.named();
-        for (name, var) in &named {
-            let t = tensors
-                .get(name)
-                .ok_or_else(|| candle_core::Error::Msg(format!("checkpoint lacks parameter `{name}`")))?;
-            if t.dims() != var.dims() {
-                candle_core::bail!(
-                    "parameter `{name}` has shape {:?} in the checkpoint, the model expects {:?}",
-                    t.dims(),
-                    var.dims()
-                );
-            }
-            var.set(&t.to_dtype(DType::F32)?.to_device(device)?)?;
-        }
-        if let Some(extra) = tensors.keys().find(|k| !named.iter().any(|(n, _)| n == *k)) {
-            candle_core::bail!("checkpoint has `{extra}`, which this model does not have");
-        }
+        fill(&p, tensors, device)?;
         Ok(p)
     }
 
@@ -92,6 +76,28 @@ impl super::flat::Weights for Params {
     fn named(&self) -> Vec<(String, Var)> {
         Params::named(self)
     }
+}
+
+/// Sets every variable of `model` from the tensor of its name: each must be there with its
+/// shape, and no other tensor may be (a checkpoint of another model is refused, not half read).
+pub(super) fn fill(model: &dyn super::flat::Weights, tensors: &HashMap<String, Tensor>, device: &Device) -> Result<()> {
+    let named = model.named();
+    for (name, var) in &named {
+        let t =
+            tensors.get(name).ok_or_else(|| candle_core::Error::Msg(format!("checkpoint lacks parameter `{name}`")))?;
+        if t.dims() != var.dims() {
+            candle_core::bail!(
+                "parameter `{name}` has shape {:?} in the checkpoint, the model expects {:?}",
+                t.dims(),
+                var.dims()
+            );
+        }
+        var.set(&t.to_dtype(DType::F32)?.to_device(device)?)?;
+    }
+    if let Some(extra) = tensors.keys().find(|k| !named.iter().any(|(n, _)| n == *k)) {
+        candle_core::bail!("checkpoint has `{extra}`, which this model does not have");
+    }
+    Ok(())
 }
 
 /// The variables of a map sorted by name (a `VarMap` is a `HashMap`).

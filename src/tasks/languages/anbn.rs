@@ -1,6 +1,6 @@
 //! aⁿbⁿ (the position paper's language): n a's then n b's, n = 1 … max_n. R1: as many a's as
 //! b's; R2: no a after a b (the reference's `check_same_number_as_bs`, `check_as_before_bs`).
-use super::{Language, Rule, Token, count, ordered};
+use super::{Language, Rule, Token, Variant, count, ordered};
 
 /// aⁿbⁿ for n = 1 … `max_n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,10 @@ impl Language for Anbn {
 
     fn rules(&self) -> &'static [Rule] {
         RULES
+    }
+
+    fn completion(&self, variant: Variant, prompt: &[Token]) -> Option<Vec<Token>> {
+        Some(super::completions::anbn_completion(self, variant, prompt))
     }
 }
 

@@ -14,7 +14,7 @@ mod score;
 pub use anbn::Anbn;
 pub use anbncn::Anbncn;
 pub use batch::TokenBatch;
-pub use completions::{Variant, anbn_completion};
+pub use completions::{Variant, ood_completions};
 pub use dyck::Dyck;
 pub use prompts::{PromptSplit, all_prompts};
 pub use score::{Completion, score};
@@ -48,6 +48,12 @@ pub trait Language: Send + Sync {
     fn is_prefix(&self, word: &[Token]) -> bool;
     /// The rules, R1 first.
     fn rules(&self) -> &'static [Rule];
+
+    /// The completion (ending in EOS) a training variant teaches for an OOD prompt; `None` for a
+    /// language the variants are not defined on (the reference defines them for aⁿbⁿ only).
+    fn completion(&self, _variant: Variant, _prompt: &[Token]) -> Option<Vec<Token>> {
+        None
+    }
 
     /// Start of sequence.
     fn sos(&self) -> Token {
@@ -89,16 +95,20 @@ pub trait Language: Send + Sync {
             })
             .collect()
     }
-    /// `n` grammatical words drawn uniformly from [`Language::words`] (a language whose word
-    /// list is the training set draws from it; the reference's sampled variant).
+    /// `n` grammatical words drawn uniformly from [`Language::words`] (the reference's sampled
+    /// variant); [`draw`] from a list already made.
     fn sample(&self, rng: &mut Rng, n: usize) -> Vec<Vec<Token>> {
-        use rand::Rng as _;
-        let words = self.words();
-        if words.is_empty() {
-            return Vec::new();
-        }
-        (0..n).map(|_| words[rng.random_range(0..words.len())].clone()).collect()
+        draw(&self.words(), rng, n)
     }
+}
+
+/// `n` items drawn uniformly, with replacement (none from an empty list).
+pub fn draw<T: Clone>(items: &[T], rng: &mut Rng, n: usize) -> Vec<T> {
+    use rand::Rng as _;
+    if items.is_empty() {
+        return Vec::new();
+    }
+    (0..n).map(|_| items[rng.random_range(0..items.len())].clone()).collect()
 }
 
 /// How many of `word`'s tokens are `t`.
