@@ -1,10 +1,10 @@
-//! The rule-extrapolation experiment of Reizinger et al. (2024) at CPU scale, through the library
-//! API, until `specs/rules.icl` can state it (issue 12): trains a GPT-2 language model on every
+//! One training of the rule-extrapolation experiment of Reizinger et al. (2024) at CPU scale,
+//! through the library API (the search behind `specs/rules.icl`, docs/rules.md): trains a GPT-2 language model on every
 //! aⁿbⁿ word (n ≤ MAX_N, full batch), optionally with the adversarial or oracle completions of the
 //! OOD prompts of length 8 (AUX of them a step, weight AW), then completes every prompt of length 8
 //! greedily and prints the rule rates and the test loss.
 //!
-//!     RAYON_NUM_THREADS=1 [W=16] [L=3] [AUX=32] [AW=0.1] \
+//!     RAYON_NUM_THREADS=1 [W=16] [L=3] [AUX=32] [AW=1] \
 //!         cargo run --release --example rules_probe -- STEPS SEED MAX_N LR normal|adversarial|oracle
 use candle_core::Device;
 use iclc::model::*;

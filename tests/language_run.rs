@@ -1,5 +1,6 @@
-//! A spec that trains language models runs end to end (issue 12, in progress): a GPT-2 causal LM
-//! and an LSTM on aⁿbⁿ, their records and weights in the store, and a second run from the store.
+//! A spec that trains and evaluates language models runs end to end: a GPT-2 causal LM and an LSTM
+//! on aⁿbⁿ, their records and weights in the store, a second run from the store, and a language
+//! evaluation whose completions are scored and read by claims.
 mod common;
 use common::builder::Test;
 
@@ -53,8 +54,57 @@ fn a_language_model_on_a_function_class_or_in_a_regression_evaluation_is_refused
         .spec(&format!("{SPEC}eval e {{ models = [t]  tasks = [linear()]  prompts = 4 }}\n"))
         .args(&["check", "spec.icl"])
         .status(1)
-        .stderr("is a language model; this evaluation scores (x, y) predictions")
+        .stderr("is no language; this evaluation completes prompts")
         .run();
+}
+
+const EVAL: &str = r#"
+eval rules { models = [t, r]  tasks = [ab]  prompts = all(length = 3)  decode = greedy(max_new = 10)  at = every(10) }
+claim "t keeps R2 on its OOD completions" { rate(rules, t, r2_completion, prompts = ood) >= 0.5 }
+claim "loss" { test_loss(rules, t, at = 10) > test_loss(rules, t) }
+"#;
+
+#[test]
+fn a_language_evaluation_scores_every_prompt_and_its_claims_read_the_rates() {
+    let spec = SPEC.replace("checkpoint_every = 5 }", "checkpoint_every = 5  seeds = [1, 2] }");
+    let o = Test::new().spec(&format!("{spec}{EVAL}")).args(&["run", "spec.icl", "--out", "out", "--jobs", "2"]).run();
+    let record = walk(&o.dir.join("out/cache"))
+        .into_iter()
+        .find(|p| p.ends_with("eval.json"))
+        .expect("the evaluation's record is in the store");
+    let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(record).unwrap()).unwrap();
+    let lang = &eval["language"];
+    // aⁿbⁿ prompts of length 3: aaa and aab start a word, the other six never do.
+    let prompts: Vec<&str> = lang["prompts"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(prompts, ["aaa", "aab", "aba", "abb", "baa", "bab", "bba", "bbb"]);
+    let ood: Vec<bool> = lang["ood"].as_array().unwrap().iter().map(|b| b.as_bool().unwrap()).collect();
+    assert_eq!(ood, [false, false, true, true, true, true, true, true]);
+    let metrics: Vec<&str> = lang["metrics"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let reps = lang["replicates"].as_array().unwrap();
+    // t (2 seeds) and r (1), each at its final weights and at step 10.
+    assert_eq!(reps.len(), 6);
+    // The claim's rate is the share of t's final OOD completions that keep R2, both seeds pooled.
+    let k = metrics.iter().position(|m| *m == "r2_completion").unwrap();
+    let (mut kept, mut n) = (0, 0);
+    for r in reps.iter().filter(|r| r["model"] == "t" && r["step"].is_null()) {
+        let scores: Vec<u64> = r["scores"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        for (i, _) in ood.iter().enumerate().filter(|(_, o)| **o) {
+            kept += scores[i * metrics.len() + k];
+            n += 1;
+        }
+        // Each completion is stored as text and scored by the language's rules.
+        let texts = r["completions"].as_array().unwrap();
+        assert_eq!(texts.len(), 8);
+    }
+    assert_eq!(n, 12);
+    let claims: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(o.dir.join("out/claims.json")).unwrap()).unwrap();
+    let read = claims[0]["quantities"][0]["mean"].as_f64().unwrap();
+    assert!((read - kept as f64 / n as f64).abs() < 1e-12, "{read} vs {kept}/{n}");
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    assert!(md.contains("Rules kept out of distribution") && md.contains("| t | r2_completion |"), "{md}");
+    assert!(md.contains("against test loss over training"), "the evaluation reads steps: the loss figure is drawn");
+    assert!(!md.contains("Error against in-context examples"), "no regression figure for a language evaluation");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -68,4 +118,63 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn lowest_loss_selection_keeps_the_weights_with_the_least_loss_on_the_words() {
+    let spec = format!(
+        "{SPEC}train s {{ data = ab  model = lm  steps = 20  lr = 3e-2  checkpoint_every = 5  select = lowest_loss }}\n\
+         eval listed {{ models = [s]  tasks = [ab]  prompts = [\"bbb\", \"aab\", \"ba\"]  decode = greedy(max_new = 8) }}\n"
+    );
+    let o = Test::new().spec(&spec).args(&["run", "spec.icl", "--out", "out", "--jobs", "1"]).run();
+    let files = walk(&o.dir.join("out/cache"));
+    // The selecting job is the one whose record names a selection.
+    let (dir, record) = files
+        .iter()
+        .filter(|p| p.ends_with("train.json"))
+        .map(|p| {
+            (
+                p.parent().unwrap().to_path_buf(),
+                serde_json::from_slice::<serde_json::Value>(&std::fs::read(p).unwrap()).unwrap(),
+            )
+        })
+        .find(|(_, r)| r.get("selected").is_some())
+        .expect("a record with its selection");
+    let (step, loss) = (record["selected"][0].as_u64().unwrap(), record["selected"][1].as_f64().unwrap());
+    // Every candidate's loss on all of the language's words, recomputed through the library.
+    let lang = iclc::tasks::languages::Anbn { max_n: 4 };
+    use iclc::tasks::languages::Language as _;
+    let words = iclc::tasks::languages::TokenBatch::framed(&lang, &lang.words());
+    let shape = iclc::spec::ModelSpec {
+        layers: 1,
+        width: 8,
+        heads: 2,
+        arch: iclc::spec::Arch::CausalLm { context: 16, positions: iclc::spec::Positions::Sinusoidal },
+    };
+    let target = iclc::model::Target::open(&Default::default()).unwrap();
+    let loss_of = |file: &str| {
+        let m = iclc::model::LanguageModel::load(&shape, lang.vocab(), &dir.join(file), &target).unwrap();
+        f64::from(m.loss(&words).unwrap())
+    };
+    let mut candidates: Vec<(u64, String)> = record["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_u64().unwrap(), s["file"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(candidates.iter().map(|c| c.0).collect::<Vec<_>>(), [5, 10, 15], "every checkpoint_every steps is kept");
+    candidates.push((20, "model.safetensors".into()));
+    let losses: Vec<f64> = candidates.iter().map(|(_, f)| loss_of(f)).collect();
+    let least = losses.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!((loss - least).abs() < 1e-6, "kept loss {loss}, least {least} of {losses:?}");
+    let kept = candidates.iter().zip(&losses).rev().find(|(_, l)| **l == least).unwrap().0;
+    assert_eq!(step, kept.0);
+    assert_eq!(record["checkpoint"].as_str().unwrap(), kept.1, "evaluations read the kept weights");
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    assert!(md.contains(&format!("(kept {step}: lowest loss")), "the report names the step kept");
+    // Listed prompts: in-distribution first, each split as the language starts words.
+    let eval = files.iter().find(|p| p.ends_with("eval.json")).unwrap();
+    let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(eval).unwrap()).unwrap();
+    assert_eq!(eval["language"]["prompts"], serde_json::json!(["aab", "bbb", "ba"]));
+    assert_eq!(eval["language"]["ood"], serde_json::json!([false, true, true]));
 }

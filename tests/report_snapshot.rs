@@ -68,6 +68,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
             JobKind::Train(t) => {
                 let losses = (0..t.setup.steps).map(|s| 1.0 / (1.0 + s as f32 * 0.1 * t.seed as f32)).collect();
                 let record = TrainOutput {
+                    selected: None,
                     losses,
                     wall_s: 6.0,
                     parameters: 1234,
@@ -100,6 +101,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     plots: vec![],
                     predictions: vec![],
                     at_steps: vec![],
+                    language: None,
                 };
                 out.evals.push((e.clone(), record));
             }

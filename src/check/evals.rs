@@ -6,7 +6,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 
-const EVAL_KEYS: &[&str] = &["models", "tasks", "inputs", "baselines", "prompts", "seed", "at"];
+const EVAL_KEYS: &[&str] = &["models", "tasks", "inputs", "baselines", "prompts", "seed", "at", "decode"];
 
 /// The most snapshots one evaluation may read of one model.
 const MAX_AT_STEPS: usize = 1000;
@@ -74,18 +74,6 @@ impl Checker<'_> {
                                     format!("task `{}` appears twice in `{}`", task.name, name.name),
                                 )
                                 .label("again"),
-                            );
-                            ok = false;
-                        }
-                        Some(task) if crate::tasks::kind_of(&task.class) == Ok(crate::spec::TaskKind::TOKENS) => {
-                            self.diags.push(
-                                Diagnostic::at(
-                                    Code::NotApplicable,
-                                    t.span,
-                                    format!("`{}` is a language; this evaluation scores (x, y) predictions", task.name),
-                                )
-                                .label("token sequences")
-                                .help("a language is evaluated by completing prompts with a language model"),
                             );
                             ok = false;
                         }
@@ -168,33 +156,32 @@ impl Checker<'_> {
             );
             ok = false;
         }
-        let prompts = self.int_param(&p, "prompts", 1, 10_000_000, Some(1280), &env);
+        let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
+        let (prompts, completing) = if self.is_language_eval(&tasks, &evaluated) {
+            ok &= self.language_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
+            match self.completing(&p, block.span, tasks.first(), &evaluated) {
+                Some((n, c)) => (Some(n as i64), Some(c)),
+                None => (None, None),
+            }
+        } else {
+            if let Some(e) = p.get("decode") {
+                self.diags.push(
+                    Diagnostic::at(Code::NotApplicable, e.span, "`decode` completes prompts of language models")
+                        .label("nothing to decode")
+                        .help("this evaluation's models predict (x, y) pairs"),
+                );
+                ok = false;
+            }
+            (self.int_param(&p, "prompts", 1, 10_000_000, Some(1280), &env), None)
+        };
         let seed = match p.get("seed") {
             Some(e) => self.int_in(e, "seed", 0, i64::MAX, &env).map(|s| s as u64),
             None => self.header.map(|h| h.seed),
         };
         let at = match p.get("at") {
-            Some(e) => {
-                let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
-                self.at_steps(e, &evaluated).map(Some)
-            }
+            Some(e) => self.at_steps(e, &evaluated).map(Some),
             None => Some(None),
         };
-        // Until language evaluations exist (issue 12), an evaluation scores regression models only.
-        if let Some(t) = trainings.iter().find(|t| models.contains(&t.name) && !t.setup.model.arch.is_regression())
-            && let Some(e) = p.get("models")
-        {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::NotApplicable,
-                    e.span,
-                    format!("`{}` is a language model; this evaluation scores (x, y) predictions", t.name),
-                )
-                .label("a language model")
-                .help("language models are evaluated by completing prompts"),
-            );
-            ok = false;
-        }
         if !ok {
             return None;
         }
@@ -207,6 +194,7 @@ impl Checker<'_> {
             prompts: prompts? as usize,
             seed: seed?,
             at: at?,
+            completing,
         })
     }
 

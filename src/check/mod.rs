@@ -6,6 +6,8 @@ mod consts;
 mod distributions;
 mod evals;
 mod figures;
+mod language_evals;
+mod language_quantities;
 mod models;
 mod params;
 mod quantities;

@@ -7,7 +7,7 @@ use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 /// The functions that read a quantity.
-pub(super) const QUANTITIES: &[&str] = &["error", "first_step", "time_to", "between"];
+pub(super) const QUANTITIES: &[&str] = &["error", "first_step", "time_to", "between", "rate", "test_loss"];
 
 const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs", "at"];
 const STEP_ARGS: &[&str] = &["eval", "model", "task", "k", "below", "inputs"];
@@ -24,6 +24,7 @@ impl Checker<'_> {
         env: &Env,
     ) -> Option<Quantity> {
         match callee.name.as_str() {
+            "rate" | "test_loss" => self.language_quantity(callee, args, span, evals, env).map(Quantity::Language),
             "error" => {
                 let p = Params::call(callee, args, ERROR_ARGS, span, &mut self.diags);
                 let mut r = self.error_ref(&p, evals, env)?;
@@ -53,6 +54,7 @@ impl Checker<'_> {
                 );
                 let task_e = p.require("task", &mut self.diags);
                 let eval = eval?;
+                self.scores_predictions(eval, p.get("eval").map_or(span, |e| e.span))?;
                 let model = self.predictor(model_e?, eval, env);
                 let from = self.predictor(from_e?, eval, env);
                 let to = self.predictor(to_e?, eval, env);
@@ -77,6 +79,7 @@ impl Checker<'_> {
         let model_e = p.require("model", &mut self.diags);
         let task_e = p.require("task", &mut self.diags);
         let eval = self.eval_ref(eval_e?, evals)?;
+        self.scores_predictions(eval, eval_e?.span)?;
         let predictor = self.predictor(model_e?, eval, env);
         let task = self.eval_task(task_e?, eval, env);
         let inputs = self.claim_inputs(p, eval, env);
@@ -89,6 +92,19 @@ impl Checker<'_> {
             k: k?,
             step: None,
         })
+    }
+
+    /// An evaluation of (x, y) predictions (a language evaluation is read by `rate` and `test_loss`).
+    fn scores_predictions(&mut self, eval: &EvalSpec, span: Span) -> Option<()> {
+        if eval.completing.is_none() {
+            return Some(());
+        }
+        self.diags.push(
+            Diagnostic::at(Code::BadClaimReference, span, format!("`{}` completes prompts of languages", eval.name))
+                .label("no predictions of y here")
+                .help("read a language evaluation with `rate(eval, model, metric, prompts = ood)` or `test_loss(eval, model)`"),
+        );
+        None
     }
 
     /// `inputs = …`, one of the evaluation's; its first when absent.

@@ -7,6 +7,9 @@ use crate::diag::{Code, Diagnostic};
 use crate::spec::{Completions, Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec, Variant};
 use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
 
+/// The most weights `select = lowest_loss` compares.
+const MAX_SELECTED: i64 = 1000;
+
 const TRAIN_KEYS: &[&str] = &[
     "recipe",
     "model",
@@ -24,6 +27,7 @@ const TRAIN_KEYS: &[&str] = &[
     "seed",
     "seeds",
     "completions",
+    "select",
 ];
 
 impl Checker<'_> {
@@ -140,6 +144,10 @@ impl Checker<'_> {
             Some(e) => self.completions(e, data.as_ref(), env).map(Some),
             None => Some(None),
         };
+        let select = match p.get("select") {
+            Some(e) => self.select(e, model.as_ref(), steps, checkpoint_every),
+            None => Some(crate::spec::Select::Last),
+        };
         let setup = TrainSetup {
             model: model?,
             steps: steps? as u64,
@@ -152,6 +160,7 @@ impl Checker<'_> {
             curriculum: curriculum?,
             checkpoint_every: checkpoint_every? as u64,
             completions: completions?,
+            select: select?,
         };
         Some(TrainSpec {
             name: run_name,
@@ -300,6 +309,47 @@ impl Checker<'_> {
 
     /// `adversarial(weight = 0.1, batch = 32, length = 8)` or `oracle(…)`: defined for aⁿbⁿ, as in
     /// the reference code.
+    /// `select = last | lowest_loss`: lowest loss for a language model only, at a bounded number of
+    /// kept weights.
+    fn select(
+        &mut self,
+        e: &Expr,
+        model: Option<&crate::spec::ModelSpec>,
+        steps: Option<i64>,
+        every: Option<i64>,
+    ) -> Option<crate::spec::Select> {
+        use crate::spec::Select;
+        let select = match &e.kind {
+            ExprKind::Name(id) if id.name == "last" => Select::Last,
+            ExprKind::Name(id) if id.name == "lowest_loss" => Select::LowestLoss,
+            _ => {
+                self.diags.push(
+                    self.expected(e, "`last` or `lowest_loss`")
+                        .help("`select = lowest_loss` keeps the weights with the lowest loss on the language's words"),
+                );
+                return None;
+            }
+        };
+        if select == Select::LowestLoss && model.is_some_and(|m| m.arch.is_regression()) {
+            self.diags.push(
+                Diagnostic::at(Code::NotApplicable, e.span, "`lowest_loss` selects a language model's weights")
+                    .label("a regression model")
+                    .help("a regression training keeps its last weights"),
+            );
+            return None;
+        }
+        let kept = steps.zip(every).map_or(0, |(s, k)| s / k.max(1));
+        if select == Select::LowestLoss && kept > MAX_SELECTED {
+            self.diags.push(
+                Diagnostic::at(Code::OutOfRange, e.span, format!("`lowest_loss` would keep the weights of {kept} steps"))
+                    .label("too many to compare")
+                    .help(format!("it compares the weights of every `checkpoint_every` steps, at most {MAX_SELECTED}: raise `checkpoint_every`")),
+            );
+            return None;
+        }
+        Some(select)
+    }
+
     fn completions(&mut self, e: &Expr, data: Option<&crate::spec::TaskSpec>, env: &Env) -> Option<Completions> {
         let ExprKind::Call { callee, args } = &e.kind else {
             self.diags.push(self.expected(e, "`adversarial(weight = .., batch = .., length = ..)` or `oracle(…)`"));

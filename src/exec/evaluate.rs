@@ -27,6 +27,9 @@ pub fn run(
     compute: &crate::spec::Compute,
     observer: &dyn Observer,
 ) -> Result<(EvalOutput, bool), ExecError> {
+    if let Some(completing) = &e.completing {
+        return super::evaluate_language::run(id, e, completing, trains, cache, compute, observer);
+    }
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
     observer.job_started(&job, (e.models.len() + e.baselines.len()) as u64);
     if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
@@ -92,6 +95,7 @@ pub fn run(
         plots,
         predictions,
         at_steps,
+        language: None,
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;
@@ -202,6 +206,7 @@ mod tests {
             plots: vec![3],
             at: None,
             computed_on: None,
+            completing: None,
         };
         let plot = plot_functions(&e).unwrap().remove(0);
         assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));

@@ -2,6 +2,7 @@
 //! under its content hash so an interrupted or repeated run redoes only what is missing.
 mod cache;
 mod evaluate;
+mod evaluate_language;
 mod observer;
 mod schedule;
 mod train_language;
@@ -47,6 +48,10 @@ pub struct TrainOutput {
     /// Weights kept along the way for evaluations during training.
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
+    /// The step whose weights `checkpoint` holds when a selection (`select = lowest_loss`) chose
+    /// them, with their loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<(u64, f64)>,
 }
 
 /// The weights of one training step, kept for evaluations during training.
@@ -81,6 +86,43 @@ pub struct EvalOutput {
     /// Errors of the models at the training steps the job's `at` asks for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_steps: Vec<StepErrors>,
+    /// A language evaluation's completions (its `errors` are then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageOutput>,
+}
+
+/// A language evaluation: every prompt completed by every model replicate, each completion scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LanguageOutput {
+    /// The prompts as text, in-distribution first.
+    pub prompts: Vec<String>,
+    /// Whether each prompt is out of distribution (no grammatical word starts with it).
+    pub ood: Vec<bool>,
+    /// The metrics each completion is scored on (`finished`, `grammatical`, `r1`, …).
+    pub metrics: Vec<String>,
+    /// The words the test loss is taken on.
+    pub words: Vec<String>,
+    /// One per model replicate, and per training step read (`at`).
+    pub replicates: Vec<Completions>,
+}
+
+/// One model replicate's completions, at its final weights or at a training step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completions {
+    /// The training's name.
+    pub model: String,
+    /// The replicate's seed.
+    pub seed: u64,
+    /// The training step whose weights completed (`None`: the final weights).
+    pub step: Option<u64>,
+    /// Seconds of training up to those weights.
+    pub wall_s: f64,
+    /// Each prompt's completion (up to and with its first EOS, `$`).
+    pub completions: Vec<String>,
+    /// Each metric per prompt (1: holds), `(prompts, metrics)` row-major.
+    pub scores: Vec<u8>,
+    /// Each test word's summed next-token cross-entropy and its number of targets.
+    pub losses: Vec<(f32, u32)>,
 }
 
 /// One model replicate's errors at one training step.

@@ -4,19 +4,12 @@ use super::cache::Cache;
 use super::training::settings;
 use super::{ExecError, Observer, TrainOutput};
 use crate::model::LanguageModel;
+use crate::model::Target;
 use crate::plan::{JobId, TrainJob};
 use crate::rng;
-use crate::spec::{ClassSpec, Compute};
-use crate::tasks::languages::{Language, TokenBatch, draw, ood_completions};
+use crate::spec::{Compute, Select};
+use crate::tasks::languages::{TokenBatch, draw, ood_completions};
 use std::ops::ControlFlow;
-
-/// The language a training's data names.
-pub fn language_of(class: &ClassSpec) -> Result<Box<dyn Language>, String> {
-    match class {
-        ClassSpec::Family(call) => crate::tasks::family_of(call)?.language(call),
-        _ => Err("a language cannot be mixed or combined yet".into()),
-    }
-}
 
 /// Trains the language model of `t` (an unsealed job folder) and seals its record.
 pub fn train(
@@ -27,7 +20,7 @@ pub fn train(
     observer: &dyn Observer,
 ) -> Result<TrainOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("training `{}`: {why}", t.name));
-    let lang = language_of(&t.data.class).map_err(unsupported)?;
+    let lang = crate::tasks::language_of(&t.data.class).map_err(unsupported)?;
     if t.init.is_some() {
         return Err(unsupported("a language model starts from its init policy (no `init` file yet)".into()));
     }
@@ -73,7 +66,22 @@ pub fn train(
         )
         .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
     let steps = t.setup.steps;
-    super::training::finish(id, t, cache, &policy, outcome, model.parameters(), |path, wall_s| {
-        model.save(path, steps, wall_s)
-    })
+    // Selection scores weights by their loss on every word of the language.
+    let target = Target::open(compute)
+        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
+    let loss_of = |path: &std::path::Path| -> Result<f64, String> {
+        let kept = LanguageModel::load(&t.setup.model, lang.vocab(), path, &target)?;
+        kept.loss(&everything).map(f64::from).map_err(|e| e.to_string())
+    };
+    let select = (t.setup.select == Select::LowestLoss).then_some(&loss_of as super::training::LossOf);
+    super::training::finish(
+        id,
+        t,
+        cache,
+        &policy,
+        outcome,
+        model.parameters(),
+        |path, wall_s| model.save(path, steps, wall_s),
+        select,
+    )
 }

@@ -134,13 +134,18 @@ pub fn run(
         .collect();
         params.save(checkpoint, meta)
     };
-    let record = finish(id, t, cache, &policy, outcome, params.count(), save)?;
+    let record = finish(id, t, cache, &policy, outcome, params.count(), save, None)?;
     observer.job_finished(&job, false);
     Ok((record, false))
 }
 
+/// A weights file's loss, for selecting among a training's weights.
+pub(super) type LossOf<'a> = &'a dyn Fn(&std::path::Path) -> Result<f64, String>;
+
 /// Seals a finished training's job folder: its snapshots found, its final weights written by
-/// `save(path, seconds of training)`, its record, the manifest; the resumable checkpoint removed.
+/// `save(path, seconds of training)`, the weights `select` finds lowest chosen as its model, its
+/// record, the manifest; the resumable checkpoint removed.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn finish(
     id: &JobId,
     t: &TrainJob,
@@ -149,6 +154,7 @@ pub(super) fn finish(
     outcome: TrainOutcome,
     parameters: usize,
     save: impl FnOnce(&std::path::Path, f64) -> std::io::Result<()>,
+    select: Option<LossOf>,
 ) -> Result<TrainOutput, ExecError> {
     let (losses, wall_s) = match outcome {
         TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
@@ -173,7 +179,23 @@ pub(super) fn finish(
         path: checkpoint.clone(),
         source,
     })?;
-    let record = TrainOutput { losses, wall_s, parameters, checkpoint: WEIGHTS.into(), snapshots };
+    let mut record = TrainOutput { losses, wall_s, parameters, checkpoint: WEIGHTS.into(), snapshots, selected: None };
+    if let Some(loss_of) = select {
+        // The last step's weights, then the snapshots': the lowest loss wins, the latest on a tie.
+        let mut best: Option<(u64, f64, String)> = None;
+        let last = (t.setup.steps, WEIGHTS.to_string());
+        for (step, file) in record.snapshots.iter().map(|s| (s.step, s.file.clone())).chain([last]) {
+            let path = dir.join(&file);
+            let loss = loss_of(&path).map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path, why })?;
+            if best.as_ref().is_none_or(|b| loss <= b.1) {
+                best = Some((step, loss, file));
+            }
+        }
+        if let Some((step, loss, file)) = best {
+            record.checkpoint = file.into();
+            record.selected = Some((step, loss));
+        }
+    }
     cache.write(id, RECORD, &record)?;
     let files: Vec<&str> =
         [RECORD, WEIGHTS].into_iter().chain(record.snapshots.iter().map(|s| s.file.as_str())).collect();

@@ -24,10 +24,21 @@ pub struct Cost {
 }
 
 /// Floating-point operations of one training: forward and backward (3× the forward's products)
-/// of every step at the curriculum's prompt length.
+/// of every step at the curriculum's prompt length. A language model's sequences are counted at
+/// its full context (an upper bound: its words may be shorter), its words and any completions.
 pub fn train_flops(job: &TrainJob) -> f64 {
     let m = job.setup.model;
     let (c, l) = (m.width as f64, m.layers as f64);
+    if let Some(context) = m.arch.context() {
+        let t = context as f64;
+        let sequences = (job.setup.batch + job.setup.completions.map_or(0, |a| a.batch)) as f64;
+        // The recurrent cell: four gates of (input + hidden) × hidden weights per layer.
+        let per_token = match m.arch {
+            crate::spec::Arch::Lstm { .. } => l * 16.0 * c * c,
+            _ => l * (24.0 * c * c + 4.0 * t * c),
+        };
+        return 3.0 * per_token * t * sequences * job.setup.steps as f64;
+    }
     (0..job.setup.steps)
         .map(|step| {
             let points = job.setup.curriculum.map_or(job.points, |cur| cur.at(step).1);
@@ -65,6 +76,7 @@ mod tests {
             points: 21,
             setup: TrainSetup {
                 completions: None,
+                select: Default::default(),
                 model: ModelSpec::transformer(4, 128, 4),
                 steps: 1,
                 batch: 64,

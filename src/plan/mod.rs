@@ -9,7 +9,7 @@ pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_
 pub use shard::{Shard, training_owners};
 
 use crate::diag::Diagnostic;
-use crate::spec::{AtSteps, Baseline, CheckedSpec, Compute, FigureSpec, InputSpec, TaskSpec, TrainSetup};
+use crate::spec::{AtSteps, Baseline, CheckedSpec, Completing, Compute, FigureSpec, InputSpec, TaskSpec, TrainSetup};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -116,6 +116,9 @@ pub struct EvalJob {
     /// The backend and device of its models' predictions, when not the default (see [`TrainJob`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed_on: Option<String>,
+    /// A language evaluation's prompts and decoding (absent from the hash of every other).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completing: Option<Completing>,
 }
 
 /// What a job does.
@@ -235,7 +238,12 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
             .filter(|e| e.models.contains(&t.name))
             .filter_map(|e| e.at.as_ref())
             .flat_map(|at| at.resolve(t.setup.steps));
-        let snapshots: Vec<u64> = snapshots.collect();
+        // Selection compares the weights of every `checkpoint_every` steps.
+        let selected = (t.setup.select == crate::spec::Select::LowestLoss).then(|| {
+            let every = t.setup.checkpoint_every;
+            (1..).map(move |i| i * every).take_while(|s| *s < t.setup.steps)
+        });
+        let snapshots: Vec<u64> = snapshots.chain(selected.into_iter().flatten()).collect();
         for &seed in &t.seeds {
             let job = TrainJob {
                 name: t.name.clone(),
@@ -306,6 +314,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 plots,
                 at: e.at.clone(),
                 computed_on: computed_on.clone(),
+                completing: e.completing.clone(),
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

@@ -98,8 +98,8 @@ pub struct TrainingView {
     pub name: String,
     /// Its data, the class written out.
     pub data: String,
-    /// Steps run.
-    pub steps: u64,
+    /// Steps run, and the step kept when a selection chose an earlier one (`2000 (kept 1750)`).
+    pub steps: String,
     /// Scalar parameters.
     pub parameters: usize,
     /// Mean loss over the last 5% of steps, formatted ("—" without training).
@@ -205,6 +205,10 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
             FigureSpec::ErrorVsK { .. } => {}
         }
     }
+    for l in &results.languages {
+        figures.push(figures::language_figure(l, confidence_pct));
+        figures.extend(figures::rate_loss_figure(l));
+    }
     figures.extend(results.curves.iter().map(|t| figures::error_figure(t, confidence_pct)));
     if !results.trainings.is_empty() {
         figures.extend(figures::training_figures(&results.trainings));
@@ -243,7 +247,10 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
             .map(|t| TrainingView {
                 name: t.name.clone(),
                 data: t.data.clone(),
-                steps: t.steps,
+                steps: match t.selected {
+                    Some((step, loss)) => format!("{} (kept {step}: lowest loss {})", t.steps, fmt(loss)),
+                    None => t.steps.to_string(),
+                },
                 parameters: t.parameters,
                 final_loss: t.final_loss.map_or_else(|| "—".into(), fmt),
                 start: t.init.clone().unwrap_or_else(|| "GPT-2 init policy".into()),

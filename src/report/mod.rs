@@ -1,5 +1,6 @@
 //! Results → HTML and Markdown reports. Templates are real files embedded at build time; they
 //! receive one typed, serialisable [`ReportContext`].
+mod bars;
 mod context;
 mod figures;
 mod svg;

@@ -46,14 +46,14 @@ const MAX_LEGEND: f64 = 250.0;
 const TOP: f64 = 36.0;
 const BOTTOM: f64 = 52.0;
 /// Colour-blind-safe palette (Okabe–Ito).
-const COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+pub(super) const COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// About five round tick values covering `[lo, hi]`.
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+pub(super) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let step = tick_step(lo, hi);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
@@ -61,7 +61,7 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 /// The distance between ticks: 1, 2, 2.5 or 5 times a power of ten, at most six ticks.
-fn tick_step(lo: f64, hi: f64) -> f64 {
+pub(super) fn tick_step(lo: f64, hi: f64) -> f64 {
     let span = (hi - lo).max(1e-12);
     let mag = 10f64.powf((span / 5.0).log10().floor());
     [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 6.0).unwrap_or(10.0 * mag)
@@ -69,7 +69,7 @@ fn tick_step(lo: f64, hi: f64) -> f64 {
 
 /// A tick label with as many decimals as the step needs, so neighbours never print alike
 /// (a learning-rate axis reads 0.0005, 0.0010, …, not 0.001, 0.001, 0, 0).
-fn fmt_tick(v: f64, step: f64) -> String {
+pub(super) fn fmt_tick(v: f64, step: f64) -> String {
     if v.abs() < step * 1e-9 {
         return "0".into();
     }

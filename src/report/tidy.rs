@@ -1,5 +1,5 @@
 //! The run's numbers as tidy files beside the report, for re-plotting without parsing Markdown:
-//! `results.csv`, `claims.json` and `training.csv` (columns in docs/results-files.md).
+//! `results.csv`, `claims.json`, `training.csv` and `rates.csv` (columns in docs/results-files.md).
 use crate::results::{Estimate, Results};
 use serde::Serialize;
 use std::fmt::Write;
@@ -10,7 +10,42 @@ pub fn tidy_files(results: &Results) -> Vec<(String, String)> {
         ("results.csv".into(), results_csv(results)),
         ("claims.json".into(), claims_json(results)),
         ("training.csv".into(), training_csv(results)),
+        ("rates.csv".into(), rates_csv(results)),
     ]
+}
+
+/// One row per (language evaluation, language, model, seed, prompt set, metric) — `test_loss` with
+/// the prompt set `words`; `seed` empty for the mean over a model's replicates, whose interval
+/// resamples prompts and seeds; a seed's own rows have no interval.
+fn rates_csv(results: &Results) -> String {
+    let mut out = String::from("eval,task,model,seed,prompts,metric,mean,lo,hi,step\n");
+    for l in &results.languages {
+        let mut row = |model: &str, seed: &str, set: &str, metric: &str, e: Estimate, step: &str| {
+            let fields = [&l.eval, &l.task, model, seed, set, metric].map(csv_field).join(",");
+            let _ = writeln!(out, "{fields},{},{},{},{step}", e.mean, e.lo, e.hi);
+        };
+        let bare = |v: f64| Estimate { mean: v, lo: f64::NAN, hi: f64::NAN };
+        for m in &l.models {
+            for (k, metric) in l.metrics.iter().enumerate() {
+                row(&m.model, "", "id", metric, m.id[k], "");
+                row(&m.model, "", "ood", metric, m.ood[k], "");
+                for (seed, rates) in m.seeds.iter().zip(&m.ood_per_seed) {
+                    row(&m.model, &seed.to_string(), "ood", metric, bare(rates[k]), "");
+                }
+            }
+            row(&m.model, "", "words", "test_loss", m.test_loss, "");
+            for (seed, loss) in m.seeds.iter().zip(&m.loss_per_seed) {
+                row(&m.model, &seed.to_string(), "words", "test_loss", bare(*loss), "");
+            }
+        }
+        for s in &l.by_step {
+            for (metric, rate) in l.metrics.iter().zip(&s.ood) {
+                row(&s.model, "", "ood", metric, bare(*rate), &s.step.to_string());
+            }
+            row(&s.model, "", "words", "test_loss", bare(s.test_loss), &s.step.to_string());
+        }
+    }
+    out
 }
 
 /// One row per (evaluation, task, inputs, component, predictor, seed, k). `seed` is empty for

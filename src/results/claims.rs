@@ -159,6 +159,7 @@ fn read(q: &Quantity, reader: &Reader, draw: &Draw) -> f64 {
     match q {
         Quantity::Error(r) => reader.error(r, draw),
         Quantity::Between(b) => reader.between(b, draw),
+        Quantity::Language(l) => reader.language(l, draw),
         Quantity::FirstStep(s) => {
             let below = value(&s.below, reader, draw).num();
             reader
@@ -253,6 +254,7 @@ mod tests {
             plots: vec![],
             at: None,
             computed_on: None,
+            completing: None,
         }
     }
 
@@ -301,6 +303,7 @@ mod tests {
             plots: vec![],
             predictions: vec![],
             at_steps: vec![],
+            language: None,
         }
     }
 

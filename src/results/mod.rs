@@ -2,11 +2,13 @@
 //! training curves.
 mod bootstrap;
 mod claims;
+mod language;
 mod read;
 mod training;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
 pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
+pub use language::{LanguageSummary, ModelRates, StepRates};
 pub use read::{Draw, Reader};
 use training::training_summary;
 pub use training::{Stage, TrainingSummary};
@@ -93,6 +95,8 @@ pub struct Results {
     pub function_plots: Vec<PlottedFunction>,
     /// `between` against a task sweep, one per `between_vs` figure.
     pub positions: Vec<PositionCurve>,
+    /// Language evaluations, one per (evaluation, language).
+    pub languages: Vec<LanguageSummary>,
 }
 
 /// Where a model's predictions lie between two others', for each value of a task sweep.
@@ -135,7 +139,13 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     let finals = finals(out);
     let mut curves: Vec<TaskCurves> = Vec::new();
     let seeds: Seeds = out.trains.iter().map(|(id, (t, _))| (id.clone(), t.seed)).collect();
+    let reader = Reader::new(&out.evals, &finals, spec.seed);
+    let mut languages = Vec::new();
     for (job, eval) in &out.evals {
+        if let Some(lang) = &eval.language {
+            languages.push(language::language_summary(job, lang, &reader, &finals));
+            continue;
+        }
         let all: Vec<usize> = (0..eval.prompts).collect();
         curves.push(task_curves(job, eval, None, &all, spec.seed, &finals, &seeds));
         // A mixture's prompts split by the component drawn: does the model pick the right class?
@@ -150,7 +160,6 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             }
         }
     }
-    let reader = Reader::new(&out.evals, &finals, spec.seed);
     let claims = evaluate_claims(&spec.claims, &reader);
     let positions = spec.figures.iter().filter_map(|f| position_curve(f, spec, &reader)).collect();
     let replicated = |name: &str| out.trains.values().filter(|(j, _)| j.name == name).count() > 1;
@@ -179,7 +188,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             })
         })
         .collect();
-    Results { not_done: out.not_done.clone(), curves, claims, trainings, function_plots, positions }
+    Results { not_done: out.not_done.clone(), curves, claims, trainings, function_plots, positions, languages }
 }
 
 /// The `between` coefficient at every task of a `between_vs` figure's sweep, with its interval.
@@ -363,6 +372,7 @@ mod tests {
             plots: vec![],
             at: None,
             computed_on: None,
+            completing: None,
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
@@ -374,6 +384,7 @@ mod tests {
             plots: vec![],
             predictions: vec![],
             at_steps: vec![],
+            language: None,
         };
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());

@@ -5,7 +5,7 @@
 use super::Finals;
 use crate::exec::EvalOutput;
 use crate::plan::EvalJob;
-use crate::spec::{BetweenRef, ErrorRef, Predictor};
+use crate::spec::{BetweenRef, ErrorRef, LanguageRead, LanguageRef, Predictor};
 use rand::Rng as _;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -169,5 +169,57 @@ impl<'a> Reader<'a> {
             den += (z[i] - a[i]) * (z[i] - a[i]);
         }
         num / den
+    }
+
+    /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates and
+    /// the drawn prompts (words).
+    pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
+        let Some(lang) = &out.language else { return f64::NAN };
+        // The final weights are stored without a step.
+        let step = l.step.filter(|s| self.finals.get(&l.model).map(|f| f.0) != Some(*s));
+        let reps: Vec<&crate::exec::Completions> =
+            lang.replicates.iter().filter(|r| r.model == l.model && r.step == step).collect();
+        if reps.is_empty() {
+            return f64::NAN;
+        }
+        let drawn = draw.pick(&draw.reps, self.seed, &l.model, reps.len());
+        match &l.read {
+            LanguageRead::Rate { metric, prompts, among } => {
+                let m = lang.metrics.len();
+                let (Some(at), among) = (
+                    lang.metrics.iter().position(|x| x == metric),
+                    among.as_ref().and_then(|a| lang.metrics.iter().position(|x| x == a)),
+                ) else {
+                    return f64::NAN;
+                };
+                let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
+                let rows = draw.pick(&draw.rows, self.seed, &format!("{key}/{}", prompts.name()), set.len());
+                let (mut kept, mut counted) = (0u64, 0u64);
+                for &rep in &drawn {
+                    let scores = &reps[rep].scores;
+                    for &r in &rows {
+                        let row = &scores[set[r] * m..(set[r] + 1) * m];
+                        if among.is_none_or(|a| row[a] == 1) {
+                            counted += 1;
+                            kept += u64::from(row[at]);
+                        }
+                    }
+                }
+                if counted == 0 { f64::NAN } else { kept as f64 / counted as f64 }
+            }
+            LanguageRead::TestLoss => {
+                let rows = draw.pick(&draw.rows, self.seed, &format!("{key}/words"), lang.words.len());
+                let (mut loss, mut targets) = (0f64, 0f64);
+                for &rep in &drawn {
+                    for &r in &rows {
+                        let (l, n) = reps[rep].losses[r];
+                        loss += f64::from(l);
+                        targets += f64::from(n);
+                    }
+                }
+                loss / targets
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@ pub struct TrainingSummary {
     pub data: String,
     /// Steps run.
     pub steps: u64,
+    /// The step whose weights became the model when a selection chose them, with their loss.
+    pub selected: Option<(u64, f64)>,
     /// Scalar parameters.
     pub parameters: usize,
     /// Mean loss over the last 5% of steps; `None` for a loaded model evaluated without training.
@@ -84,6 +86,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         seed: job.seed,
         data: crate::tasks::describe(&job.data.class),
         steps: n as u64,
+        selected: t.selected,
         parameters: t.parameters,
         final_loss,
         wall_s: t.wall_s,

@@ -86,6 +86,72 @@ pub struct BetweenRef {
     pub k: usize,
 }
 
+/// The share of a language model's completions that keep a metric (`rate(…)`), or its loss on the
+/// language's words (`test_loss(…)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LanguageRef {
+    /// The language evaluation.
+    pub eval: String,
+    /// The language model (its replicates averaged).
+    pub model: String,
+    /// The language (a task of the evaluation).
+    pub task: String,
+    /// What is read.
+    pub read: LanguageRead,
+    /// The training step whose weights are read (the final weights when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u64>,
+}
+
+/// What a [`LanguageRef`] reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "read", rename_all = "snake_case")]
+pub enum LanguageRead {
+    /// The share of completions of `prompts` that keep `metric` (among those that keep `among`).
+    Rate {
+        /// A metric of the language's completions (`finished`, `grammatical`, `r1`, `r2_completion`, …).
+        metric: String,
+        /// Which prompts.
+        prompts: PromptSet,
+        /// Only completions that keep this metric count (`finished`), when given.
+        among: Option<String>,
+    },
+    /// The mean next-token cross-entropy on the language's words.
+    TestLoss,
+}
+
+/// A language evaluation's prompts, by the distribution split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromptSet {
+    /// Prefixes of grammatical words.
+    Id,
+    /// Strings no grammatical word starts with.
+    Ood,
+    /// Both.
+    All,
+}
+
+impl PromptSet {
+    /// As a spec writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PromptSet::Id => "id",
+            PromptSet::Ood => "ood",
+            PromptSet::All => "all",
+        }
+    }
+
+    /// Whether a prompt (out of distribution or not) belongs to the set.
+    pub fn has(self, ood: bool) -> bool {
+        match self {
+            PromptSet::Id => !ood,
+            PromptSet::Ood => ood,
+            PromptSet::All => true,
+        }
+    }
+}
+
 /// A number read from the run's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +164,8 @@ pub enum Quantity {
     /// model's predictions p on the segment a + t (b − a) between two others' (0 at `from`, 1 at
     /// `to`), over the prompts.
     Between(BetweenRef),
+    /// `rate(eval, model, metric, prompts = ood, among = finished)` or `test_loss(eval, model)`.
+    Language(LanguageRef),
 }
 
 impl Quantity {
@@ -107,6 +175,7 @@ impl Quantity {
             Quantity::Error(r) => &r.eval,
             Quantity::FirstStep(q) => &q.error.eval,
             Quantity::Between(b) => &b.eval,
+            Quantity::Language(l) => &l.eval,
         }
     }
 
@@ -116,6 +185,7 @@ impl Quantity {
             Quantity::Error(r) => &r.task,
             Quantity::FirstStep(q) => &q.error.task,
             Quantity::Between(b) => &b.task,
+            Quantity::Language(l) => &l.task,
         }
     }
 
@@ -125,6 +195,8 @@ impl Quantity {
             Quantity::Error(r) => r.inputs,
             Quantity::FirstStep(q) => q.error.inputs,
             Quantity::Between(b) => b.inputs,
+            // A language evaluation draws no inputs; its one table is filed under the default.
+            Quantity::Language(_) => InputSpec::Normal,
         }
     }
 
@@ -148,6 +220,16 @@ impl Quantity {
                 b.task,
                 b.k
             ),
+            Quantity::Language(l) => {
+                let step = l.step.map_or_else(String::new, |s| format!(", at = {s}"));
+                match &l.read {
+                    LanguageRead::Rate { metric, prompts, among } => {
+                        let among = among.as_ref().map_or_else(String::new, |a| format!(", among = {a}"));
+                        format!("rate({}, {}, {metric}, prompts = {}{among}{step})", l.eval, l.model, prompts.name())
+                    }
+                    LanguageRead::TestLoss => format!("test_loss({}, {}{step})", l.eval, l.model),
+                }
+            }
         }
     }
 }

@@ -21,6 +21,83 @@ pub struct EvalSpec {
     pub seed: u64,
     /// Training steps whose weights are evaluated besides the final ones.
     pub at: Option<AtSteps>,
+    /// For an evaluation of language models: the prompts completed and how (`prompts` is then
+    /// their number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completing: Option<Completing>,
+}
+
+/// How a language evaluation prompts its models: its prompts (split into in-distribution
+/// prefixes and out-of-distribution strings), completed by `decode`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completing {
+    /// The prompts.
+    pub prompts: Prompts,
+    /// How the next tokens are chosen.
+    pub decode: Decode,
+}
+
+/// A language evaluation's prompts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "prompts", rename_all = "snake_case")]
+pub enum Prompts {
+    /// `all(length = L)`: every string of L symbols.
+    All {
+        /// Symbols per prompt, after SOS.
+        length: usize,
+    },
+    /// `["aab", "ba"]`: these strings of the language's symbols.
+    Listed {
+        /// The prompts as written.
+        words: Vec<String>,
+    },
+}
+
+impl Prompts {
+    /// As a report names them: `of length 8`, `listed in the spec`.
+    pub fn describe(&self) -> String {
+        match self {
+            Prompts::All { length } => format!("of length {length}"),
+            Prompts::Listed { .. } => "listed in the spec".into(),
+        }
+    }
+}
+
+/// How a language model's completion is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "decode", rename_all = "snake_case")]
+pub enum Decode {
+    /// The most likely token each step.
+    Greedy {
+        /// Tokens generated at most (stops at EOS).
+        max_new: usize,
+    },
+    /// A token drawn from the softmax of the logits over `temperature`.
+    Sample {
+        /// Divides the logits.
+        temperature: f64,
+        /// Tokens generated at most (stops at EOS).
+        max_new: usize,
+    },
+}
+
+impl Decode {
+    /// Tokens generated at most.
+    pub fn max_new(&self) -> usize {
+        match *self {
+            Decode::Greedy { max_new } | Decode::Sample { max_new, .. } => max_new,
+        }
+    }
+
+    /// As a spec writes it.
+    pub fn describe(&self) -> String {
+        match *self {
+            Decode::Greedy { max_new } => format!("greedy(max_new = {max_new})"),
+            Decode::Sample { temperature, max_new } => {
+                format!("sample(temperature = {}, max_new = {max_new})", fmt_num(temperature))
+            }
+        }
+    }
 }
 
 /// The training steps an evaluation reads a model at, besides its final weights.

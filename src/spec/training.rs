@@ -50,6 +50,14 @@ impl Arch {
     pub fn is_regression(&self) -> bool {
         *self == Arch::Regression
     }
+
+    /// The longest token sequence a language model reads (none for the regression model).
+    pub fn context(&self) -> Option<usize> {
+        match *self {
+            Arch::Regression => None,
+            Arch::CausalLm { context, .. } | Arch::Lstm { context } => Some(context),
+        }
+    }
 }
 
 /// How positions enter a causal language model.
@@ -174,6 +182,29 @@ pub struct TrainSetup {
     /// adversarial and oracle variants); absent from the job ids of every other training.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completions: Option<Completions>,
+    /// Which weights a language training keeps as its model; absent (the last) from the job ids
+    /// of every other training.
+    #[serde(default, skip_serializing_if = "Select::is_last")]
+    pub select: Select,
+}
+
+/// Which of a training's weights become its model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Select {
+    /// The last step's.
+    #[default]
+    Last,
+    /// Of the weights at every `checkpoint_every` steps and the last, those with the lowest
+    /// next-token loss on the language's words (the reference's lowest validation loss).
+    LowestLoss,
+}
+
+impl Select {
+    /// Whether this is the default, left out of job ids.
+    pub fn is_last(&self) -> bool {
+        *self == Select::Last
+    }
 }
 
 /// The completions a language training adds to its loss: for OOD prompts of one length, a

@@ -50,6 +50,14 @@ pub fn class_for(spec: &ClassSpec) -> Result<Box<dyn FunctionClass>, String> {
     })
 }
 
+/// The language a token-sequence class names (an error for a function class).
+pub fn language_of(spec: &ClassSpec) -> Result<Box<dyn languages::Language>, String> {
+    match spec {
+        ClassSpec::Family(call) => family_of(call)?.language(call),
+        _ => Err("a language cannot be mixed or combined yet".into()),
+    }
+}
+
 /// The kind of every family a class is built from, or an error naming two that differ (a mixture
 /// of a regression and a classification family has no single objective).
 pub fn kind_of(spec: &ClassSpec) -> Result<TaskKind, String> {

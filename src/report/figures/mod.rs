@@ -2,6 +2,7 @@
 mod between;
 mod error;
 mod function;
+mod language;
 mod steps;
 mod sweep;
 mod training;
@@ -9,6 +10,7 @@ mod training;
 pub use between::between_figure;
 pub use error::error_figure;
 pub use function::function_figure;
+pub use language::{language_figure, rate_loss_figure};
 pub use steps::step_figure;
 pub use sweep::{sweep_figure, training_sweep_figure};
 pub use training::training_figures;

@@ -16,8 +16,8 @@ pub use anbncn::Anbncn;
 pub use batch::TokenBatch;
 pub use completions::{Variant, ood_completions};
 pub use dyck::Dyck;
-pub use prompts::{PromptSplit, all_prompts};
-pub use score::{Completion, score};
+pub use prompts::{PromptSplit, all_prompts, listed_prompts, symbols};
+pub use score::{Completion, FIRST_RULE, metric_names, score};
 
 use crate::rng::Rng;
 
@@ -94,6 +94,10 @@ pub trait Language: Send + Sync {
                 _ => '_',
             })
             .collect()
+    }
+    /// A word written in the symbols (`aabb`), or `None` if a character is none of them.
+    fn read(&self, text: &str) -> Option<Vec<Token>> {
+        text.chars().map(|c| self.symbols().iter().position(|s| *s == c).map(|i| i as Token)).collect()
     }
     /// `n` grammatical words drawn uniformly from [`Language::words`] (the reference's sampled
     /// variant); [`draw`] from a list already made.

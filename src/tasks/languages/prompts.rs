@@ -19,6 +19,21 @@ pub fn all_prompts(lang: &dyn Language, len: usize) -> PromptSplit {
     PromptSplit { id, ood }
 }
 
+/// Listed prompts (text in the language's symbols), split by [`Language::is_prefix`] in their order.
+pub fn listed_prompts(lang: &dyn Language, words: &[String]) -> Result<PromptSplit, String> {
+    let mut split = PromptSplit { id: vec![], ood: vec![] };
+    for w in words {
+        let tokens = lang.read(w).ok_or_else(|| format!("`{w}` is not written in the symbols `{}`", symbols(lang)))?;
+        if lang.is_prefix(&tokens) { split.id.push(tokens) } else { split.ood.push(tokens) }
+    }
+    Ok(split)
+}
+
+/// The language's symbols as text (`ab`).
+pub fn symbols(lang: &dyn Language) -> String {
+    lang.symbols().iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Anbn;
@@ -34,5 +49,14 @@ mod tests {
         // Of the OOD prompts 247 contain "ba" (already break R2); 4 keep R2 with more b's than a's.
         let r2 = lang.rule("r2").unwrap().holds;
         assert_eq!(split.ood.iter().filter(|w| r2(w)).count(), 4);
+    }
+
+    #[test]
+    fn listed_prompts_are_read_in_the_symbols_and_split_alike() {
+        let lang = Anbn { max_n: 4 };
+        let split = listed_prompts(&lang, &["ba".into(), "aab".into(), "abab".into()]).unwrap();
+        let spell = |ws: &[Vec<Token>]| ws.iter().map(|w| lang.spell(w)).collect::<Vec<_>>();
+        assert_eq!((spell(&split.id), spell(&split.ood)), (vec!["aab".to_string()], vec!["ba".into(), "abab".into()]));
+        assert!(listed_prompts(&lang, &["abc".into()]).unwrap_err().contains("`ab`"));
     }
 }

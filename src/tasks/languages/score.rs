@@ -16,6 +16,36 @@ pub struct Completion {
     pub rules_on_completion: Vec<bool>,
 }
 
+/// Where the rules start among [`metric_names`]: after `finished` and `grammatical`.
+pub const FIRST_RULE: usize = 2;
+
+/// The metrics before the rules (the array's type keeps [`FIRST_RULE`] true).
+const LEADING: [&str; FIRST_RULE] = ["finished", "grammatical"];
+
+/// The metrics of a language's completions, in the order of [`Completion::flags`]: `finished`,
+/// `grammatical`, each rule on prompt + completion (`r1`, …), each rule on the completion alone
+/// (`r1_completion`, …).
+pub fn metric_names(lang: &dyn Language) -> Vec<String> {
+    let rules = lang.rules().iter();
+    LEADING
+        .into_iter()
+        .map(String::from)
+        .chain(rules.clone().map(|r| r.name.to_string()))
+        .chain(rules.map(|r| format!("{}_completion", r.name)))
+        .collect()
+}
+
+impl Completion {
+    /// Each metric of [`metric_names`], in its order.
+    pub fn flags(&self) -> Vec<bool> {
+        [self.finished, self.grammatical]
+            .into_iter()
+            .chain(self.rules.iter().copied())
+            .chain(self.rules_on_completion.iter().copied())
+            .collect()
+    }
+}
+
 /// Scores `generated`, the tokens a model produced after `SOS prompt`.
 pub fn score(lang: &dyn Language, prompt: &[Token], generated: &[Token]) -> Completion {
     let k = lang.symbols().len() as Token;
@@ -59,5 +89,11 @@ mod tests {
         // No EOS: not finished, scored on what was generated.
         let c = score(&lang, &[a, a], &[b, b, b]);
         assert!(!c.finished && c.rules == [false, true]);
+        // The flags line up with the metrics' names.
+        let names = metric_names(&lang);
+        assert_eq!(names, ["finished", "grammatical", "r1", "r2", "r1_completion", "r2_completion"]);
+        let c = score(&lang, &[b, a], &[a, b, eos]);
+        assert_eq!(c.flags(), [true, false, true, false, true, true]);
+        assert_eq!(c.flags().len(), names.len());
     }
 }

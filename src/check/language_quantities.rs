@@ -1,0 +1,165 @@
+//! The quantities of a language evaluation: `rate(eval, model, metric, prompts = ood, among =
+//! finished)` — the share of completions that keep a metric — and `test_loss(eval, model)`.
+use super::{Checker, Env, Params};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
+use crate::spec::{EvalSpec, LanguageRead, LanguageRef, PromptSet};
+use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
+
+const RATE_ARGS: &[&str] = &["eval", "model", "metric", "prompts", "among", "task", "at"];
+const LOSS_ARGS: &[&str] = &["eval", "model", "task", "at"];
+
+impl Checker<'_> {
+    /// `rate(…)` or `test_loss(…)`.
+    pub(super) fn language_quantity(
+        &mut self,
+        callee: &Ident,
+        args: &[Arg],
+        span: Span,
+        evals: &[EvalSpec],
+        env: &Env,
+    ) -> Option<LanguageRef> {
+        let rate = callee.name == "rate";
+        let p = Params::call(callee, args, if rate { RATE_ARGS } else { LOSS_ARGS }, span, &mut self.diags);
+        let eval_e = p.require("eval", &mut self.diags);
+        let model_e = p.require("model", &mut self.diags);
+        let metric_e = if rate { p.require("metric", &mut self.diags) } else { None };
+        let eval = self.eval_ref(eval_e?, evals)?;
+        if eval.completing.is_none() {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::BadClaimReference,
+                    eval_e?.span,
+                    format!("`{}` scores (x, y) predictions", eval.name),
+                )
+                .label("not a language evaluation")
+                .help(
+                    "`rate` and `test_loss` read an evaluation that completes prompts; read this one with `error(…)`",
+                ),
+            );
+            return None;
+        }
+        let model = self.language_model(model_e?, eval, env);
+        let task = match p.get("task") {
+            Some(t) => self.eval_task(t, eval, env),
+            None => self.only_task(eval, span),
+        };
+        let step = match p.get("at") {
+            Some(e) => self.language_step(e, eval, model.as_deref(), env),
+            None => Some(None),
+        };
+        let read = if rate {
+            let metrics = task.as_deref().map_or_else(Vec::new, |t| metrics_of(eval, t));
+            let metric = self.metric(metric_e?, &metrics);
+            let among = p.get("among").map(|e| self.metric(e, &metrics));
+            let prompts = match p.get("prompts") {
+                None => Some(PromptSet::All),
+                Some(e) => self.prompt_set(e),
+            };
+            LanguageRead::Rate { metric: metric?, prompts: prompts?, among: among.map_or(Some(None), |a| a.map(Some))? }
+        } else {
+            LanguageRead::TestLoss
+        };
+        Some(LanguageRef { eval: eval.name.clone(), model: model?, task: task?, read, step: step? })
+    }
+
+    /// A language model the evaluation completes prompts with.
+    fn language_model(&mut self, e: &Expr, eval: &EvalSpec, env: &Env) -> Option<String> {
+        let name = self.training_written(e, env);
+        if let Some(name) = name.filter(|n| eval.models.contains(n)) {
+            return Some(name);
+        }
+        let text = self.text.get(e.span.start..e.span.end).unwrap_or_default().to_string();
+        let d =
+            Diagnostic::at(Code::BadClaimReference, e.span, format!("`{text}` is not evaluated by `{}`", eval.name))
+                .label("not in this evaluation");
+        self.diags.push(match did_you_mean(&text, eval.models.iter().map(String::as_str)) {
+            Some(s) => {
+                d.help(format!("did you mean `{s}`? `{}` completes with: {}", eval.name, eval.models.join(", ")))
+            }
+            None => d.help(format!("`{}` completes with: {}", eval.name, eval.models.join(", "))),
+        });
+        None
+    }
+
+    /// The evaluation's language when it has one; otherwise `task = …` is needed.
+    fn only_task(&mut self, eval: &EvalSpec, span: Span) -> Option<String> {
+        if let [only] = eval.tasks.as_slice() {
+            return Some(only.name.clone());
+        }
+        let known: Vec<&str> = eval.tasks.iter().map(|t| t.name.as_str()).collect();
+        self.diags.push(
+            Diagnostic::at(
+                Code::MissingParameter,
+                span,
+                format!("`{}` completes prompts of several languages", eval.name),
+            )
+            .help(format!("name one: `task = {}`", known.join("` or `task = "))),
+        );
+        None
+    }
+
+    /// A metric of the language's completions: a rule it has, `finished` or `grammatical`.
+    fn metric(&mut self, e: &Expr, metrics: &[String]) -> Option<String> {
+        let ExprKind::Name(id) = &e.kind else {
+            self.diags.push(self.expected(e, "a metric such as `r1` or `finished`"));
+            return None;
+        };
+        if metrics.is_empty() || metrics.contains(&id.name) {
+            return Some(id.name.clone());
+        }
+        let d = Diagnostic::at(Code::BadClaimReference, e.span, format!("this language has no metric `{}`", id.name))
+            .label("not a metric of its completions");
+        self.diags.push(match did_you_mean(&id.name, metrics.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`? Metrics: {}", metrics.join(", "))),
+            None => d.help(format!("metrics: {}", metrics.join(", "))),
+        });
+        None
+    }
+
+    /// `id`, `ood` or `all`.
+    fn prompt_set(&mut self, e: &Expr) -> Option<PromptSet> {
+        let set = match &e.kind {
+            ExprKind::Name(id) if id.name == "id" => PromptSet::Id,
+            ExprKind::Name(id) if id.name == "ood" => PromptSet::Ood,
+            ExprKind::Name(id) if id.name == "all" => PromptSet::All,
+            _ => {
+                self.diags.push(
+                    self.expected(e, "`id`, `ood` or `all`")
+                        .help("`id`: prefixes of grammatical words; `ood`: strings the language never starts"),
+                );
+                return None;
+            }
+        };
+        Some(set)
+    }
+
+    /// `at = S`: a step the evaluation reads the model at, or its last.
+    fn language_step(&mut self, e: &Expr, eval: &EvalSpec, model: Option<&str>, env: &Env) -> Option<Option<u64>> {
+        let step = self.int_in(e, "at", 0, i64::MAX, env)? as u64;
+        let total = self.trainings.iter().find(|t| Some(t.name.as_str()) == model).map_or(0, |t| t.setup.steps);
+        let steps = eval.at.as_ref().map_or_else(Vec::new, |at| at.resolve(total));
+        if step != total && !steps.contains(&step) {
+            let listed: Vec<String> = steps.iter().chain([&total]).map(|s| s.to_string()).collect();
+            self.diags.push(
+                Diagnostic::at(
+                    Code::BadClaimReference,
+                    e.span,
+                    format!("`{}` does not read this model at step {step}", eval.name),
+                )
+                .label("not a step it reads")
+                .help(format!("it reads steps {}", listed.join(", "))),
+            );
+            return None;
+        }
+        Some(Some(step))
+    }
+}
+
+/// The metrics of the completions of one of an evaluation's languages.
+fn metrics_of(eval: &EvalSpec, task: &str) -> Vec<String> {
+    let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class);
+    class
+        .and_then(|c| crate::tasks::language_of(c).ok())
+        .map_or_else(Vec::new, |l| crate::tasks::languages::metric_names(l.as_ref()))
+}

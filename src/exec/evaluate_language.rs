@@ -1,0 +1,149 @@
+//! A language evaluation job: every prompt of a length completed by every language model
+//! replicate (final weights, and the steps `at` reads), each completion scored against the
+//! language's rules, and the model's loss on the language's words.
+use super::cache::Cache;
+use super::{Completions, EvalOutput, ExecError, LanguageOutput, Observer, TrainOutput};
+use crate::model::{Decoding, LanguageModel, Target};
+use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
+use crate::spec::{Completing, Decode, Prompts};
+use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metric_names, score};
+use std::collections::BTreeMap;
+
+const RECORD: &str = "eval.json";
+
+/// Evaluates (or finds in the cache) one language of a language evaluation.
+pub fn run(
+    id: &JobId,
+    e: &EvalJob,
+    completing: &Completing,
+    trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    cache: &Cache,
+    compute: &crate::spec::Compute,
+    observer: &dyn Observer,
+) -> Result<(EvalOutput, bool), ExecError> {
+    let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
+    observer.job_started(&job, e.models.len() as u64);
+    if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
+        observer.job_finished(&job, true);
+        return Ok((record, true));
+    }
+    cache.unseal(id)?;
+    let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
+    let lang = crate::tasks::language_of(&e.task.class).map_err(unsupported)?;
+    let split = match &completing.prompts {
+        Prompts::All { length } => all_prompts(lang.as_ref(), *length),
+        Prompts::Listed { words } => listed_prompts(lang.as_ref(), words).map_err(unsupported)?,
+    };
+    let prompts: Vec<Vec<Token>> = split.id.iter().chain(&split.ood).cloned().collect();
+    let words = lang.words();
+    let target = Target::open(compute)
+        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
+    let mut replicates = Vec::new();
+    for (done, (name, train_id)) in e.models.iter().enumerate() {
+        let (t, out) = &trains[train_id];
+        let mut weights = vec![(None, out.wall_s, cache.path(train_id, &out.checkpoint))];
+        for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
+            let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
+                unsupported(format!("reading `{name}` at step {step}: its training kept no weights of that step"))
+            })?;
+            weights.push((Some(step), snapshot.wall_s, cache.job_dir(train_id)?.join(&snapshot.file)));
+        }
+        for (step, wall_s, path) in weights {
+            let model = LanguageModel::load(&t.setup.model, lang.vocab(), &path, &target).map_err(unsupported)?;
+            let mut rng = crate::rng::stream(e.seed, &format!("eval-decode/{name}/{}/{step:?}", t.seed));
+            let tensor_err =
+                |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
+            let (completions, scores) =
+                complete(&model, lang.as_ref(), &prompts, completing.decode, &mut rng).map_err(tensor_err)?;
+            let losses = word_losses(&model, lang.as_ref(), &words).map_err(tensor_err)?;
+            replicates.push(Completions {
+                model: name.clone(),
+                seed: t.seed,
+                step,
+                wall_s,
+                completions,
+                scores,
+                losses,
+            });
+        }
+        observer.eval_step(id, done as u64 + 1);
+    }
+    let record = EvalOutput {
+        points: 0,
+        prompts: prompts.len(),
+        errors: vec![],
+        components: vec![],
+        plots: vec![],
+        predictions: vec![],
+        at_steps: vec![],
+        language: Some(LanguageOutput {
+            prompts: prompts.iter().map(|p| lang.spell(p)).collect(),
+            ood: (0..prompts.len()).map(|i| i >= split.id.len()).collect(),
+            metrics: metric_names(lang.as_ref()),
+            words: words.iter().map(|w| lang.spell(w)).collect(),
+            replicates,
+        }),
+    };
+    cache.write(id, RECORD, &record)?;
+    cache.seal(id, &[RECORD])?;
+    observer.job_finished(&job, false);
+    Ok((record, false))
+}
+
+/// Prompts completed at most this many at a time (a batch of generation).
+const CHUNK: usize = 256;
+
+/// Each prompt's completion as text and its metrics, `(prompts, metrics)` row-major.
+fn complete(
+    model: &LanguageModel,
+    lang: &dyn Language,
+    prompts: &[Vec<Token>],
+    decode: Decode,
+    rng: &mut crate::rng::Rng,
+) -> Result<(Vec<String>, Vec<u8>), crate::model::TensorError> {
+    let decoding = match decode {
+        Decode::Greedy { .. } => Decoding::Greedy,
+        Decode::Sample { temperature, .. } => Decoding::Sample { temperature },
+    };
+    // A batch of generation holds prompts of one length: listed prompts are completed by length.
+    let mut lengths: Vec<usize> = prompts.iter().map(Vec::len).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let mut done: Vec<Option<Vec<Token>>> = vec![None; prompts.len()];
+    for len in lengths {
+        let same: Vec<usize> = (0..prompts.len()).filter(|&i| prompts[i].len() == len).collect();
+        for chunk in same.chunks(CHUNK) {
+            let framed: Vec<Vec<Token>> = chunk
+                .iter()
+                .map(|&i| std::iter::once(lang.sos()).chain(prompts[i].iter().copied()).collect())
+                .collect();
+            let generated = model.complete(&framed, decode.max_new(), lang.eos(), decoding, rng)?;
+            for (&i, g) in chunk.iter().zip(generated) {
+                done[i] = Some(g);
+            }
+        }
+    }
+    let (mut texts, mut scores) = (Vec::with_capacity(prompts.len()), Vec::new());
+    for (p, g) in prompts.iter().zip(done.into_iter().flatten()) {
+        let end = g.iter().position(|&t| t == lang.eos()).map_or(g.len(), |i| i + 1);
+        texts.push(lang.spell(&g[..end]));
+        scores.extend(score(lang, p, &g).flags().into_iter().map(u8::from));
+    }
+    Ok((texts, scores))
+}
+
+/// Each word's summed next-token cross-entropy (its symbols and EOS after SOS) and its targets.
+fn word_losses(
+    model: &LanguageModel,
+    lang: &dyn Language,
+    words: &[Vec<Token>],
+) -> Result<Vec<(f32, u32)>, crate::model::TensorError> {
+    words
+        .iter()
+        .map(|w| {
+            let targets = w.len() as u32 + 1;
+            let mean = model.loss(&TokenBatch::framed(lang, std::slice::from_ref(w)))?;
+            Ok((mean * targets as f32, targets))
+        })
+        .collect()
+}

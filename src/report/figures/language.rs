@@ -1,0 +1,118 @@
+//! A language evaluation's figures: each model's rate of every metric on the out-of-distribution
+//! prompts as bars with seed intervals (Reizinger et al.'s Table 1 as a chart), and, when the
+//! evaluation reads the models during training, the first rule's OOD rate against the test loss.
+use super::{figure_id, fmt, fmt_estimate};
+use crate::report::Figure;
+use crate::report::bars::{Bar, BarChart, BarSeries};
+use crate::report::svg::{Chart, Series, Stroke};
+use crate::results::LanguageSummary;
+use crate::spec::InputSpec;
+
+/// The bar chart of one language evaluation, with every number (ID and OOD) in its table.
+pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
+    let id = figure_id(&l.eval, &l.task, &InputSpec::Normal);
+    let series = l
+        .models
+        .iter()
+        .map(|m| BarSeries {
+            label: m.model.clone(),
+            bars: m
+                .ood
+                .iter()
+                .enumerate()
+                .map(|(k, e)| Bar {
+                    mean: e.mean,
+                    lo: e.lo,
+                    hi: e.hi,
+                    dots: if m.seeds.len() > 1 { m.ood_per_seed.iter().map(|s| s[k]).collect() } else { vec![] },
+                })
+                .collect(),
+        })
+        .collect();
+    let chart = BarChart {
+        title: format!("{}: completions of OOD {} prompts", l.eval, l.task),
+        y_label: "share of completions".into(),
+        groups: l.metrics.clone(),
+        series,
+        y_max: 1.0,
+    };
+    let header = ["model", "metric", "ID prompts", "OOD prompts", "OOD per seed"].map(String::from).to_vec();
+    let mut rows = Vec::new();
+    for m in &l.models {
+        for (k, metric) in l.metrics.iter().enumerate() {
+            let seeds: Vec<String> = m.ood_per_seed.iter().map(|s| fmt(s[k])).collect();
+            rows.push(vec![
+                m.model.clone(),
+                metric.clone(),
+                fmt_estimate(&m.id[k]),
+                fmt_estimate(&m.ood[k]),
+                seeds.join(", "),
+            ]);
+        }
+        let seeds: Vec<String> = m.loss_per_seed.iter().map(|v| fmt(*v)).collect();
+        rows.push(vec![m.model.clone(), "test loss".into(), fmt_estimate(&m.test_loss), "—".into(), seeds.join(", ")]);
+    }
+    let seeds: Vec<String> = l
+        .models
+        .iter()
+        .map(|m| format!("`{}` {}", m.model, m.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")))
+        .collect();
+    Figure {
+        file: format!("{id}.svg"),
+        id,
+        title: format!("Rules kept out of distribution — `{}` on `{}`", l.eval, l.task),
+        caption: format!(
+            "Share of the completions of the {ood} out-of-distribution prompts {described} (strings no word of the language starts with; {id_n} in-distribution prompts in the table) that are finished, grammatical, keep each rule on prompt + completion, and keep it on the completion alone. Bars: mean over the models' training seeds ({seeds}); whiskers: {confidence_pct}% bootstrap interval resampling prompts and seeds together; dots: each seed. Test loss: next-token cross-entropy on the language's words.",
+            ood = l.ood_prompts,
+            described = l.prompts,
+            id_n = l.id_prompts,
+            seeds = seeds.join("; ")
+        ),
+        svg: chart.render(),
+        header,
+        rows,
+    }
+}
+
+/// The first rule's OOD rate against the test loss, one line per model through the training steps
+/// the evaluation reads (none without `at`).
+pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
+    let first = crate::tasks::languages::FIRST_RULE;
+    let rule = l.metrics.get(first)?;
+    if l.by_step.is_empty() {
+        return None;
+    }
+    let mut series = Vec::new();
+    let mut rows = Vec::new();
+    for m in &l.models {
+        let steps: Vec<_> = l.by_step.iter().filter(|s| s.model == m.model).collect();
+        series.push(Series {
+            label: m.model.clone(),
+            points: steps.iter().map(|s| (s.test_loss, s.ood[first])).collect(),
+            band: vec![],
+            stroke: Stroke::Solid,
+        });
+        rows.extend(
+            steps.iter().map(|s| vec![m.model.clone(), s.step.to_string(), fmt(s.test_loss), fmt(s.ood[first])]),
+        );
+    }
+    let id = format!("{}-over-training", figure_id(&l.eval, &l.task, &InputSpec::Normal));
+    let chart = Chart {
+        title: format!("{}: OOD {rule} against test loss over training", l.eval),
+        x_label: "test loss (next-token cross-entropy)".into(),
+        y_label: format!("OOD {rule} rate"),
+        series,
+        y_max: Some(1.0),
+    };
+    Some(Figure {
+        file: format!("{id}.svg"),
+        id,
+        title: format!("`{rule}` out of distribution against test loss over training — `{}` on `{}`", l.eval, l.task),
+        caption: format!(
+            "Each point: one model (its seeds pooled) at a training step the evaluation reads, its test loss and the share of its OOD completions that keep {rule}; the last point of each line is its final weights. Models at one test loss can be read across: equal loss need not mean equal behaviour out of distribution."
+        ),
+        svg: chart.render(),
+        header: ["model", "step", "test loss", &format!("OOD {rule}")].map(String::from).to_vec(),
+        rows,
+    })
+}

@@ -1,0 +1,160 @@
+//! A language evaluation summarised: each model's rate of every metric on the in-distribution and
+//! out-of-distribution prompts and its test loss, with intervals from the same joint bootstrap as
+//! the claims (prompts and training seeds resampled together), each seed's own numbers, and the
+//! same at every training step the evaluation reads.
+use super::read::{Draw, Reader};
+use super::{BOOTSTRAP_RESAMPLES, Estimate, percentile_interval};
+use crate::exec::LanguageOutput;
+use crate::plan::EvalJob;
+use crate::spec::{LanguageRead, LanguageRef, PromptSet};
+use serde::Serialize;
+
+/// One language of one evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageSummary {
+    /// The evaluation.
+    pub eval: String,
+    /// The language (task).
+    pub task: String,
+    /// Which prompts (`of length 8`).
+    pub prompts: String,
+    /// In-distribution prompts.
+    pub id_prompts: usize,
+    /// Out-of-distribution prompts.
+    pub ood_prompts: usize,
+    /// The metrics, in order.
+    pub metrics: Vec<String>,
+    /// One per model, at its final weights.
+    pub models: Vec<ModelRates>,
+    /// Each model at the steps the evaluation reads (final weights last), means only.
+    pub by_step: Vec<StepRates>,
+}
+
+/// A model's rates and test loss.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelRates {
+    /// The training's name.
+    pub model: String,
+    /// Training seeds.
+    pub seeds: Vec<u64>,
+    /// Each metric on the in-distribution prompts.
+    pub id: Vec<Estimate>,
+    /// Each metric on the out-of-distribution prompts.
+    pub ood: Vec<Estimate>,
+    /// Each seed's rates on the OOD prompts, in the order of `seeds`.
+    pub ood_per_seed: Vec<Vec<f64>>,
+    /// The test loss.
+    pub test_loss: Estimate,
+    /// Each seed's test loss.
+    pub loss_per_seed: Vec<f64>,
+}
+
+/// A model's OOD rates and test loss after one training step (replicates pooled).
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRates {
+    /// The training's name.
+    pub model: String,
+    /// The step.
+    pub step: u64,
+    /// Each metric on the OOD prompts.
+    pub ood: Vec<f64>,
+    /// The test loss.
+    pub test_loss: f64,
+}
+
+/// The summary of a language evaluation's table.
+pub fn language_summary(
+    job: &EvalJob,
+    lang: &LanguageOutput,
+    reader: &Reader,
+    finals: &super::Finals,
+) -> LanguageSummary {
+    let mut names: Vec<&str> = Vec::new();
+    for r in &lang.replicates {
+        if !names.contains(&r.model.as_str()) {
+            names.push(&r.model);
+        }
+    }
+    let quantity = |model: &str, read: LanguageRead, step: Option<u64>| LanguageRef {
+        eval: job.eval.clone(),
+        model: model.to_string(),
+        task: job.task.name.clone(),
+        read,
+        step,
+    };
+    let rate = |metric: &str, prompts| LanguageRead::Rate { metric: metric.to_string(), prompts, among: None };
+    let estimate = |q: &LanguageRef| {
+        let draws = (0..BOOTSTRAP_RESAMPLES).map(|r| reader.language(q, &Draw::resample(r))).collect();
+        percentile_interval(reader.language(q, &Draw::all()), draws)
+    };
+    let models = names
+        .iter()
+        .map(|&model| {
+            let finals: Vec<&crate::exec::Completions> =
+                lang.replicates.iter().filter(|r| r.model == model && r.step.is_none()).collect();
+            let per_metric = |set: PromptSet| -> Vec<Estimate> {
+                lang.metrics.iter().map(|m| estimate(&quantity(model, rate(m, set), None))).collect()
+            };
+            let ood_rows: Vec<usize> = (0..lang.ood.len()).filter(|&i| lang.ood[i]).collect();
+            let m = lang.metrics.len();
+            ModelRates {
+                model: model.to_string(),
+                seeds: finals.iter().map(|r| r.seed).collect(),
+                id: per_metric(PromptSet::Id),
+                ood: per_metric(PromptSet::Ood),
+                ood_per_seed: finals
+                    .iter()
+                    .map(|r| {
+                        (0..m)
+                            .map(|k| {
+                                let kept: usize = ood_rows.iter().map(|&i| usize::from(r.scores[i * m + k])).sum();
+                                kept as f64 / ood_rows.len().max(1) as f64
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                test_loss: estimate(&quantity(model, LanguageRead::TestLoss, None)),
+                loss_per_seed: finals.iter().map(|r| mean_loss(&r.losses)).collect(),
+            }
+        })
+        .collect();
+    let mut by_step = Vec::new();
+    for &model in &names {
+        let mut steps: Vec<u64> = lang.replicates.iter().filter(|r| r.model == model).filter_map(|r| r.step).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        steps.sort_unstable();
+        steps.dedup();
+        let last = finals.get(model).map(|f| f.0);
+        for step in steps.into_iter().map(Some).chain([last]) {
+            let all = Draw::all();
+            by_step.push(StepRates {
+                model: model.to_string(),
+                step: step.unwrap_or_default(),
+                ood: lang
+                    .metrics
+                    .iter()
+                    .map(|m| reader.language(&quantity(model, rate(m, PromptSet::Ood), step), &all))
+                    .collect(),
+                test_loss: reader.language(&quantity(model, LanguageRead::TestLoss, step), &all),
+            });
+        }
+    }
+    LanguageSummary {
+        eval: job.eval.clone(),
+        task: job.task.name.clone(),
+        prompts: job.completing.as_ref().map_or_else(String::new, |c| c.prompts.describe()),
+        id_prompts: lang.ood.iter().filter(|o| !**o).count(),
+        ood_prompts: lang.ood.iter().filter(|o| **o).count(),
+        metrics: lang.metrics.clone(),
+        models,
+        by_step,
+    }
+}
+
+/// Next-token cross-entropy over the words, pooled by targets.
+fn mean_loss(losses: &[(f32, u32)]) -> f64 {
+    let (sum, n) = losses.iter().fold((0f64, 0f64), |(s, n), (l, c)| (s + f64::from(*l), n + f64::from(*c)));
+    sum / n
+}

@@ -1,0 +1,19 @@
+// expect: E0106 at 18:12
+experiment "x" {
+  seed = 1
+  dim = 1
+  points = 2
+}
+class ab = anbn(max_n = 4)
+model lm = causal_lm(layers = 1, width = 8, heads = 2, context = 16)
+train t {
+  data = ab
+  model = lm
+  steps = 10
+}
+eval e {
+  models = [t]
+  tasks = [ab]
+  prompts = all(length = 8)
+  decode = greedy(max_new = 12)
+}
