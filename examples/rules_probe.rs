@@ -80,7 +80,9 @@ fn main() {
     for (name, set) in [("id", &split.id), ("ood", &split.ood)] {
         let prompts: Vec<Vec<u32>> =
             set.iter().map(|w| std::iter::once(lang.sos()).chain(w.iter().copied()).collect()).collect();
-        let generated = generate(&lm, &prompts, 40, lang.eos(), Decoding::Greedy, &mut rng, &dev).unwrap();
+        let generated =
+            generate(&lm, &prompts, 40, lang.eos(), Decoding::Greedy, &mut vec![rng.clone(); prompts.len()], &dev)
+                .unwrap();
         let scores: Vec<Completion> = set.iter().zip(&generated).map(|(p, g)| score(&lang, p, g)).collect();
         let n = scores.len() as f64;
         let fin: Vec<&Completion> = scores.iter().filter(|c| c.finished).collect();

@@ -1,8 +1,9 @@
 // Rule extrapolation on aⁿbⁿ (Reizinger et al., ICML 2024, "Position: Understanding LLMs requires
 // more than statistical generalization"), at CPU scale: iclc run specs/rules.icl --jobs 2
 //
-// Three training variants of one GPT-2 language model, three seeds each, all trained on every
-// aⁿbⁿ word with n ≤ 16 (the whole language, every step, as the reference code):
+// Three training variants of one GPT-2 language model (and an LSTM trained as the first), three
+// seeds each, all trained on every aⁿbⁿ word with n ≤ 16 (the whole language, every step, as the
+// reference code):
 //   normal       maximum likelihood only;
 //   adversarial  plus the loss of completions that break R1 (#a = #b) on OOD prompts of length 8;
 //   oracle       plus the loss of completions that keep R1 on them.
@@ -70,10 +71,27 @@ train oracle {
   completions = oracle(weight = 1, batch = 32, length = 8)
 }
 
+// The follow-up (Mészáros et al. 2024) compares architectures: the same data and optimiser for an
+// LSTM is one more model and one more training.
+model rnn = lstm(layers = 1, hidden = 32, context = 74)
+
+train lstm {
+  data = ab
+  model = rnn
+  steps = 2000
+  batch = 16
+  lr = 2e-3
+  schedule = cosine(warmup = 100, final = 0.1)
+  clip = 1
+  weight_decay = 0
+  seeds = [1, 2, 3]
+  checkpoint_every = 250
+}
+
 // Every prompt of length 8, completed greedily; the models are also read every 250 steps, for
 // the figure of OOD R1 against test loss over training.
 eval rules {
-  models = [normal, adversarial, oracle]
+  models = [normal, adversarial, oracle, lstm]
   tasks = [ab]
   prompts = all(length = 8)
   decode = greedy(max_new = 40)
@@ -104,4 +122,9 @@ claim "Adversarial completions suppress R1 at nearly the normal model's test los
 
 claim "Oracle completions raise R1 well above the normal model's" {
   rate(rules, oracle, r1, prompts = ood) >= rate(rules, normal, r1, prompts = ood) + 0.2
+}
+
+claim "An LSTM learns the language too and keeps R2 on its finished OOD completions" {
+  rate(rules, lstm, grammatical, prompts = id) >= 0.95
+    and rate(rules, lstm, r2_completion, prompts = ood, among = finished) >= 0.95
 }

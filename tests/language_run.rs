@@ -62,6 +62,7 @@ const EVAL: &str = r#"
 eval rules { models = [t, r]  tasks = [ab]  prompts = all(length = 3)  decode = greedy(max_new = 10)  at = every(10) }
 claim "t keeps R2 on its OOD completions" { rate(rules, t, r2_completion, prompts = ood) >= 0.5 }
 claim "loss" { test_loss(rules, t, at = 10) > test_loss(rules, t) }
+claim "among" { rate(rules, t, r2, prompts = id, among = finished) >= 0 }
 "#;
 
 #[test]
@@ -92,15 +93,41 @@ fn a_language_evaluation_scores_every_prompt_and_its_claims_read_the_rates() {
             kept += scores[i * metrics.len() + k];
             n += 1;
         }
-        // Each completion is stored as text and scored by the language's rules.
+        // Each stored completion, scored again by the language's rules, gives its stored row.
         let texts = r["completions"].as_array().unwrap();
         assert_eq!(texts.len(), 8);
+        for (i, text) in texts.iter().enumerate() {
+            let lang = iclc::tasks::languages::Anbn { max_n: 4 };
+            use iclc::tasks::languages::Language as _;
+            let text = text.as_str().unwrap();
+            let (body, eos) = text.strip_suffix('$').map_or((text, false), |b| (b, true));
+            let mut generated = lang.read(body).unwrap();
+            generated.extend(eos.then_some(lang.eos()));
+            let prompt = lang.read(prompts[i]).unwrap();
+            let flags: Vec<u64> =
+                iclc::tasks::languages::score(&lang, &prompt, &generated).flags().into_iter().map(u64::from).collect();
+            assert_eq!(flags, scores[i * metrics.len()..(i + 1) * metrics.len()], "prompt {} → {text}", prompts[i]);
+        }
     }
     assert_eq!(n, 12);
     let claims: serde_json::Value =
         serde_json::from_slice(&std::fs::read(o.dir.join("out/claims.json")).unwrap()).unwrap();
     let read = claims[0]["quantities"][0]["mean"].as_f64().unwrap();
     assert!((read - kept as f64 / n as f64).abs() < 1e-12, "{read} vs {kept}/{n}");
+    // `among`: R2 over the finished completions of t's two ID prompts, both seeds pooled.
+    let at = |name: &str| metrics.iter().position(|m| *m == name).unwrap();
+    let (fin, r2, m) = (at("finished"), at("r2"), metrics.len());
+    let (mut kept, mut counted) = (0, 0);
+    for r in reps.iter().filter(|r| r["model"] == "t" && r["step"].is_null()) {
+        let s: Vec<u64> = r["scores"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        for i in (0..2).filter(|&i| s[i * m + fin] == 1) {
+            counted += 1;
+            kept += s[i * m + r2];
+        }
+    }
+    assert!(counted > 0, "t finishes some ID completions");
+    let among = claims[2]["quantities"][0]["mean"].as_f64().unwrap();
+    assert!((among - kept as f64 / counted as f64).abs() < 1e-12, "{among} vs {kept}/{counted}");
     let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
     assert!(md.contains("Rules kept out of distribution") && md.contains("| t | r2_completion |"), "{md}");
     assert!(md.contains("against test loss over training"), "the evaluation reads steps: the loss figure is drawn");

@@ -34,7 +34,10 @@ impl Checker<'_> {
             return None;
         };
         let p = Params::call(callee, args, keys, value.span, &mut self.diags);
-        let eval = p.require("eval", &mut self.diags).and_then(|e| self.eval_ref(e, evals))?;
+        let eval_e = p.require("eval", &mut self.diags)?;
+        let eval = self.eval_ref(eval_e, evals)?;
+        // A language evaluation draws its own figures.
+        self.scores_predictions(eval, eval_e.span)?;
         let points = self.header.map_or(usize::MAX, |h| h.points) as i64;
         let name = name.name.clone();
         match callee.name.as_str() {

@@ -68,10 +68,28 @@ impl Checker<'_> {
                 "leave `inputs` out",
             );
         }
+        // A selected model's weights are of some step of each replicate's own: reading it at
+        // steps as well would mix the two.
+        if let Some(t) = models.iter().find(|t| t.setup.select == crate::spec::Select::LowestLoss)
+            && p.get("at").is_some()
+        {
+            ok = false;
+            self.refuse(
+                span_of("at"),
+                format!("`{}` keeps the weights of its lowest loss (`select = lowest_loss`)", t.name),
+                "steps and a selection would mix",
+                "read a selected model without `at`, or train it with `select = last`",
+            );
+        }
         // A model reads the symbols it was trained on: the languages must share them.
         for t in tasks {
             let Ok(lang) = crate::tasks::language_of(&t.class) else { continue };
             for m in models {
+                if let Some(context) = m.setup.model.arch.context()
+                    && self.fits_context(span_of("tasks"), &t.name, lang.as_ref(), context).is_none()
+                {
+                    ok = false;
+                }
                 let Ok(trained) = crate::tasks::language_of(&m.data.class) else { continue };
                 if trained.symbols() != lang.symbols() {
                     ok = false;

@@ -54,7 +54,7 @@ impl Checker<'_> {
             let among = p.get("among").map(|e| self.metric(e, &metrics));
             let prompts = match p.get("prompts") {
                 None => Some(PromptSet::All),
-                Some(e) => self.prompt_set(e),
+                Some(e) => self.prompt_set(e).and_then(|set| self.has_prompts(e, eval, task.as_deref(), set)),
             };
             LanguageRead::Rate { metric: metric?, prompts: prompts?, among: among.map_or(Some(None), |a| a.map(Some))? }
         } else {
@@ -134,10 +134,47 @@ impl Checker<'_> {
         Some(set)
     }
 
+    /// The set when the evaluation has prompts in it (listed prompts may all fall on one side).
+    fn has_prompts(&mut self, e: &Expr, eval: &EvalSpec, task: Option<&str>, set: PromptSet) -> Option<PromptSet> {
+        let Some(crate::spec::Prompts::Listed { words }) = eval.completing.as_ref().map(|c| &c.prompts) else {
+            return Some(set);
+        };
+        let class = eval.tasks.iter().find(|t| Some(t.name.as_str()) == task).map(|t| &t.class);
+        let Some(lang) = class.and_then(|c| crate::tasks::language_of(c).ok()) else { return Some(set) };
+        let Ok(split) = crate::tasks::languages::listed_prompts(lang.as_ref(), words) else { return Some(set) };
+        let n = match set {
+            PromptSet::Id => split.id.len(),
+            PromptSet::Ood => split.ood.len(),
+            PromptSet::All => words.len(),
+        };
+        if n > 0 {
+            return Some(set);
+        }
+        self.diags.push(
+            Diagnostic::at(
+                Code::BadClaimReference,
+                e.span,
+                format!("`{}` lists no `{}` prompt", eval.name, set.name()),
+            )
+            .label("nothing to count")
+            .help("`id`: prompts some word of the language starts with; `ood`: the others"),
+        );
+        None
+    }
+
     /// `at = S`: a step the evaluation reads the model at, or its last.
     fn language_step(&mut self, e: &Expr, eval: &EvalSpec, model: Option<&str>, env: &Env) -> Option<Option<u64>> {
         let step = self.int_in(e, "at", 0, i64::MAX, env)? as u64;
-        let total = self.trainings.iter().find(|t| Some(t.name.as_str()) == model).map_or(0, |t| t.setup.steps);
+        let training = self.trainings.iter().find(|t| Some(t.name.as_str()) == model);
+        if training.is_some_and(|t| t.setup.select == crate::spec::Select::LowestLoss) {
+            self.diags.push(
+                Diagnostic::at(Code::BadClaimReference, e.span, "this model keeps the weights of its lowest loss")
+                    .label("no steps to read")
+                    .help("a model trained with `select = lowest_loss` is read at its selected weights only"),
+            );
+            return None;
+        }
+        let total = training.map_or(0, |t| t.setup.steps);
         let steps = eval.at.as_ref().map_or_else(Vec::new, |at| at.resolve(total));
         if step != total && !steps.contains(&step) {
             let listed: Vec<String> = steps.iter().chain([&total]).map(|s| s.to_string()).collect();

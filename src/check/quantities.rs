@@ -95,7 +95,7 @@ impl Checker<'_> {
     }
 
     /// An evaluation of (x, y) predictions (a language evaluation is read by `rate` and `test_loss`).
-    fn scores_predictions(&mut self, eval: &EvalSpec, span: Span) -> Option<()> {
+    pub(super) fn scores_predictions(&mut self, eval: &EvalSpec, span: Span) -> Option<()> {
         if eval.completing.is_none() {
             return Some(());
         }

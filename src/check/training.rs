@@ -8,7 +8,7 @@ use crate::spec::{Completions, Curriculum, DecayOn, Schedule, Stage, TrainSetup,
 use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
 
 /// The most weights `select = lowest_loss` compares.
-const MAX_SELECTED: i64 = 1000;
+const MAX_SELECTED: u64 = 1000;
 
 const TRAIN_KEYS: &[&str] = &[
     "recipe",
@@ -109,6 +109,9 @@ impl Checker<'_> {
                         .help(help),
                 );
                 return None;
+            }
+            if let (Some(context), Ok(lang)) = (m.arch.context(), crate::tasks::language_of(&d.class)) {
+                self.fits_context(e.span, &d.name, lang.as_ref(), context)?;
             }
         }
         let init = match p.get("init") {
@@ -309,6 +312,30 @@ impl Checker<'_> {
 
     /// `adversarial(weight = 0.1, batch = 32, length = 8)` or `oracle(…)`: defined for aⁿbⁿ, as in
     /// the reference code.
+    /// Every word of `lang`, framed, fits a language model's `context` (its loss reads them whole).
+    pub(super) fn fits_context(
+        &mut self,
+        span: crate::source::Span,
+        name: &str,
+        lang: &dyn crate::tasks::languages::Language,
+        context: usize,
+    ) -> Option<()> {
+        let need = lang.longest_framed();
+        if need <= context {
+            return Some(());
+        }
+        self.diags.push(
+            Diagnostic::at(
+                Code::OutOfRange,
+                span,
+                format!("the longest word of `{name}` is {need} tokens with SOS and EOS"),
+            )
+            .label(format!("beyond a context of {context}"))
+            .help(format!("give the model `context = {need}` or more, or bound the language lower")),
+        );
+        None
+    }
+
     /// `select = last | lowest_loss`: lowest loss for a language model only, at a bounded number of
     /// kept weights.
     fn select(
@@ -338,7 +365,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        let kept = steps.zip(every).map_or(0, |(s, k)| s / k.max(1));
+        let kept = steps.zip(every).map_or(0, |(s, k)| crate::spec::selection_count(s as u64, k as u64));
         if select == Select::LowestLoss && kept > MAX_SELECTED {
             self.diags.push(
                 Diagnostic::at(Code::OutOfRange, e.span, format!("`lowest_loss` would keep the weights of {kept} steps"))

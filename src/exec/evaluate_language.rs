@@ -41,7 +41,9 @@ pub fn run(
     let mut replicates = Vec::new();
     for (done, (name, train_id)) in e.models.iter().enumerate() {
         let (t, out) = &trains[train_id];
-        let mut weights = vec![(None, out.wall_s, cache.path(train_id, &out.checkpoint))];
+        // The model's weights: its last step's, or those a selection kept (and their seconds).
+        let kept_wall = out.selected.and_then(|(s, _)| out.snapshots.iter().find(|x| x.step == s)).map(|x| x.wall_s);
+        let mut weights = vec![(None, kept_wall.unwrap_or(out.wall_s), cache.path(train_id, &out.checkpoint))];
         for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
             let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
                 unsupported(format!("reading `{name}` at step {step}: its training kept no weights of that step"))
@@ -50,11 +52,12 @@ pub fn run(
         }
         for (step, wall_s, path) in weights {
             let model = LanguageModel::load(&t.setup.model, lang.vocab(), &path, &target).map_err(unsupported)?;
-            let mut rng = crate::rng::stream(e.seed, &format!("eval-decode/{name}/{}/{step:?}", t.seed));
+            // One stream per prompt, named by everything that decides its completion.
+            let stream = format!("eval-decode/{}/{}/{name}/{}/{step:?}", e.eval, e.task.name, t.seed);
             let tensor_err =
                 |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
             let (completions, scores) =
-                complete(&model, lang.as_ref(), &prompts, completing.decode, &mut rng).map_err(tensor_err)?;
+                complete(&model, lang.as_ref(), &prompts, completing.decode, e.seed, &stream).map_err(tensor_err)?;
             let losses = word_losses(&model, lang.as_ref(), &words).map_err(tensor_err)?;
             replicates.push(Completions {
                 model: name.clone(),
@@ -99,7 +102,8 @@ fn complete(
     lang: &dyn Language,
     prompts: &[Vec<Token>],
     decode: Decode,
-    rng: &mut crate::rng::Rng,
+    seed: u64,
+    stream: &str,
 ) -> Result<(Vec<String>, Vec<u8>), crate::model::TensorError> {
     let decoding = match decode {
         Decode::Greedy { .. } => Decoding::Greedy,
@@ -117,7 +121,11 @@ fn complete(
                 .iter()
                 .map(|&i| std::iter::once(lang.sos()).chain(prompts[i].iter().copied()).collect())
                 .collect();
-            let generated = model.complete(&framed, decode.max_new(), lang.eos(), decoding, rng)?;
+            let mut rngs: Vec<crate::rng::Rng> = chunk
+                .iter()
+                .map(|&i| crate::rng::stream(seed, &format!("{stream}/{}", lang.spell(&prompts[i]))))
+                .collect();
+            let generated = model.complete(&framed, decode.max_new(), lang.eos(), decoding, &mut rngs)?;
             for (&i, g) in chunk.iter().zip(generated) {
                 done[i] = Some(g);
             }

@@ -181,17 +181,17 @@ pub(super) fn finish(
     })?;
     let mut record = TrainOutput { losses, wall_s, parameters, checkpoint: WEIGHTS.into(), snapshots, selected: None };
     if let Some(loss_of) = select {
-        // The last step's weights, then the snapshots': the lowest loss wins, the latest on a tie.
-        let mut best: Option<(u64, f64, String)> = None;
-        let last = (t.setup.steps, WEIGHTS.to_string());
-        for (step, file) in record.snapshots.iter().map(|s| (s.step, s.file.clone())).chain([last]) {
+        // The selection's steps (not an evaluation's), then the last: the lowest finite loss
+        // wins, the latest on a tie.
+        let steps: Vec<u64> = t.setup.selection_steps().collect();
+        let kept = record.snapshots.iter().filter(|s| steps.contains(&s.step)).map(|s| (s.step, s.file.clone()));
+        let mut scored = Vec::new();
+        for (step, file) in kept.chain([(t.setup.steps, WEIGHTS.to_string())]) {
             let path = dir.join(&file);
             let loss = loss_of(&path).map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path, why })?;
-            if best.as_ref().is_none_or(|b| loss <= b.1) {
-                best = Some((step, loss, file));
-            }
+            scored.push((step, loss, file));
         }
-        if let Some((step, loss, file)) = best {
+        if let Some((step, loss, file)) = lowest(scored) {
             record.checkpoint = file.into();
             record.selected = Some((step, loss));
         }
@@ -203,6 +203,17 @@ pub(super) fn finish(
     // The final weights and record are in place; the resumable state is no longer needed.
     let _ = std::fs::remove_file(&policy.path);
     Ok(record)
+}
+
+/// The candidate with the lowest finite loss, the latest of equals; none when no loss is finite.
+fn lowest<T>(candidates: Vec<(u64, f64, T)>) -> Option<(u64, f64, T)> {
+    let mut best: Option<(u64, f64, T)> = None;
+    for c in candidates {
+        if c.1.is_finite() && best.as_ref().is_none_or(|b| c.1 <= b.1) {
+            best = Some(c);
+        }
+    }
+    best
 }
 
 /// Where a training job keeps its resumable checkpoint and snapshots; tells `observer` when an
@@ -223,4 +234,18 @@ pub(super) fn checkpoints(
         observer.resumed(id, step, seconds);
     }
     Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lowest;
+
+    #[test]
+    fn selection_keeps_the_lowest_finite_loss_and_the_latest_of_equals() {
+        let at = |losses: &[(u64, f64)]| lowest(losses.iter().map(|&(s, l)| (s, l, ())).collect()).map(|b| b.0);
+        assert_eq!(at(&[(5, 0.9), (10, 0.4), (15, 0.7), (20, 0.5)]), Some(10), "not the last: the lowest");
+        assert_eq!(at(&[(5, 0.4), (10, 0.6), (15, 0.4), (20, 0.8)]), Some(15), "a tie goes to the later step");
+        assert_eq!(at(&[(5, f64::NAN), (10, 0.6), (20, f64::INFINITY)]), Some(10), "NaN and ∞ never win");
+        assert_eq!(at(&[(5, f64::NAN)]), None);
+    }
 }

@@ -86,16 +86,17 @@ impl LanguageModel {
         super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s)
     }
 
-    /// The new tokens after each prompt (SOS first, all of one length).
+    /// The new tokens after each prompt (SOS first, all of one length), each sampled from its own
+    /// stream of `rngs`.
     pub fn complete(
         &self,
         prompts: &[Vec<u32>],
         max_new: usize,
         eos: u32,
         decoding: Decoding,
-        rng: &mut Rng,
+        rngs: &mut [Rng],
     ) -> Result<Vec<Vec<u32>>, TensorError> {
-        Ok(generate(self.net.as_ref(), prompts, max_new, eos, decoding, rng, &self.device)?)
+        Ok(generate(self.net.as_ref(), prompts, max_new, eos, decoding, rngs, &self.device)?)
     }
 
     /// The mean next-token cross-entropy on `batch`.

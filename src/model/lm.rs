@@ -177,14 +177,16 @@ impl TokenModel for CausalLm {
 
 /// Continues every prompt (each starting with SOS, all of one length) by up to `max_new`
 /// tokens; a sequence stops at its first `eos` (kept) and the batch stops when every sequence
-/// has, or the context is full. Returns the new tokens of each prompt.
+/// has, or the context is full. Returns the new tokens of each prompt. Sampling draws each
+/// prompt's tokens from its own stream (`rngs`, one per prompt), so a prompt's completion does
+/// not depend on the others in its batch.
 pub fn generate(
     model: &dyn TokenModel,
     prompts: &[Vec<u32>],
     max_new: usize,
     eos: u32,
     decoding: Decoding,
-    rng: &mut crate::rng::Rng,
+    rngs: &mut [crate::rng::Rng],
     device: &Device,
 ) -> Result<Vec<Vec<u32>>> {
     let Some(len) = prompts.first().map(Vec::len) else { return Ok(vec![]) };
@@ -193,6 +195,9 @@ pub fn generate(
     }
     if prompts.iter().any(|p| p.len() != len) {
         candle_core::bail!("prompts of one batch must have one length");
+    }
+    if rngs.len() != prompts.len() {
+        candle_core::bail!("{} random streams for {} prompts", rngs.len(), prompts.len());
     }
     let b = prompts.len();
     let mut seqs: Vec<Vec<u32>> = prompts.to_vec();
@@ -204,7 +209,7 @@ pub fn generate(
         let flat: Vec<u32> = seqs.iter().flatten().copied().collect();
         let tokens = Tensor::from_vec(flat, (b, t), device)?;
         let last = model.logits(&tokens)?.i((.., t - 1, ..))?; // (B, V)
-        let next = pick(&last.to_dtype(DType::F32)?.to_vec2::<f32>()?, decoding, rng);
+        let next = pick(&last.to_dtype(DType::F32)?.to_vec2::<f32>()?, decoding, rngs);
         for (i, tok) in next.into_iter().enumerate() {
             // A finished sequence keeps growing in the batch (one shape for all) but its
             // new tokens are not kept.
@@ -221,12 +226,13 @@ pub fn generate(
     Ok(out)
 }
 
-/// The next token of each row of logits.
-fn pick(logits: &[Vec<f32>], decoding: Decoding, rng: &mut crate::rng::Rng) -> Vec<u32> {
+/// The next token of each row of logits, a sampled one from the row's own stream.
+fn pick(logits: &[Vec<f32>], decoding: Decoding, rngs: &mut [crate::rng::Rng]) -> Vec<u32> {
     use rand::Rng as _;
     logits
         .iter()
-        .map(|row| match decoding {
+        .zip(rngs.iter_mut())
+        .map(|(row, rng)| match decoding {
             Decoding::Greedy => {
                 row.iter()
                     .enumerate()

@@ -238,12 +238,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
             .filter(|e| e.models.contains(&t.name))
             .filter_map(|e| e.at.as_ref())
             .flat_map(|at| at.resolve(t.setup.steps));
-        // Selection compares the weights of every `checkpoint_every` steps.
-        let selected = (t.setup.select == crate::spec::Select::LowestLoss).then(|| {
-            let every = t.setup.checkpoint_every;
-            (1..).map(move |i| i * every).take_while(|s| *s < t.setup.steps)
-        });
-        let snapshots: Vec<u64> = snapshots.chain(selected.into_iter().flatten()).collect();
+        let snapshots: Vec<u64> = snapshots.chain(t.setup.selection_steps()).collect();
         for &seed in &t.seeds {
             let job = TrainJob {
                 name: t.name.clone(),

@@ -57,6 +57,9 @@ fn train_estimate(t: &TrainJob) -> JobEstimate {
 }
 
 fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
+    if let Some(c) = &e.completing {
+        return completion_estimate(plan, e, c);
+    }
     let (n, p, d) = (e.prompts as f64, e.points as f64, e.dim as f64);
     // The prompts (x and y), and every predictor's predictions and errors.
     let predictors = (e.models.len() + e.baselines.len()) as f64;
@@ -79,6 +82,28 @@ fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
         let (flops, bytes) = baseline_cost(b, e);
         seconds += flops / BASELINE_FLOPS;
         memory = memory.max(bytes + 4.0 * n * p * (d + 1.0));
+    }
+    JobEstimate { seconds, memory_bytes: memory }
+}
+
+/// A language evaluation: every generated token is a forward pass over the whole sequence so far
+/// (no cache), counted at the model's full context, for each weights read (the final and `at`).
+fn completion_estimate(plan: &Plan, e: &EvalJob, c: &crate::spec::Completing) -> JobEstimate {
+    let mut seconds = 0.0;
+    let mut memory = 0f64;
+    for (_, id) in &e.models {
+        if let Some(JobKind::Train(t)) = plan.jobs.iter().find(|j| &j.id == id).map(|j| &j.kind) {
+            let one_step = TrainJob { setup: crate::spec::TrainSetup { steps: 1, ..t.setup }, ..t.clone() };
+            let sequences = (t.setup.batch + t.setup.completions.map_or(0, |a| a.batch)) as f64;
+            let context = t.setup.model.arch.context().unwrap_or(1) as f64;
+            // A token's forward pass at full context: a third of a step's work per token.
+            let per_token = train_flops(&one_step) / 3.0 / sequences / context;
+            let reads = 1 + e.at.as_ref().map_or(0, |a| a.resolve(t.setup.steps).len());
+            let tokens = e.prompts as f64 * c.decode.max_new() as f64 * context;
+            seconds += reads as f64 * tokens * per_token / CPU_CORE_FLOPS;
+            let chunk = EVAL_CHUNK.min(e.prompts) as f64;
+            memory = memory.max(4.0 * chunk * context * (16.0 * t.setup.model.width as f64 + context));
+        }
     }
     JobEstimate { seconds, memory_bytes: memory }
 }

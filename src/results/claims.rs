@@ -116,7 +116,11 @@ fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
     }
     let holds_share = held as f64 / BOOTSTRAP_RESAMPLES as f64;
     let tail = (1.0 - CONFIDENCE) / 2.0;
-    let verdict = if holds && holds_share >= 1.0 - tail {
+    // A quantity with nothing to average (no completion counted) decides nothing.
+    let undefined = term_points.iter().any(|v| v.is_nan());
+    let verdict = if undefined {
+        Verdict::Inconclusive
+    } else if holds && holds_share >= 1.0 - tail {
         Verdict::Pass
     } else if !holds && holds_share <= tail {
         Verdict::Fail
@@ -344,6 +348,14 @@ mod tests {
         assert_eq!(c.verdict, Verdict::Pass, "{c:?}");
         let (t0, t1) = (&c.terms[0].estimate, &c.terms[1].estimate);
         assert!(t0.hi > t1.lo, "the curves' intervals overlap: {t0:?} {t1:?}");
+    }
+
+    #[test]
+    fn a_quantity_with_nothing_to_count_makes_a_claim_inconclusive() {
+        // No such predictor in the table: its mean is NaN, which decides nothing either way.
+        let out = output(vec![(model("m"), table(0.1, 0.01, "a"))]);
+        let c = verdict(out, &Default::default(), &less(error(model("absent")), ClaimExpr::Num(1.0)));
+        assert_eq!(c.verdict, Verdict::Inconclusive, "{c:?}");
     }
 
     #[test]

@@ -207,6 +207,22 @@ impl Select {
     }
 }
 
+impl TrainSetup {
+    /// The steps before the last whose weights a selection compares with the last's: every
+    /// `checkpoint_every` steps (none for `select = last`).
+    pub fn selection_steps(&self) -> impl Iterator<Item = u64> + use<> {
+        let every = self.checkpoint_every.max(1);
+        let n = if self.select == Select::LowestLoss { selection_count(self.steps, every) } else { 0 };
+        (1..=n).map(move |i| i * every)
+    }
+}
+
+/// How many multiples of `every` lie strictly before step `steps`: the earlier weights a
+/// selection compares.
+pub fn selection_count(steps: u64, every: u64) -> u64 {
+    steps.saturating_sub(1) / every.max(1)
+}
+
 /// The completions a language training adds to its loss: for OOD prompts of one length, a
 /// completion that breaks R1 (`adversarial`) or keeps it (`oracle`), then EOS.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -95,6 +95,10 @@ pub trait Language: Send + Sync {
             })
             .collect()
     }
+    /// The longest word framed (`SOS word EOS`): the context a model needs to read every word.
+    fn longest_framed(&self) -> usize {
+        self.words().iter().map(Vec::len).max().unwrap_or(0) + 2
+    }
     /// A word written in the symbols (`aabb`), or `None` if a character is none of them.
     fn read(&self, text: &str) -> Option<Vec<Token>> {
         text.chars().map(|c| self.symbols().iter().position(|s| *s == c).map(|i| i as Token)).collect()
