@@ -174,22 +174,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        let total = training.map_or(0, |t| t.setup.steps);
-        let steps = eval.at.as_ref().map_or_else(Vec::new, |at| at.resolve(total));
-        if step != total && !steps.contains(&step) {
-            let listed: Vec<String> = steps.iter().chain([&total]).map(|s| s.to_string()).collect();
-            self.diags.push(
-                Diagnostic::at(
-                    Code::BadClaimReference,
-                    e.span,
-                    format!("`{}` does not read this model at step {step}", eval.name),
-                )
-                .label("not a step it reads")
-                .help(format!("it reads steps {}", listed.join(", "))),
-            );
-            return None;
-        }
-        Some(Some(step))
+        self.step_read(e, eval, model?, step).map(Some)
     }
 }
 

@@ -174,7 +174,12 @@ impl Checker<'_> {
             );
             return None;
         };
-        let total = self.trainings.iter().find(|t| &t.name == model).map_or(0, |t| t.setup.steps);
+        self.step_read(e, eval, model, step)
+    }
+
+    /// `step` when `eval` reads `model` at it (a step of its `at`, or the model's last).
+    pub(super) fn step_read(&mut self, e: &Expr, eval: &EvalSpec, model: &str, step: u64) -> Option<u64> {
+        let total = self.trainings.iter().find(|t| t.name == model).map_or(0, |t| t.setup.steps);
         let steps = eval.at.as_ref().map_or_else(Vec::new, |at| at.resolve(total));
         if step != total && !steps.contains(&step) {
             let listed: Vec<String> = steps.iter().chain([&total]).map(|s| s.to_string()).collect();

@@ -1,6 +1,6 @@
 //! Grouped bar charts as standalone SVG: one group per category (a metric), one bar per series (a
 //! model) with its interval as a whisker and each replicate (training seed) as a dot.
-use super::svg::{COLOURS, esc, fmt_tick, tick_step, ticks};
+use super::svg::{BOTTOM, COLOURS, H, LEFT, TOP, W, esc, open};
 use std::fmt::Write as _;
 
 /// One bar: a mean, its interval, and the replicates it averages.
@@ -37,12 +37,8 @@ pub struct BarChart {
     pub y_max: f64,
 }
 
-const W: f64 = 760.0;
-const H: f64 = 400.0;
-const LEFT: f64 = 64.0;
+/// The legend beside the bars.
 const LEGEND: f64 = 170.0;
-const TOP: f64 = 36.0;
-const BOTTOM: f64 = 52.0;
 
 impl BarChart {
     /// Renders the chart as an `<svg>` element.
@@ -50,26 +46,7 @@ impl BarChart {
         let (pw, ph) = (W - LEFT - LEGEND, H - TOP - BOTTOM);
         let y1 = self.y_max.max(1e-9);
         let sy = |y: f64| TOP + ph - (y.clamp(0.0, y1) / y1) * ph;
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
-            esc(&self.title)
-        );
-        let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
-        let _ = write!(s, r#"<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{}</text>"#, esc(&self.title));
-        let step = tick_step(0.0, y1);
-        for t in ticks(0.0, y1) {
-            let y = sy(t);
-            let _ = write!(s, r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, LEFT + pw);
-            let _ = write!(
-                s,
-                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-                LEFT - 6.0,
-                y + 4.0,
-                fmt_tick(t, step)
-            );
-        }
+        let mut s = open(&self.title, pw, (0.0, y1), &sy);
         let groups = self.groups.len().max(1) as f64;
         let group_w = pw / groups;
         let bar_w = group_w * 0.8 / self.series.len().max(1) as f64;

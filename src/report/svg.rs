@@ -38,13 +38,13 @@ pub struct Chart {
     pub y_max: Option<f64>,
 }
 
-const W: f64 = 760.0;
-const H: f64 = 400.0;
-const LEFT: f64 = 64.0;
+pub(super) const W: f64 = 760.0;
+pub(super) const H: f64 = 400.0;
+pub(super) const LEFT: f64 = 64.0;
 /// The widest legend beside the plot.
 const MAX_LEGEND: f64 = 250.0;
-const TOP: f64 = 36.0;
-const BOTTOM: f64 = 52.0;
+pub(super) const TOP: f64 = 36.0;
+pub(super) const BOTTOM: f64 = 52.0;
 /// Colour-blind-safe palette (Okabe–Ito).
 pub(super) const COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
@@ -52,8 +52,30 @@ pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// An `<svg>` opened with its background, title, and the horizontal grid and labels of a y axis
+/// over `ys` (mapped to pixels by `sy`) across a plot `plot_width` wide.
+pub(super) fn open(title: &str, plot_width: f64, ys: (f64, f64), sy: &dyn Fn(f64) -> f64) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
+        esc(title)
+    );
+    let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
+    let _ = write!(s, r#"<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{}</text>"#, esc(title));
+    let step = tick_step(ys.0, ys.1);
+    for t in ticks(ys.0, ys.1) {
+        let y = sy(t);
+        let _ =
+            write!(s, r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, LEFT + plot_width);
+        let _ =
+            write!(s, r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#, LEFT - 6.0, y + 4.0, fmt_tick(t, step));
+    }
+    s
+}
+
 /// About five round tick values covering `[lo, hi]`.
-pub(super) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let step = tick_step(lo, hi);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
@@ -61,7 +83,7 @@ pub(super) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 /// The distance between ticks: 1, 2, 2.5 or 5 times a power of ten, at most six ticks.
-pub(super) fn tick_step(lo: f64, hi: f64) -> f64 {
+fn tick_step(lo: f64, hi: f64) -> f64 {
     let span = (hi - lo).max(1e-12);
     let mag = 10f64.powf((span / 5.0).log10().floor());
     [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 6.0).unwrap_or(10.0 * mag)
@@ -69,7 +91,7 @@ pub(super) fn tick_step(lo: f64, hi: f64) -> f64 {
 
 /// A tick label with as many decimals as the step needs, so neighbours never print alike
 /// (a learning-rate axis reads 0.0005, 0.0010, …, not 0.001, 0.001, 0, 0).
-pub(super) fn fmt_tick(v: f64, step: f64) -> String {
+fn fmt_tick(v: f64, step: f64) -> String {
     if v.abs() < step * 1e-9 {
         return "0".into();
     }
@@ -120,26 +142,7 @@ impl Chart {
         let (pw, ph) = (W - LEFT - legend_width(&self.series), H - TOP - BOTTOM);
         let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
         let sy = |y: f64| TOP + ph - (y.clamp(y0, y1) - y0) / (y1 - y0) * ph;
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="{}">"#,
-            esc(&self.title)
-        );
-        let _ = write!(s, r##"<rect width="{W}" height="{H}" fill="#ffffff"/>"##);
-        let _ = write!(s, r#"<text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#, LEFT, esc(&self.title));
-        let y_step = tick_step(y0, y1);
-        for t in ticks(y0, y1) {
-            let y = sy(t);
-            let _ = write!(s, r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/>"##, LEFT + pw);
-            let _ = write!(
-                s,
-                r#"<text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-                LEFT - 6.0,
-                y + 4.0,
-                fmt_tick(t, y_step)
-            );
-        }
+        let mut s = open(&self.title, pw, (y0, y1), &sy);
         let x_step = tick_step(x0, x1);
         for t in ticks(x0, x1) {
             let x = sx(t);
