@@ -118,7 +118,8 @@ fn runs_killed_at_random_moments_resume_to_the_uninterrupted_report() {
     let t = Test::new().spec(KILLABLE).args(&["run", "spec.icl", "--out", "whole", "--jobs", "1"]).run();
     let whole = numbers(&t.dir.join("whole"));
     let started = std::time::Instant::now();
-    let _ = iclc(&t.dir, &["run", "spec.icl", "--out", "timing", "--jobs", "1"]);
+    // Timed as the runs it kills are run (two jobs side by side), so the moments fall inside them.
+    let _ = iclc(&t.dir, &["run", "spec.icl", "--out", "timing", "--jobs", "2"]);
     let full_ms = started.elapsed().as_millis() as u64;
     // A fixed sequence of moments spread over the length of a whole run.
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
