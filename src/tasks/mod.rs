@@ -7,6 +7,7 @@ mod inputs;
 pub mod languages;
 mod mixture;
 mod noisy;
+pub mod patterns;
 mod prompt;
 mod registry;
 
