@@ -1,4 +1,5 @@
-//! AdamW as PyTorch computes it: decoupled weight decay, bias-corrected moments.
+//! AdamW as PyTorch computes it: decoupled weight decay, bias-corrected moments; and plain SGD
+//! (the same clipping and decoupled decay, no moments) for the models whose papers train with it.
 use super::flat::FlatLayout;
 
 /// AdamW hyper-parameters.
@@ -14,12 +15,15 @@ pub struct AdamWSettings {
     pub eps: f64,
     /// Decoupled weight decay (applied to every parameter).
     pub weight_decay: f64,
+    /// Plain SGD instead: p ← p·(1 − lr·decay) − lr·g (the betas and eps unused).
+    #[serde(default)]
+    pub sgd: bool,
 }
 
 impl Default for AdamWSettings {
     /// PyTorch's defaults.
     fn default() -> Self {
-        AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }
+        AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, sgd: false }
     }
 }
 
@@ -90,6 +94,11 @@ impl AdamW {
         for ((_, _, range), decays) in self.layout.entries().zip(&self.decays) {
             let keep = if *decays { (1.0 - s.lr * s.weight_decay) as f32 } else { 1.0 };
             let r = range.clone();
+            if s.sgd {
+                let lr = s.lr as f32;
+                params[r.clone()].iter_mut().zip(&grads[r]).for_each(|(p, &g)| *p = *p * keep - lr * g * scale);
+                continue;
+            }
             for (((p, &g), m), v) in
                 params[r.clone()].iter_mut().zip(&grads[r.clone()]).zip(&mut self.m[r.clone()]).zip(&mut self.v[r])
             {
@@ -99,5 +108,31 @@ impl AdamW {
                 *p = *p * keep - step_size * *m / (v.sqrt() / root_bc2 + eps);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::{DType, Device, Var};
+
+    struct One(Var);
+    impl super::super::flat::Weights for One {
+        fn named(&self) -> Vec<(String, Var)> {
+            vec![("w".into(), self.0.clone())]
+        }
+    }
+
+    #[test]
+    fn sgd_steps_against_the_gradient_with_clipping_and_decoupled_decay() {
+        let w = One(Var::zeros(2, DType::F32, &Device::Cpu).unwrap());
+        let layout = FlatLayout::of(&w);
+        let sgd = AdamWSettings { lr: 0.1, weight_decay: 0.5, sgd: true, ..AdamWSettings::default() };
+        let mut opt = AdamW::new(&layout, sgd);
+        let mut p = vec![1.0f32, -2.0];
+        // |g| = 5 clipped to 1: g·(1/5); decay keeps 1 − 0.1·0.5 = 0.95 of the weights.
+        opt.step(&mut p, &[3.0, 4.0], Some(1.0));
+        assert!((p[0] - (0.95 - 0.1 * 0.6)).abs() < 1e-6 && (p[1] - (-1.9 - 0.1 * 0.8)).abs() < 1e-6, "{p:?}");
+        assert_eq!(opt.moments().0, [0.0, 0.0], "no moments");
     }
 }

@@ -159,7 +159,7 @@ impl Backend<Vec<(TokenBatch, f64)>> for LmGraph {
 
 /// Back-propagates `loss` and writes each variable's gradient into `grad` (laid out as
 /// `layout`); returns the loss.
-fn gradient_into(
+pub(super) fn gradient_into(
     loss: &Tensor,
     layout: &FlatLayout,
     model: &dyn Weights,

@@ -161,3 +161,62 @@ pub fn embed(prompts: &[PatternPrompt], dim: usize, q: &[f32]) -> Vec<f32> {
     }
     out
 }
+
+/// Embedded prompts and their queries' labels: one training or evaluation batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternBatch {
+    /// `(batch, len, embed)` row-major, the query last in each prompt.
+    pub prompts: Vec<f32>,
+    /// The queries' ±1 labels, `(batch)`.
+    pub labels: Vec<f32>,
+    /// Prompts.
+    pub batch: usize,
+    /// Rows per prompt (context examples and the query).
+    pub len: usize,
+}
+
+impl PatternBatch {
+    /// `prompts` embedded with the label embedding `q`.
+    pub fn of(prompts: &[PatternPrompt], dim: usize, q: &[f32]) -> PatternBatch {
+        PatternBatch {
+            prompts: embed(prompts, dim, q),
+            labels: prompts.iter().map(|p| *p.labels.last().unwrap_or(&0.0)).collect(),
+            batch: prompts.len(),
+            len: prompts.first().map_or(0, |p| p.labels.len()),
+        }
+    }
+
+    /// The prompts as a tensor `(B, T, E)` and the labels `(B)`.
+    pub fn tensors(&self, embed: usize, device: &Device) -> Result<(Tensor, Tensor)> {
+        Ok((
+            Tensor::from_slice(&self.prompts, (self.batch, self.len, embed), device)?,
+            Tensor::from_slice(&self.labels, self.batch, device)?,
+        ))
+    }
+}
+
+/// The network's graph for the shared training loop: weights in with every call, the hinge
+/// loss and its gradient out.
+pub struct PatternGraph {
+    net: PatternNet,
+    layout: super::flat::FlatLayout,
+    device: Device,
+}
+
+impl PatternGraph {
+    /// A graph for a network of shape `cfg` on `device`.
+    pub fn new(cfg: &PatternNetConfig, device: &Device) -> Result<Self> {
+        let net = PatternNet::zeros(cfg, device)?;
+        let layout = super::flat::FlatLayout::of(&net);
+        Ok(PatternGraph { net, layout, device: device.clone() })
+    }
+}
+
+impl super::backend::Backend<PatternBatch> for PatternGraph {
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &PatternBatch, grad: &mut [f32]) -> Result<f32> {
+        self.layout.scatter(flat, &self.net)?;
+        let (p, y) = batch.tensors(self.net.cfg.embed, &self.device)?;
+        let loss = hinge_loss(&self.net.forward(&p, None)?, &y)?;
+        super::backend::gradient_into(&loss, &self.layout, &self.net, grad)
+    }
+}
