@@ -3,7 +3,7 @@
 //! held-out tasks' error against α′ and prompt length, under the shifted patterns, after pruning
 //! (smallest / largest / random 30%), and the attention mass on same-pattern context examples.
 //!
-//!     RAYON_NUM_THREADS=1 [M=64] [SGD=1] cargo run --release --example patterns_probe -- STEPS SEED [LR] [ALPHA] [TRAIN_TASKS]
+//!     RAYON_NUM_THREADS=1 [M=64] [SGD=1] [WO=scale] [NOISE=0.5] cargo run --release --example patterns_probe -- STEPS SEED [LR] [ALPHA] [TRAIN_TASKS]
 use candle_core::{Device, Tensor};
 use iclc::model::*;
 use iclc::tasks::patterns::*;
@@ -13,7 +13,10 @@ const D: usize = 30;
 const M1: usize = 6;
 const M2: usize = 24;
 const CONTEXT: usize = 20;
-const NOISE: f32 = 0.5;
+/// The irrelevant pattern's coefficient bound (NOISE=… overrides).
+fn noise() -> f32 {
+    std::env::var("NOISE").ok().map_or(0.5, |s| s.parse().unwrap())
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,6 +33,11 @@ fn main() {
     let cfg = PatternNetConfig { embed: D + q.len(), keys: D + 1, values: D + 1, neurons };
     let dev = Device::Cpu;
     let net = PatternNet::init(&cfg, seed, &dev).unwrap();
+    // WO=s scales W_O's initial draw (the theory's small-init regime, where few neurons grow).
+    if let Ok(scale) = std::env::var("WO").map(|s| s.parse::<f64>().unwrap()) {
+        let (_, wo) = net.named().into_iter().find(|(n, _)| n == "wo").unwrap();
+        wo.set(&(wo.as_tensor() * scale).unwrap()).unwrap();
+    }
     let mut engine = PatternGraph::new(&cfg, &dev).unwrap();
     let settings = TrainSettings {
         steps,
@@ -46,7 +54,7 @@ fn main() {
         |r: &mut iclc::rng::Rng, tasks: &[PatternTask], relevant: &[Vec<f32>], a: f64, n: usize, b: usize| {
             use rand::Rng as _;
             let prompts: Vec<PatternPrompt> = (0..b)
-                .map(|_| sample_prompt(&dict, relevant, tasks[r.random_range(0..tasks.len())], a, n, NOISE, r))
+                .map(|_| sample_prompt(&dict, relevant, tasks[r.random_range(0..tasks.len())], a, n, noise(), r))
                 .collect();
             PatternBatch::of(&prompts, D, &q)
         };
