@@ -205,3 +205,23 @@ fn lowest_loss_selection_keeps_the_weights_with_the_least_loss_on_the_words() {
     assert_eq!(eval["language"]["prompts"], serde_json::json!(["aab", "bbb", "ba"]));
     assert_eq!(eval["language"]["ood"], serde_json::json!([false, true, true]));
 }
+
+#[test]
+fn sgd_starts_where_adamw_does_and_then_takes_its_own_steps() {
+    let spec = format!("{SPEC}train rs {{ data = ab  model = rnn  steps = 20  lr = 1e-2  optimizer = sgd }}\n");
+    let o = Test::new().spec(&spec).args(&["run", "spec.icl", "--out", "out", "--jobs", "2"]).run();
+    let csv = std::fs::read_to_string(o.dir.join("out/training.csv")).unwrap();
+    let losses = |run: &str| -> Vec<f64> {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{run},")))
+            .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (adamw, sgd) = (losses("r"), losses("rs"));
+    assert_eq!((adamw.len(), sgd.len()), (20, 20));
+    // Same init and data: the first loss (before any update) is the same; the updates differ.
+    assert_eq!(adamw[0], sgd[0]);
+    assert!(adamw[1..].iter().zip(&sgd[1..]).all(|(a, s)| a != s), "{adamw:?} {sgd:?}");
+    // AdamW's normalised steps move a fresh LSTM faster than plain SGD at the same rate.
+    assert!(adamw[19] < sgd[19], "{} vs {}", adamw[19], sgd[19]);
+}

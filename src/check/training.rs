@@ -28,6 +28,7 @@ const TRAIN_KEYS: &[&str] = &[
     "seeds",
     "completions",
     "select",
+    "optimizer",
 ];
 
 impl Checker<'_> {
@@ -151,6 +152,10 @@ impl Checker<'_> {
             Some(e) => self.select(e, model.as_ref(), steps, checkpoint_every),
             None => Some(crate::spec::Select::Last),
         };
+        let optimizer = match p.get("optimizer") {
+            Some(e) => self.optimizer(e),
+            None => Some(crate::spec::Optimizer::AdamW),
+        };
         let setup = TrainSetup {
             model: model?,
             steps: steps? as u64,
@@ -164,6 +169,7 @@ impl Checker<'_> {
             checkpoint_every: checkpoint_every? as u64,
             completions: completions?,
             select: select?,
+            optimizer: optimizer?,
         };
         Some(TrainSpec {
             name: run_name,
@@ -334,6 +340,20 @@ impl Checker<'_> {
             .help(format!("give the model `context = {need}` or more, or bound the language lower")),
         );
         None
+    }
+
+    /// `optimizer = adamw | sgd`.
+    fn optimizer(&mut self, e: &Expr) -> Option<crate::spec::Optimizer> {
+        match &e.kind {
+            ExprKind::Name(id) if id.name == "adamw" => Some(crate::spec::Optimizer::AdamW),
+            ExprKind::Name(id) if id.name == "sgd" => Some(crate::spec::Optimizer::Sgd),
+            _ => {
+                self.diags.push(
+                    self.expected(e, "`adamw` or `sgd`").help("`optimizer = sgd` trains by plain gradient descent"),
+                );
+                None
+            }
+        }
     }
 
     /// `select = last | lowest_loss`: lowest loss for a language model only, at a bounded number of

@@ -47,7 +47,12 @@ pub(super) fn settings(t: &TrainJob, compute: &Compute) -> TrainSettings {
     TrainSettings {
         steps: s.steps,
         batch: s.batch,
-        adamw: AdamWSettings { lr: s.lr, weight_decay: s.weight_decay, ..AdamWSettings::default() },
+        adamw: AdamWSettings {
+            lr: s.lr,
+            weight_decay: s.weight_decay,
+            sgd: s.optimizer == crate::spec::Optimizer::Sgd,
+            ..AdamWSettings::default()
+        },
         schedule: s.schedule,
         clip: s.clip,
         decay_matrices_only: s.decay_on == DecayOn::Matrices,

@@ -77,6 +77,7 @@ mod tests {
             setup: TrainSetup {
                 completions: None,
                 select: Default::default(),
+                optimizer: Default::default(),
                 model: ModelSpec::transformer(4, 128, 4),
                 steps: 1,
                 batch: 64,

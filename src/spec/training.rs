@@ -186,6 +186,27 @@ pub struct TrainSetup {
     /// of every other training.
     #[serde(default, skip_serializing_if = "Select::is_last")]
     pub select: Select,
+    /// The optimiser; absent (AdamW) from the job ids of every training that keeps it.
+    #[serde(default, skip_serializing_if = "Optimizer::is_adamw")]
+    pub optimizer: Optimizer,
+}
+
+/// The optimiser of a training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Optimizer {
+    /// AdamW (PyTorch's: betas 0.9/0.999, eps 1e-8, decoupled decay).
+    #[default]
+    AdamW,
+    /// Plain stochastic gradient descent: p ← p·(1 − lr·decay) − lr·g.
+    Sgd,
+}
+
+impl Optimizer {
+    /// Whether this is the default, left out of job ids.
+    pub fn is_adamw(&self) -> bool {
+        *self == Optimizer::AdamW
+    }
 }
 
 /// Which of a training's weights become its model.
