@@ -114,6 +114,25 @@ fn main() {
     let half = neurons.div_ceil(2);
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;
     println!("W_O row norm, mean by readout half: + {:.3}  − {:.3}", mean(&norms[..half]), mean(&norms[half..]));
+    if std::env::var("NORMS").is_ok() {
+        // Each neuron: its norm, its readout sign, how often its ReLU is on over the held-out prompts.
+        let (p, _) = base.tensors(cfg.embed, &dev).unwrap();
+        let mut on = vec![0usize; neurons];
+        for j in 0..neurons {
+            let mut keep = vec![0f32; neurons];
+            keep[j] = 1.0;
+            let f: Vec<f32> =
+                net.forward(&p, Some(&Tensor::from_vec(keep, neurons, &dev).unwrap())).unwrap().to_vec1().unwrap();
+            on[j] = f.iter().filter(|v| **v != 0.0).count();
+        }
+        let mut by: Vec<usize> = (0..neurons).collect();
+        by.sort_by(|&i, &j| norms[j].total_cmp(&norms[i]));
+        let row: Vec<String> = by
+            .iter()
+            .map(|&j| format!("{:.2}{}{}", norms[j], if j < half { '+' } else { '-' }, on[j] * 100 / base.batch))
+            .collect();
+        println!("neurons by norm (norm, readout sign, % active): {}", row.join(" "));
+    }
     // Attention mass on context examples that share the query's relevant pattern (its label).
     let (p, _) = base.tensors(cfg.embed, &dev).unwrap();
     let att: Vec<Vec<Vec<f32>>> = net.attention(&p).unwrap().to_vec3().unwrap();
