@@ -6,6 +6,11 @@ use serde::Serialize;
 /// Floating-point operations per second of iclc's training engine on one core of the project's
 /// 2-core CPU (AMD EPYC, AVX2): `iclc bench train` on `small` (≈ 13.4 GFLOP per step, 493 ms).
 pub const CPU_CORE_FLOPS: f64 = 27e9;
+/// The rate of the candle graph that trains language models at the sizes of specs/rules.icl (width
+/// 16–32, sequences of tens of tokens), where per-operation overhead dominates: reports/rules'
+/// trainings took 34 s (GPT-2, 16 words a step), 62 s (with 32 completions) and 13 s (LSTM) for
+/// 2.3e11, 6.9e11 and 1.2e11 counted FLOPs: 7–11 GFLOP/s.
+pub const LM_GRAPH_FLOPS: f64 = 8e9;
 /// An assumed sustained rate for one data-centre GPU on models this small (batches of a few
 /// thousand tokens, widths of a few hundred): an H100 at a few percent of its dense peak.
 pub const GPU_FLOPS: f64 = 20e12;
@@ -51,10 +56,18 @@ pub fn train_flops(job: &TrainJob) -> f64 {
         .sum()
 }
 
+/// Seconds of one training on one core: the fused engine's rate for the regression model, the
+/// candle graph's for a language model.
+pub fn train_seconds(job: &TrainJob) -> f64 {
+    let rate = if job.setup.model.arch.is_regression() { CPU_CORE_FLOPS } else { LM_GRAPH_FLOPS };
+    train_flops(job) / rate
+}
+
 /// The cost of every training of a plan.
 pub fn estimate(plan: &Plan) -> Cost {
     let flops: f64 = plan.train_jobs().map(|(_, t)| train_flops(t)).sum();
-    Cost { trainings: plan.train_jobs().count(), flops, cpu_core_s: flops / CPU_CORE_FLOPS, gpu_s: flops / GPU_FLOPS }
+    let cpu_core_s = plan.train_jobs().map(|(_, t)| train_seconds(t)).sum();
+    Cost { trainings: plan.train_jobs().count(), flops, cpu_core_s, gpu_s: flops / GPU_FLOPS }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Each job's seconds and peak memory, estimated from its shape before anything runs, so that a
 //! spec which would exhaust the machine is refused with the numbers instead of being killed.
-use super::cost::{CPU_CORE_FLOPS, train_flops};
+use super::cost::{CPU_CORE_FLOPS, LM_GRAPH_FLOPS, train_flops, train_seconds};
 use super::{EvalJob, Job, JobKind, Plan, TrainJob};
 use crate::spec::{Baseline, ModelSpec};
 use serde::Serialize;
@@ -51,7 +51,7 @@ fn train_estimate(t: &TrainJob) -> JobEstimate {
     let state = 4.0 * 4.0 * parameters(m, t.dim, t.points);
     let prompts = 4.0 * (t.setup.batch * 2 * t.points * (t.dim + 1)) as f64;
     JobEstimate {
-        seconds: train_flops(t) / CPU_CORE_FLOPS,
+        seconds: train_seconds(t),
         memory_bytes: state + prompts + activation_bytes(m, t.setup.batch, t.points),
     }
 }
@@ -100,7 +100,7 @@ fn completion_estimate(plan: &Plan, e: &EvalJob, c: &crate::spec::Completing) ->
             let per_token = train_flops(&one_step) / 3.0 / sequences / context;
             let reads = 1 + e.at.as_ref().map_or(0, |a| a.resolve(t.setup.steps).len());
             let tokens = e.prompts as f64 * c.decode.max_new() as f64 * context;
-            seconds += reads as f64 * tokens * per_token / CPU_CORE_FLOPS;
+            seconds += reads as f64 * tokens * per_token / LM_GRAPH_FLOPS;
             let chunk = EVAL_CHUNK.min(e.prompts) as f64;
             memory = memory.max(4.0 * chunk * context * (16.0 * t.setup.model.width as f64 + context));
         }

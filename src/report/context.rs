@@ -253,7 +253,7 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
                 },
                 parameters: t.parameters,
                 final_loss: t.final_loss.map_or_else(|| "—".into(), fmt),
-                start: t.init.clone().unwrap_or_else(|| "GPT-2 init policy".into()),
+                start: t.init.clone().unwrap_or_else(|| t.init_policy.into()),
                 wall: format!("{:.1} s", t.wall_s),
             })
             .collect(),

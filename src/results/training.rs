@@ -22,6 +22,8 @@ pub struct TrainingSummary {
     pub final_loss: Option<f64>,
     /// The weights file it started from, with the first 12 hex digits of its SHA-256.
     pub init: Option<String>,
+    /// How its weights are drawn when no file is given.
+    pub init_policy: &'static str,
     /// Seconds of training.
     pub wall_s: f64,
     /// `(step, loss)` pairs, at most a few hundred, each a window mean.
@@ -79,6 +81,10 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         .collect();
     let objective =
         crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| k.objective);
+    let init_policy = match job.setup.model.arch {
+        crate::spec::Arch::Lstm { .. } => "PyTorch's LSTM init",
+        _ => "GPT-2 init policy",
+    };
     TrainingSummary {
         objective,
         name: job.name.clone(),
@@ -87,6 +93,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         data: crate::tasks::describe(&job.data.class),
         steps: n as u64,
         selected: t.selected,
+        init_policy,
         parameters: t.parameters,
         final_loss,
         wall_s: t.wall_s,
