@@ -54,7 +54,13 @@ impl Checker<'_> {
             let among = p.get("among").map(|e| self.metric(e, &metrics));
             let prompts = match p.get("prompts") {
                 None => Some(PromptSet::All),
-                Some(e) => self.prompt_set(e).and_then(|set| self.has_prompts(e, eval, task.as_deref(), set)),
+                Some(e) => self
+                    .keyword(
+                        e,
+                        &[("id", PromptSet::Id), ("ood", PromptSet::Ood), ("all", PromptSet::All)],
+                        "`id`: prefixes of grammatical words; `ood`: strings the language never starts",
+                    )
+                    .and_then(|set| self.has_prompts(e, eval, task.as_deref(), set)),
             };
             LanguageRead::Rate { metric: metric?, prompts: prompts?, among: among.map_or(Some(None), |a| a.map(Some))? }
         } else {
@@ -115,23 +121,6 @@ impl Checker<'_> {
             None => d.help(format!("metrics: {}", metrics.join(", "))),
         });
         None
-    }
-
-    /// `id`, `ood` or `all`.
-    fn prompt_set(&mut self, e: &Expr) -> Option<PromptSet> {
-        let set = match &e.kind {
-            ExprKind::Name(id) if id.name == "id" => PromptSet::Id,
-            ExprKind::Name(id) if id.name == "ood" => PromptSet::Ood,
-            ExprKind::Name(id) if id.name == "all" => PromptSet::All,
-            _ => {
-                self.diags.push(
-                    self.expected(e, "`id`, `ood` or `all`")
-                        .help("`id`: prefixes of grammatical words; `ood`: strings the language never starts"),
-                );
-                return None;
-            }
-        };
-        Some(set)
     }
 
     /// The set when the evaluation has prompts in it (listed prompts may all fall on one side).

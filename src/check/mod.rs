@@ -8,6 +8,7 @@ mod evals;
 mod figures;
 mod language_evals;
 mod language_quantities;
+mod language_training;
 mod models;
 mod params;
 mod quantities;
@@ -272,6 +273,23 @@ impl Checker<'_> {
             return None;
         }
         Some(v)
+    }
+
+    /// One of a setting's keywords (`decay = matrices`): its value, or a diagnostic listing them.
+    fn keyword<T: Copy>(&mut self, e: &Expr, choices: &[(&str, T)], help: &str) -> Option<T> {
+        if let ExprKind::Name(id) = &e.kind
+            && let Some((_, v)) = choices.iter().find(|(name, _)| *name == id.name)
+        {
+            return Some(*v);
+        }
+        let names: Vec<String> = choices.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let listed = match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        self.diags.push(self.expected(e, &listed).help(help));
+        None
     }
 
     fn expected(&self, e: &Expr, what: &str) -> Diagnostic {

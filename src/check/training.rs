@@ -4,11 +4,8 @@ use super::recipes::{RECIPES, Recipe};
 use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
-use crate::spec::{Completions, Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec, Variant};
+use crate::spec::{Curriculum, DecayOn, Schedule, Stage, TrainSetup, TrainSpec};
 use crate::syntax::ast::{Arg, Block, Expr, ExprKind, Ident, Sweep};
-
-/// The most weights `select = lowest_loss` compares.
-const MAX_SELECTED: u64 = 1000;
 
 const TRAIN_KEYS: &[&str] = &[
     "recipe",
@@ -90,30 +87,7 @@ impl Checker<'_> {
         };
         let data = p.require("data", &mut self.diags).and_then(|e| self.task(e, env, None));
         if let (Some(d), Some(e), Some(m)) = (&data, p.get("data"), &model) {
-            let tokens = crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::TOKENS);
-            let language_model = !m.arch.is_regression();
-            if tokens != language_model {
-                let (what, help) = if tokens {
-                    (
-                        "a language, and this model reads (x, y) pairs",
-                        "learn a language with `causal_lm(…)` or `lstm(…)`",
-                    )
-                } else {
-                    (
-                        "a function class, and this model reads tokens",
-                        "learn a function class with `transformer(…)` or a preset",
-                    )
-                };
-                self.diags.push(
-                    Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is {what}", d.name))
-                        .label("not this model's data")
-                        .help(help),
-                );
-                return None;
-            }
-            if let (Some(context), Ok(lang)) = (m.arch.context(), crate::tasks::language_of(&d.class)) {
-                self.fits_context(e.span, &d.name, lang.as_ref(), context)?;
-            }
+            self.data_suits_model(d, e.span, m)?;
         }
         let init = match p.get("init") {
             Some(e) => self.init(e).map(Some),
@@ -134,7 +108,11 @@ impl Checker<'_> {
         };
         let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), env);
         let decay_on = match p.get("decay") {
-            Some(e) => self.decay_on(e),
+            Some(e) => self.keyword(
+                e,
+                &[("all", DecayOn::All), ("matrices", DecayOn::Matrices)],
+                "`decay = matrices` skips biases, LayerNorm and positions, as nanoGPT does",
+            ),
             None => Some(DecayOn::All),
         };
         let curriculum = match (p.get("curriculum"), recipe, self.header) {
@@ -153,7 +131,11 @@ impl Checker<'_> {
             None => Some(crate::spec::Select::Last),
         };
         let optimizer = match p.get("optimizer") {
-            Some(e) => self.optimizer(e),
+            Some(e) => self.keyword(
+                e,
+                &[("adamw", crate::spec::Optimizer::AdamW), ("sgd", crate::spec::Optimizer::Sgd)],
+                "`optimizer = sgd` trains by plain gradient descent",
+            ),
             None => Some(crate::spec::Optimizer::AdamW),
         };
         let setup = TrainSetup {
@@ -314,143 +296,6 @@ impl Checker<'_> {
             }
         };
         Some(s)
-    }
-
-    /// `adversarial(weight = 0.1, batch = 32, length = 8)` or `oracle(…)`: defined for aⁿbⁿ, as in
-    /// the reference code.
-    /// Every word of `lang`, framed, fits a language model's `context` (its loss reads them whole).
-    pub(super) fn fits_context(
-        &mut self,
-        span: crate::source::Span,
-        name: &str,
-        lang: &dyn crate::tasks::languages::Language,
-        context: usize,
-    ) -> Option<()> {
-        let need = lang.longest_framed();
-        if need <= context {
-            return Some(());
-        }
-        self.diags.push(
-            Diagnostic::at(
-                Code::OutOfRange,
-                span,
-                format!("the longest word of `{name}` is {need} tokens with SOS and EOS"),
-            )
-            .label(format!("beyond a context of {context}"))
-            .help(format!("give the model `context = {need}` or more, or bound the language lower")),
-        );
-        None
-    }
-
-    /// `optimizer = adamw | sgd`.
-    fn optimizer(&mut self, e: &Expr) -> Option<crate::spec::Optimizer> {
-        match &e.kind {
-            ExprKind::Name(id) if id.name == "adamw" => Some(crate::spec::Optimizer::AdamW),
-            ExprKind::Name(id) if id.name == "sgd" => Some(crate::spec::Optimizer::Sgd),
-            _ => {
-                self.diags.push(
-                    self.expected(e, "`adamw` or `sgd`").help("`optimizer = sgd` trains by plain gradient descent"),
-                );
-                None
-            }
-        }
-    }
-
-    /// `select = last | lowest_loss`: lowest loss for a language model only, at a bounded number of
-    /// kept weights.
-    fn select(
-        &mut self,
-        e: &Expr,
-        model: Option<&crate::spec::ModelSpec>,
-        steps: Option<i64>,
-        every: Option<i64>,
-    ) -> Option<crate::spec::Select> {
-        use crate::spec::Select;
-        let select = match &e.kind {
-            ExprKind::Name(id) if id.name == "last" => Select::Last,
-            ExprKind::Name(id) if id.name == "lowest_loss" => Select::LowestLoss,
-            _ => {
-                self.diags.push(
-                    self.expected(e, "`last` or `lowest_loss`")
-                        .help("`select = lowest_loss` keeps the weights with the lowest loss on the language's words"),
-                );
-                return None;
-            }
-        };
-        if select == Select::LowestLoss && model.is_some_and(|m| m.arch.is_regression()) {
-            self.diags.push(
-                Diagnostic::at(Code::NotApplicable, e.span, "`lowest_loss` selects a language model's weights")
-                    .label("a regression model")
-                    .help("a regression training keeps its last weights"),
-            );
-            return None;
-        }
-        let kept = steps.zip(every).map_or(0, |(s, k)| crate::spec::selection_count(s as u64, k as u64));
-        if select == Select::LowestLoss && kept > MAX_SELECTED {
-            self.diags.push(
-                Diagnostic::at(Code::OutOfRange, e.span, format!("`lowest_loss` would keep the weights of {kept} steps"))
-                    .label("too many to compare")
-                    .help(format!("it compares the weights of every `checkpoint_every` steps, at most {MAX_SELECTED}: raise `checkpoint_every`")),
-            );
-            return None;
-        }
-        Some(select)
-    }
-
-    fn completions(&mut self, e: &Expr, data: Option<&crate::spec::TaskSpec>, env: &Env) -> Option<Completions> {
-        let ExprKind::Call { callee, args } = &e.kind else {
-            self.diags.push(self.expected(e, "`adversarial(weight = .., batch = .., length = ..)` or `oracle(…)`"));
-            return None;
-        };
-        let variant = match callee.name.as_str() {
-            "adversarial" => Variant::Adversarial,
-            "oracle" => Variant::Oracle,
-            _ => {
-                self.diags.push(self.expected(e, "`adversarial(…)` or `oracle(…)`"));
-                return None;
-            }
-        };
-        let p = Params::call(callee, args, &["weight", "batch", "length"], e.span, &mut self.diags);
-        let weight = self.float_param(&p, "weight", 0.0, 1e3, None, env);
-        let batch = self.int_param(&p, "batch", 1, 100_000, Some(32), env);
-        let length = self.int_param(&p, "length", 1, 16, Some(8), env);
-        // The language answers whether it has the variant's completions (an empty prompt asks).
-        let defined = data.is_some_and(|d| {
-            let language = match &d.class {
-                crate::spec::ClassSpec::Family(call) => {
-                    crate::tasks::family_of(call).and_then(|f| f.language(call)).ok()
-                }
-                _ => None,
-            };
-            language.is_some_and(|l| l.completion(variant, &[]).is_some())
-        });
-        if data.is_some() && !defined {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::NotApplicable,
-                    e.span,
-                    format!("`{}` completions are not defined for this data", callee.name),
-                )
-                .label("not this training's data")
-                .help("the reference code defines the adversarial and oracle completions for aⁿbⁿ only"),
-            );
-            return None;
-        }
-        Some(Completions { variant, weight: weight?, batch: batch? as usize, length: length? as usize })
-    }
-
-    fn decay_on(&mut self, e: &Expr) -> Option<DecayOn> {
-        match &e.kind {
-            ExprKind::Name(id) if id.name == "all" => Some(DecayOn::All),
-            ExprKind::Name(id) if id.name == "matrices" => Some(DecayOn::Matrices),
-            _ => {
-                self.diags.push(
-                    self.expected(e, "`all` or `matrices`")
-                        .help("`decay = matrices` skips biases, LayerNorm and positions, as nanoGPT does"),
-                );
-                None
-            }
-        }
     }
 
     /// `curriculum(dims = 2..=8 step 1, points = 5..=16 step 2, every = 400)`.
