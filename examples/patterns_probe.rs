@@ -109,8 +109,7 @@ fn main() {
         println!("  prune {order:?}: {}", errs.join("  "));
     }
     // W_O's row norms by readout half (+1/m first): pruning by magnitude can empty one half.
-    let (_, wo) = net.named().into_iter().find(|(n, _)| n == "wo").unwrap();
-    let norms: Vec<f32> = wo.sqr().unwrap().sum(1).unwrap().sqrt().unwrap().to_vec1().unwrap();
+    let norms = net.neuron_norms().unwrap();
     let half = neurons.div_ceil(2);
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len().max(1) as f32;
     println!("W_O row norm, mean by readout half: + {:.3}  − {:.3}", mean(&norms[..half]), mean(&norms[half..]));

@@ -106,10 +106,7 @@ fn pruning_nothing_changes_nothing_pruning_everything_gives_a_constant_and_order
         assert!(net.forward(&p, Some(&all)).unwrap().to_vec1::<f32>().unwrap().iter().all(|&f| f == 0.0));
     }
     // W_O's row norms decide which 2 of the 5 neurons go first.
-    let norms: Vec<f32> = {
-        let (_, wo) = net.named().into_iter().find(|(n, _)| n == "wo").unwrap();
-        wo.sqr().unwrap().sum(1).unwrap().to_vec1().unwrap()
-    };
+    let norms = net.neuron_norms().unwrap();
     let mut by: Vec<usize> = (0..5).collect();
     by.sort_by(|&i, &j| norms[i].total_cmp(&norms[j]));
     let kept = |order| net.prune_mask(0.4, order, &mut iclc::rng::stream(1, "p")).unwrap().to_vec1::<f32>().unwrap();
@@ -117,6 +114,13 @@ fn pruning_nothing_changes_nothing_pruning_everything_gives_a_constant_and_order
     assert_eq!((smallest[by[0]], smallest[by[1]], smallest.iter().sum::<f32>()), (0.0, 0.0, 3.0));
     let largest = kept(PruneOrder::Largest);
     assert_eq!((largest[by[4]], largest[by[3]], largest.iter().sum::<f32>()), (0.0, 0.0, 3.0));
+    // Random: 2 of 5 gone whatever their size, a different 2 for different draws.
+    let random = |seed| {
+        net.prune_mask(0.4, PruneOrder::Random, &mut iclc::rng::stream(seed, "r")).unwrap().to_vec1::<f32>().unwrap()
+    };
+    let masks: Vec<Vec<f32>> = (0..8).map(random).collect();
+    assert!(masks.iter().all(|m| m.iter().sum::<f32>() == 3.0));
+    assert!(masks.iter().any(|m| *m != masks[0]), "random pruning draws");
 }
 
 #[test]

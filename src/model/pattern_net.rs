@@ -83,20 +83,14 @@ impl PatternNet {
         sorted_vars(&self.varmap)
     }
 
-    /// The model's shape.
-    pub fn config(&self) -> &PatternNetConfig {
-        &self.cfg
-    }
-
     /// Embedded prompts `(B, N + 1, E)`, the query last → the output F of each, `(B)`; `keep`
     /// (1 or 0 per neuron) switches neurons off, as pruning does.
     pub fn forward(&self, prompts: &Tensor, keep: Option<&Tensor>) -> Result<Tensor> {
-        let (b, _, _) = prompts.dims3()?;
-        let attention = self.attention(prompts)?; // (B, 1, N)
-        let n = attention.dim(2)?;
-        let context = prompts.narrow(1, 0, n)?; // (B, N, E)
-        let values = context.broadcast_matmul(&self.wv.t()?)?; // (B, N, V)
-        let mixed = attention.matmul(&values)?; // (B, 1, V)
+        let (b, t, _) = prompts.dims3()?;
+        let context = prompts.narrow(1, 0, t - 1)?; // (B, N, E)
+        let attention = self.attend(&context, &prompts.narrow(1, t - 1, 1)?)?; // (B, 1, N)
+        // Σ_i W_V p_i s_i = W_V (Σ_i p_i s_i): mix the examples first, one product with W_V.
+        let mixed = attention.matmul(&context)?.broadcast_matmul(&self.wv.t()?)?; // (B, 1, V)
         let mut hidden = mixed.broadcast_matmul(&self.wo.t()?)?.relu()?; // (B, 1, M)
         if let Some(keep) = keep {
             hidden = hidden.broadcast_mul(keep)?;
@@ -107,24 +101,35 @@ impl PatternNet {
     /// The query's attention over the context examples, `(B, 1, N)`.
     pub fn attention(&self, prompts: &Tensor) -> Result<Tensor> {
         let (_, t, _) = prompts.dims3()?;
-        let n = t - 1;
-        let context = prompts.narrow(1, 0, n)?; // (B, N, E)
-        let query = prompts.narrow(1, n, 1)?; // (B, 1, E)
-        let keys = context.broadcast_matmul(&self.wk.t()?)?; // (B, N, H)
-        let q = query.broadcast_matmul(&self.wq.t()?)?; // (B, 1, H)
-        let scores = q.matmul(&keys.t()?)?; // (B, 1, N)
+        self.attend(&prompts.narrow(1, 0, t - 1)?, &prompts.narrow(1, t - 1, 1)?)
+    }
+
+    /// softmax_i((W_K p_i)ᵀ W_Q p_query) for context `(B, N, E)` and query `(B, 1, E)` → `(B, 1, N)`.
+    fn attend(&self, context: &Tensor, query: &Tensor) -> Result<Tensor> {
+        // (W_Q p)ᵀ W_K p_i = ((W_Kᵀ W_Q p)ᵀ p_i): one product per query, not per example.
+        let q = query.broadcast_matmul(&self.wq.t()?)?.broadcast_matmul(&self.wk)?; // (B, 1, E)
+        let scores = q.matmul(&context.t()?)?; // (B, 1, N)
         candle_nn::ops::softmax(&scores, D::Minus1)
+    }
+
+    /// Each MLP neuron's magnitude: the L2 norm of its W_O row, `(M)`.
+    pub fn neuron_norms(&self) -> Result<Vec<f32>> {
+        self.wo.sqr()?.sum(1)?.sqrt()?.to_vec1::<f32>()
     }
 
     /// The neurons kept (1) and pruned (0) when a share `rate` of them is removed in `order` by
     /// the magnitude of their W_O row, `(M)`.
     pub fn prune_mask(&self, rate: f64, order: PruneOrder, rng: &mut Rng) -> Result<Tensor> {
         let m = self.cfg.neurons;
-        let norms: Vec<f32> = self.wo.sqr()?.sum(1)?.to_vec1::<f32>()?;
         let mut by: Vec<usize> = (0..m).collect();
         match order {
-            PruneOrder::Smallest => by.sort_by(|&i, &j| norms[i].total_cmp(&norms[j])),
-            PruneOrder::Largest => by.sort_by(|&i, &j| norms[j].total_cmp(&norms[i])),
+            PruneOrder::Smallest | PruneOrder::Largest => {
+                let norms = self.neuron_norms()?;
+                by.sort_by(|&i, &j| norms[i].total_cmp(&norms[j]));
+                if order == PruneOrder::Largest {
+                    by.reverse();
+                }
+            }
             PruneOrder::Random => by.shuffle(rng),
         }
         let removed = ((rate.clamp(0.0, 1.0) * m as f64).round() as usize).min(m);
@@ -150,7 +155,8 @@ pub fn hinge_loss(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
 /// Prompts as the network reads them, `(B, N + 1, d + q.len())` row-major: each context example
 /// `[x; y·q]`, the query `[x; 0]` (its label is what is predicted).
 pub fn embed(prompts: &[PatternPrompt], dim: usize, q: &[f32]) -> Vec<f32> {
-    let mut out = Vec::new();
+    let rows: usize = prompts.iter().map(|p| p.labels.len()).sum();
+    let mut out = Vec::with_capacity(rows * (dim + q.len()));
     for p in prompts {
         let rows = p.labels.len();
         for (r, (x, y)) in p.xs.chunks_exact(dim).zip(&p.labels).enumerate() {

@@ -15,7 +15,7 @@ pub use convex::Convex;
 pub use family::{
     Bound, Family, LinearPrior, ParamDecl, ParamKind, class_table, describe_call, families, family, family_of,
 };
-pub use inputs::InputSampler;
+pub use inputs::{InputSampler, random_orthonormal};
 pub use mixture::Mixture;
 pub use noisy::Noisy;
 pub use prompt::PromptBatch;

@@ -3,7 +3,6 @@
 //! the in-domain ones.
 use crate::rng::Rng;
 use rand::Rng as _;
-use rand_distr::{Distribution, StandardNormal};
 
 /// The patterns, each a unit vector of length `dim`, all mutually orthogonal.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +16,7 @@ pub struct Dictionary {
 }
 
 impl Dictionary {
-    /// M1 + M2 orthonormal patterns drawn uniformly (Gram–Schmidt on Gaussian vectors); an error
+    /// M1 + M2 orthonormal patterns drawn uniformly (the skewed inputs' Gram–Schmidt); an error
     /// when they do not fit in `dim` dimensions.
     pub fn draw(dim: usize, m1: usize, m2: usize, rng: &mut Rng) -> Result<Dictionary, String> {
         if m1 + m2 > dim {
@@ -26,28 +25,9 @@ impl Dictionary {
                 m1 + m2
             ));
         }
-        let mut basis: Vec<Vec<f64>> = Vec::with_capacity(m1 + m2);
-        while basis.len() < m1 + m2 {
-            let mut v: Vec<f64> = (0..dim).map(|_| StandardNormal.sample(rng)).collect();
-            // Twice, for orthogonality to working precision.
-            for _ in 0..2 {
-                for b in &basis {
-                    let dot: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
-                    v.iter_mut().zip(b).for_each(|(x, y)| *x -= dot * y);
-                }
-            }
-            let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-            // A draw (almost) inside the span so far is drawn again.
-            if norm > 1e-6 {
-                basis.push(v.into_iter().map(|x| x / norm).collect());
-            }
-        }
-        let as_f32 = |v: &Vec<f64>| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
-        Ok(Dictionary {
-            dim,
-            relevant: basis[..m1].iter().map(as_f32).collect(),
-            irrelevant: basis[m1..].iter().map(as_f32).collect(),
-        })
+        let mut basis = crate::tasks::random_orthonormal(rng, dim, m1 + m2);
+        let irrelevant = basis.split_off(m1);
+        Ok(Dictionary { dim, relevant: basis, irrelevant })
     }
 
     /// Out-of-domain relevant patterns: one per in-domain one, each a combination Σ_j w_j μ_j of
