@@ -42,7 +42,16 @@ fn main() {
     let settings = TrainSettings {
         steps,
         batch: 64,
-        adamw: AdamWSettings { lr, weight_decay: 0.0, sgd: std::env::var("SGD").is_ok(), ..AdamWSettings::default() },
+        adamw: AdamWSettings {
+            lr,
+            weight_decay: 0.0,
+            optimizer: if std::env::var("SGD").is_ok() {
+                iclc::spec::Optimizer::Sgd
+            } else {
+                iclc::spec::Optimizer::AdamW
+            },
+            ..AdamWSettings::default()
+        },
         schedule: iclc::spec::Schedule::Constant,
         clip: Some(1.0),
         decay_matrices_only: false,

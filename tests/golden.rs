@@ -98,7 +98,14 @@ fn every_golden_file_matches_forward_gradients_and_adamw_step() {
         let expected = g.tensors.keys().filter(|k| k.starts_with("grad.")).count();
         assert_eq!(checked, expected, "{name}: every gradient in the file is checked");
 
-        let settings = AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, sgd: false };
+        let settings = AdamWSettings {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+            ..AdamWSettings::default()
+        };
         let mut opt = AdamW::new(&layout, settings);
         opt.step(&mut flat, &grad, None);
         let l2 = engine.loss(&flat, &batch);

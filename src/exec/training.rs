@@ -50,7 +50,7 @@ pub(super) fn settings(t: &TrainJob, compute: &Compute) -> TrainSettings {
         adamw: AdamWSettings {
             lr: s.lr,
             weight_decay: s.weight_decay,
-            sgd: s.optimizer == crate::spec::Optimizer::Sgd,
+            optimizer: s.optimizer,
             ..AdamWSettings::default()
         },
         schedule: s.schedule,

@@ -15,15 +15,23 @@ pub struct AdamWSettings {
     pub eps: f64,
     /// Decoupled weight decay (applied to every parameter).
     pub weight_decay: f64,
-    /// Plain SGD instead: p ← p·(1 − lr·decay) − lr·g (the betas and eps unused).
+    /// The spec's optimiser: AdamW, or plain SGD, p ← p·(1 − lr·decay) − lr·g (the betas and
+    /// eps unused).
     #[serde(default)]
-    pub sgd: bool,
+    pub optimizer: crate::spec::Optimizer,
 }
 
 impl Default for AdamWSettings {
     /// PyTorch's defaults.
     fn default() -> Self {
-        AdamWSettings { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, sgd: false }
+        AdamWSettings {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+            optimizer: crate::spec::Optimizer::AdamW,
+        }
     }
 }
 
@@ -94,7 +102,7 @@ impl AdamW {
         for ((_, _, range), decays) in self.layout.entries().zip(&self.decays) {
             let keep = if *decays { (1.0 - s.lr * s.weight_decay) as f32 } else { 1.0 };
             let r = range.clone();
-            if s.sgd {
+            if s.optimizer == crate::spec::Optimizer::Sgd {
                 let lr = s.lr as f32;
                 params[r.clone()].iter_mut().zip(&grads[r]).for_each(|(p, &g)| *p = *p * keep - lr * g * scale);
                 continue;
@@ -127,7 +135,12 @@ mod tests {
     fn sgd_steps_against_the_gradient_with_clipping_and_decoupled_decay() {
         let w = One(Var::zeros(2, DType::F32, &Device::Cpu).unwrap());
         let layout = FlatLayout::of(&w);
-        let sgd = AdamWSettings { lr: 0.1, weight_decay: 0.5, sgd: true, ..AdamWSettings::default() };
+        let sgd = AdamWSettings {
+            lr: 0.1,
+            weight_decay: 0.5,
+            optimizer: crate::spec::Optimizer::Sgd,
+            ..AdamWSettings::default()
+        };
         let mut opt = AdamW::new(&layout, sgd);
         let mut p = vec![1.0f32, -2.0];
         // |g| = 5 clipped to 1: g·(1/5); decay keeps 1 − 0.1·0.5 = 0.95 of the weights.

@@ -59,8 +59,12 @@ pub fn train_flops(job: &TrainJob) -> f64 {
 /// Seconds of one training on one core: the fused engine's rate for the regression model, the
 /// candle graph's for a language model.
 pub fn train_seconds(job: &TrainJob) -> f64 {
-    let rate = if job.setup.model.arch.is_regression() { CPU_CORE_FLOPS } else { LM_GRAPH_FLOPS };
-    train_flops(job) / rate
+    train_flops(job) / core_rate(&job.setup.model.arch)
+}
+
+/// The FLOP rate of one core on a model of this kind: the fused engine's, or the candle graph's.
+pub fn core_rate(arch: &crate::spec::Arch) -> f64 {
+    if arch.is_regression() { CPU_CORE_FLOPS } else { LM_GRAPH_FLOPS }
 }
 
 /// The cost of every training of a plan.

@@ -1,6 +1,6 @@
 //! Each job's seconds and peak memory, estimated from its shape before anything runs, so that a
 //! spec which would exhaust the machine is refused with the numbers instead of being killed.
-use super::cost::{CPU_CORE_FLOPS, LM_GRAPH_FLOPS, train_flops, train_seconds};
+use super::cost::{core_rate, train_flops, train_seconds};
 use super::{EvalJob, Job, JobKind, Plan, TrainJob};
 use crate::spec::{Baseline, ModelSpec};
 use serde::Serialize;
@@ -75,7 +75,7 @@ fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
                 / 3.0
                 / t.setup.batch as f64
                 * n
-                / CPU_CORE_FLOPS;
+                / core_rate(&t.setup.model.arch);
         }
     }
     for b in &e.baselines {
@@ -100,7 +100,7 @@ fn completion_estimate(plan: &Plan, e: &EvalJob, c: &crate::spec::Completing) ->
             let per_token = train_flops(&one_step) / 3.0 / sequences / context;
             let reads = 1 + e.at.as_ref().map_or(0, |a| a.resolve(t.setup.steps).len());
             let tokens = e.prompts as f64 * c.decode.max_new() as f64 * context;
-            seconds += reads as f64 * tokens * per_token / LM_GRAPH_FLOPS;
+            seconds += reads as f64 * tokens * per_token / core_rate(&t.setup.model.arch);
             let chunk = EVAL_CHUNK.min(e.prompts) as f64;
             memory = memory.max(4.0 * chunk * context * (16.0 * t.setup.model.width as f64 + context));
         }

@@ -81,10 +81,6 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         .collect();
     let objective =
         crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| k.objective);
-    let init_policy = match job.setup.model.arch {
-        crate::spec::Arch::Lstm { .. } => "PyTorch's LSTM init",
-        _ => "GPT-2 init policy",
-    };
     TrainingSummary {
         objective,
         name: job.name.clone(),
@@ -93,7 +89,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         data: crate::tasks::describe(&job.data.class),
         steps: n as u64,
         selected: t.selected,
-        init_policy,
+        init_policy: job.setup.model.arch.init_policy(),
         parameters: t.parameters,
         final_loss,
         wall_s: t.wall_s,

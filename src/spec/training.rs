@@ -51,6 +51,14 @@ impl Arch {
         *self == Arch::Regression
     }
 
+    /// How the weights are drawn when no file is given.
+    pub fn init_policy(&self) -> &'static str {
+        match self {
+            Arch::Lstm { .. } => "PyTorch's LSTM init",
+            Arch::Regression | Arch::CausalLm { .. } => "GPT-2 init policy",
+        }
+    }
+
     /// The longest token sequence a language model reads (none for the regression model).
     pub fn context(&self) -> Option<usize> {
         match *self {
