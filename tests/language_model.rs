@@ -442,3 +442,25 @@ fn a_saved_language_model_loads_back_and_a_foreign_checkpoint_is_refused() {
     assert!(err.contains("lacks parameter"), "{err}");
     assert!(LanguageModel::init(&ModelSpec::transformer(1, 8, 2), 5, 3).is_err(), "no language model");
 }
+
+#[test]
+fn per_sequence_losses_are_each_word_alone_and_pool_to_the_batch_loss() {
+    let lang = Anbn { max_n: 3 };
+    let lm = CausalLm::init(&CFG, 4, &Device::Cpu).unwrap();
+    let words = lang.words();
+    let batch = TokenBatch::framed(&lang, &words);
+    let each = iclc::model::sequence_losses(&lm, &batch, &Device::Cpu).unwrap();
+    assert_eq!(
+        each.iter().map(|e| e.1).collect::<Vec<_>>(),
+        words.iter().map(|w| w.len() as u32 + 1).collect::<Vec<_>>()
+    );
+    for (w, (sum, n)) in words.iter().zip(&each) {
+        let alone =
+            iclc::model::token_loss(&lm, &TokenBatch::framed(&lang, std::slice::from_ref(w)), &Device::Cpu).unwrap();
+        let alone = alone.to_scalar::<f32>().unwrap() * *n as f32;
+        assert!((sum - alone).abs() < 1e-4, "{sum} vs {alone}: padding must not count");
+    }
+    let pooled = each.iter().map(|e| e.0).sum::<f32>() / each.iter().map(|e| e.1 as f32).sum::<f32>();
+    let whole = iclc::model::token_loss(&lm, &batch, &Device::Cpu).unwrap().to_scalar::<f32>().unwrap();
+    assert!((pooled - whole).abs() < 1e-5, "{pooled} vs {whole}");
+}

@@ -38,24 +38,20 @@ fn language_models_train_from_a_spec_and_are_read_back_from_the_store() {
 
 #[test]
 fn a_language_model_on_a_function_class_or_in_a_regression_evaluation_is_refused() {
-    Test::new()
-        .spec(&format!("{SPEC}train bad {{ data = linear()  model = lm  steps = 5 }}\n"))
-        .args(&["check", "spec.icl"])
-        .status(1)
-        .stderr("is a function class, and this model reads tokens")
-        .run();
-    Test::new()
-        .spec(&format!("{SPEC}train d {{ data = dyck(pairs = 2, max_depth = 2)  model = lm  steps = 5  completions = oracle(weight = 1) }}\n"))
-        .args(&["check", "spec.icl"])
-        .status(1)
-        .stderr("`oracle` completions are not defined for this data")
-        .run();
-    Test::new()
-        .spec(&format!("{SPEC}eval e {{ models = [t]  tasks = [linear()]  prompts = 4 }}\n"))
-        .args(&["check", "spec.icl"])
-        .status(1)
-        .stderr("is no language; this evaluation completes prompts")
-        .run();
+    let refused = [
+        ("train bad { data = linear()  model = lm  steps = 5 }", "is a function class, and this model reads tokens"),
+        (
+            "train d { data = dyck(pairs = 2, max_depth = 2)  model = lm  steps = 5  completions = oracle(weight = 1) }",
+            "`oracle` completions are not defined for this data",
+        ),
+        (
+            "eval e { models = [t]  tasks = [linear()]  prompts = 4 }",
+            "is no language; this evaluation completes prompts",
+        ),
+    ];
+    for (item, message) in refused {
+        Test::new().spec(&format!("{SPEC}{item}\n")).args(&["check", "spec.icl"]).status(1).stderr(message).run();
+    }
 }
 
 const EVAL: &str = r#"

@@ -140,18 +140,12 @@ fn complete(
     Ok((texts, scores))
 }
 
-/// Each word's summed next-token cross-entropy (its symbols and EOS after SOS) and its targets.
+/// Each word's summed next-token cross-entropy (its symbols and EOS after SOS) and its targets,
+/// in one forward pass.
 fn word_losses(
     model: &LanguageModel,
     lang: &dyn Language,
     words: &[Vec<Token>],
 ) -> Result<Vec<(f32, u32)>, crate::model::TensorError> {
-    words
-        .iter()
-        .map(|w| {
-            let targets = w.len() as u32 + 1;
-            let mean = model.loss(&TokenBatch::framed(lang, std::slice::from_ref(w)))?;
-            Ok((mean * targets as f32, targets))
-        })
-        .collect()
+    model.sequence_losses(&TokenBatch::framed(lang, words))
 }

@@ -4,7 +4,7 @@
 use super::CheckpointPolicy;
 use super::backend::LmGraph;
 use super::flat::FlatLayout;
-use super::lm::{CausalLm, Decoding, LmConfig, TokenModel, generate, token_loss};
+use super::lm::{CausalLm, Decoding, LmConfig, TokenModel, generate, sequence_losses, token_loss};
 use super::lstm::{LstmConfig, LstmLm};
 use super::target::{Target, TensorError};
 use super::train::{TrainError, TrainOutcome, TrainSettings, train_with};
@@ -97,6 +97,11 @@ impl LanguageModel {
         rngs: &mut [Rng],
     ) -> Result<Vec<Vec<u32>>, TensorError> {
         Ok(generate(self.net.as_ref(), prompts, max_new, eos, decoding, rngs, &self.device)?)
+    }
+
+    /// Each sequence's summed next-token cross-entropy and its number of targets.
+    pub fn sequence_losses(&self, batch: &TokenBatch) -> Result<Vec<(f32, u32)>, TensorError> {
+        Ok(sequence_losses(self.net.as_ref(), batch, &self.device)?)
     }
 
     /// The mean next-token cross-entropy on `batch`.

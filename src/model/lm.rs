@@ -51,6 +51,22 @@ pub trait TokenModel: Weights {
 
 /// Mean next-token cross-entropy over the target positions (not padding, not a given prompt).
 pub fn token_loss(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
+    let (logp, keep) = target_log_probs(model, batch, device)?;
+    let kept = keep.iter().sum::<f32>().max(1.0);
+    logp.sum_all()?.neg()? / f64::from(kept)
+}
+
+/// Each sequence's summed next-token cross-entropy over its targets, and how many targets it has.
+pub fn sequence_losses(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<Vec<(f32, u32)>> {
+    let (logp, keep) = target_log_probs(model, batch, device)?;
+    let sums = logp.reshape((batch.batch, batch.len - 1))?.sum(1)?.neg()?.to_vec1::<f32>()?; // (B)
+    let counts = keep.chunks(batch.len - 1).map(|row| row.iter().sum::<f32>() as u32);
+    Ok(sums.into_iter().zip(counts).collect())
+}
+
+/// The log-probability of every target token, 0 where no target is (padding, a given prompt),
+/// `(B·(T−1))`, and the 0/1 mask of targets.
+fn target_log_probs(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<(Tensor, Vec<f32>)> {
     let vocab = model.vocab();
     let tokens = Tensor::from_slice(&batch.tokens, (batch.batch, batch.len), device)?;
     let inputs = tokens.narrow(1, 0, batch.len - 1)?; // (B, T-1)
@@ -66,9 +82,8 @@ pub fn token_loss(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -
             row.iter().enumerate().skip(1).map(|(i, &t)| f32::from(t != batch.pad && i >= batch.target_from))
         })
         .collect();
-    let kept = keep.iter().sum::<f32>().max(1.0);
-    let keep = Tensor::from_vec(keep, picked.shape(), device)?;
-    (picked * keep)?.sum_all()?.neg()? / f64::from(kept)
+    let mask = Tensor::from_slice(&keep, picked.shape(), device)?;
+    Ok(((picked * mask)?, keep))
 }
 
 /// The network and the variables it is built on.

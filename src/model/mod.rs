@@ -28,7 +28,7 @@ pub use cpu::Fused;
 pub use flat::{FlatLayout, Weights};
 pub use gpt2::IclTransformer;
 pub use language::LanguageModel;
-pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, token_loss};
+pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, sequence_losses, token_loss};
 pub use lstm::{LstmConfig, LstmLm};
 pub use params::Params;
 pub use pattern_net::{PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss};
