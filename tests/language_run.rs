@@ -39,7 +39,7 @@ fn language_models_train_from_a_spec_and_are_read_back_from_the_store() {
 #[test]
 fn a_language_model_on_a_function_class_or_in_a_regression_evaluation_is_refused() {
     let refused = [
-        ("train bad { data = linear()  model = lm  steps = 5 }", "is a function class, and this model reads tokens"),
+        ("train bad { data = linear()  model = lm  steps = 5 }", "is regression data, and this model reads tokens"),
         (
             "train d { data = dyck(pairs = 2, max_depth = 2)  model = lm  steps = 5  completions = oracle(weight = 1) }",
             "`oracle` completions are not defined for this data",

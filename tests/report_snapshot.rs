@@ -102,6 +102,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     predictions: vec![],
                     at_steps: vec![],
                     language: None,
+                    attention: vec![],
                 };
                 out.evals.push((e.clone(), record));
             }

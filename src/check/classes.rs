@@ -146,7 +146,19 @@ impl Checker<'_> {
                 None => ok = false,
             }
         }
-        ok.then(|| ClassSpec::Family(FamilyCall { family: family.name().to_string(), args: values }))
+        let call = ok.then(|| FamilyCall { family: family.name().to_string(), args: values })?;
+        if let Err((param, why)) = family.validate(&call, dim) {
+            let span = p.get(param).map_or(e.span, |a| a.span);
+            self.diags.push(
+                Diagnostic::at(Code::OutOfRange, span, why).label("these settings do not go together").help(format!(
+                    "`{}`: {}",
+                    family.name(),
+                    family.definition()
+                )),
+            );
+            return None;
+        }
+        Some(ClassSpec::Family(call))
     }
 
     /// Reports `name ~ …` on parameters that cannot be drawn.

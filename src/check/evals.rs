@@ -16,9 +16,27 @@ impl Checker<'_> {
         let env: Env = vec![];
         let p = Params::block(format!("`eval {}`", name.name), block, EVAL_KEYS, &mut self.diags);
         let mut ok = true;
-        let mut models = Vec::new();
+        let (mut models, mut pruned) = (Vec::new(), Vec::new());
         if let Some(e) = p.get("models") {
             for (m, env) in self.elements(e, &env) {
+                if matches!(&m.kind, ExprKind::Call { callee, .. } if callee.name == "prune") {
+                    match self.pruned(m, &env, Some(trainings)) {
+                        Some(x) if pruned.contains(&x) => {
+                            let d = Diagnostic::at(Code::Duplicate, m.span, format!("`{}` appears twice", x.name()));
+                            self.diags.push(d.label("again"));
+                            ok = false;
+                        }
+                        Some(x) => {
+                            // The whole model is evaluated beside its pruned versions.
+                            if !models.contains(&x.model) {
+                                models.push(x.model.clone());
+                            }
+                            pruned.push(x);
+                        }
+                        None => ok = false,
+                    }
+                    continue;
+                }
                 let resolved = match &m.kind {
                     ExprKind::Name(id) => self.scope.resolve(id, super::scope::Kind::Train).map(|_| ()),
                     ExprKind::Call { callee, .. } => self.scope.resolve(callee, super::scope::Kind::Train).map(|_| ()),
@@ -157,21 +175,25 @@ impl Checker<'_> {
             ok = false;
         }
         let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
-        let (prompts, completing) = if self.is_language_eval(&tasks, &evaluated) {
+        let language = self.is_language_eval(&tasks, &evaluated);
+        if let (false, Some(e)) = (language, p.get("decode")) {
+            self.diags.push(
+                Diagnostic::at(Code::NotApplicable, e.span, "`decode` completes prompts of language models")
+                    .label("nothing to decode")
+                    .help("this evaluation's models predict labels, not tokens"),
+            );
+            ok = false;
+        }
+        if self.is_pattern_eval(&tasks, &evaluated) {
+            ok &= self.pattern_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
+        }
+        let (prompts, completing) = if language {
             ok &= self.language_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
             match self.completing(&p, block.span, tasks.first(), &evaluated) {
                 Some((n, c)) => (Some(n as i64), Some(c)),
                 None => (None, None),
             }
         } else {
-            if let Some(e) = p.get("decode") {
-                self.diags.push(
-                    Diagnostic::at(Code::NotApplicable, e.span, "`decode` completes prompts of language models")
-                        .label("nothing to decode")
-                        .help("this evaluation's models predict (x, y) pairs"),
-                );
-                ok = false;
-            }
             (self.int_param(&p, "prompts", 1, 10_000_000, Some(1280), &env), None)
         };
         let seed = match p.get("seed") {
@@ -195,6 +217,7 @@ impl Checker<'_> {
             seed: seed?,
             at: at?,
             completing,
+            pruned,
         })
     }
 

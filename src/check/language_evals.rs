@@ -4,7 +4,7 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{Baseline, Completing, Decode, Prompts, TaskKind, TaskSpec, TrainSpec};
+use crate::spec::{Baseline, BatchKind, Completing, Decode, Prompts, TaskKind, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Expr, ExprKind};
 use crate::tasks::languages::Language;
 
@@ -15,7 +15,7 @@ impl Checker<'_> {
     /// Whether an evaluation completes prompts: it names a language or a language model.
     pub(super) fn is_language_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
         tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::TOKENS))
-            || models.iter().any(|t| !t.setup.model.arch.is_regression())
+            || models.iter().any(|t| t.setup.model.arch.reads() == BatchKind::Tokens)
     }
 
     /// A language evaluation holds languages and language models only, each model trained on the
@@ -41,12 +41,12 @@ impl Checker<'_> {
                 help,
             );
         }
-        for t in models.iter().filter(|t| t.setup.model.arch.is_regression()) {
+        for t in models.iter().filter(|t| t.setup.model.arch.reads() != BatchKind::Tokens) {
             ok = false;
             self.refuse(
                 span_of("models"),
-                format!("`{}` predicts (x, y) pairs; this evaluation completes prompts", t.name),
-                "a regression model",
+                format!("`{}` is no language model; this evaluation completes prompts", t.name),
+                "not a language model",
                 help,
             );
         }
@@ -113,7 +113,7 @@ impl Checker<'_> {
     }
 
     /// An E0110 diagnostic at a setting.
-    fn refuse(&mut self, span: Span, message: String, label: &str, help: &str) {
+    pub(super) fn refuse(&mut self, span: Span, message: String, label: &str, help: &str) {
         self.diags.push(Diagnostic::at(Code::NotApplicable, span, message).label(label).help(help));
     }
 

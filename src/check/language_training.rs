@@ -3,30 +3,36 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{Completions, ModelSpec, TaskKind, TaskSpec, Variant};
+use crate::spec::{BatchKind, Completions, ModelSpec, TaskSpec, Variant};
 use crate::syntax::ast::{Expr, ExprKind};
 
 /// The most weights `select = lowest_loss` compares.
 const MAX_SELECTED: u64 = 1000;
 
 impl Checker<'_> {
-    /// A language for a language model, a function class for the regression model, and every word
-    /// within the model's context.
+    /// A language for a language model, a function class for the regression model, pattern data
+    /// for the pattern classifier, and every word within a language model's context.
     pub(super) fn data_suits_model(&mut self, d: &TaskSpec, span: Span, m: &ModelSpec) -> Option<()> {
-        let tokens = crate::tasks::kind_of(&d.class) == Ok(TaskKind::TOKENS);
-        if tokens == m.arch.is_regression() {
-            let (what, help) = if tokens {
-                ("a language, and this model reads (x, y) pairs", "learn a language with `causal_lm(…)` or `lstm(…)`")
-            } else {
-                (
-                    "a function class, and this model reads tokens",
-                    "learn a function class with `transformer(…)` or a preset",
-                )
+        let kind = crate::tasks::kind_of(&d.class).ok()?;
+        if kind.batch != m.arch.reads() {
+            let help = match kind.batch {
+                BatchKind::Tokens => "learn a language with `causal_lm(…)` or `lstm(…)`",
+                BatchKind::RealPairs => "learn a function class with `transformer(…)` or a preset",
+                BatchKind::Patterns => "learn pattern data with `pattern_net(neurons = ..)`",
+            };
+            let reads = match m.arch.reads() {
+                BatchKind::Tokens => "tokens",
+                BatchKind::RealPairs => "(x, y) pairs",
+                BatchKind::Patterns => "pattern prompts",
             };
             self.diags.push(
-                Diagnostic::at(Code::NotApplicable, span, format!("`{}` is {what}", d.name))
-                    .label("not this model's data")
-                    .help(help),
+                Diagnostic::at(
+                    Code::NotApplicable,
+                    span,
+                    format!("`{}` is {} data, and this model reads {reads}", d.name, kind.describe()),
+                )
+                .label("not this model's data")
+                .help(help),
             );
             return None;
         }

@@ -11,6 +11,7 @@ mod language_quantities;
 mod language_training;
 mod models;
 mod params;
+mod pattern_evals;
 mod quantities;
 mod recipes;
 mod scope;

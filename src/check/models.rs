@@ -1,6 +1,6 @@
 //! Models: `transformer(layers, width, heads)` and the named presets (the in-context regression
 //! model), and the language models `causal_lm(layers, width, heads, context, positions)` and
-//! `lstm(layers, hidden, context)`.
+//! `lstm(layers, hidden, context)`, and the classifier `pattern_net(neurons)`.
 use super::scope::Kind;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
@@ -17,6 +17,7 @@ pub const PRESETS: &[(&str, ModelSpec)] = &[
 const TRANSFORMER_KEYS: &[&str] = &["layers", "width", "heads"];
 const CAUSAL_LM_KEYS: &[&str] = &["layers", "width", "heads", "context", "positions"];
 const LSTM_KEYS: &[&str] = &["layers", "hidden", "context"];
+const PATTERN_NET_KEYS: &[&str] = &["neurons"];
 /// A language model's context when the spec gives none.
 const DEFAULT_CONTEXT: i64 = 64;
 
@@ -34,11 +35,12 @@ impl Checker<'_> {
             "transformer" => TRANSFORMER_KEYS,
             "causal_lm" => CAUSAL_LM_KEYS,
             "lstm" => LSTM_KEYS,
+            "pattern_net" => PATTERN_NET_KEYS,
             _ => {
                 self.diags.push(
                     Diagnostic::at(Code::UnknownName, callee.span, format!("unknown model kind `{}`", callee.name))
                         .label("not a model kind")
-                        .help("models are written `transformer(layers = .., width = .., heads = ..)` or named by a preset: tiny, small, standard; language models `causal_lm(…)` or `lstm(…)`"),
+                        .help("models are written `transformer(layers = .., width = .., heads = ..)` or named by a preset: tiny, small, standard; language models `causal_lm(…)` or `lstm(…)`; the pattern classifier `pattern_net(neurons = ..)`"),
                 );
                 return None;
             }
@@ -50,6 +52,10 @@ impl Checker<'_> {
             let context = self.int_param(&p, "context", 2, 65_536, Some(DEFAULT_CONTEXT), env);
             let arch = Arch::Lstm { context: context? as usize };
             return Some(ModelSpec { layers: layers? as usize, width: hidden? as usize, heads: 1, arch });
+        }
+        if callee.name == "pattern_net" {
+            let neurons = self.int_param(&p, "neurons", 1, 65_536, None, env)?;
+            return Some(ModelSpec { layers: 1, width: neurons as usize, heads: 1, arch: Arch::PatternNet });
         }
         let layers = self.int_param(&p, "layers", 1, 256, None, env);
         let width = self.int_param(&p, "width", 1, 65_536, None, env);

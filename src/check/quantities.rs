@@ -200,6 +200,14 @@ impl Checker<'_> {
     /// A trained model of the evaluation, or one of its baselines (a bare kind such as `lasso`
     /// names its only baseline of that kind).
     pub(super) fn predictor(&mut self, e: &Expr, eval: &EvalSpec, env: &Env) -> Option<Predictor> {
+        if let ExprKind::Call { callee, .. } = &e.kind
+            && callee.name == "prune"
+        {
+            let x = self.pruned(e, env, None)?;
+            if eval.pruned.contains(&x) {
+                return Some(Predictor::Model(x.name()));
+            }
+        }
         if let Some(name) = self.training_written(e, env)
             && eval.models.contains(&name)
         {
@@ -211,7 +219,13 @@ impl Checker<'_> {
                 return Some(Predictor::Baseline(**only));
             }
         }
-        let known: Vec<String> = eval.models.iter().cloned().chain(eval.baselines.iter().map(|b| b.name())).collect();
+        let known: Vec<String> = eval
+            .models
+            .iter()
+            .cloned()
+            .chain(eval.pruned.iter().map(|p| p.name()))
+            .chain(eval.baselines.iter().map(|b| b.name()))
+            .collect();
         let is_baseline_call = match &e.kind {
             ExprKind::Call { callee, .. } | ExprKind::Name(callee) => {
                 crate::spec::Baseline::TABLE.iter().any(|(n, _, _)| *n == callee.name)

@@ -30,6 +30,10 @@ pub fn run(
     if let Some(completing) = &e.completing {
         return super::evaluate_language::run(id, e, completing, trains, cache, compute, observer);
     }
+    let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
+    if kind.metric == Metric::ZeroOne {
+        return super::evaluate_patterns::run(id, e, trains, cache, compute, observer);
+    }
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
     observer.job_started(&job, (e.models.len() + e.baselines.len()) as u64);
     if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
@@ -38,9 +42,9 @@ pub fn run(
     }
     cache.unseal(id)?;
     let prompts = prompts(e)?;
-    let metric = match tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?.metric {
+    let metric = match kind.metric {
         Metric::ErrorPerDim => Metric::ErrorPerDim,
-        Metric::RuleRates => {
+        Metric::RuleRates | Metric::ZeroOne => {
             return Err(ExecError::Unsupported(format!(
                 "the token-sequence task `{}` as a regression task",
                 e.task.name
@@ -96,6 +100,7 @@ pub fn run(
         predictions,
         at_steps,
         language: None,
+        attention: vec![],
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;
@@ -207,6 +212,7 @@ mod tests {
             at: None,
             computed_on: None,
             completing: None,
+            pruned: vec![],
         };
         let plot = plot_functions(&e).unwrap().remove(0);
         assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));

@@ -86,6 +86,7 @@ pub fn run(
             words: words.iter().map(|w| lang.spell(w)).collect(),
             replicates,
         }),
+        attention: vec![],
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

@@ -3,9 +3,11 @@
 mod cache;
 mod evaluate;
 mod evaluate_language;
+mod evaluate_patterns;
 mod observer;
 mod schedule;
 mod train_language;
+mod train_patterns;
 mod training;
 
 pub use observer::{NoObserver, Observer};
@@ -89,6 +91,21 @@ pub struct EvalOutput {
     /// A language evaluation's completions (its `errors` are then empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<LanguageOutput>,
+    /// A classification evaluation's attention of each whole model replicate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attention: Vec<AttentionMass>,
+}
+
+/// Where a classifier's query looks: per prompt, the share of its attention on the context
+/// examples that share its relevant pattern.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttentionMass {
+    /// The training's name.
+    pub model: String,
+    /// The replicate's seed.
+    pub seed: u64,
+    /// The mass per prompt, in [0, 1].
+    pub mass: Vec<f32>,
 }
 
 /// A language evaluation: every prompt completed by every model replicate, each completion scored.

@@ -90,6 +90,11 @@ pub fn run(
             observer.job_finished(&job, false);
             return Ok((record, false));
         }
+        crate::spec::Objective::Hinge => {
+            let record = super::train_patterns::train(id, t, cache, compute, observer)?;
+            observer.job_finished(&job, false);
+            return Ok((record, false));
+        }
     }
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);

@@ -125,5 +125,6 @@ fn shape(spec: &ModelSpec, vocab: usize) -> Result<Shape, String> {
             Ok(Shape::Lstm(LstmConfig { vocab, context, hidden: spec.width, layers: spec.layers }))
         }
         Arch::Regression => Err("the regression transformer is no language model".into()),
+        Arch::PatternNet => Err("the pattern classifier is no language model".into()),
     }
 }

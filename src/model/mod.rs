@@ -16,6 +16,7 @@ mod lm;
 mod lstm;
 mod names;
 mod params;
+mod pattern_model;
 mod pattern_net;
 mod target;
 mod train;
@@ -31,6 +32,7 @@ pub use language::LanguageModel;
 pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, sequence_losses, token_loss};
 pub use lstm::{LstmConfig, LstmLm};
 pub use params::Params;
+pub use pattern_model::PatternModel;
 pub use pattern_net::{PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss};
 pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
 pub use train::{

@@ -23,16 +23,7 @@ pub struct PatternNetConfig {
     pub neurons: usize,
 }
 
-/// Which neurons pruning removes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PruneOrder {
-    /// Smallest ‖W_O row‖ first.
-    Smallest,
-    /// Largest first.
-    Largest,
-    /// Uniformly drawn.
-    Random,
-}
+pub use crate::spec::PruneOrder;
 
 /// The network and its variables (`wq`, `wk`, `wv`, `wo`); the readout is fixed.
 pub struct PatternNet {

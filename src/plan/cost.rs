@@ -11,6 +11,10 @@ pub const CPU_CORE_FLOPS: f64 = 27e9;
 /// trainings took 34 s (GPT-2, 16 words a step), 62 s (with 32 completions) and 13 s (LSTM) for
 /// 2.3e11, 6.9e11 and 1.2e11 counted FLOPs: 7–11 GFLOP/s.
 pub const LM_GRAPH_FLOPS: f64 = 8e9;
+/// The rate of the candle graph on Li et al.'s one-layer classifier at specs/patterns.icl's size
+/// (d = 30, 20 examples, 64 neurons, 64 prompts a step): 1 000 steps (2.3e9 counted FLOPs) in
+/// 2.3 s of one core — per-operation overhead, not arithmetic, sets the pace.
+pub const PATTERN_GRAPH_FLOPS: f64 = 1e9;
 /// An assumed sustained rate for one data-centre GPU on models this small (batches of a few
 /// thousand tokens, widths of a few hundred): an H100 at a few percent of its dense peak.
 pub const GPU_FLOPS: f64 = 20e12;
@@ -34,6 +38,12 @@ pub struct Cost {
 pub fn train_flops(job: &TrainJob) -> f64 {
     let m = job.setup.model;
     let (c, l) = (m.width as f64, m.layers as f64);
+    if m.arch == crate::spec::Arch::PatternNet {
+        // Per prompt: W_Kᵀ W_Q on the query, scores and the mix over N examples, W_V, W_O.
+        let (e, n) = (job.dim as f64 + 1.0, job.points as f64 - 1.0);
+        let forward = 2.0 * (3.0 * e * e + 2.0 * n * e + c * e + c);
+        return 3.0 * forward * job.setup.batch as f64 * job.setup.steps as f64;
+    }
     if let Some(context) = m.arch.context() {
         let t = context as f64;
         let sequences = (job.setup.batch + job.setup.completions.map_or(0, |a| a.batch)) as f64;
@@ -64,7 +74,11 @@ pub fn train_seconds(job: &TrainJob) -> f64 {
 
 /// The FLOP rate of one core on a model of this kind: the fused engine's, or the candle graph's.
 pub fn core_rate(arch: &crate::spec::Arch) -> f64 {
-    if arch.is_regression() { CPU_CORE_FLOPS } else { LM_GRAPH_FLOPS }
+    match arch {
+        crate::spec::Arch::Regression => CPU_CORE_FLOPS,
+        crate::spec::Arch::PatternNet => PATTERN_GRAPH_FLOPS,
+        crate::spec::Arch::CausalLm { .. } | crate::spec::Arch::Lstm { .. } => LM_GRAPH_FLOPS,
+    }
 }
 
 /// The cost of every training of a plan.

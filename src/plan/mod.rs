@@ -9,7 +9,9 @@ pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_
 pub use shard::{Shard, training_owners};
 
 use crate::diag::Diagnostic;
-use crate::spec::{AtSteps, Baseline, CheckedSpec, Completing, Compute, FigureSpec, InputSpec, TaskSpec, TrainSetup};
+use crate::spec::{
+    AtSteps, Baseline, CheckedSpec, Completing, Compute, FigureSpec, InputSpec, Pruned, TaskSpec, TrainSetup,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -119,6 +121,9 @@ pub struct EvalJob {
     /// A language evaluation's prompts and decoding (absent from the hash of every other).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completing: Option<Completing>,
+    /// Pruned classifiers evaluated besides the whole ones (absent from the hash when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruned: Vec<Pruned>,
 }
 
 /// What a job does.
@@ -310,6 +315,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 at: e.at.clone(),
                 computed_on: computed_on.clone(),
                 completing: e.completing.clone(),
+                pruned: e.pruned.clone(),
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

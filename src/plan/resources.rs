@@ -33,6 +33,10 @@ pub fn job_estimate(plan: &Plan, job: &Job) -> JobEstimate {
 /// Parameters of a model (the GPT-2 backbone, read-in and read-out).
 fn parameters(m: ModelSpec, dim: usize, points: usize) -> f64 {
     let (c, l) = (m.width as f64, m.layers as f64);
+    if m.arch == crate::spec::Arch::PatternNet {
+        let e = dim as f64 + 1.0;
+        return 3.0 * e * e + c * e;
+    }
     l * (12.0 * c * c + 13.0 * c) + 2.0 * points as f64 * c + c * (dim as f64 + 4.0) + 1.0
 }
 

@@ -259,6 +259,7 @@ mod tests {
             at: None,
             computed_on: None,
             completing: None,
+            pruned: vec![],
         }
     }
 
@@ -308,6 +309,7 @@ mod tests {
             predictions: vec![],
             at_steps: vec![],
             language: None,
+            attention: vec![],
         }
     }
 

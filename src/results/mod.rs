@@ -51,6 +51,8 @@ pub struct TaskCurves {
     pub component: Option<String>,
     /// Prompts behind each mean.
     pub prompts: usize,
+    /// What the curves measure.
+    pub metric: crate::spec::Metric,
     /// One per predictor.
     pub curves: Vec<Curve>,
     /// The models at the training steps the evaluation reads them at, their final weights
@@ -240,6 +242,7 @@ fn task_curves(
         inputs: job.inputs,
         component,
         prompts: rows.len(),
+        metric: crate::tasks::kind_of(&job.task.class).map_or(crate::spec::Metric::ErrorPerDim, |k| k.metric),
         curves: replicate_groups(&eval.errors)
             .into_iter()
             .map(|(predictor, reps)| {
@@ -373,6 +376,7 @@ mod tests {
             at: None,
             computed_on: None,
             completing: None,
+            pruned: vec![],
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
@@ -385,6 +389,7 @@ mod tests {
             predictions: vec![],
             at_steps: vec![],
             language: None,
+            attention: vec![],
         };
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());

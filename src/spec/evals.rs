@@ -25,6 +25,51 @@ pub struct EvalSpec {
     /// their number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completing: Option<Completing>,
+    /// Classifiers evaluated with a share of their MLP neurons removed, besides whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruned: Vec<Pruned>,
+}
+
+/// `prune(model, rate = r, order = o)`: a trained classifier with the share `rate` of its MLP
+/// neurons removed at evaluation time, in `order` of their W_O row's magnitude (no retraining).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pruned {
+    /// The training whose model is pruned.
+    pub model: String,
+    /// The share of neurons removed, in [0, 1].
+    pub rate: f64,
+    /// Which neurons go first.
+    pub order: PruneOrder,
+}
+
+impl Pruned {
+    /// Its name as a predictor, as the spec writes it: `prune(net, rate = 0.3, order = smallest)`.
+    pub fn name(&self) -> String {
+        format!("prune({}, rate = {}, order = {})", self.model, fmt_num(self.rate), self.order.keyword())
+    }
+}
+
+/// Which MLP neurons pruning removes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PruneOrder {
+    /// Smallest ‖W_O row‖ first.
+    Smallest,
+    /// Largest first.
+    Largest,
+    /// Uniformly drawn.
+    Random,
+}
+
+impl PruneOrder {
+    /// Every order, as the spec writes them.
+    pub const ALL: [(&'static str, PruneOrder); 3] =
+        [("smallest", PruneOrder::Smallest), ("largest", PruneOrder::Largest), ("random", PruneOrder::Random)];
+
+    /// As the spec writes it.
+    pub fn keyword(&self) -> &'static str {
+        PruneOrder::ALL.iter().find(|(_, o)| o == self).map_or("?", |(k, _)| k)
+    }
 }
 
 /// How a language evaluation prompts its models: its prompts (split into in-distribution

@@ -1,7 +1,7 @@
 //! What a task family's prompts are, what a model minimises on them and how it is scored. Every
 //! family names its kind; a training's data and an evaluation's tasks must share the model's.
-//! Regression on real (x, y) pairs and token sequences (formal languages) so far; binary
-//! classification (hinge or logistic loss, 0-1 error) is the next variant of these three enums.
+//! Regression on real (x, y) pairs, token sequences (formal languages) and binary classification
+//! of pattern data (hinge loss, 0-1 error).
 use serde::{Deserialize, Serialize};
 
 /// A family's batch kind, objective and metric.
@@ -24,11 +24,16 @@ impl TaskKind {
     pub const TOKENS: TaskKind =
         TaskKind { batch: BatchKind::Tokens, objective: Objective::CrossEntropy, metric: Metric::RuleRates };
 
+    /// In-context binary classification: pattern inputs with ±1 labels, hinge loss, 0-1 error.
+    pub const CLASSIFICATION: TaskKind =
+        TaskKind { batch: BatchKind::Patterns, objective: Objective::Hinge, metric: Metric::ZeroOne };
+
     /// The kind in words, for diagnostics.
     pub fn describe(&self) -> &'static str {
         match self.batch {
             BatchKind::RealPairs => "regression",
             BatchKind::Tokens => "token-sequence",
+            BatchKind::Patterns => "classification",
         }
     }
 }
@@ -41,6 +46,8 @@ pub enum BatchKind {
     RealPairs,
     /// Sequences of token ids (SOS word EOS, padded).
     Tokens,
+    /// Inputs drawn from a pattern dictionary with ±1 labels, the query's predicted.
+    Patterns,
 }
 
 /// What training minimises.
@@ -51,6 +58,8 @@ pub enum Objective {
     SquaredError,
     /// Mean next-token cross-entropy, padding ignored.
     CrossEntropy,
+    /// Mean hinge loss max(0, 1 − y·F) of the query's output.
+    Hinge,
 }
 
 /// What evaluation reports per prediction.
@@ -61,6 +70,8 @@ pub enum Metric {
     ErrorPerDim,
     /// The fractions of completions that finish, are grammatical and keep each rule.
     RuleRates,
+    /// 0-1 error: 1 when the output's sign is not the label's, ½ on a tie (output 0).
+    ZeroOne,
 }
 
 impl Metric {
@@ -69,6 +80,20 @@ impl Metric {
         match self {
             Metric::ErrorPerDim => Some((prediction - target).powi(2) / d as f32),
             Metric::RuleRates => None,
+            Metric::ZeroOne => Some(match prediction * target {
+                m if m > 0.0 => 0.0,
+                m if m < 0.0 => 1.0,
+                _ => 0.5,
+            }),
+        }
+    }
+
+    /// What a figure's mean is, at the start of a caption.
+    pub fn caption(&self) -> &'static str {
+        match self {
+            Metric::ErrorPerDim => "Mean squared error / d",
+            Metric::RuleRates => "Mean rate",
+            Metric::ZeroOne => "Mean 0-1 error (the share of queries whose predicted label is wrong, ties counting ½)",
         }
     }
 
@@ -77,6 +102,7 @@ impl Metric {
         match self {
             Metric::ErrorPerDim => "squared error / d",
             Metric::RuleRates => "fraction of completions",
+            Metric::ZeroOne => "0-1 error",
         }
     }
 }

@@ -43,6 +43,9 @@ pub enum Arch {
         /// The longest sequence generation runs to.
         context: usize,
     },
+    /// Pattern prompts in, the query's ±1 label out: Li et al.'s one-layer, one-head network
+    /// (softmax attention, a ReLU MLP of `width` neurons, a fixed readout).
+    PatternNet,
 }
 
 impl Arch {
@@ -55,14 +58,24 @@ impl Arch {
     pub fn init_policy(&self) -> &'static str {
         match self {
             Arch::Lstm { .. } => "PyTorch's LSTM init",
+            Arch::PatternNet => "N(0, 1/fan-in), readout ±1/m fixed",
             Arch::Regression | Arch::CausalLm { .. } => "GPT-2 init policy",
+        }
+    }
+
+    /// What its prompts hold: the batch kind of the data it learns.
+    pub fn reads(&self) -> BatchKind {
+        match self {
+            Arch::Regression => BatchKind::RealPairs,
+            Arch::CausalLm { .. } | Arch::Lstm { .. } => BatchKind::Tokens,
+            Arch::PatternNet => BatchKind::Patterns,
         }
     }
 
     /// The longest token sequence a language model reads (none for the regression model).
     pub fn context(&self) -> Option<usize> {
         match *self {
-            Arch::Regression => None,
+            Arch::Regression | Arch::PatternNet => None,
             Arch::CausalLm { context, .. } | Arch::Lstm { context } => Some(context),
         }
     }

@@ -24,6 +24,15 @@ pub trait Family: Sync {
     fn language(&self, _call: &FamilyCall) -> Result<Box<dyn super::languages::Language>, String> {
         Err(format!("`{}` is a function class, not a language", self.name()))
     }
+    /// The patterns and tasks for a checked call at input dimension `dim` (a classification family).
+    fn patterns(&self, _call: &FamilyCall, _dim: usize) -> Result<super::patterns::PatternData, String> {
+        Err(format!("`{}` is no classification family", self.name()))
+    }
+    /// Whether a call's settings go together at input dimension `dim`: the checker reports the
+    /// error at the parameter named.
+    fn validate(&self, _call: &FamilyCall, _dim: usize) -> Result<(), (&'static str, String)> {
+        Ok(())
+    }
     /// The Gaussian linear prior the family is, when it is one (for the exact Bayes predictor).
     fn linear_prior(&self, _call: &FamilyCall) -> Option<LinearPrior> {
         None
@@ -209,6 +218,15 @@ mod tests {
                 args.insert(p.name.to_string(), value);
             }
             let call = FamilyCall { family: f.name().to_string(), args };
+            if f.kind() == crate::spec::TaskKind::CLASSIFICATION {
+                let data = f.patterns(&call, 30).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
+                assert_eq!(f.validate(&call, 30), Ok(()), "{}", f.name());
+                let mut rng = crate::rng::stream(1, "registry");
+                let prompts = data.prompts(super::patterns::Part::HeldOut, 4, 6, &mut rng);
+                assert!(prompts.iter().all(|p| p.labels.len() == 6 && p.xs.iter().all(|x| x.is_finite())));
+                assert!(f.sampler(&call).is_err() && f.language(&call).is_err(), "{}", f.name());
+                continue;
+            }
             if f.kind() == crate::spec::TaskKind::TOKENS {
                 let lang = f.language(&call).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
                 let words = lang.words();

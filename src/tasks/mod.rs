@@ -59,6 +59,14 @@ pub fn language_of(spec: &ClassSpec) -> Result<Box<dyn languages::Language>, Str
     }
 }
 
+/// The patterns and tasks of a classification class at input dimension `dim`.
+pub fn patterns_of(spec: &ClassSpec, dim: usize) -> Result<patterns::PatternData, String> {
+    match spec {
+        ClassSpec::Family(call) => family_of(call)?.patterns(call, dim),
+        _ => Err("pattern data cannot be mixed or combined yet".into()),
+    }
+}
+
 /// The kind of every family a class is built from, or an error naming two that differ (a mixture
 /// of a regression and a classification family has no single objective).
 pub fn kind_of(spec: &ClassSpec) -> Result<TaskKind, String> {

@@ -35,7 +35,7 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
             (other, None) => format!("{}: {} prompts, {} inputs", t.eval, t.task, other.describe()),
         },
         x_label: "in-context examples k".into(),
-        y_label: "squared error / d".into(),
+        y_label: t.metric.axis_label().into(),
         series,
         y_max: Some(y_max),
     };
@@ -50,7 +50,8 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         id,
         title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),
         caption: format!(
-            "Mean squared error / d of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: the trained models' {confidence_pct}% bootstrap interval over prompts (the baselines' are in the table).{}",
+            "{} of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: the trained models' {confidence_pct}% bootstrap interval over prompts (the baselines' are in the table).{}",
+            t.metric.caption(),
             t.prompts,
             replicates_note(&t.curves)
         ),

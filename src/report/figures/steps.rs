@@ -64,13 +64,15 @@ pub fn step_figure(name: &str, curves: &TaskCurves, k: usize, time: bool, confid
             curves.task
         ),
         format!(
-            "Mean squared error / d after {k} in-context examples of each model's weights at the steps `{}` reads (the last is the trained model), over {} fresh prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval.",
-            curves.eval, curves.prompts
+            "{} after {k} in-context examples of each model's weights at the steps `{}` reads (the last is the trained model), over {} fresh prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval.",
+            curves.metric.caption(),
+            curves.eval,
+            curves.prompts
         ),
         Chart {
             title: format!("{}: {} at k = {k}", curves.eval, curves.task),
             x_label: x_label.into(),
-            y_label: "squared error / d".into(),
+            y_label: curves.metric.axis_label().into(),
             series,
             y_max: None,
         },

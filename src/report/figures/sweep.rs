@@ -47,7 +47,7 @@ pub fn sweep_figure(
     let chart = Chart {
         title: format!("{}: error at k = {k} against {var}", eval.name),
         x_label: var.to_string(),
-        y_label: "squared error / d".into(),
+        y_label: first.metric.axis_label().into(),
         series,
         y_max: None,
     };
@@ -65,7 +65,8 @@ pub fn sweep_figure(
         name,
         format!("Error at k = {k} against `{var}` — `{}`", eval.name),
         format!(
-            "Mean squared error / d after {k} in-context examples for each value of `{var}`; shaded: {confidence_pct}% bootstrap interval over prompts."
+            "{} after {k} in-context examples for each value of `{var}`; shaded: {confidence_pct}% bootstrap interval over prompts.",
+            first.metric.caption()
         ),
         chart,
         header,
@@ -105,6 +106,7 @@ pub fn training_sweep_figure(
         })
         .collect();
     let (lo, hi) = (runs.first()?.0, runs.last()?.0);
+    let metric = tasks.first()?.metric;
     let mut series: Vec<Series> = tasks
         .iter()
         .map(|t| Series {
@@ -147,12 +149,13 @@ pub fn training_sweep_figure(
         name,
         format!("Error at k = {k} against the training's `{var}` — `{}`", eval.name),
         format!(
-            "Mean squared error / d after {k} in-context examples of the model trained with each value of `{var}`, on each task's prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval."
+            "{} after {k} in-context examples of the model trained with each value of `{var}`, on each task's prompts; dashed: baselines on the same prompts; shaded: {confidence_pct}% bootstrap interval.",
+            metric.caption()
         ),
         Chart {
             title: format!("{}: error at k = {k} against {var}", eval.name),
             x_label: var.to_string(),
-            y_label: "squared error / d".into(),
+            y_label: metric.axis_label().into(),
             series,
             y_max: None,
         },

@@ -27,26 +27,39 @@ fn training_chart(
 
 const SQUARED: &str = "the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1";
 const CROSS_ENTROPY: &str = "the mean next-token cross-entropy in nats over the target tokens (padding excluded)";
+const HINGE: &str =
+    "the mean hinge loss max(0, 1 − y·F) of the queries (0 once every query is classified with margin 1)";
 
 /// What the loss curves are, by the objectives the runs minimise.
 fn loss_caption(trainings: &[TrainingSummary]) -> String {
     let has = |o: Objective| trainings.iter().any(|t| t.objective == o);
-    let what = match (has(Objective::SquaredError), has(Objective::CrossEntropy)) {
-        (true, true) => format!("for the regression models {SQUARED}; for the language models {CROSS_ENTROPY}"),
-        (false, true) => CROSS_ENTROPY.to_string(),
-        _ => SQUARED.to_string(),
+    let parts: Vec<(&str, &str)> = [
+        (Objective::SquaredError, "the regression models", SQUARED),
+        (Objective::CrossEntropy, "the language models", CROSS_ENTROPY),
+        (Objective::Hinge, "the classifiers", HINGE),
+    ]
+    .into_iter()
+    .filter(|(o, _, _)| has(*o))
+    .map(|(_, who, what)| (who, what))
+    .collect();
+    let what = match parts.as_slice() {
+        [(_, only)] => only.to_string(),
+        [] => SQUARED.to_string(),
+        many => many.iter().map(|(who, what)| format!("for {who} {what}")).collect::<Vec<_>>().join("; "),
     };
     format!("Loss per step (window means), one line per training run: {what}.")
 }
 
 /// The loss axis's label.
 fn loss_label(trainings: &[TrainingSummary]) -> &'static str {
-    if trainings.iter().all(|t| t.objective == Objective::CrossEntropy) && !trainings.is_empty() {
-        "cross-entropy (nats per token)"
-    } else if trainings.iter().any(|t| t.objective == Objective::CrossEntropy) {
-        "loss"
-    } else {
-        "mean squared error (not / d)"
+    let Some(first) = trainings.first().map(|t| t.objective) else { return "loss" };
+    if trainings.iter().any(|t| t.objective != first) {
+        return "loss";
+    }
+    match first {
+        Objective::SquaredError => "mean squared error (not / d)",
+        Objective::CrossEntropy => "cross-entropy (nats per token)",
+        Objective::Hinge => "hinge loss",
     }
 }
 

@@ -1,0 +1,119 @@
+//! Evaluations of pattern classifiers: every task pattern data, every model `pattern_net`, no
+//! baselines or input distributions; the held-out tasks of each task disjoint from the tasks
+//! each model trained on; and `prune(model, rate = r, order = o)` as a model of the list.
+use super::{Checker, Env, Params};
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::spec::{Baseline, BatchKind, PruneOrder, Pruned, TaskKind, TaskSpec, TrainSpec};
+use crate::syntax::ast::{Expr, ExprKind};
+
+const PRUNE_KEYS: &[&str] = &["model", "rate", "order"];
+
+impl Checker<'_> {
+    /// Whether an evaluation classifies pattern prompts: it names pattern data or a classifier.
+    pub(super) fn is_pattern_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
+        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::CLASSIFICATION))
+            || models.iter().any(|t| t.setup.model.arch.reads() == BatchKind::Patterns)
+    }
+
+    /// A classification evaluation holds pattern data and pattern classifiers only, and prompts
+    /// each model with tasks it never trained on; false after reporting what does not fit.
+    pub(super) fn pattern_eval_fits(
+        &mut self,
+        p: &Params,
+        tasks: &[TaskSpec],
+        models: &[&TrainSpec],
+        baselines: &[Baseline],
+        block: Span,
+    ) -> bool {
+        let span_of = |key: &'static str| p.get(key).map_or(block, |e| e.span);
+        let help = "a classification evaluation prompts pattern classifiers with pattern data: \
+                    `tasks = [patterns(…)]`, `models = [a pattern_net training]`";
+        let mut ok = true;
+        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::CLASSIFICATION)) {
+            ok = false;
+            let message = format!("`{}` is no pattern data; this evaluation classifies pattern prompts", t.name);
+            self.refuse(span_of("tasks"), message, "not pattern data", help);
+        }
+        for t in models.iter().filter(|t| t.setup.model.arch.reads() != BatchKind::Patterns) {
+            ok = false;
+            let message = format!("`{}` is no pattern classifier; this evaluation classifies pattern prompts", t.name);
+            self.refuse(span_of("models"), message, "not a pattern classifier", help);
+        }
+        for (key, what) in [("baselines", "baselines"), ("inputs", "input distributions")] {
+            if p.get(key).is_some() || (key == "baselines" && !baselines.is_empty()) {
+                ok = false;
+                let message = format!("a classification evaluation has no {what}");
+                self.refuse(span_of(key), message, "pattern data brings its own inputs", help);
+            }
+        }
+        let dim = self.header.map_or(1, |h| h.dim);
+        for t in tasks {
+            let Ok(held) = crate::tasks::patterns_of(&t.class, dim) else { continue };
+            for m in models {
+                let Ok(trained) = crate::tasks::patterns_of(&m.data.class, dim) else { continue };
+                if held.dict != trained.dict {
+                    continue; // Other patterns altogether: nothing of them was trained on.
+                }
+                let seen = held.split.held_out.iter().filter(|x| trained.split.train.contains(x)).count();
+                if seen > 0 {
+                    ok = false;
+                    self.diags.push(
+                        Diagnostic::at(
+                            Code::OutOfRange,
+                            span_of("tasks"),
+                            format!(
+                                "{seen} held-out tasks of `{}` are tasks `{}` trained on ({} training tasks against {})",
+                                t.name,
+                                m.name,
+                                trained.split.train.len(),
+                                held.split.train.len()
+                            ),
+                        )
+                        .label("not held out from this model")
+                        .help("evaluate on a split with at least as many training tasks as the model's, from the same `seed`: its held-out tasks are held out of every smaller split"),
+                    );
+                }
+            }
+        }
+        ok
+    }
+
+    /// `prune(model, rate = r, order = o)`; in an evaluation (`trainings` given) the model must be
+    /// one of them and a pattern classifier.
+    pub(super) fn pruned(&mut self, e: &Expr, env: &Env, trainings: Option<&[TrainSpec]>) -> Option<Pruned> {
+        let ExprKind::Call { callee, args } = &e.kind else { return None };
+        let p = Params::call(callee, args, PRUNE_KEYS, e.span, &mut self.diags);
+        let model = p.require("model", &mut self.diags)?;
+        let Some(name) = self.training_written(model, env) else {
+            self.diags.push(self.expected(model, "the name of a pattern classifier's training"));
+            return None;
+        };
+        let rate = self.float_param(&p, "rate", 0.0, 1.0, None, env);
+        let order = match p.require("order", &mut self.diags) {
+            Some(o) => self.keyword(
+                o,
+                &PruneOrder::ALL,
+                "pruning removes the smallest or largest W_O rows first, or random ones",
+            ),
+            None => None,
+        };
+        if let Some(trainings) = trainings {
+            let Some(run) = trainings.iter().find(|t| t.name == name) else {
+                let known: Vec<&str> = trainings.iter().map(|t| t.name.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::at(Code::UnknownName, model.span, format!("no training run `{name}`"))
+                        .label("not a training")
+                        .help(format!("runs: {}", known.join(", "))),
+                );
+                return None;
+            };
+            if run.setup.model.arch.reads() != BatchKind::Patterns {
+                let message = format!("`{name}` has no MLP neurons to prune");
+                self.refuse(model.span, message, "not a pattern classifier", "prune a `pattern_net` training");
+                return None;
+            }
+        }
+        Some(Pruned { model: name, rate: rate?, order: order? })
+    }
+}

@@ -1,0 +1,89 @@
+//! The classification family `patterns`: Li et al.'s pattern data (`crate::tasks::patterns`) as a
+//! class a spec trains a classifier on (its training tasks) and evaluates (its held-out tasks).
+use crate::spec::{FamilyCall, TaskKind};
+use crate::tasks::patterns::{PatternData, PatternSettings};
+use crate::tasks::{Bound, Family, FunctionClass, ParamDecl, ParamKind};
+
+/// `patterns(relevant, irrelevant, train_tasks, alpha, noise, shift, label, seed)`.
+pub static FAMILY: &dyn Family = &PatternsFamily;
+
+struct PatternsFamily;
+
+/// A number fixed for the class in `min ..= max`.
+const fn bounded(name: &'static str, default: f64, min: f64, max: f64) -> ParamDecl {
+    ParamDecl { name, kind: ParamKind::Float, default: Some(default), min, max: Bound::Value(max) }
+}
+
+impl Family for PatternsFamily {
+    fn name(&self) -> &'static str {
+        "patterns"
+    }
+    fn definition(&self) -> &'static str {
+        "x = μ + c·ν (μ one of `relevant`, ν one of `irrelevant` orthonormal patterns, c ~ U[−noise, noise]); a task labels two μ ±1; `alpha` of the context shares the query's μ; `shift` > 0 replaces the μ by combinations summing to it (Li et al.)"
+    }
+    fn params(&self) -> &'static [ParamDecl] {
+        const PARAMS: &[ParamDecl] = &[
+            ParamDecl::int("relevant", Some(6.0), 2.0, Bound::Value(1024.0)),
+            ParamDecl::int("irrelevant", Some(24.0), 1.0, Bound::Value(65_536.0)),
+            ParamDecl::int("train_tasks", Some(12.0), 2.0, Bound::Value(1_048_576.0)),
+            bounded("alpha", 0.6, 0.0, 1.0),
+            bounded("noise", 0.5, 0.0, 1e6),
+            bounded("shift", 0.0, 0.0, 1e6),
+            bounded("label", 1.0, 1e-6, 1e6),
+            ParamDecl::int("seed", Some(1.0), 0.0, Bound::Value(1e15)),
+        ];
+        PARAMS
+    }
+    fn kind(&self) -> TaskKind {
+        TaskKind::CLASSIFICATION
+    }
+    fn sampler(&self, _call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
+        Err("`patterns` brings its own inputs and labels, not a function of x".into())
+    }
+    fn patterns(&self, call: &FamilyCall, dim: usize) -> Result<PatternData, String> {
+        PatternData::new(settings(call)?, dim)
+    }
+    fn validate(&self, call: &FamilyCall, dim: usize) -> Result<(), (&'static str, String)> {
+        let s = settings(call).map_err(|e| ("relevant", e))?;
+        if s.relevant + s.irrelevant > dim {
+            return Err((
+                "irrelevant",
+                format!(
+                    "{} relevant and {} irrelevant orthonormal patterns do not fit in d = {dim}",
+                    s.relevant, s.irrelevant
+                ),
+            ));
+        }
+        let all = s.relevant * (s.relevant - 1);
+        if s.train_tasks < s.relevant {
+            return Err((
+                "train_tasks",
+                format!(
+                    "{} training tasks cannot give each of {} relevant patterns both labels (it takes {})",
+                    s.train_tasks, s.relevant, s.relevant
+                ),
+            ));
+        }
+        if s.train_tasks >= all {
+            return Err((
+                "train_tasks",
+                format!("{} training tasks leave none of the {all} tasks held out", s.train_tasks),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The settings a checked call gives.
+fn settings(call: &FamilyCall) -> Result<PatternSettings, String> {
+    Ok(PatternSettings {
+        relevant: call.int("relevant")?,
+        irrelevant: call.int("irrelevant")?,
+        train_tasks: call.int("train_tasks")?,
+        alpha: call.float("alpha")?,
+        noise: call.float("noise")?,
+        shift: call.float("shift")?,
+        label: call.float("label")?,
+        seed: call.int("seed")? as u64,
+    })
+}
