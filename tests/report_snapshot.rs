@@ -103,6 +103,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     at_steps: vec![],
                     language: None,
                     attention: vec![],
+                    labels: vec![],
                 };
                 out.evals.push((e.clone(), record));
             }

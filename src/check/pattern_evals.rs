@@ -4,10 +4,14 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{Baseline, BatchKind, PruneOrder, Pruned, TaskKind, TaskSpec, TrainSpec};
-use crate::syntax::ast::{Expr, ExprKind};
+use crate::spec::{
+    AttentionRef, Baseline, BatchKind, EvalSpec, Predictor, PruneOrder, Pruned, TaskKind, TaskSpec, TrainSpec,
+};
+use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 const PRUNE_KEYS: &[&str] = &["model", "rate", "order"];
+const ATTENTION_ARGS: &[&str] = &["eval", "model", "task"];
+const HINGE_ARGS: &[&str] = &["eval", "model", "task", "k"];
 
 impl Checker<'_> {
     /// Whether an evaluation classifies pattern prompts: it names pattern data or a classifier.
@@ -115,5 +119,72 @@ impl Checker<'_> {
             }
         }
         Some(Pruned { model: name, rate: rate?, order: order? })
+    }
+
+    /// `attention(eval, model, task)`: a whole classifier of a classification evaluation.
+    pub(super) fn attention(
+        &mut self,
+        callee: &Ident,
+        args: &[Arg],
+        span: Span,
+        evals: &[EvalSpec],
+        env: &Env,
+    ) -> Option<AttentionRef> {
+        let p = Params::call(callee, args, ATTENTION_ARGS, span, &mut self.diags);
+        let (eval_e, model_e, task_e) = (
+            p.require("eval", &mut self.diags),
+            p.require("model", &mut self.diags),
+            p.require("task", &mut self.diags),
+        );
+        let eval = self.eval_ref(eval_e?, evals)?;
+        self.classifies(eval, eval_e?.span, "attention")?;
+        let model = match self.predictor(model_e?, eval, env)? {
+            Predictor::Model(m) if eval.models.contains(&m) => Some(m),
+            other => {
+                self.diags.push(
+                    Diagnostic::at(
+                        Code::BadClaimReference,
+                        model_e?.span,
+                        format!("`{}` has no attention of its own here", other.name()),
+                    )
+                    .label("not a whole model of this evaluation")
+                    .help("pruning leaves the attention as it is: read the model it prunes"),
+                );
+                None
+            }
+        };
+        let task = self.eval_task(task_e?, eval, env);
+        Some(AttentionRef { eval: eval.name.clone(), model: model?, task: task? })
+    }
+
+    /// `hinge(eval, model, task, k = K)`: a classifier (whole or pruned) of a classification
+    /// evaluation.
+    pub(super) fn hinge(
+        &mut self,
+        callee: &Ident,
+        args: &[Arg],
+        span: Span,
+        evals: &[EvalSpec],
+        env: &Env,
+    ) -> Option<crate::spec::ErrorRef> {
+        let p = Params::call(callee, args, HINGE_ARGS, span, &mut self.diags);
+        let eval_e = p.require("eval", &mut self.diags)?;
+        let eval = self.eval_ref(eval_e, evals)?;
+        self.classifies(eval, eval_e.span, "hinge")?;
+        self.error_ref(&p, evals, env)
+    }
+
+    /// Whether `eval` classifies pattern prompts with models, after reporting why not.
+    fn classifies(&mut self, eval: &EvalSpec, span: Span, what: &str) -> Option<()> {
+        let classifies = eval.tasks.iter().all(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::CLASSIFICATION));
+        if classifies && !eval.models.is_empty() {
+            return Some(());
+        }
+        self.diags.push(
+            Diagnostic::at(Code::BadClaimReference, span, format!("`{}` classifies no pattern prompts", eval.name))
+                .label("not a classification evaluation")
+                .help(format!("`{what}` reads pattern classifiers; name an evaluation of `pattern_net` models on `patterns(…)` tasks")),
+        );
+        None
     }
 }

@@ -7,7 +7,8 @@ use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 /// The functions that read a quantity.
-pub(super) const QUANTITIES: &[&str] = &["error", "first_step", "time_to", "between", "rate", "test_loss"];
+pub(super) const QUANTITIES: &[&str] =
+    &["error", "first_step", "time_to", "between", "rate", "test_loss", "attention", "hinge"];
 
 const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs", "at"];
 const STEP_ARGS: &[&str] = &["eval", "model", "task", "k", "below", "inputs"];
@@ -25,6 +26,8 @@ impl Checker<'_> {
     ) -> Option<Quantity> {
         match callee.name.as_str() {
             "rate" | "test_loss" => self.language_quantity(callee, args, span, evals, env).map(Quantity::Language),
+            "attention" => self.attention(callee, args, span, evals, env).map(Quantity::Attention),
+            "hinge" => self.hinge(callee, args, span, evals, env).map(Quantity::Hinge),
             "error" => {
                 let p = Params::call(callee, args, ERROR_ARGS, span, &mut self.diags);
                 let mut r = self.error_ref(&p, evals, env)?;
@@ -74,7 +77,7 @@ impl Checker<'_> {
         }
     }
 
-    fn error_ref(&mut self, p: &Params, evals: &[EvalSpec], env: &Env) -> Option<ErrorRef> {
+    pub(super) fn error_ref(&mut self, p: &Params, evals: &[EvalSpec], env: &Env) -> Option<ErrorRef> {
         let eval_e = p.require("eval", &mut self.diags);
         let model_e = p.require("model", &mut self.diags);
         let task_e = p.require("task", &mut self.diags);

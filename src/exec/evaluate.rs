@@ -101,6 +101,7 @@ pub fn run(
         at_steps,
         language: None,
         attention: vec![],
+        labels: vec![],
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

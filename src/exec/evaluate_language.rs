@@ -87,6 +87,7 @@ pub fn run(
             replicates,
         }),
         attention: vec![],
+        labels: vec![],
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

@@ -77,6 +77,7 @@ pub fn run(
         at_steps,
         language: None,
         attention,
+        labels: full.labels.clone(),
     };
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

@@ -94,6 +94,10 @@ pub struct EvalOutput {
     /// A classification evaluation's attention of each whole model replicate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attention: Vec<AttentionMass>,
+    /// A classification evaluation's query labels (±1), one per prompt: with `predictions`, the
+    /// margins y·F the hinge loss reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<f32>,
 }
 
 /// Where a classifier's query looks: per prompt, the share of its attention on the context

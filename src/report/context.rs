@@ -145,7 +145,20 @@ fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, spec: &CheckedSpec, names
             | FigureSpec::BetweenVs { name, .. },
         ) => format!("fig-{}", slug(name)),
         _ => c.terms.first().map_or_else(String::new, |t| {
-            figures::figure_id(t.quantity.eval(), t.quantity.task(), &t.quantity.inputs())
+            let q = &t.quantity;
+            let pruned = |r: &crate::spec::ErrorRef| {
+                spec.evals.iter().any(|e| e.name == r.eval && e.pruned.iter().any(|p| r.predictor.name() == p.name()))
+            };
+            match q {
+                Quantity::Attention(a) => figures::attention_figure_id(&a.eval),
+                _ if c.terms.iter().any(|t| matches!(&t.quantity, Quantity::Error(r) if pruned(r))) => {
+                    figures::pruning_figure_id(q.eval(), q.task(), false)
+                }
+                _ if c.terms.iter().any(|t| matches!(&t.quantity, Quantity::Hinge(r) if pruned(r))) => {
+                    figures::pruning_figure_id(q.eval(), q.task(), true)
+                }
+                _ => figures::figure_id(q.eval(), q.task(), &q.inputs()),
+            }
         }),
     };
     let term = |t: &Term| match (&t.quantity, t.estimate.mean.is_infinite()) {
@@ -209,7 +222,19 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
         figures.push(figures::language_figure(l, confidence_pct));
         figures.extend(figures::rate_loss_figure(l));
     }
-    figures.extend(results.curves.iter().map(|t| figures::error_figure(t, confidence_pct)));
+    figures.extend(results.classification.iter().filter_map(|c| figures::attention_figure(c, confidence_pct)));
+    for t in results.curves.iter().filter(|t| t.component.is_none()) {
+        let pruned = spec.evals.iter().find(|e| e.name == t.eval).map_or(&[][..], |e| &e.pruned[..]);
+        let summary = results.classification.iter().find(|c| c.eval == t.eval);
+        figures.extend(figures::pruning_figures(t, summary, pruned, confidence_pct));
+    }
+    // Pruned models have their own figure; the error-vs-k figure keeps the whole ones.
+    for t in &results.curves {
+        let pruned = spec.evals.iter().find(|e| e.name == t.eval).map_or(&[][..], |e| &e.pruned[..]);
+        let mut whole = t.clone();
+        whole.curves.retain(|c| !pruned.iter().any(|p| c.predictor.name() == p.name()));
+        figures.push(figures::error_figure(&whole, confidence_pct));
+    }
     if !results.trainings.is_empty() {
         figures.extend(figures::training_figures(&results.trainings));
     }

@@ -164,6 +164,8 @@ fn read(q: &Quantity, reader: &Reader, draw: &Draw) -> f64 {
         Quantity::Error(r) => reader.error(r, draw),
         Quantity::Between(b) => reader.between(b, draw),
         Quantity::Language(l) => reader.language(l, draw),
+        Quantity::Attention(a) => reader.attention(a, draw),
+        Quantity::Hinge(r) => reader.hinge(r, draw),
         Quantity::FirstStep(s) => {
             let below = value(&s.below, reader, draw).num();
             reader
@@ -310,6 +312,7 @@ mod tests {
             at_steps: vec![],
             language: None,
             attention: vec![],
+            labels: vec![],
         }
     }
 

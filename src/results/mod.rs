@@ -2,12 +2,14 @@
 //! training curves.
 mod bootstrap;
 mod claims;
+mod classification;
 mod language;
 mod read;
 mod training;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
 pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
+pub use classification::{ClassificationSummary, ModelAttention, hinge};
 pub use language::{LanguageSummary, ModelRates, StepRates};
 pub use read::{Draw, Reader};
 use training::training_summary;
@@ -99,6 +101,8 @@ pub struct Results {
     pub positions: Vec<PositionCurve>,
     /// Language evaluations, one per (evaluation, language).
     pub languages: Vec<LanguageSummary>,
+    /// Classification evaluations' attention and hinge loss, one per evaluation.
+    pub classification: Vec<ClassificationSummary>,
 }
 
 /// Where a model's predictions lie between two others', for each value of a task sweep.
@@ -143,6 +147,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     let seeds: Seeds = out.trains.iter().map(|(id, (t, _))| (id.clone(), t.seed)).collect();
     let reader = Reader::new(&out.evals, &finals, spec.seed);
     let mut languages = Vec::new();
+    let classification = classification::summaries(out.evals.iter().map(|(j, e)| (j, e)), spec.seed);
     for (job, eval) in &out.evals {
         if let Some(lang) = &eval.language {
             languages.push(language::language_summary(job, lang, &reader, &finals));
@@ -190,7 +195,16 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
             })
         })
         .collect();
-    Results { not_done: out.not_done.clone(), curves, claims, trainings, function_plots, positions, languages }
+    Results {
+        not_done: out.not_done.clone(),
+        curves,
+        claims,
+        trainings,
+        function_plots,
+        positions,
+        languages,
+        classification,
+    }
 }
 
 /// The `between` coefficient at every task of a `between_vs` figure's sweep, with its interval.
@@ -390,6 +404,7 @@ mod tests {
             at_steps: vec![],
             language: None,
             attention: vec![],
+            labels: vec![],
         };
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());

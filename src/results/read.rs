@@ -37,6 +37,12 @@ impl Draw {
 
     /// `n` indices for `key`: `0..n`, or `n` drawn with replacement (the same for one key within
     /// a draw).
+    /// The replicates drawn of a predictor's `n`: those of the training it comes from, so a pruned
+    /// model is resampled with the seeds of the model it prunes.
+    fn replicates(&self, seed: u64, predictor: &str, n: usize) -> Vec<usize> {
+        self.pick(&self.reps, seed, crate::spec::Pruned::trained_name(predictor), n)
+    }
+
     fn pick(&self, cache: &RefCell<BTreeMap<String, Vec<usize>>>, seed: u64, key: &str, n: usize) -> Vec<usize> {
         let Some(r) = self.index else { return (0..n).collect() };
         cache
@@ -84,7 +90,7 @@ impl<'a> Reader<'a> {
         }
         let n = tables[0].len() / points;
         let rows = draw.pick(&draw.rows, self.seed, rows_key, n);
-        let reps = draw.pick(&draw.reps, self.seed, reps_key, tables.len());
+        let reps = draw.replicates(self.seed, reps_key, tables.len());
         let mut sum = 0f64;
         for &rep in &reps {
             sum += rows.iter().map(|&r| tables[rep][r * points + k] as f64).sum::<f64>();
@@ -157,7 +163,7 @@ impl<'a> Reader<'a> {
             if reps.is_empty() {
                 return vec![f64::NAN; rows.len()];
             }
-            let drawn = draw.pick(&draw.reps, self.seed, &who.name(), reps.len());
+            let drawn = draw.replicates(self.seed, &who.name(), reps.len());
             rows.iter()
                 .map(|&r| drawn.iter().map(|&i| reps[i][r * p + b.k] as f64).sum::<f64>() / drawn.len() as f64)
                 .collect()
@@ -169,6 +175,46 @@ impl<'a> Reader<'a> {
             den += (z[i] - a[i]) * (z[i] - a[i]);
         }
         num / den
+    }
+
+    /// `attention(…)`: the mean over the drawn prompts and replicates of the query's attention mass
+    /// on same-pattern examples (the prompts drawn as the error table's, so jointly with errors).
+    pub fn attention(&self, a: &crate::spec::AttentionRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&a.eval, &a.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
+        let reps: Vec<&[f32]> =
+            out.attention.iter().filter(|r| r.model == a.model).map(|r| r.mass.as_slice()).collect();
+        if reps.is_empty() {
+            return f64::NAN;
+        }
+        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
+        let drawn = draw.replicates(self.seed, &a.model, reps.len());
+        let total: f64 = drawn.iter().map(|&i| rows.iter().map(|&r| f64::from(reps[i][r])).sum::<f64>()).sum();
+        total / (drawn.len() * rows.len()) as f64
+    }
+
+    /// `hinge(…)`: the mean hinge loss of the drawn replicates' outputs on the drawn prompts.
+    pub fn hinge(&self, r: &ErrorRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return f64::NAN };
+        let reps: Vec<&[f32]> = out
+            .errors
+            .iter()
+            .zip(&out.predictions)
+            .filter(|((p, _), _)| *p == r.predictor)
+            .map(|(_, f)| f.as_slice())
+            .collect();
+        if reps.is_empty() || out.labels.len() != out.prompts {
+            return f64::NAN;
+        }
+        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
+        let drawn = draw.replicates(self.seed, &r.predictor.name(), reps.len());
+        let p = out.points;
+        let total: f64 = drawn
+            .iter()
+            .map(|&i| {
+                rows.iter().map(|&row| f64::from(super::hinge(reps[i][row * p + r.k], out.labels[row]))).sum::<f64>()
+            })
+            .sum();
+        total / (drawn.len() * rows.len()) as f64
     }
 
     /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates and
@@ -183,7 +229,7 @@ impl<'a> Reader<'a> {
         if reps.is_empty() {
             return f64::NAN;
         }
-        let drawn = draw.pick(&draw.reps, self.seed, &l.model, reps.len());
+        let drawn = draw.replicates(self.seed, &l.model, reps.len());
         match &l.read {
             LanguageRead::Rate { metric, prompts, among } => {
                 let m = lang.metrics.len();

@@ -86,6 +86,18 @@ pub struct BetweenRef {
     pub k: usize,
 }
 
+/// `attention(eval, model, task)`: a classifier's mean attention mass, from each query, on the
+/// context examples that share its relevant pattern.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttentionRef {
+    /// The classification evaluation.
+    pub eval: String,
+    /// The classifier (its replicates averaged).
+    pub model: String,
+    /// The task whose prompts are read.
+    pub task: String,
+}
+
 /// The share of a language model's completions that keep a metric (`rate(…)`), or its loss on the
 /// language's words (`test_loss(…)`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,37 +178,44 @@ pub enum Quantity {
     Between(BetweenRef),
     /// `rate(eval, model, metric, prompts = ood, among = finished)` or `test_loss(eval, model)`.
     Language(LanguageRef),
+    /// `attention(eval, model, task)`.
+    Attention(AttentionRef),
+    /// `hinge(eval, model, task, k = K)`: a classifier's mean hinge loss max(0, 1 − y·F) on the
+    /// queries after k examples.
+    Hinge(ErrorRef),
 }
 
 impl Quantity {
     /// The evaluation it reads.
     pub fn eval(&self) -> &str {
         match self {
-            Quantity::Error(r) => &r.eval,
+            Quantity::Error(r) | Quantity::Hinge(r) => &r.eval,
             Quantity::FirstStep(q) => &q.error.eval,
             Quantity::Between(b) => &b.eval,
             Quantity::Language(l) => &l.eval,
+            Quantity::Attention(a) => &a.eval,
         }
     }
 
     /// The task it reads.
     pub fn task(&self) -> &str {
         match self {
-            Quantity::Error(r) => &r.task,
+            Quantity::Error(r) | Quantity::Hinge(r) => &r.task,
             Quantity::FirstStep(q) => &q.error.task,
             Quantity::Between(b) => &b.task,
             Quantity::Language(l) => &l.task,
+            Quantity::Attention(a) => &a.task,
         }
     }
 
     /// The input distribution it reads.
     pub fn inputs(&self) -> InputSpec {
         match self {
-            Quantity::Error(r) => r.inputs,
+            Quantity::Error(r) | Quantity::Hinge(r) => r.inputs,
             Quantity::FirstStep(q) => q.error.inputs,
             Quantity::Between(b) => b.inputs,
             // A language evaluation draws no inputs; its one table is filed under the default.
-            Quantity::Language(_) => InputSpec::Normal,
+            Quantity::Language(_) | Quantity::Attention(_) => InputSpec::Normal,
         }
     }
 
@@ -208,6 +227,7 @@ impl Quantity {
         };
         match self {
             Quantity::Error(r) => format!("error({})", error(r)),
+            Quantity::Hinge(r) => format!("hinge({})", error(r)),
             Quantity::FirstStep(q) => {
                 format!("{}({}, below = …)", if q.time { "time_to" } else { "first_step" }, error(&q.error))
             }
@@ -230,6 +250,7 @@ impl Quantity {
                     LanguageRead::TestLoss => format!("test_loss({}, {}{step})", l.eval, l.model),
                 }
             }
+            Quantity::Attention(a) => format!("attention({}, {}, {})", a.eval, a.model, a.task),
         }
     }
 }

@@ -47,6 +47,12 @@ impl Pruned {
     pub fn name(&self) -> String {
         format!("prune({}, rate = {}, order = {})", self.model, fmt_num(self.rate), self.order.keyword())
     }
+
+    /// The training a predictor's weights come from: the pruned model's for a name [`Pruned::name`]
+    /// wrote, the name itself for any other.
+    pub fn trained_name(predictor: &str) -> &str {
+        predictor.strip_prefix("prune(").and_then(|rest| rest.rsplit_once(", rate = ")).map_or(predictor, |(m, _)| m)
+    }
 }
 
 /// Which MLP neurons pruning removes first.
@@ -59,6 +65,20 @@ pub enum PruneOrder {
     Largest,
     /// Uniformly drawn.
     Random,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pruned_name_leads_back_to_its_training() {
+        let p = Pruned { model: "tasks(n = 6)".into(), rate: 0.3, order: PruneOrder::Largest };
+        assert_eq!(p.name(), "prune(tasks(n = 6), rate = 0.3, order = largest)");
+        assert_eq!(Pruned::trained_name(&p.name()), "tasks(n = 6)");
+        assert_eq!(Pruned::trained_name("icl"), "icl");
+        assert_eq!(Pruned::trained_name("least_squares"), "least_squares");
+    }
 }
 
 impl PruneOrder {

@@ -1,0 +1,113 @@
+//! A classification evaluation summarised beyond its error curves: where each classifier's query
+//! looks (its attention mass on the context examples that share its relevant pattern) and every
+//! classifier's hinge loss after the whole context, each with an interval over prompts and
+//! training seeds.
+use super::Estimate;
+use super::bootstrap::{bootstrap_means, bootstrap_replicates};
+use crate::exec::EvalOutput;
+use crate::plan::EvalJob;
+use crate::spec::Predictor;
+use serde::Serialize;
+
+/// A classification evaluation, task by task.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassificationSummary {
+    /// The evaluation.
+    pub eval: String,
+    /// Its tasks, in order.
+    pub tasks: Vec<String>,
+    /// Prompts behind each mean.
+    pub prompts: usize,
+    /// Context examples before the query the hinge loss is read at.
+    pub k: usize,
+    /// Per task, each whole model's attention, in the evaluation's order.
+    pub attention: Vec<Vec<ModelAttention>>,
+    /// Per task, each model's (whole or pruned) hinge loss after `k` examples.
+    pub hinge: Vec<Vec<(String, Estimate)>>,
+}
+
+/// One model's attention mass on same-pattern examples.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelAttention {
+    /// The training's name.
+    pub model: String,
+    /// Over prompts and replicates.
+    pub mass: Estimate,
+    /// Each training seed's mean.
+    pub per_seed: Vec<(u64, f64)>,
+}
+
+/// The hinge loss max(0, 1 − y·F) of an output F against its label y: the one formula both the
+/// summaries and the claims read.
+pub fn hinge(output: f32, label: f32) -> f32 {
+    (1.0 - output * label).max(0.0)
+}
+
+/// Each classification evaluation, from the records of its tasks (in plan order).
+pub fn summaries<'a>(
+    evals: impl Iterator<Item = (&'a EvalJob, &'a EvalOutput)>,
+    seed: u64,
+) -> Vec<ClassificationSummary> {
+    let mut out: Vec<ClassificationSummary> = Vec::new();
+    for (job, eval) in evals.filter(|(_, e)| !e.labels.is_empty()) {
+        let (attention, hinge) = (task_attention(eval, seed), task_hinge(eval, seed));
+        match out.iter_mut().find(|s| s.eval == job.eval) {
+            Some(s) => {
+                s.tasks.push(job.task.name.clone());
+                s.attention.push(attention);
+                s.hinge.push(hinge);
+            }
+            None => out.push(ClassificationSummary {
+                eval: job.eval.clone(),
+                tasks: vec![job.task.name.clone()],
+                prompts: eval.prompts,
+                k: eval.points.saturating_sub(1),
+                attention: vec![attention],
+                hinge: vec![hinge],
+            }),
+        }
+    }
+    out
+}
+
+/// Each model's attention on one task's prompts.
+fn task_attention(eval: &EvalOutput, seed: u64) -> Vec<ModelAttention> {
+    let mut models: Vec<&str> = eval.attention.iter().map(|a| a.model.as_str()).collect();
+    models.dedup();
+    models
+        .into_iter()
+        .map(|model| {
+            let reps: Vec<_> = eval.attention.iter().filter(|a| a.model == model).collect();
+            let tables: Vec<&[f32]> = reps.iter().map(|a| a.mass.as_slice()).collect();
+            ModelAttention {
+                model: model.to_string(),
+                mass: bootstrap_replicates(&tables, eval.prompts, 1, seed)[0],
+                per_seed: reps
+                    .iter()
+                    .map(|a| (a.seed, bootstrap_means(&a.mass, eval.prompts, 1, seed)[0].mean))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Each predictor's hinge loss after the whole context, its replicates pooled.
+fn task_hinge(eval: &EvalOutput, seed: u64) -> Vec<(String, Estimate)> {
+    let k = eval.points.saturating_sub(1);
+    let mut names: Vec<&Predictor> = eval.errors.iter().map(|(p, _)| p).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|who| {
+            let tables: Vec<Vec<f32>> = eval
+                .errors
+                .iter()
+                .zip(&eval.predictions)
+                .filter(|((p, _), _)| p == who)
+                .map(|(_, pred)| (0..eval.prompts).map(|r| hinge(pred[r * eval.points + k], eval.labels[r])).collect())
+                .collect();
+            let reps: Vec<&[f32]> = tables.iter().map(Vec::as_slice).collect();
+            (who.name(), bootstrap_replicates(&reps, eval.prompts, 1, seed)[0])
+        })
+        .collect()
+}
