@@ -89,6 +89,10 @@ impl Checker<'_> {
         let ExprKind::Call { callee, args } = &e.kind else { return None };
         let p = Params::call(callee, args, PRUNE_KEYS, e.span, &mut self.diags);
         let model = p.require("model", &mut self.diags)?;
+        if let ExprKind::Name(id) = &model.kind {
+            // Resolving marks the training used (and reports a name that is none).
+            self.scope.resolve(id, super::scope::Kind::Train).map_err(|d| self.diags.push(d)).ok()?;
+        }
         let Some(name) = self.training_written(model, env) else {
             self.diags.push(self.expected(model, "the name of a pattern classifier's training"));
             return None;

@@ -33,6 +33,8 @@ pub struct ReportContext {
     pub confidence_pct: u32,
     /// `(name as written, class written out)` for each task whose name is not its class.
     pub names: Vec<(String, String)>,
+    /// What the report's errors are, by the metrics its curves measure.
+    pub errors_are: String,
 }
 
 /// A job the run did not finish.
@@ -285,7 +287,22 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
         repro,
         confidence_pct,
         names,
+        errors_are: errors_are(results),
     }
+}
+
+/// What the errors of the report's curves are: squared errors / d, 0-1 errors, or both.
+fn errors_are(results: &Results) -> String {
+    use crate::spec::Metric;
+    let has = |m: Metric| results.curves.iter().any(|c| c.metric == m);
+    let mut parts = Vec::new();
+    if has(Metric::ErrorPerDim) || !has(Metric::ZeroOne) {
+        parts.push("errors are squared errors divided by the input dimension");
+    }
+    if has(Metric::ZeroOne) {
+        parts.push("classification errors are 0-1 errors of the query's predicted label (½ for a tie)");
+    }
+    parts.join("; ")
 }
 
 /// What each task name that is not a plain class name stands for: the footnote to names as written.

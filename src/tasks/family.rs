@@ -129,6 +129,10 @@ impl ParamDecl {
         };
         match self.kind {
             ParamKind::Int => format!("`{}` in {} … {max}", self.name, fmt_num(self.min)),
+            // A float bounded more tightly than `ParamDecl::float`'s "any finite value".
+            ParamKind::Float if self.min > -1e12 || matches!(self.max, Bound::Value(v) if v < 1e12) => {
+                format!("`{}` in {} … {max}", self.name, fmt_num(self.min))
+            }
             ParamKind::Float => format!("`{}` a number", self.name),
             ParamKind::Drawable => format!("`{}` fixed or drawn", self.name),
         }
@@ -222,7 +226,7 @@ mod tests {
                 let data = f.patterns(&call, 30).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
                 assert_eq!(f.validate(&call, 30), Ok(()), "{}", f.name());
                 let mut rng = crate::rng::stream(1, "registry");
-                let prompts = data.prompts(super::patterns::Part::HeldOut, 4, 6, &mut rng);
+                let prompts = data.prompts(crate::tasks::patterns::Part::HeldOut, 4, 6, &mut rng);
                 assert!(prompts.iter().all(|p| p.labels.len() == 6 && p.xs.iter().all(|x| x.is_finite())));
                 assert!(f.sampler(&call).is_err() && f.language(&call).is_err(), "{}", f.name());
                 continue;

@@ -19,7 +19,7 @@ impl Family for PatternsFamily {
         "patterns"
     }
     fn definition(&self) -> &'static str {
-        "x = μ + c·ν (μ one of `relevant`, ν one of `irrelevant` orthonormal patterns, c ~ U[−noise, noise]); a task labels two μ ±1; `alpha` of the context shares the query's μ; `shift` > 0 replaces the μ by combinations summing to it (Li et al.)"
+        "x = μ + c·ν (μ one of `relevant`, ν one of `irrelevant` orthonormal patterns, c ~ U[−noise, noise]); a task labels two μ ±1, `train_tasks` of them trained on; `alpha` of the context shares the query's μ; labels embedded as ±`label`; `shift` > 0 replaces the μ by combinations summing to it; patterns and split drawn from `seed` (Li et al.)"
     }
     fn params(&self) -> &'static [ParamDecl] {
         const PARAMS: &[ParamDecl] = &[

@@ -1,0 +1,12 @@
+// expect: E0110 at 9:10
+experiment "x" {
+  seed = 1
+  dim = 12
+  points = 6
+}
+class p = patterns(relevant = 3, irrelevant = 6, train_tasks = 4)
+train t {
+  data = p
+  model = tiny
+  steps = 5
+}
