@@ -38,7 +38,7 @@ fn main() {
         let (_, wo) = net.named().into_iter().find(|(n, _)| n == "wo").unwrap();
         wo.set(&(wo.as_tensor() * scale).unwrap()).unwrap();
     }
-    let mut engine = PatternGraph::new(&cfg, &dev).unwrap();
+    let mut engine = PatternGraph::new(&cfg, &dev, iclc::spec::Objective::Hinge).unwrap();
     let settings = TrainSettings {
         steps,
         batch: 64,

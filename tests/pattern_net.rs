@@ -1,8 +1,8 @@
-//! Li et al.'s one-layer transformer (issue 13): its hinge loss and gradients against an
+//! Li et al.'s one-layer transformer (issue 13): its hinge and logistic losses and gradients against an
 //! independent f64 implementation of the paper's formula on a tiny case, and pruning at rates 0
 //! and 1 and by magnitude.
 use candle_core::{Device, Tensor};
-use iclc::model::{PatternNet, PatternNetConfig, PruneOrder, hinge_loss};
+use iclc::model::{PatternNet, PatternNetConfig, PruneOrder, hinge_loss, logistic_loss};
 
 const CFG: PatternNetConfig = PatternNetConfig { embed: 4, keys: 3, values: 3, neurons: 5 };
 const B: usize = 2;
@@ -33,8 +33,8 @@ fn apply(w: &(Vec<f64>, usize, usize), x: &[f64]) -> Vec<f64> {
     (0..w.1).map(|i| (0..w.2).map(|j| w.0[i * w.2 + j] * x[j]).sum()).collect()
 }
 
-/// The paper's F and the mean hinge loss, written out with loops.
-fn reference_loss(w: &W, prompts: &[f32], labels: &[f32]) -> f64 {
+/// The paper's F and the mean of `loss` of its margin y·F, written out with loops.
+fn reference_loss(w: &W, prompts: &[f32], labels: &[f32], loss: fn(f64) -> f64) -> f64 {
     let e = CFG.embed;
     let m = CFG.neurons;
     let mut total = 0.0;
@@ -56,40 +56,58 @@ fn reference_loss(w: &W, prompts: &[f32], labels: &[f32]) -> f64 {
         let hidden: Vec<f64> = apply(&w["wo"], &mixed).into_iter().map(|h| h.max(0.0)).collect();
         let f: f64 =
             hidden.iter().enumerate().map(|(j, h)| h * if j < m.div_ceil(2) { 1.0 } else { -1.0 } / m as f64).sum();
-        total += (1.0 - labels[b] as f64 * f).max(0.0);
+        total += loss(labels[b] as f64 * f);
     }
     total / B as f64
 }
 
+type Loss = fn(&Tensor, &Tensor) -> candle_core::Result<Tensor>;
+
 #[test]
-fn the_hinge_loss_and_its_gradients_equal_an_independent_reference() {
-    let net = PatternNet::init(&CFG, 3, &Device::Cpu).unwrap();
-    let (prompts, labels) = batch();
-    let p = Tensor::from_vec(prompts.clone(), (B, T, CFG.embed), &Device::Cpu).unwrap();
-    let y = Tensor::from_vec(labels.clone(), B, &Device::Cpu).unwrap();
-    let loss = hinge_loss(&net.forward(&p, None).unwrap(), &y).unwrap();
-    let w = weights(&net);
-    let want = reference_loss(&w, &prompts, &labels);
-    let got = loss.to_scalar::<f32>().unwrap() as f64;
-    assert!((got - want).abs() < 1e-5, "loss {got} vs reference {want}");
-    assert!(want > 0.0, "the hinge is active, so the gradients are not all zero");
-    let grads = loss.backward().unwrap();
-    let mut checked = 0;
-    for (name, var) in net.named() {
-        let g: Vec<f32> = grads.get(&var).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-        for (k, &gk) in g.iter().enumerate() {
-            // Central differences of the f64 reference.
-            let h = 1e-6;
-            let (mut plus, mut minus) = (w.clone(), w.clone());
-            plus.get_mut(&name).unwrap().0[k] += h;
-            minus.get_mut(&name).unwrap().0[k] -= h;
-            let fd = (reference_loss(&plus, &prompts, &labels) - reference_loss(&minus, &prompts, &labels)) / (2.0 * h);
-            assert!((gk as f64 - fd).abs() < 1e-4 * (1.0 + fd.abs()), "{name}[{k}]: autograd {gk} vs {fd}");
-            checked += 1;
+fn the_hinge_and_logistic_losses_and_their_gradients_equal_an_independent_reference() {
+    let cases: [(&str, Loss, fn(f64) -> f64); 2] =
+        [("hinge", hinge_loss, |m| (1.0 - m).max(0.0)), ("logistic", logistic_loss, |m| (1.0 + (-m).exp()).ln())];
+    for (what, loss_of, reference) in cases {
+        let net = PatternNet::init(&CFG, 3, &Device::Cpu).unwrap();
+        let (prompts, labels) = batch();
+        let p = Tensor::from_vec(prompts.clone(), (B, T, CFG.embed), &Device::Cpu).unwrap();
+        let y = Tensor::from_vec(labels.clone(), B, &Device::Cpu).unwrap();
+        let loss = loss_of(&net.forward(&p, None).unwrap(), &y).unwrap();
+        let w = weights(&net);
+        let want = reference_loss(&w, &prompts, &labels, reference);
+        let got = loss.to_scalar::<f32>().unwrap() as f64;
+        assert!((got - want).abs() < 1e-5, "{what}: loss {got} vs reference {want}");
+        assert!(want > 0.0, "{what}: the loss is active, so the gradients are not all zero");
+        let grads = loss.backward().unwrap();
+        let mut checked = 0;
+        for (name, var) in net.named() {
+            let g: Vec<f32> = grads.get(&var).unwrap().flatten_all().unwrap().to_vec1().unwrap();
+            for (k, &gk) in g.iter().enumerate() {
+                // Central differences of the f64 reference.
+                let h = 1e-6;
+                let (mut plus, mut minus) = (w.clone(), w.clone());
+                plus.get_mut(&name).unwrap().0[k] += h;
+                minus.get_mut(&name).unwrap().0[k] -= h;
+                let fd = (reference_loss(&plus, &prompts, &labels, reference)
+                    - reference_loss(&minus, &prompts, &labels, reference))
+                    / (2.0 * h);
+                assert!((gk as f64 - fd).abs() < 1e-4 * (1.0 + fd.abs()), "{what} {name}[{k}]: autograd {gk} vs {fd}");
+                checked += 1;
+            }
         }
+        let expected = 2 * CFG.keys * CFG.embed + CFG.values * CFG.embed + CFG.neurons * CFG.values;
+        assert_eq!(checked, expected, "{what}: every parameter's gradient was checked");
     }
-    let expected = 2 * CFG.keys * CFG.embed + CFG.values * CFG.embed + CFG.neurons * CFG.values;
-    assert_eq!(checked, expected, "every parameter's gradient was checked");
+}
+
+#[test]
+fn the_logistic_loss_stays_finite_and_exact_at_large_margins() {
+    let outputs = Tensor::new(&[200f32, -200.0, 0.0, 3.0], &Device::Cpu).unwrap();
+    let labels = Tensor::new(&[1f32, 1.0, -1.0, -1.0], &Device::Cpu).unwrap();
+    let got = logistic_loss(&outputs, &labels).unwrap().to_scalar::<f32>().unwrap() as f64;
+    // Margins 200, −200, 0, −3: log(1 + e^(−m)) is ≈ 0, 200, ln 2, 3 + ln(1 + e^(−3)).
+    let want = (0.0 + 200.0 + 2f64.ln() + 3.0 + (1.0 + (-3f64).exp()).ln()) / 4.0;
+    assert!((got - want).abs() < 1e-4, "{got} vs {want}");
 }
 
 #[test]

@@ -1,9 +1,10 @@
-//! The settings of a language model's training: its data must be a language that fits its
-//! context, the training variants' `completions`, and `select = last | lowest_loss`.
+//! The settings of a language model's or classifier's training: its data must suit its model and
+//! a language fit its context, the training variants' `completions`, `select = last |
+//! lowest_loss`, and a classifier's `loss = hinge | logistic`.
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{BatchKind, Completions, ModelSpec, TaskSpec, Variant};
+use crate::spec::{BatchKind, Completions, ModelSpec, Objective, TaskSpec, Variant};
 use crate::syntax::ast::{Expr, ExprKind};
 
 /// The most weights `select = lowest_loss` compares.
@@ -141,5 +142,25 @@ impl Checker<'_> {
             return None;
         }
         Some(Completions { variant, weight: weight?, batch: batch? as usize, length: length? as usize })
+    }
+
+    /// `loss = hinge | logistic`: a classification training's objective.
+    pub(super) fn classification_loss(&mut self, e: &Expr, data: Option<&TaskSpec>) -> Option<Option<Objective>> {
+        let loss = self.keyword(
+            e,
+            &Objective::CLASSIFICATION,
+            "a classifier minimises the hinge loss (the paper's) or the logistic loss",
+        )?;
+        if let Some(d) = data
+            && crate::tasks::kind_of(&d.class).map(|k| k.batch) != Ok(BatchKind::Patterns)
+        {
+            self.diags.push(
+                Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is no classification data", d.name))
+                    .label("no labels to classify")
+                    .help("`loss` chooses a classifier's objective; regression and language data have their own"),
+            );
+            return None;
+        }
+        Some(Some(loss))
     }
 }

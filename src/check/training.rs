@@ -26,6 +26,7 @@ const TRAIN_KEYS: &[&str] = &[
     "completions",
     "select",
     "optimizer",
+    "loss",
 ];
 
 impl Checker<'_> {
@@ -138,6 +139,10 @@ impl Checker<'_> {
             ),
             None => Some(crate::spec::Optimizer::AdamW),
         };
+        let loss = match p.get("loss") {
+            Some(e) => self.classification_loss(e, data.as_ref()),
+            None => Some(None),
+        };
         let setup = TrainSetup {
             model: model?,
             steps: steps? as u64,
@@ -152,6 +157,7 @@ impl Checker<'_> {
             completions: completions?,
             select: select?,
             optimizer: optimizer?,
+            loss: loss?,
         };
         Some(TrainSpec {
             name: run_name,

@@ -24,12 +24,14 @@ pub fn train(
         return Err(unsupported("a pattern classifier starts from its init policy (no `init` file yet)".into()));
     }
     let model = PatternModel::init(&t.setup.model, t.dim, t.seed).map_err(unsupported)?;
+    let objective = t.setup.objective(crate::spec::TaskKind::CLASSIFICATION);
     let policy = super::training::checkpoints(id, t, cache, observer)?;
     let q = [data.settings.label as f32];
     let mut data_rng = rng::stream(t.seed, "train-data");
     let outcome = model
         .train(
             &settings(t, compute),
+            objective,
             &mut data_rng,
             |r, _| PatternBatch::of(&data.prompts(Part::Train, t.setup.batch, t.points, r), t.dim, &q),
             |step, loss| {

@@ -83,14 +83,15 @@ pub fn run(
     // From here until the new manifest the job is incomplete, whatever an older run left.
     cache.unseal(id)?;
     // Each objective has its own model and loop.
-    match tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?.objective {
+    let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
+    match t.setup.objective(kind) {
         crate::spec::Objective::SquaredError => {}
         crate::spec::Objective::CrossEntropy => {
             let record = super::train_language::train(id, t, cache, compute, observer)?;
             observer.job_finished(&job, false);
             return Ok((record, false));
         }
-        crate::spec::Objective::Hinge => {
+        crate::spec::Objective::Hinge | crate::spec::Objective::Logistic => {
             let record = super::train_patterns::train(id, t, cache, compute, observer)?;
             observer.job_finished(&job, false);
             return Ok((record, false));

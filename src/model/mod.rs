@@ -33,7 +33,9 @@ pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, sequ
 pub use lstm::{LstmConfig, LstmLm};
 pub use params::Params;
 pub use pattern_model::PatternModel;
-pub use pattern_net::{PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss};
+pub use pattern_net::{
+    PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss, logistic_loss,
+};
 pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
 pub use train::{
     StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_with,

@@ -7,7 +7,7 @@ use super::pattern_net::{PatternBatch, PatternGraph, PatternNet, PatternNetConfi
 use super::target::{Target, TensorError};
 use super::train::{TrainError, TrainOutcome, TrainSettings, train_with};
 use crate::rng::Rng;
-use crate::spec::{Arch, ModelSpec};
+use crate::spec::{Arch, ModelSpec, Objective};
 use candle_core::{Device, Tensor};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -53,17 +53,19 @@ impl PatternModel {
         FlatLayout::of(&self.net).len()
     }
 
-    /// Trains in place on the batches `next_batch` gives, with checkpoints and resume as every
+    /// Trains in place on the batches `next_batch` gives, minimising `objective` (the hinge or the
+    /// logistic loss), with checkpoints and resume as every
     /// other model's training.
     pub fn train(
         &self,
         settings: &TrainSettings,
+        objective: Objective,
         data_rng: &mut Rng,
         next_batch: impl FnMut(&mut Rng, u64) -> PatternBatch,
         on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
         checkpoints: Option<&CheckpointPolicy>,
     ) -> Result<TrainOutcome, TrainError> {
-        let mut engine = PatternGraph::new(&self.cfg, &Device::Cpu)?;
+        let mut engine = PatternGraph::new(&self.cfg, &Device::Cpu, objective)?;
         train_with(&self.net, &mut engine, settings, data_rng, next_batch, on_step, checkpoints)
     }
 

@@ -1,7 +1,7 @@
 //! The one-layer transformer of Li, Wang, Lu, Cui & Chen (ICML 2024): one softmax attention head
 //! from the query to the context, a ReLU MLP of m neurons and a fixed readout, no LayerNorm and
 //! no residual — F(P) = aᵀ ReLU(W_O Σ_i W_V p_i softmax_i((W_K p_i)ᵀ W_Q p_query)) — trained with
-//! the hinge loss; and magnitude pruning of its MLP neurons at evaluation time.
+//! the hinge (or logistic) loss; and magnitude pruning of its MLP neurons at evaluation time.
 use super::params::sorted_vars;
 use crate::rng::Rng;
 use crate::tasks::patterns::PatternPrompt;
@@ -143,6 +143,14 @@ pub fn hinge_loss(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
     (1.0 - (outputs * labels)?)?.relu()?.mean_all()
 }
 
+/// Mean logistic loss log(1 + e^(−y·F)) of outputs `(B)` against ±1 labels `(B)`, computed as
+/// max(0, −m) + log(1 + e^(−|m|)) so a large margin m = y·F neither overflows nor loses digits.
+pub fn logistic_loss(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
+    let margin = (outputs * labels)?;
+    let tail = (margin.abs()?.neg()?.exp()? + 1.0)?.log()?;
+    (margin.neg()?.relu()? + tail)?.mean_all()
+}
+
 /// Prompts as the network reads them, `(B, N + 1, d + q.len())` row-major: each context example
 /// `[x; y·q]`, the query `[x; 0]` (its label is what is predicted).
 pub fn embed(prompts: &[PatternPrompt], dim: usize, q: &[f32]) -> Vec<f32> {
@@ -198,14 +206,15 @@ pub struct PatternGraph {
     net: PatternNet,
     layout: super::flat::FlatLayout,
     device: Device,
+    objective: crate::spec::Objective,
 }
 
 impl PatternGraph {
-    /// A graph for a network of shape `cfg` on `device`.
-    pub fn new(cfg: &PatternNetConfig, device: &Device) -> Result<Self> {
+    /// A graph for a network of shape `cfg` on `device` minimising `objective` (hinge or logistic).
+    pub fn new(cfg: &PatternNetConfig, device: &Device, objective: crate::spec::Objective) -> Result<Self> {
         let net = PatternNet::zeros(cfg, device)?;
         let layout = super::flat::FlatLayout::of(&net);
-        Ok(PatternGraph { net, layout, device: device.clone() })
+        Ok(PatternGraph { net, layout, device: device.clone(), objective })
     }
 }
 
@@ -213,7 +222,11 @@ impl super::backend::Backend<PatternBatch> for PatternGraph {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &PatternBatch, grad: &mut [f32]) -> Result<f32> {
         self.layout.scatter(flat, &self.net)?;
         let (p, y) = batch.tensors(self.net.cfg.embed, &self.device)?;
-        let loss = hinge_loss(&self.net.forward(&p, None)?, &y)?;
+        let outputs = self.net.forward(&p, None)?;
+        let loss = match self.objective {
+            crate::spec::Objective::Logistic => logistic_loss(&outputs, &y)?,
+            _ => hinge_loss(&outputs, &y)?,
+        };
         super::backend::gradient_into(&loss, &self.layout, &self.net, grad)
     }
 }

@@ -109,6 +109,7 @@ mod tests {
                 completions: None,
                 select: Default::default(),
                 optimizer: Default::default(),
+                loss: None,
                 model: ModelSpec::transformer(4, 128, 4),
                 steps: 1,
                 batch: 64,

@@ -80,7 +80,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
         .map(|&(step, _)| (step, crate::model::learning_rate(&job.setup.schedule, job.setup.lr, step, job.setup.steps)))
         .collect();
     let objective =
-        crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| k.objective);
+        crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| job.setup.objective(k));
     TrainingSummary {
         objective,
         name: job.name.clone(),

@@ -60,6 +60,14 @@ pub enum Objective {
     CrossEntropy,
     /// Mean hinge loss max(0, 1 − y·F) of the query's output.
     Hinge,
+    /// Mean logistic loss log(1 + e^(−y·F)) of the query's output.
+    Logistic,
+}
+
+impl Objective {
+    /// The objectives a classification training may choose with `loss = …`.
+    pub const CLASSIFICATION: [(&'static str, Objective); 2] =
+        [("hinge", Objective::Hinge), ("logistic", Objective::Logistic)];
 }
 
 /// What evaluation reports per prediction.

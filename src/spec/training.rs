@@ -210,6 +210,10 @@ pub struct TrainSetup {
     /// The optimiser; absent (AdamW) from the job ids of every training that keeps it.
     #[serde(default, skip_serializing_if = "Optimizer::is_adamw")]
     pub optimizer: Optimizer,
+    /// A classification training's loss when not its data's (`loss = logistic`); absent from the
+    /// job ids of every other training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Objective>,
 }
 
 /// The optimiser of a training.
@@ -250,6 +254,11 @@ impl Select {
 }
 
 impl TrainSetup {
+    /// What the training minimises: its `loss`, or what its data's kind prescribes.
+    pub fn objective(&self, data: TaskKind) -> Objective {
+        self.loss.unwrap_or(data.objective)
+    }
+
     /// The steps before the last whose weights a selection compares with the last's: every
     /// `checkpoint_every` steps (none for `select = last`).
     pub fn selection_steps(&self) -> impl Iterator<Item = u64> + use<> {

@@ -29,6 +29,7 @@ const SQUARED: &str = "the mean squared error over every position of the prompt,
 const CROSS_ENTROPY: &str = "the mean next-token cross-entropy in nats over the target tokens (padding excluded)";
 const HINGE: &str =
     "the mean hinge loss max(0, 1 − y·F) of the queries (0 once every query is classified with margin 1)";
+const LOGISTIC: &str = "the mean logistic loss log(1 + e^(−y·F)) of the queries, in nats";
 
 /// What the loss curves are, by the objectives the runs minimise.
 fn loss_caption(trainings: &[TrainingSummary]) -> String {
@@ -36,7 +37,8 @@ fn loss_caption(trainings: &[TrainingSummary]) -> String {
     let parts: Vec<(&str, &str)> = [
         (Objective::SquaredError, "the regression models", SQUARED),
         (Objective::CrossEntropy, "the language models", CROSS_ENTROPY),
-        (Objective::Hinge, "the classifiers", HINGE),
+        (Objective::Hinge, "the classifiers trained on the hinge loss", HINGE),
+        (Objective::Logistic, "the classifiers trained on the logistic loss", LOGISTIC),
     ]
     .into_iter()
     .filter(|(o, _, _)| has(*o))
@@ -60,6 +62,7 @@ fn loss_label(trainings: &[TrainingSummary]) -> &'static str {
         Objective::SquaredError => "mean squared error (not / d)",
         Objective::CrossEntropy => "cross-entropy (nats per token)",
         Objective::Hinge => "hinge loss",
+        Objective::Logistic => "logistic loss (nats)",
     }
 }
 
