@@ -34,7 +34,7 @@ fn apply(w: &(Vec<f64>, usize, usize), x: &[f64]) -> Vec<f64> {
 }
 
 /// The paper's F and the mean of `loss` of its margin y·F, written out with loops.
-fn reference_loss(w: &W, prompts: &[f32], labels: &[f32], loss: fn(f64) -> f64) -> f64 {
+fn reference_loss(w: &W, prompts: &[f32], labels: &[f32], loss: Reference) -> f64 {
     let e = CFG.embed;
     let m = CFG.neurons;
     let mut total = 0.0;
@@ -62,10 +62,12 @@ fn reference_loss(w: &W, prompts: &[f32], labels: &[f32], loss: fn(f64) -> f64) 
 }
 
 type Loss = fn(&Tensor, &Tensor) -> candle_core::Result<Tensor>;
+/// A loss of the margin y·F, in f64.
+type Reference = fn(f64) -> f64;
 
 #[test]
 fn the_hinge_and_logistic_losses_and_their_gradients_equal_an_independent_reference() {
-    let cases: [(&str, Loss, fn(f64) -> f64); 2] =
+    let cases: [(&str, Loss, Reference); 2] =
         [("hinge", hinge_loss, |m| (1.0 - m).max(0.0)), ("logistic", logistic_loss, |m| (1.0 + (-m).exp()).ln())];
     for (what, loss_of, reference) in cases {
         let net = PatternNet::init(&CFG, 3, &Device::Cpu).unwrap();
