@@ -61,18 +61,16 @@ fn a_classification_spec_runs_and_its_claims_read_the_record() {
         // No context, no evidence: every model's output is 0 at k = 0.
         assert!((0..n).all(|r| whole.1[r * points] == 0.0 && whole.0[r * points] == 0.5));
         // The error is the sign's: 0 when y·F > 0.
-        for r in 0..n {
+        for (r, y) in labels.iter().enumerate() {
             let (f, e) = (whole.1[r * points + 6], whole.0[r * points + 6]);
-            assert_eq!(
-                e,
-                if f * labels[r] > 0.0 {
-                    0.0
-                } else if f == 0.0 {
-                    0.5
-                } else {
-                    1.0
-                }
-            );
+            let want = if f * y > 0.0 {
+                0.0
+            } else if f == 0.0 {
+                0.5
+            } else {
+                1.0
+            };
+            assert_eq!(e, want, "prompt {r}: F = {f}, y = {y}");
         }
     }
     let claims: serde_json::Value =
