@@ -16,7 +16,8 @@ eval e {
   prompts = 200
 }
 train lg { data = p  model = net  steps = 150  batch = 32  lr = 1  optimizer = sgd  loss = logistic }
-eval l { models = [lg]  tasks = [p]  prompts = 200 }
+train gpt { data = p  model = transformer(layers = 1, width = 8, heads = 2)  steps = 30  batch = 16 }
+eval l { models = [lg, gpt]  tasks = [p]  prompts = 200 }
 claim "classified" { error(e, t, p, k = 6) < 0.5 }
 claim "attends" { attention(e, t, p) >= 0 }
 claim "margin" { hinge(e, prune(t, rate = 0.5, order = random), p, k = 6) >= 0 }
@@ -44,6 +45,13 @@ fn a_classification_spec_runs_and_its_claims_read_the_record() {
         .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
         .collect();
     let eval = records.iter().find(|r| r["errors"].as_array().unwrap().len() == 8).expect("the pruning evaluation");
+    // The transformer on the same prompts: a 0-1 error for every query and k, no attention of its
+    // own (only the one-layer network's head is recorded).
+    let other = records.iter().find(|r| r["errors"].as_array().unwrap().len() == 2).expect("the second evaluation");
+    assert_eq!(other["attention"].as_array().map_or(0, Vec::len), 1, "lg's attention only");
+    let gpt = floats(&other["errors"][1][1]);
+    assert_eq!(gpt.len(), 200 * 7);
+    assert!(gpt.iter().all(|e| [0.0, 0.5, 1.0].contains(e)));
     let (n, points) = (200, 7);
     let labels = floats(&eval["labels"]);
     assert_eq!(labels.len(), n);

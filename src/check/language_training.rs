@@ -15,11 +15,11 @@ impl Checker<'_> {
     /// for the pattern classifier, and every word within a language model's context.
     pub(super) fn data_suits_model(&mut self, d: &TaskSpec, span: Span, m: &ModelSpec) -> Option<()> {
         let kind = crate::tasks::kind_of(&d.class).ok()?;
-        if kind.batch != m.arch.reads() {
+        if !m.arch.learns(kind.batch) {
             let help = match kind.batch {
                 BatchKind::Tokens => "learn a language with `causal_lm(…)` or `lstm(…)`",
                 BatchKind::RealPairs => "learn a function class with `transformer(…)` or a preset",
-                BatchKind::Patterns => "learn pattern data with `pattern_net(neurons = ..)`",
+                BatchKind::Patterns => "learn pattern data with `pattern_net(neurons = ..)` or `transformer(…)`",
             };
             let reads = match m.arch.reads() {
                 BatchKind::Tokens => "tokens",

@@ -17,7 +17,7 @@ impl Checker<'_> {
     /// Whether an evaluation classifies pattern prompts: it names pattern data or a classifier.
     pub(super) fn is_pattern_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
         tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::CLASSIFICATION))
-            || models.iter().any(|t| t.setup.model.arch.reads() == BatchKind::Patterns)
+            || models.iter().any(|t| classifier(t))
     }
 
     /// A classification evaluation holds pattern data and pattern classifiers only, and prompts
@@ -31,15 +31,15 @@ impl Checker<'_> {
         block: Span,
     ) -> bool {
         let span_of = |key: &'static str| p.get(key).map_or(block, |e| e.span);
-        let help = "a classification evaluation prompts pattern classifiers with pattern data: \
-                    `tasks = [patterns(…)]`, `models = [a pattern_net training]`";
+        let help = "a classification evaluation prompts classifiers with pattern data: \
+                    `tasks = [patterns(…)]`, `models = [a training on patterns(…)]`";
         let mut ok = true;
         for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::CLASSIFICATION)) {
             ok = false;
             let message = format!("`{}` is no pattern data; this evaluation classifies pattern prompts", t.name);
             self.refuse(span_of("tasks"), message, "not pattern data", help);
         }
-        for t in models.iter().filter(|t| t.setup.model.arch.reads() != BatchKind::Patterns) {
+        for t in models.iter().filter(|t| !classifier(t)) {
             ok = false;
             let message = format!("`{}` is no pattern classifier; this evaluation classifies pattern prompts", t.name);
             self.refuse(span_of("models"), message, "not a pattern classifier", help);
@@ -142,8 +142,27 @@ impl Checker<'_> {
         );
         let eval = self.eval_ref(eval_e?, evals)?;
         self.classifies(eval, eval_e?.span, "attention")?;
+        let nets: Vec<String> = self
+            .trainings
+            .iter()
+            .filter(|t| t.setup.model.arch.reads() == BatchKind::Patterns)
+            .map(|t| t.name.clone())
+            .collect();
+        let is_net = |m: &str| nets.iter().any(|n| n == m);
         let model = match self.predictor(model_e?, eval, env)? {
-            Predictor::Model(m) if eval.models.contains(&m) => Some(m),
+            Predictor::Model(m) if eval.models.contains(&m) && is_net(&m) => Some(m),
+            Predictor::Model(m) if eval.models.contains(&m) => {
+                self.diags.push(
+                    Diagnostic::at(
+                        Code::BadClaimReference,
+                        model_e?.span,
+                        format!("`{m}` has no single attention head to read"),
+                    )
+                    .label("not a pattern_net")
+                    .help("`attention` reads the one head of a `pattern_net` model"),
+                );
+                None
+            }
             other => {
                 self.diags.push(
                     Diagnostic::at(
@@ -191,4 +210,9 @@ impl Checker<'_> {
         );
         None
     }
+}
+
+/// Whether a training learns to classify: its data is pattern data.
+fn classifier(t: &TrainSpec) -> bool {
+    crate::tasks::kind_of(&t.data.class) == Ok(TaskKind::CLASSIFICATION)
 }

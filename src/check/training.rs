@@ -121,6 +121,24 @@ impl Checker<'_> {
             (None, Some(r), Some(h)) => Some(r.curriculum(h.dim, h.points)),
             (None, _, _) => Some(None),
         };
+        let curriculum = match (curriculum, &data) {
+            (Some(Some(_)), Some(d))
+                if crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::CLASSIFICATION) =>
+            {
+                let span = p.get("curriculum").or(p.get("recipe")).map_or(block.span, |e| e.span);
+                self.diags.push(
+                    Diagnostic::at(
+                        Code::NotApplicable,
+                        span,
+                        "a curriculum grows regression prompts; pattern prompts keep their shape",
+                    )
+                    .label("not for classification data")
+                    .help("leave `curriculum` (and recipes that bring one) out of a training on `patterns(…)`"),
+                );
+                None
+            }
+            (c, _) => c,
+        };
         let checkpoint_every = self.int_param(&p, "checkpoint_every", 1, i64::MAX, Some(1000), env);
         let seeds = self.seeds(&p, env);
         let completions = match p.get("completions") {

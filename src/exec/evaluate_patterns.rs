@@ -4,13 +4,16 @@
 //! here; and the query's attention on the examples that share its relevant pattern is recorded.
 use super::cache::Cache;
 use super::{AttentionMass, EvalOutput, ExecError, Observer, StepErrors, TrainOutput};
-use crate::model::{PatternBatch, PatternModel, Target};
+use crate::model::{PatternBatch, PatternModel, Target, TensorError};
 use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
-use crate::spec::{Metric, Predictor};
-use crate::tasks::patterns::{Part, PatternPrompt};
+use crate::spec::{Arch, Metric, Predictor};
+use crate::tasks::PromptBatch;
+use crate::tasks::patterns::{Part, PatternData, PatternPrompt};
 use std::collections::BTreeMap;
 
 const RECORD: &str = "eval.json";
+/// Prompts per forward pass of a transformer, to bound memory.
+const CHUNK: usize = 256;
 
 /// Evaluates (or finds in the cache) one task of a classification evaluation.
 pub fn run(
@@ -34,8 +37,10 @@ pub fn run(
     let mut rng = crate::rng::stream(e.seed, &format!("eval-prompts/{class_key}"));
     let prompts = data.prompts(Part::HeldOut, e.prompts, e.points, &mut rng);
     let q = [data.settings.label as f32];
-    let prefixes: Vec<PatternBatch> =
-        (0..e.points).map(|k| PatternBatch::of(&with_context(&prompts, k), e.dim, &q)).collect();
+    let cut: Vec<Vec<PatternPrompt>> = (0..e.points).map(|k| with_context(&prompts, k)).collect();
+    let prefixes: Vec<PatternBatch> = cut.iter().map(|p| PatternBatch::of(p, e.dim, &q)).collect();
+    // The same prompts as (x, y) pairs, for a transformer trained on them.
+    let pairs: Vec<PromptBatch> = cut.iter().map(|p| PatternData::batch(p, e.dim)).collect();
     let full = PatternBatch::of(&prompts, e.dim, &q);
     let target = Target::open(compute)
         .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
@@ -43,28 +48,36 @@ pub fn run(
     for (done, (name, train_id)) in e.models.iter().enumerate() {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
-        let load = |path: &std::path::Path| PatternModel::load(&t.setup.model, e.dim, path, &target);
-        let model = load(&cache.path(train_id, &out.checkpoint)).map_err(unsupported)?;
-        let pred = outputs(&model, &prefixes, None).map_err(tensor_err)?;
+        let load = |path: &std::path::Path| -> Result<Classifier, ExecError> {
+            Ok(match t.setup.model.arch {
+                Arch::PatternNet => {
+                    Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, &target).map_err(unsupported)?)
+                }
+                _ => Classifier::Transformer(
+                    crate::model::load_weights(&super::training::model_config(t), path, &target).map_err(tensor_err)?,
+                ),
+            })
+        };
+        let classifier = load(&cache.path(train_id, &out.checkpoint))?;
+        let pred = classifier.outputs(&prefixes, &pairs).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), scores(&pred, &prefixes)));
         predictions.push(pred);
-        let mass = same_pattern_mass(&model, &full).map_err(tensor_err)?;
+        let Classifier::Net(model) = &classifier else {
+            // A transformer has no single head whose attention is the mechanism, nor MLP rows.
+            read_at_steps(e, (name, train_id), t, out, cache, &load, &prefixes, &pairs, &mut at_steps)?;
+            observer.eval_step(id, done as u64 + 1);
+            continue;
+        };
+        let mass = same_pattern_mass(model, &full).map_err(tensor_err)?;
         attention.push(AttentionMass { model: name.clone(), seed: t.seed, mass });
         for p in e.pruned.iter().filter(|p| &p.model == name) {
             let mut rng = crate::rng::stream(e.seed, &format!("prune/{}/{}", p.name(), t.seed));
             let keep = model.prune_mask(p.rate, p.order, &mut rng).map_err(tensor_err)?;
-            let pred = outputs(&model, &prefixes, Some(&keep)).map_err(tensor_err)?;
+            let pred = outputs(model, &prefixes, Some(&keep)).map_err(tensor_err)?;
             errors.push((Predictor::Model(p.name()), scores(&pred, &prefixes)));
             predictions.push(pred);
         }
-        for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
-            let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
-                unsupported(format!("reading `{name}` at step {step}: its training kept no weights of that step"))
-            })?;
-            let at = load(&cache.job_dir(train_id)?.join(&snapshot.file)).map_err(unsupported)?;
-            let errors = scores(&outputs(&at, &prefixes, None).map_err(tensor_err)?, &prefixes);
-            at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
-        }
+        read_at_steps(e, (name, train_id), t, out, cache, &load, &prefixes, &pairs, &mut at_steps)?;
         observer.eval_step(id, done as u64 + 1);
     }
     let record = EvalOutput {
@@ -85,6 +98,62 @@ pub fn run(
     Ok((record, false))
 }
 
+/// A trained classifier: Li et al.'s network, or the regression transformer trained on the labels.
+enum Classifier {
+    Net(PatternModel),
+    Transformer(crate::model::Params),
+}
+
+impl Classifier {
+    /// The output for every prompt's query after k examples, `(prompts, points)` row-major.
+    fn outputs(&self, prefixes: &[PatternBatch], pairs: &[PromptBatch]) -> Result<Vec<f32>, TensorError> {
+        match self {
+            Classifier::Net(model) => outputs(model, prefixes, None),
+            Classifier::Transformer(params) => {
+                let points = pairs.len();
+                let n = pairs.first().map_or(0, |b| b.batch);
+                let mut out = vec![0f32; n * points];
+                for (k, batch) in pairs.iter().enumerate() {
+                    // The prediction at the query, the last of k + 1 points.
+                    let pred = crate::model::predict(params, batch, CHUNK)?; // (B, k + 1)
+                    for i in 0..n {
+                        out[i * points + k] = pred[i * (k + 1) + k];
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+/// Reads one model replicate at the training steps the evaluation asks for (`at`).
+#[allow(clippy::too_many_arguments)]
+fn read_at_steps(
+    e: &EvalJob,
+    (name, train_id): (&str, &JobId),
+    t: &TrainJob,
+    out: &TrainOutput,
+    cache: &Cache,
+    load: &dyn Fn(&std::path::Path) -> Result<Classifier, ExecError>,
+    prefixes: &[PatternBatch],
+    pairs: &[PromptBatch],
+    at_steps: &mut Vec<StepErrors>,
+) -> Result<(), ExecError> {
+    for step in e.at.as_ref().map_or_else(Vec::new, |at| at.resolve(t.setup.steps)) {
+        let snapshot = out.snapshots.iter().find(|s| s.step == step).ok_or_else(|| {
+            ExecError::Unsupported(format!(
+                "evaluating `{}`: reading `{name}` at step {step}: its training kept no weights of that step",
+                e.eval
+            ))
+        })?;
+        let at = load(&cache.job_dir(train_id)?.join(&snapshot.file))?;
+        let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
+        let errors = scores(&at.outputs(prefixes, pairs).map_err(tensor_err)?, prefixes);
+        at_steps.push(StepErrors { model: name.to_string(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
+    }
+    Ok(())
+}
+
 /// The prompts cut to their first `k` context examples and the query.
 fn with_context(prompts: &[PatternPrompt], k: usize) -> Vec<PatternPrompt> {
     prompts
@@ -101,11 +170,7 @@ fn with_context(prompts: &[PatternPrompt], k: usize) -> Vec<PatternPrompt> {
 }
 
 /// The model's output on every prompt after k examples, `(prompts, points)` row-major (k = column).
-fn outputs(
-    model: &PatternModel,
-    prefixes: &[PatternBatch],
-    keep: Option<&[f32]>,
-) -> Result<Vec<f32>, crate::model::TensorError> {
+fn outputs(model: &PatternModel, prefixes: &[PatternBatch], keep: Option<&[f32]>) -> Result<Vec<f32>, TensorError> {
     let points = prefixes.len();
     let n = prefixes.first().map_or(0, |b| b.batch);
     let mut out = vec![0f32; n * points];
@@ -126,7 +191,7 @@ fn scores(pred: &[f32], prefixes: &[PatternBatch]) -> Vec<f32> {
 
 /// Each prompt's attention mass on the context examples labelled as its query — within a task,
 /// those that share the query's relevant pattern.
-fn same_pattern_mass(model: &PatternModel, full: &PatternBatch) -> Result<Vec<f32>, crate::model::TensorError> {
+fn same_pattern_mass(model: &PatternModel, full: &PatternBatch) -> Result<Vec<f32>, TensorError> {
     let n = full.len - 1;
     let weights = model.attention(full)?; // (B, N)
     let embed = full.prompts.len() / (full.batch * full.len);

@@ -20,6 +20,9 @@ pub(super) fn snapshot_file(step: u64) -> String {
     format!("step-{step:09}.safetensors")
 }
 
+/// A training job's own loop (a language model's, a pattern classifier's).
+type Trainer = fn(&JobId, &TrainJob, &Cache, &Compute, &dyn Observer) -> Result<TrainOutput, ExecError>;
+
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
     let m = t.setup.model;
@@ -84,18 +87,16 @@ pub fn run(
     cache.unseal(id)?;
     // Each objective has its own model and loop.
     let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
-    match t.setup.objective(kind) {
-        crate::spec::Objective::SquaredError => {}
-        crate::spec::Objective::CrossEntropy => {
-            let record = super::train_language::train(id, t, cache, compute, observer)?;
-            observer.job_finished(&job, false);
-            return Ok((record, false));
-        }
-        crate::spec::Objective::Hinge | crate::spec::Objective::Logistic => {
-            let record = super::train_patterns::train(id, t, cache, compute, observer)?;
-            observer.job_finished(&job, false);
-            return Ok((record, false));
-        }
+    let objective = t.setup.objective(kind);
+    let own_loop = match (objective, t.setup.model.arch) {
+        (crate::spec::Objective::CrossEntropy, _) => Some(super::train_language::train as Trainer),
+        (_, crate::spec::Arch::PatternNet) => Some(super::train_patterns::train as Trainer),
+        _ => None,
+    };
+    if let Some(train) = own_loop {
+        let record = train(id, t, cache, compute, observer)?;
+        observer.job_finished(&job, false);
+        return Ok((record, false));
     }
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
@@ -104,25 +105,41 @@ pub fn run(
         Some(file) => load_init(t, file, &cfg)?,
     };
     let settings = settings(t, compute);
-    let class = tasks::class_for(&t.data.class)
-        .map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
+    let unsupported = |why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name));
+    // A function class fills the ys of drawn xs; pattern data brings both (the labels as ys).
+    enum Source {
+        Class(Box<dyn tasks::FunctionClass>),
+        Patterns(tasks::patterns::PatternData),
+    }
+    let source = if kind.batch == crate::spec::BatchKind::Patterns {
+        Source::Patterns(tasks::patterns_of(&t.data.class, t.dim).map_err(unsupported)?)
+    } else {
+        Source::Class(tasks::class_for(&t.data.class).map_err(unsupported)?)
+    };
     let mut data_rng = rng::stream(t.seed, "train-data");
     let policy = checkpoints(id, t, cache, observer)?;
-    let outcome = crate::model::train(
+    let outcome = crate::model::train_on(
         &params,
         &settings,
+        objective,
         &mut data_rng,
         |r, step| {
             let shape = step_shape(&settings, t.points, t.dim, step);
-            tasks::sample_batch(
-                class.as_ref(),
-                &InputSpec::Normal,
-                r,
-                shape.batch,
-                shape.points,
-                t.dim,
-                shape.active_dims,
-            )
+            match &source {
+                Source::Class(class) => tasks::sample_batch(
+                    class.as_ref(),
+                    &InputSpec::Normal,
+                    r,
+                    shape.batch,
+                    shape.points,
+                    t.dim,
+                    shape.active_dims,
+                ),
+                Source::Patterns(data) => {
+                    let prompts = data.prompts(tasks::patterns::Part::Train, shape.batch, shape.points, r);
+                    tasks::patterns::PatternData::batch(&prompts, t.dim)
+                }
+            }
         },
         |step, loss| {
             observer.train_step(id, step, loss);

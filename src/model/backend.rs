@@ -9,7 +9,7 @@ use super::flat::{FlatLayout, Weights};
 use super::lm::{CausalLm, LmConfig, TokenModel, token_loss};
 use super::lstm::{LstmConfig, LstmLm};
 use super::params::Params;
-use crate::spec::{BackendChoice, Compute, DeviceChoice};
+use crate::spec::{BackendChoice, Compute, DeviceChoice, Objective};
 use crate::tasks::PromptBatch;
 use crate::tasks::languages::TokenBatch;
 use candle_core::{Device, Tensor};
@@ -55,14 +55,24 @@ pub trait Backend<B = PromptBatch> {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &B, grad: &mut [f32]) -> candle_core::Result<f32>;
 }
 
-/// The backend `compute` names, for a model of shape `cfg` laid out as `layout`.
-pub fn backend(compute: &Compute, cfg: &Config, layout: &FlatLayout) -> candle_core::Result<Box<dyn Backend>> {
+/// The backend `compute` names, for a model of shape `cfg` laid out as `layout`, minimising
+/// `objective` of every prediction.
+pub fn backend(
+    compute: &Compute,
+    cfg: &Config,
+    layout: &FlatLayout,
+    objective: Objective,
+) -> candle_core::Result<Box<dyn Backend>> {
     Ok(match compute.backend {
         BackendChoice::Graph => {
             let target = super::Target::open(compute).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-            Box::new(Graph::new(cfg, layout, target.device())?)
+            let mut graph = Graph::new(cfg, layout, target.device())?;
+            graph.objective = objective;
+            Box::new(graph)
         }
-        BackendChoice::Fused | BackendChoice::Auto => Box::new(Fused::new(cfg, layout, compute.threads)?),
+        BackendChoice::Fused | BackendChoice::Auto => {
+            Box::new(Fused::new(cfg, layout, compute.threads)?.minimising(objective))
+        }
     })
 }
 
@@ -77,6 +87,7 @@ pub struct Graph {
     params: Params,
     layout: FlatLayout,
     device: Device,
+    objective: Objective,
 }
 
 impl Graph {
@@ -87,14 +98,14 @@ impl Graph {
         if FlatLayout::of(&params) != *layout {
             candle_core::bail!("the graph's parameters are not laid out as the training's");
         }
-        Ok(Graph { params, layout: layout.clone(), device: device.clone() })
+        Ok(Graph { params, layout: layout.clone(), device: device.clone(), objective: Objective::SquaredError })
     }
 }
 
 impl Backend for Graph {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
         self.layout.scatter(flat, &self.params)?;
-        let (loss, _) = super::train::loss(&self.params, batch, &self.device)?;
+        let (loss, _) = super::train::loss_of(&self.params, batch, self.objective, &self.device)?;
         gradient_into(&loss, &self.layout, &self.params, grad)
     }
 }

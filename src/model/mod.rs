@@ -38,5 +38,5 @@ pub use pattern_net::{
 };
 pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
 pub use train::{
-    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_with,
+    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on, train_with,
 };

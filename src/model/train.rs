@@ -5,6 +5,7 @@ use super::checkpoint::{self, CheckpointPolicy};
 use super::flat::{FlatLayout, Weights};
 use super::params::Params;
 use crate::rng::Rng;
+use crate::spec::Objective;
 use crate::spec::{Curriculum, Schedule};
 use crate::tasks::PromptBatch;
 use candle_core::{Device, Tensor};
@@ -74,10 +75,24 @@ impl From<candle_core::Error> for TrainError {
 
 /// Mean squared error of the predictions at every x position, and the predictions `(B, k)`.
 pub fn loss(params: &Params, batch: &PromptBatch, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+    loss_of(params, batch, Objective::SquaredError, device)
+}
+
+/// The mean of `objective` over the predictions at every x position, and the predictions `(B, k)`.
+pub fn loss_of(
+    params: &Params,
+    batch: &PromptBatch,
+    objective: Objective,
+    device: &Device,
+) -> candle_core::Result<(Tensor, Tensor)> {
     let zs = Tensor::from_vec(batch.interleaved(), (batch.batch, 2 * batch.points, batch.dim), device)?;
     let ys = Tensor::from_slice(&batch.ys, (batch.batch, batch.points), device)?;
     let pred = params.net.forward(&zs)?; // (B, k)
-    let loss = (&pred - &ys)?.sqr()?.mean_all()?;
+    let loss = match objective {
+        Objective::Hinge => super::pattern_net::hinge_loss(&pred, &ys)?,
+        Objective::Logistic => super::pattern_net::logistic_loss(&pred, &ys)?,
+        Objective::SquaredError | Objective::CrossEntropy => (&pred - &ys)?.sqr()?.mean_all()?,
+    };
     Ok((loss, pred))
 }
 
@@ -135,8 +150,22 @@ pub fn train(
     on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
+    train_on(params, settings, Objective::SquaredError, data_rng, next_batch, on_step, checkpoints)
+}
+
+/// [`train`] minimising `objective` of every prediction: the squared error of regression, or the
+/// hinge or logistic loss of ±1 labels when the regression transformer classifies pattern prompts.
+pub fn train_on(
+    params: &Params,
+    settings: &TrainSettings,
+    objective: Objective,
+    data_rng: &mut Rng,
+    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
+    on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
     let layout = FlatLayout::of(params);
-    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout)?;
+    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout, objective)?;
     train_with(params, engine.as_mut(), settings, data_rng, next_batch, on_step, checkpoints)
 }
 

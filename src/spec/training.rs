@@ -63,13 +63,19 @@ impl Arch {
         }
     }
 
-    /// What its prompts hold: the batch kind of the data it learns.
+    /// What its prompts hold: the batch kind of the data it is built for.
     pub fn reads(&self) -> BatchKind {
         match self {
             Arch::Regression => BatchKind::RealPairs,
             Arch::CausalLm { .. } | Arch::Lstm { .. } => BatchKind::Tokens,
             Arch::PatternNet => BatchKind::Patterns,
         }
+    }
+
+    /// Whether it can learn data of this batch kind: its own, and for the regression transformer
+    /// also pattern prompts (labels ±1 as its ys; Li et al.'s second model).
+    pub fn learns(&self, batch: BatchKind) -> bool {
+        batch == self.reads() || (*self == Arch::Regression && batch == BatchKind::Patterns)
     }
 
     /// The longest token sequence a language model reads (none for the regression model).

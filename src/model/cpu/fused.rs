@@ -5,6 +5,7 @@ use super::kernels::{self, Heads, Strided};
 use crate::model::config::Config;
 use crate::model::flat::FlatLayout;
 use crate::model::names::*;
+use crate::spec::Objective;
 use crate::tasks::PromptBatch;
 use gemm::Parallelism;
 use std::ops::Range;
@@ -96,6 +97,7 @@ pub struct Fused {
     read_out: Affine,
     work: Work,
     par: Parallelism,
+    objective: Objective,
 }
 
 fn resize(v: &mut Vec<f32>, n: usize) {
@@ -130,7 +132,14 @@ impl Fused {
             work: Work::default(),
             par: if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None },
             read_out: pair(READ_OUT)?,
+            objective: Objective::SquaredError,
         })
+    }
+
+    /// The same engine minimising `objective` of every prediction (the squared error by default).
+    pub fn minimising(mut self, objective: Objective) -> Self {
+        self.objective = objective;
+        self
     }
 
     /// The predictions `(B, points)` of the last forward pass.
@@ -138,11 +147,17 @@ impl Fused {
         &self.work.pred
     }
 
-    /// Mean squared error of the predictions at every x position (the forward pass).
+    /// Mean squared error (or the engine's objective) of the predictions at every x position
+    /// (the forward pass).
     pub fn loss(&mut self, p: &[f32], batch: &PromptBatch) -> f32 {
         self.forward(p, batch);
-        let sq: f64 = self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum();
-        (sq / batch.ys.len() as f64) as f32
+        let total: f64 = match self.objective {
+            Objective::SquaredError | Objective::CrossEntropy => {
+                self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum()
+            }
+            o => self.work.pred.iter().zip(&batch.ys).map(|(a, y)| margin_loss(o, *a, *y).0).sum(),
+        };
+        (total / batch.ys.len() as f64) as f32
     }
 
     /// The loss and, in `grad` (laid out as `p`, overwritten), its gradient.
@@ -251,7 +266,10 @@ impl Fused {
         for ((pred, y), (da, af)) in
             w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(c).zip(w.a_f.chunks_exact(c)))
         {
-            let e = scale * (pred - y);
+            let e = match self.objective {
+                Objective::SquaredError | Objective::CrossEntropy => scale * (pred - y),
+                o => margin_loss(o, *pred, *y).1 / w.pred.len() as f32,
+            };
             g_b[0] += e;
             for j in 0..c {
                 da[j] = e * ro_w[j];
@@ -328,28 +346,37 @@ fn spread_even_rows(v: &mut [f32], m: usize, c: usize) {
     }
 }
 
+/// A classification loss of one output F against its ±1 label y, and its slope dloss/dF: the hinge
+/// max(0, 1 − yF) (slope −y inside the margin) or the logistic log(1 + e^(−yF)) (slope −y·σ(−yF)),
+/// as `pattern_net`'s tensor losses compute them.
+fn margin_loss(objective: Objective, f: f32, y: f32) -> (f64, f32) {
+    let m = f64::from(f * y);
+    match objective {
+        Objective::Logistic => {
+            let value = (-m).max(0.0) + (-m.abs()).exp().ln_1p();
+            (value, (-f64::from(y) / (1.0 + m.exp())) as f32)
+        }
+        _ => ((1.0 - m).max(0.0), if m < 1.0 { -y } else { 0.0 }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Params, loss};
     use candle_core::Device;
 
-    /// Heads 8 wide and a sequence of 10: neither fills a lane block, unlike the golden shapes.
-    #[test]
-    fn matches_the_graph_on_shapes_that_do_not_fill_whole_lanes() {
-        let cfg = Config::new(3, 5, 24, 2, 3);
-        let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
-        let mut rng = crate::rng::stream(3, "fused-test");
-        let class = crate::tasks::class_for(&crate::spec::ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
-        let batch = crate::tasks::sample_batch(class.as_ref(), &crate::spec::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
-        let (l, pred) = loss(&params, &batch, &Device::Cpu).unwrap();
+    /// The fused engine's loss, predictions and gradient against the graph's on one batch.
+    fn agrees_with_the_graph(cfg: &Config, batch: &PromptBatch, objective: Objective) {
+        let params = Params::init(cfg, 7, &Device::Cpu).unwrap();
+        let (l, pred) = crate::model::train::loss_of(&params, batch, objective, &Device::Cpu).unwrap();
         let graph = l.backward().unwrap();
         let layout = FlatLayout::of(&params);
         let flat = layout.gather(&params).unwrap();
-        let mut engine = Fused::new(&cfg, &layout, 1).unwrap();
+        let mut engine = Fused::new(cfg, &layout, 1).unwrap().minimising(objective);
         let mut grad = vec![0f32; layout.len()];
-        let fused_loss = engine.loss_and_grad(&flat, &batch, &mut grad);
-        assert!((fused_loss - l.to_scalar::<f32>().unwrap()).abs() < 1e-5);
+        let fused_loss = engine.loss_and_grad(&flat, batch, &mut grad);
+        assert!((fused_loss - l.to_scalar::<f32>().unwrap()).abs() < 1e-5, "{objective:?}");
         let pred: Vec<f32> = pred.flatten_all().unwrap().to_vec1().unwrap();
         for (a, b) in engine.predictions().iter().zip(&pred) {
             assert!((a - b).abs() < 1e-5, "{a} vs {b}");
@@ -357,8 +384,48 @@ mod tests {
         for ((name, var), (_, _, range)) in params.named().iter().zip(layout.entries()) {
             let want: Vec<f32> = graph.get(var.as_tensor()).unwrap().flatten_all().unwrap().to_vec1().unwrap();
             for (a, b) in grad[range].iter().zip(&want) {
-                assert!((a - b).abs() <= 1e-5f32.max(1e-3 * b.abs()), "{name}: {a} vs {b}");
+                assert!((a - b).abs() <= 1e-5f32.max(1e-3 * b.abs()), "{objective:?} {name}: {a} vs {b}");
             }
+        }
+    }
+
+    /// Heads 8 wide and a sequence of 10: neither fills a lane block, unlike the golden shapes.
+    #[test]
+    fn matches_the_graph_on_shapes_that_do_not_fill_whole_lanes() {
+        let cfg = Config::new(3, 5, 24, 2, 3);
+        let mut rng = crate::rng::stream(3, "fused-test");
+        let class = crate::tasks::class_for(&crate::spec::ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
+        let batch = crate::tasks::sample_batch(class.as_ref(), &crate::spec::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
+        agrees_with_the_graph(&cfg, &batch, Objective::SquaredError);
+        // The plain `loss` is the squared error.
+        let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
+        let (plain, _) = loss(&params, &batch, &Device::Cpu).unwrap();
+        let (squared, _) =
+            crate::model::train::loss_of(&params, &batch, Objective::SquaredError, &Device::Cpu).unwrap();
+        assert_eq!(plain.to_scalar::<f32>().unwrap(), squared.to_scalar::<f32>().unwrap());
+    }
+
+    /// The transformer classifying pattern prompts: ±1 labels, the hinge or logistic loss of
+    /// every prediction, as the graph's autograd has them.
+    #[test]
+    fn matches_the_graph_on_the_classification_losses() {
+        use crate::tasks::patterns::{Part, PatternData, PatternSettings};
+        let s = PatternSettings {
+            relevant: 3,
+            irrelevant: 3,
+            train_tasks: 4,
+            alpha: 0.6,
+            noise: 0.5,
+            shift: 0.0,
+            label: 1.0,
+            seed: 2,
+        };
+        let data = PatternData::new(s, 6).unwrap();
+        let prompts = data.prompts(Part::Train, 4, 5, &mut crate::rng::stream(3, "fused-test"));
+        let batch = PatternData::batch(&prompts, 6);
+        let cfg = Config::new(6, 5, 24, 2, 3);
+        for objective in [Objective::Hinge, Objective::Logistic] {
+            agrees_with_the_graph(&cfg, &batch, objective);
         }
     }
 }

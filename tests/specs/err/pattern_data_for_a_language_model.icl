@@ -7,6 +7,6 @@ experiment "x" {
 class p = patterns(relevant = 3, irrelevant = 6, train_tasks = 4)
 train t {
   data = p
-  model = tiny
+  model = causal_lm(layers = 1, width = 8, heads = 2)
   steps = 5
 }
