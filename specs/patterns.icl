@@ -10,6 +10,9 @@
 // Model: the paper's one-layer, one-head network — softmax attention, a ReLU MLP of 64 neurons, a
 // fixed ±1/64 readout, no LayerNorm or residual — trained with the hinge loss by plain SGD, 1 000
 // steps of 64 prompts (a few seconds each; docs/patterns.md has the probe that led here).
+// The paper's second model: the project's GPT-2 transformer (3 layers, width 32, 2 heads) on the
+// same prompts, each example's label its y, the hinge loss of every prediction, AdamW for 2 000
+// steps (about 45 s each).
 // Every evaluation prompts with held-out tasks only: the checker refuses a split whose held-out
 // tasks a model trained on.
 
@@ -35,6 +38,18 @@ train icl {
   seeds = [1, 2, 3, 4, 5]
 }
 
+train gpt {
+  data = pat
+  model = transformer(layers = 3, width = 32, heads = 2)
+  steps = 2000
+  batch = 64
+  lr = 1e-3
+  schedule = cosine(warmup = 100, final = 0.1)
+  clip = 1
+  weight_decay = 0
+  seeds = [1, 2, 3]
+}
+
 // The number of training tasks: 6 is the fewest that cover every pattern with both labels; a
 // larger split extends a smaller one, so the 6 tasks held out of 24 are held out of all.
 train tasks for n in [6, 9, 12, 18, 24] {
@@ -55,6 +70,7 @@ train tasks for n in [6, 9, 12, 18, 24] {
 eval held_out {
   models = [
     icl,
+    gpt,
     prune(icl, rate = r, order = smallest) for r in 0.1..=0.9 step 0.1,
     prune(icl, rate = r, order = largest) for r in 0.1..=0.9 step 0.1,
     prune(icl, rate = r, order = random) for r in 0.1..=0.9 step 0.1
@@ -65,7 +81,7 @@ eval held_out {
 
 // α′: the share of the test context that shares the query's relevant pattern.
 eval alphas {
-  models = [icl]
+  models = [icl, gpt]
   tasks = [patterns(alpha = a) for a in [0.2, 0.4, 0.6, 0.8, 1]]
   prompts = 2000
 }
@@ -90,6 +106,16 @@ figure task_count_fig = error_vs(task_count, n, k = 20)
 
 claim "Held-out tasks are classified in context" {
   error(held_out, icl, pat, k = 20) <= 0.05
+}
+
+// Measured here (docs/patterns.md): the transformer fits the training tasks (hinge loss 0.04) and
+// classifies prompts whose whole context shares the query's pattern (α′ = 1) without error, but on
+// held-out tasks at α′ = 0.6 it is at chance or worse, and more so with more examples — it tells the
+// 12 training tasks apart by their pair of patterns instead of reading the labels, and a held-out
+// task is often a training task's pair in reverse. 6 000 steps or 24 training tasks do not change
+// it; the paper's GPT-2 result needs a budget or a task split this spec does not have.
+claim "GPT-2 on the same prompts classifies held-out tasks in context too" {
+  error(held_out, gpt, pat, k = 20) <= 0.05
 }
 
 claim "A fraction of the tasks suffices: 12 of 30 training tasks generalise to the other 18" {

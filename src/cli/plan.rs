@@ -99,13 +99,14 @@ fn human(plan: &Plan, rows: &[Row]) {
 /// The cost of a plan's trainings in words: operations, and time on a CPU core and on a GPU.
 pub fn describe_cost(cost: &iclc::plan::Cost) -> String {
     format!(
-        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core ({:.0} GFLOP/s, this project's machine; language models {:.0}) or {} on one GPU at {:.0} TFLOP/s",
+        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core ({:.0} GFLOP/s, this project's machine; language models {:.0}, pattern classifiers {:.0}) or {} on one GPU at {:.0} TFLOP/s",
         cost.trainings,
         if cost.trainings == 1 { "" } else { "s" },
         cost.flops,
         duration(cost.cpu_core_s),
         iclc::plan::CPU_CORE_FLOPS / 1e9,
         iclc::plan::LM_GRAPH_FLOPS / 1e9,
+        iclc::plan::PATTERN_GRAPH_FLOPS / 1e9,
         duration(cost.gpu_s),
         iclc::plan::GPU_FLOPS / 1e12
     )

@@ -4,7 +4,9 @@ mod cost;
 mod resources;
 mod shard;
 
-pub use cost::{CPU_CORE_FLOPS, Cost, GPU_FLOPS, LM_GRAPH_FLOPS, estimate, train_flops, train_seconds};
+pub use cost::{
+    CPU_CORE_FLOPS, Cost, GPU_FLOPS, LM_GRAPH_FLOPS, PATTERN_GRAPH_FLOPS, estimate, train_flops, train_seconds,
+};
 pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal};
 pub use shard::{Shard, training_owners};
 

@@ -16,6 +16,8 @@ pub struct ClassificationSummary {
     pub eval: String,
     /// Its tasks, in order.
     pub tasks: Vec<String>,
+    /// Each task's short label: `a = 0.2` for one value of a sweep, else its name.
+    pub labels: Vec<String>,
     /// Prompts behind each mean.
     pub prompts: usize,
     /// Context examples before the query the hinge loss is read at.
@@ -54,12 +56,14 @@ pub fn summaries<'a>(
         match out.iter_mut().find(|s| s.eval == job.eval) {
             Some(s) => {
                 s.tasks.push(job.task.name.clone());
+                s.labels.push(label(job));
                 s.attention.push(attention);
                 s.hinge.push(hinge);
             }
             None => out.push(ClassificationSummary {
                 eval: job.eval.clone(),
                 tasks: vec![job.task.name.clone()],
+                labels: vec![label(job)],
                 prompts: eval.prompts,
                 k: eval.points.saturating_sub(1),
                 attention: vec![attention],
@@ -68,6 +72,14 @@ pub fn summaries<'a>(
         }
     }
     out
+}
+
+/// A task's label in a figure of the evaluation: its sweep value, or its name.
+fn label(job: &EvalJob) -> String {
+    match &job.task.binding {
+        Some((var, value)) => format!("{var} = {}", crate::spec::fmt_num(*value)),
+        None => job.task.name.clone(),
+    }
 }
 
 /// Each model's attention on one task's prompts.

@@ -51,7 +51,7 @@ pub fn attention_figure(a: &ClassificationSummary, confidence_pct: u32) -> Optio
     let chart = BarChart {
         title: format!("{}: where the query attends", a.eval),
         y_label: "attention mass on same-pattern examples".into(),
-        groups: a.tasks.clone(),
+        groups: a.labels.clone(),
         series,
         y_max: 1.0,
     };
