@@ -27,13 +27,6 @@ pub fn run(
     compute: &crate::spec::Compute,
     observer: &dyn Observer,
 ) -> Result<(EvalOutput, bool), ExecError> {
-    if let Some(completing) = &e.completing {
-        return super::evaluate_language::run(id, e, completing, trains, cache, compute, observer);
-    }
-    let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
-    if kind.metric == Metric::ZeroOne {
-        return super::evaluate_patterns::run(id, e, trains, cache, compute, observer);
-    }
     let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
     observer.job_started(&job, (e.models.len() + e.baselines.len()) as u64);
     if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
@@ -41,16 +34,33 @@ pub fn run(
         return Ok((record, true));
     }
     cache.unseal(id)?;
-    let prompts = prompts(e)?;
-    let metric = match kind.metric {
-        Metric::ErrorPerDim => Metric::ErrorPerDim,
-        Metric::RuleRates | Metric::ZeroOne => {
-            return Err(ExecError::Unsupported(format!(
-                "the token-sequence task `{}` as a regression task",
-                e.task.name
-            )));
-        }
+    let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
+    // Each kind of task is evaluated its own way; the record is stored the same.
+    let record = match (&e.completing, kind.metric) {
+        (Some(completing), _) => super::evaluate_language::record(id, e, completing, trains, cache, compute, observer)?,
+        (None, Metric::ZeroOne) => super::evaluate_patterns::record(id, e, trains, cache, compute, observer)?,
+        (None, _) => regression(id, e, kind.metric, trains, cache, compute, observer)?,
     };
+    cache.write(id, RECORD, &record)?;
+    cache.seal(id, &[RECORD])?;
+    observer.job_finished(&job, false);
+    Ok((record, false))
+}
+
+/// The record of a regression evaluation: every predictor's error at every prompt and k.
+fn regression(
+    id: &JobId,
+    e: &EvalJob,
+    metric: Metric,
+    trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    cache: &Cache,
+    compute: &crate::spec::Compute,
+    observer: &dyn Observer,
+) -> Result<EvalOutput, ExecError> {
+    if metric != Metric::ErrorPerDim {
+        return Err(ExecError::Unsupported(format!("the task `{}` as a regression task", e.task.name)));
+    }
+    let prompts = prompts(e)?;
     let target = crate::model::Target::open(compute)
         .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
@@ -103,10 +113,7 @@ pub fn run(
         attention: vec![],
         labels: vec![],
     };
-    cache.write(id, RECORD, &record)?;
-    cache.seal(id, &[RECORD])?;
-    observer.job_finished(&job, false);
-    Ok((record, false))
+    Ok(record)
 }
 
 /// The sampler of the task's class.

@@ -4,15 +4,13 @@
 use super::cache::Cache;
 use super::{Completions, EvalOutput, ExecError, LanguageOutput, Observer, TrainOutput};
 use crate::model::{Decoding, LanguageModel, Target};
-use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
+use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Completing, Decode, Prompts};
 use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metric_names, score};
 use std::collections::BTreeMap;
 
-const RECORD: &str = "eval.json";
-
-/// Evaluates (or finds in the cache) one language of a language evaluation.
-pub fn run(
+/// The record of one language of a language evaluation (`evaluate::run` stores it).
+pub fn record(
     id: &JobId,
     e: &EvalJob,
     completing: &Completing,
@@ -20,14 +18,7 @@ pub fn run(
     cache: &Cache,
     compute: &crate::spec::Compute,
     observer: &dyn Observer,
-) -> Result<(EvalOutput, bool), ExecError> {
-    let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
-    observer.job_started(&job, e.models.len() as u64);
-    if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
-        observer.job_finished(&job, true);
-        return Ok((record, true));
-    }
-    cache.unseal(id)?;
+) -> Result<EvalOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
     let lang = crate::tasks::language_of(&e.task.class).map_err(unsupported)?;
     let split = match &completing.prompts {
@@ -89,10 +80,7 @@ pub fn run(
         attention: vec![],
         labels: vec![],
     };
-    cache.write(id, RECORD, &record)?;
-    cache.seal(id, &[RECORD])?;
-    observer.job_finished(&job, false);
-    Ok((record, false))
+    Ok(record)
 }
 
 /// Prompts completed at most this many at a time (a batch of generation).

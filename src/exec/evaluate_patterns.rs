@@ -5,32 +5,24 @@
 use super::cache::Cache;
 use super::{AttentionMass, EvalOutput, ExecError, Observer, StepErrors, TrainOutput};
 use crate::model::{PatternBatch, PatternModel, Target, TensorError};
-use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
+use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Arch, Metric, Predictor};
 use crate::tasks::PromptBatch;
 use crate::tasks::patterns::{Part, PatternData, PatternPrompt};
 use std::collections::BTreeMap;
 
-const RECORD: &str = "eval.json";
 /// Prompts per forward pass of a transformer, to bound memory.
 const CHUNK: usize = 256;
 
-/// Evaluates (or finds in the cache) one task of a classification evaluation.
-pub fn run(
+/// The record of one task of a classification evaluation (`evaluate::run` stores it).
+pub fn record(
     id: &JobId,
     e: &EvalJob,
     trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
     cache: &Cache,
     compute: &crate::spec::Compute,
     observer: &dyn Observer,
-) -> Result<(EvalOutput, bool), ExecError> {
-    let job = Job { id: id.clone(), kind: JobKind::Eval(e.clone()), deps: vec![] };
-    observer.job_started(&job, e.models.len() as u64);
-    if let Some(record) = cache.found::<EvalOutput>(id, RECORD, observer) {
-        observer.job_finished(&job, true);
-        return Ok((record, true));
-    }
-    cache.unseal(id)?;
+) -> Result<EvalOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
     let data = crate::tasks::patterns_of(&e.task.class, e.dim).map_err(unsupported)?;
     let class_key = serde_json::to_string(&e.task.class).expect("classes serialise");
@@ -92,10 +84,7 @@ pub fn run(
         attention,
         labels: full.labels.clone(),
     };
-    cache.write(id, RECORD, &record)?;
-    cache.seal(id, &[RECORD])?;
-    observer.job_finished(&job, false);
-    Ok((record, false))
+    Ok(record)
 }
 
 /// A trained classifier: Li et al.'s network, or the regression transformer trained on the labels.
