@@ -28,7 +28,7 @@ fn main() {
     let neurons: usize = std::env::var("M").ok().map_or(64, |s| s.parse().unwrap());
     let mut rng = iclc::rng::stream(seed, "probe-data");
     let dict = Dictionary::draw(D, M1, M2, &mut rng).unwrap();
-    let split = split_tasks(M1, n_train, &mut rng).unwrap();
+    let split = split_tasks(M1, n_train, false, &mut rng).unwrap();
     let q = [1.0f32];
     let cfg = PatternNetConfig { embed: D + q.len(), keys: D + 1, values: D + 1, neurons };
     let dev = Device::Cpu;

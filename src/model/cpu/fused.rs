@@ -419,6 +419,7 @@ mod tests {
             shift: 0.0,
             label: 1.0,
             seed: 2,
+            whole_pairs: false,
         };
         let data = PatternData::new(s, 6).unwrap();
         let prompts = data.prompts(Part::Train, 4, 5, &mut crate::rng::stream(3, "fused-test"));

@@ -19,7 +19,7 @@ impl Family for PatternsFamily {
         "patterns"
     }
     fn definition(&self) -> &'static str {
-        "x = μ + c·ν (μ one of `relevant`, ν one of `irrelevant` orthonormal patterns, c ~ U[−noise, noise]); a task labels two μ ±1, `train_tasks` of them trained on; `alpha` of the context shares the query's μ; labels embedded as ±`label`; `shift` > 0 replaces the μ by combinations summing to it; patterns and split drawn from `seed` (Li et al.)"
+        "x = μ + c·ν (μ one of `relevant`, ν one of `irrelevant` orthonormal patterns, c ~ U[−noise, noise]); a task labels two μ ±1, `train_tasks` of them trained on; `alpha` of the context shares the query's μ; labels embedded as ±`label`; `shift` > 0 replaces the μ by combinations summing to it; patterns and split drawn from `seed`; `whole_pairs = 1` keeps a task and its reverse on one side of the split (Li et al.)"
     }
     fn params(&self) -> &'static [ParamDecl] {
         const PARAMS: &[ParamDecl] = &[
@@ -31,6 +31,7 @@ impl Family for PatternsFamily {
             bounded("shift", 0.0, 0.0, 1e6),
             bounded("label", 1.0, 1e-6, 1e6),
             ParamDecl::int("seed", Some(1.0), 0.0, Bound::Value(1e15)),
+            ParamDecl::int("whole_pairs", Some(0.0), 0.0, Bound::Value(1.0)),
         ];
         PARAMS
     }
@@ -54,23 +55,11 @@ impl Family for PatternsFamily {
                 ),
             ));
         }
-        let all = s.relevant * (s.relevant - 1);
-        if s.train_tasks < s.relevant {
-            return Err((
-                "train_tasks",
-                format!(
-                    "{} training tasks cannot give each of {} relevant patterns both labels (it takes {})",
-                    s.train_tasks, s.relevant, s.relevant
-                ),
-            ));
-        }
-        if s.train_tasks >= all {
-            return Err((
-                "train_tasks",
-                format!("{} training tasks leave none of the {all} tasks held out", s.train_tasks),
-            ));
-        }
-        Ok(())
+        // The split's own rules: training tasks that cover, a task held out, pairs kept whole.
+        let rng = &mut crate::rng::stream(s.seed, "patterns/split");
+        crate::tasks::patterns::split_tasks(s.relevant, s.train_tasks, s.whole_pairs, rng)
+            .map(|_| ())
+            .map_err(|e| ("train_tasks", e))
     }
 }
 
@@ -85,5 +74,6 @@ fn settings(call: &FamilyCall) -> Result<PatternSettings, String> {
         shift: call.float("shift")?,
         label: call.float("label")?,
         seed: call.int("seed")? as u64,
+        whole_pairs: call.int("whole_pairs")? == 1,
     })
 }

@@ -28,6 +28,8 @@ pub struct PatternSettings {
     pub label: f64,
     /// Seed of the dictionary, the shift and the split.
     pub seed: u64,
+    /// Whether a task and its reverse are trained on or held out together.
+    pub whole_pairs: bool,
 }
 
 /// Which tasks prompts are drawn from.
@@ -60,7 +62,7 @@ impl PatternData {
             return Err(format!("α = {} is a share of the context, in [0, 1]", s.alpha));
         }
         let dict = Dictionary::draw(dim, s.relevant, s.irrelevant, &mut stream(s.seed, "patterns/dictionary"))?;
-        let split = split_tasks(s.relevant, s.train_tasks, &mut stream(s.seed, "patterns/split"))?;
+        let split = split_tasks(s.relevant, s.train_tasks, s.whole_pairs, &mut stream(s.seed, "patterns/split"))?;
         let relevant = if s.shift > 0.0 {
             dict.shifted(s.shift, &mut stream(s.seed, "patterns/shift"))
         } else {
@@ -109,7 +111,17 @@ mod tests {
     use super::*;
 
     fn settings(train_tasks: usize, alpha: f64) -> PatternSettings {
-        PatternSettings { relevant: 6, irrelevant: 24, train_tasks, alpha, noise: 0.5, shift: 0.0, label: 1.0, seed: 7 }
+        PatternSettings {
+            relevant: 6,
+            irrelevant: 24,
+            train_tasks,
+            alpha,
+            noise: 0.5,
+            shift: 0.0,
+            label: 1.0,
+            seed: 7,
+            whole_pairs: false,
+        }
     }
 
     #[test]
