@@ -98,19 +98,11 @@ impl Classifier {
     fn outputs(&self, prefixes: &[PatternBatch], pairs: &[PromptBatch]) -> Result<Vec<f32>, TensorError> {
         match self {
             Classifier::Net(model) => outputs(model, prefixes, None),
-            Classifier::Transformer(params) => {
-                let points = pairs.len();
-                let n = pairs.first().map_or(0, |b| b.batch);
-                let mut out = vec![0f32; n * points];
-                for (k, batch) in pairs.iter().enumerate() {
-                    // The prediction at the query, the last of k + 1 points.
-                    let pred = crate::model::predict(params, batch, CHUNK)?; // (B, k + 1)
-                    for i in 0..n {
-                        out[i * points + k] = pred[i * (k + 1) + k];
-                    }
-                }
-                Ok(out)
-            }
+            Classifier::Transformer(params) => by_k(pairs.len(), |k| {
+                // The prediction at the query, the last of k + 1 points.
+                let pred = crate::model::predict(params, &pairs[k], CHUNK)?; // (B, k + 1)
+                Ok(pred.chunks_exact(k + 1).map(|row| row[k]).collect())
+            }),
         }
     }
 }
@@ -160,15 +152,17 @@ fn with_context(prompts: &[PatternPrompt], k: usize) -> Vec<PatternPrompt> {
 
 /// The model's output on every prompt after k examples, `(prompts, points)` row-major (k = column).
 fn outputs(model: &PatternModel, prefixes: &[PatternBatch], keep: Option<&[f32]>) -> Result<Vec<f32>, TensorError> {
-    let points = prefixes.len();
-    let n = prefixes.first().map_or(0, |b| b.batch);
-    let mut out = vec![0f32; n * points];
-    for (k, batch) in prefixes.iter().enumerate() {
-        for (i, f) in model.outputs(batch, keep)?.into_iter().enumerate() {
-            out[i * points + k] = f;
-        }
-    }
-    Ok(out)
+    by_k(prefixes.len(), |k| model.outputs(&prefixes[k], keep))
+}
+
+/// The `(prompts, points)` table whose column k is `column(k)`, one output per prompt.
+fn by_k(
+    points: usize,
+    mut column: impl FnMut(usize) -> Result<Vec<f32>, TensorError>,
+) -> Result<Vec<f32>, TensorError> {
+    let columns = (0..points).map(&mut column).collect::<Result<Vec<_>, _>>()?;
+    let n = columns.first().map_or(0, Vec::len);
+    Ok((0..n * points).map(|i| columns[i % points][i / points]).collect())
 }
 
 /// The 0-1 error of each output against its query's label, laid out as the outputs.
