@@ -11,11 +11,17 @@ its `at` steps and at the end.
 
 Run:  iclc plan specs/paper.icl > plan.json
       python scripts/torch_reference.py plan.json TRAINING --seed 1 --out ref/TRAINING-1.json
+
+`--device cuda` trains on a GPU (prompts are still drawn on the CPU from the same stream, so a seed
+draws the same prompts on either device); `--max-seconds S` stops a long training after S seconds
+of training and records what it reached. The record is rewritten after every `at` step, so a
+training that is killed keeps its curve up to there.
 Needs: torch, transformers, numpy (never needed by iclc itself or its tests).
 """
 import argparse
 import json
 import math
+import os
 import time
 
 import numpy as np
@@ -36,7 +42,7 @@ class IclTransformer(nn.Module):
 
     def forward(self, xs, ys):
         b, k, d = xs.shape
-        ys_wide = torch.cat((ys.view(b, k, 1), torch.zeros(b, k, d - 1)), dim=2)
+        ys_wide = torch.cat((ys.view(b, k, 1), torch.zeros(b, k, d - 1, device=ys.device)), dim=2)
         zs = torch.stack((xs, ys_wide), dim=2).view(b, 2 * k, d)
         h = self._backbone(inputs_embeds=self._read_in(zs)).last_hidden_state
         return self._read_out(h)[:, ::2, 0]
@@ -102,12 +108,13 @@ def curriculum_at(cur, step, dims, points):
     return at(cur["dims"]), at(cur["points"])
 
 
-def evaluate(model, job, prompts, seed):
+def evaluate(model, job, prompts, seed, device):
     """Mean squared error / d at every k on fresh prompts of an evaluation job's task."""
     gen = torch.Generator().manual_seed(10_000 + seed)
     d = job["dim"]
     with torch.no_grad():
         xs, ys, _ = batch(job["task"]["class"], prompts, job["points"], d, d, gen)
+        xs, ys = xs.to(device), ys.to(device)
         pred = model(xs, ys)
     return (((pred - ys) ** 2).mean(dim=0) / d).tolist()
 
@@ -119,8 +126,12 @@ def main():
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--max-seconds", type=float, default=None)
+    ap.add_argument("--tf32", action="store_true", help="TF32 matrix products on a GPU (faster, less exact)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32
     plan = json.load(open(a.plan))
     jobs = [j["kind"] for j in plan["jobs"]]
     trains = [j for j in jobs if j["kind"] == "train" and a.training in [j["name"]] + j.get("aliases", [])]
@@ -137,7 +148,7 @@ def main():
         print(f"not evaluated here (classes this script does not sample): {', '.join(skipped)}")
     m = t["model"]
     torch.manual_seed(a.seed)
-    model = IclTransformer(t["dim"], t["points"], m["width"], m["layers"], m["heads"])
+    model = IclTransformer(t["dim"], t["points"], m["width"], m["layers"], m["heads"]).to(a.device)
     params = [p for n, p in model.named_parameters() if not n.endswith("wte.weight")]
     if t["decay_on"] == "matrices":
         # As iclc's AdamW: every tensor of two or more dimensions decays (positions included).
@@ -147,11 +158,22 @@ def main():
         groups = [{"params": params, "weight_decay": t["weight_decay"]}]
     opt = torch.optim.AdamW(groups, lr=t["lr"], betas=(0.9, 0.999), eps=1e-8)
     gen = torch.Generator().manual_seed(a.seed)
-    at_steps = sorted({s for e in evals for s in resolve(e.get("at"), t["steps"])})
+    at_steps = {s for e in evals for s in resolve(e.get("at"), t["steps"])}
     losses, at, started = [], [], time.time()
+
+    def record(final, steps_done):
+        json.dump({"training": a.training, "seed": a.seed, "torch": torch.__version__, "device": a.device,
+                   "wall_s": time.time() - started, "steps_done": steps_done, "losses": losses,
+                   "at_steps": at, "final": final}, open(a.out + ".tmp", "w"))
+        os.replace(a.out + ".tmp", a.out)
+
+    done = 0
     for step in range(1, t["steps"] + 1):
+        if a.max_seconds is not None and time.time() - started > a.max_seconds:
+            break
         dims, points = curriculum_at(t.get("curriculum"), step - 1, t["dim"], t["points"])
         xs, ys, _ = batch(t["data"]["class"], t["batch"], points, t["dim"], dims, gen)
+        xs, ys = xs.to(a.device), ys.to(a.device)
         for g in opt.param_groups:
             g["lr"] = learning_rate(t["schedule"], t["lr"], step, t["steps"])
         opt.zero_grad()
@@ -161,16 +183,16 @@ def main():
             torch.nn.utils.clip_grad_norm_(params, t["clip"])
         opt.step()
         losses.append(loss.item())
+        done = step
         if step in at_steps:
             wall = time.time() - started
             at.append({"step": step, "wall_s": wall,
-                       "errors": {e["task"]["name"]: evaluate(model, e, e["prompts"], a.seed) for e in evals}})
+                       "errors": {e["task"]["name"]: evaluate(model, e, e["prompts"], a.seed, a.device) for e in evals}})
+            record(None, done)
+    final = {e["task"]["name"]: evaluate(model, e, e["prompts"], a.seed, a.device) for e in evals}
+    record(final, done)
     wall = time.time() - started
-    final = {e["task"]["name"]: evaluate(model, e, e["prompts"], a.seed) for e in evals}
-    json.dump({"training": a.training, "seed": a.seed, "torch": torch.__version__, "wall_s": wall,
-               "losses": losses, "at_steps": at, "final": final}, open(a.out, "w"))
-    print(f"{a.training} seed {a.seed}: {t['steps']} steps in {wall:.0f} s, final loss {np.mean(losses[-100:]):.4f}")
-
+    print(f"{a.training} seed {a.seed}: {done} of {t['steps']} steps in {wall:.0f} s, final loss {np.mean(losses[-100:]):.4f}")
 
 def resolve(at, total):
     if at is None:
