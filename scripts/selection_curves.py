@@ -26,7 +26,7 @@ def curve(record, batch, task, k):
     return [(a["step"] * batch, a["errors"][task][k]) for a in record["at_steps"] if task in a["errors"]]
 
 
-def svg(runs, ls, threshold, path):
+def svg(runs, ls, threshold, k, path):
     w, h, left, right, top, bottom = 760, 420, 60, 200, 20, 50
     xs = [p for r in runs for p, _ in r["curve"]]
     x0, x1 = math.log10(min(xs)), math.log10(max(xs))
@@ -41,7 +41,7 @@ def svg(runs, ls, threshold, path):
         out.append(f'<text x="{sx(10 ** p):.1f}" y="{h - bottom + 16}" text-anchor="middle">1e{p}</text>')
     out.append(f'<text x="{(left + w - right) / 2}" y="{h - 12}" text-anchor="middle">prompts seen</text>')
     out.append(f'<text x="14" y="{(top + h - bottom) / 2}" transform="rotate(-90 14 {(top + h - bottom) / 2})" '
-               f'text-anchor="middle">error/d, sparse prompts, k = 3</text>')
+               f'text-anchor="middle">error/d, sparse prompts, k = {k}</text>')
     for value, label, dash in [(ls, "least squares", "6 3"), (threshold, "0.6 × least squares", "2 3")]:
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{sy(value):.1f}" y2="{sy(value):.1f}" '
                    f'stroke="#000" stroke-dasharray="{dash}"/>')
@@ -72,7 +72,8 @@ def main():
         t = training_of(a.plans, rec["training"])
         data = "sparse" if t["data"]["class"]["kind"] == "sparse_linear" else "mixture"
         m = t["model"]
-        runs.append({"name": rec["training"], "data": data, "model": f'{m["layers"]} × {m["width"]}, {m["heads"]} heads',
+        name = rec["training"] if rec["seed"] == 1 else f'{rec["training"]} (seed {rec["seed"]})'
+        runs.append({"name": name, "data": data, "model": f'{m["layers"]} × {m["width"]}, {m["heads"]} heads',
                      "batch": t["batch"], "lr": t["lr"], "steps": rec["steps_done"], "wall_s": round(rec["wall_s"]),
                      "curve": curve(rec, t["batch"], "sparse", a.k)})
     threshold = 0.6 * a.ls
@@ -84,7 +85,7 @@ def main():
         print(f'| {r["name"]} | {r["data"]} | {r["model"]} | {r["batch"]} | {r["lr"]:g} | {r["steps"]} | '
               f'{r["steps"] * r["batch"] / 1e6:.1f} M | {best:.3f} | {"—" if first is None else f"{first / 1e6:.2f} M"} |')
     if a.svg:
-        svg(runs, a.ls, threshold, a.svg)
+        svg(runs, a.ls, threshold, a.k, a.svg)
     if a.json:
         json.dump(runs, open(a.json, "w"), indent=1)
 
