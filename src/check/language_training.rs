@@ -1,5 +1,5 @@
-//! The settings of a language model's or classifier's training: its data must suit its model and
-//! a language fit its context, the training variants' `completions`, `select = last |
+//! The settings of a language model's or classifier's training: its data must suit its model (and
+//! an `init` file both), a language fit its context, the training variants' `completions`, `select = last |
 //! lowest_loss`, and a classifier's `loss = hinge | logistic`.
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
@@ -41,6 +41,26 @@ impl Checker<'_> {
             self.fits_context(span, &d.name, lang.as_ref(), context)?;
         }
         Some(())
+    }
+
+    /// An `init` file only for a model and data that can load one (refused here, not after the
+    /// trainings before it have run).
+    pub(super) fn init_fits(&mut self, span: Span, model: &Option<ModelSpec>, data: &Option<TaskSpec>) -> Option<()> {
+        let (Some(m), Some(d)) = (model, data) else { return Some(()) };
+        let batch = crate::tasks::kind_of(&d.class).ok()?.batch;
+        if m.arch.loads_checkpoint(batch) {
+            return Some(());
+        }
+        self.diags.push(
+            Diagnostic::at(
+                Code::NotApplicable,
+                span,
+                "only a transformer learning (x, y) pairs starts from a checkpoint",
+            )
+            .label("no checkpoint format for this model and data")
+            .help("leave `init` out: this training starts from its model's init policy"),
+        );
+        None
     }
 
     /// Every word of `lang`, framed, fits a language model's `context` (its loss reads them whole).

@@ -78,6 +78,12 @@ impl Arch {
         batch == self.reads() || (*self == Arch::Regression && batch == BatchKind::Patterns)
     }
 
+    /// Whether a training of it on `batch` data can start from `init = checkpoint(…)`: only the
+    /// regression transformer on (x, y) pairs has a checkpoint format to load (the PyTorch one).
+    pub fn loads_checkpoint(&self, batch: BatchKind) -> bool {
+        *self == Arch::Regression && batch == BatchKind::RealPairs
+    }
+
     /// The longest token sequence a language model reads (none for the regression model).
     pub fn context(&self) -> Option<usize> {
         match *self {
