@@ -1,6 +1,6 @@
 //! The settings of a language model's or classifier's training: its data must suit its model (and
-//! an `init` file both), a language fit its context, the training variants' `completions`, `select = last |
-//! lowest_loss`, and a classifier's `loss = hinge | logistic`.
+//! an `init` file both), a language fit its context, the training variants' `completions`,
+//! `select = last | lowest_loss`, and a classifier's `loss = hinge | logistic`.
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -45,7 +45,7 @@ impl Checker<'_> {
 
     /// An `init` file only for a model and data that can load one (refused here, not after the
     /// trainings before it have run).
-    pub(super) fn init_fits(&mut self, span: Span, model: &Option<ModelSpec>, data: &Option<TaskSpec>) -> Option<()> {
+    pub(super) fn init_fits(&mut self, span: Span, model: Option<&ModelSpec>, data: Option<&TaskSpec>) -> Option<()> {
         let (Some(m), Some(d)) = (model, data) else { return Some(()) };
         let batch = crate::tasks::kind_of(&d.class).ok()?.batch;
         if m.arch.loads_checkpoint(batch) {

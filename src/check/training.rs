@@ -91,7 +91,9 @@ impl Checker<'_> {
             self.data_suits_model(d, e.span, m)?;
         }
         let init = match p.get("init") {
-            Some(e) => self.init(e).and_then(|f| self.init_fits(e.span, &model, &data).map(|_| Some(f))),
+            Some(e) => {
+                self.init(e).and_then(|f| self.init_fits(e.span, model.as_ref(), data.as_ref()).map(|_| Some(f)))
+            }
             None => Some(None),
         };
         // A loaded model may be evaluated as it is: zero steps.
