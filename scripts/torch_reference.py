@@ -194,6 +194,7 @@ def main():
     wall = time.time() - started
     print(f"{a.training} seed {a.seed}: {done} of {t['steps']} steps in {wall:.0f} s, final loss {np.mean(losses[-100:]):.4f}")
 
+
 def resolve(at, total):
     if at is None:
         return []
