@@ -13,11 +13,12 @@
 // models only part of the way (their loss falls from 0.5, the zero predictor's, to about 0.35). That
 // budget shows what needs no selection (in-context learning of each class, the failures outside the
 // pretraining data), not the selection itself: a mixture model learns to select the sparse class
-// later than either class alone, and at d = 5 none of the recipes of docs/performance.md had selected
-// after 1.2-1.4 million prompts (30-40 minutes of one core, 6 layers × 64 for 19 000 steps of 64 or 4
-// layers × 64 for 5 500 steps of 256). The claims that need the selection stay here with their
-// numbers; the paper shows it after 500 000 steps of its 12-layer model (specs/paper-full.icl, about
-// 36 GPU-hours).
+// later than either class alone. At d = 4 and d = 5 no mixture of docs/performance.md's recipe search
+// selected, on this machine (up to 1.4 million prompts, 40 minutes of one core) or on a GPU (models
+// from 4 layers × 64 to 12 × 256, up to 14 million prompts, over 4 hours of one core here), while the
+// sparse specialists passed least squares after about half a million prompts. The claims that need
+// the selection stay here with their numbers; the paper shows it after 500 000 steps of its 12-layer
+// model (specs/paper-full.icl, about 36 GPU-hours).
 
 experiment "narrow-model-selection" {
   seed = 7
