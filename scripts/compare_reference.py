@@ -78,11 +78,20 @@ def rank_p(a, b):
     return float(math.erfc(max(z, 0.0) / math.sqrt(2)))
 
 
-def row(label, ref, ours):
-    lo, hi, mean = min(ref), max(ref), float(np.mean(ours))
-    inside = "yes" if lo <= mean <= hi else "**no**"
-    return (f"| {label} | {lo:.4f} – {hi:.4f} | {' / '.join(f'{v:.4f}' for v in ours)} | {mean:.4f} | {inside} "
-            f"| {rank_p(ref, ours):.2f} |")
+class Table:
+    """Rows comparing PyTorch's seeds with iclc's, and the counts the summary line gives."""
+
+    def __init__(self):
+        self.inside = self.apart = self.total = 0
+
+    def row(self, label, ref, ours):
+        lo, hi, mean, p = min(ref), max(ref), float(np.mean(ours)), rank_p(ref, ours)
+        inside = lo <= mean <= hi
+        self.inside += inside
+        self.apart += p < 0.05
+        self.total += 1
+        return (f"| {label} | {lo:.4f} – {hi:.4f} | {' / '.join(f'{v:.4f}' for v in ours)} | {mean:.4f} | "
+                f"{'yes' if inside else '**no**'} | {p:.2f} |")
 
 
 def main():
@@ -101,15 +110,11 @@ def main():
              f"Training time: PyTorch {np.mean([r['wall_s'] for r in ref]):.0f} s, iclc {np.mean([r['wall_s'] for r in ours]):.0f} s "
              "(mean per seed; both on one thread).", "", "Training loss, mean over each tenth of the run:", "",
              head.format("steps")]
-    inside = total = low_p = 0
+    table = Table()
     ref_w = [windows(r["losses"]) for r in ref]
     our_w = [windows(r["losses"]) for r in ours]
     for i, (step, _) in enumerate(ref_w[0]):
-        line = row(f"…{step}", [w[i][1] for w in ref_w], [w[i][1] for w in our_w])
-        inside += "| yes |" in line
-        low_p += float(line.rsplit("|", 2)[1]) < 0.05
-        total += 1
-        lines.append(line)
+        lines.append(table.row(f"…{step}", [w[i][1] for w in ref_w], [w[i][1] for w in our_w]))
     steps = sorted(set(ref[0]["at"]) & set(ours[0]["at"]))
     for task in sorted(ref[0]["final"]):
         for k in a.k:
@@ -117,13 +122,9 @@ def main():
             read_at = [st for st in steps if all(task in r["at"][st] for r in ref + ours)]
             for step in read_at + ["final"]:
                 pick = (lambda r: r["final"][task][k]) if step == "final" else (lambda r: r["at"][step][task][k])
-                line = row(str(step), [pick(r) for r in ref], [pick(r) for r in ours])
-                inside += "| yes |" in line
-                low_p += float(line.rsplit("|", 2)[1]) < 0.05
-                total += 1
-                lines.append(line)
-    lines += ["", f"iclc's seed mean lies inside PyTorch's seed range at {inside} of {total} points; "
-              f"the rank test tells the two apart (p < 0.05) at {low_p}."]
+                lines.append(table.row(str(step), [pick(r) for r in ref], [pick(r) for r in ours]))
+    lines += ["", f"iclc's seed mean lies inside PyTorch's seed range at {table.inside} of {table.total} points; "
+              f"the rank test tells the two apart (p < 0.05) at {table.apart}."]
     print("\n".join(lines))
 
 
