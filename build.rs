@@ -35,8 +35,30 @@ fn families() {
     println!("cargo:rerun-if-changed=src/tasks/families");
 }
 
+/// The versions a report names: the compiler's and candle's (from Cargo.lock, the one built).
+fn versions() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let version = Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=ICLC_RUSTC_VERSION={version}");
+    let lock = std::fs::read_to_string("Cargo.lock").unwrap_or_default();
+    let candle = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"candle-core\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map_or_else(|| "unknown".to_string(), |v| v.trim_matches('"').to_string());
+    println!("cargo:rustc-env=ICLC_CANDLE_VERSION={candle}");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+}
+
 fn main() {
     families();
+    versions();
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
     let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     let stamp = if dirty { format!("{commit}-dirty") } else { commit };

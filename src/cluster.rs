@@ -24,6 +24,8 @@ pub struct SlurmOptions {
     pub time: Option<String>,
     /// `--mem` of each task (Slurm's syntax, e.g. `8G`), when the cluster wants one.
     pub mem: Option<String>,
+    /// GPUs of each array task (`--gres=gpu:N`); the report job needs none.
+    pub gpus_per_task: Option<usize>,
 }
 
 /// The two batch scripts.
@@ -44,7 +46,7 @@ pub fn slurm_dir(out_dir: &Path) -> PathBuf {
 pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
     let name = format!("iclc-{}", slug(&p.spec.name));
     let logs = slurm_dir(&o.out_dir);
-    let time = o.time.clone().unwrap_or_else(|| slurm_time(shard_seconds(p, o.shards, o.cpus)));
+    let time = o.time.clone().unwrap_or_else(|| slurm_time(shard_seconds(p, o)));
     let head = |job: String, array: Option<usize>, cpus: usize, time: &str, log: &str| {
         let mut lines = vec![
             "#!/bin/bash".to_string(),
@@ -66,6 +68,9 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
         if let Some(mem) = &o.mem {
             lines.push(format!("#SBATCH --mem={mem}"));
         }
+        if let (Some(gpus), Some(_)) = (o.gpus_per_task, array) {
+            lines.push(format!("#SBATCH --gres=gpu:{gpus}"));
+        }
         lines.push("set -euo pipefail".into());
         lines
     };
@@ -85,11 +90,13 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
     Scripts { array: array.join("\n") + "\n", report: report.join("\n") + "\n" }
 }
 
-/// Seconds the busiest shard should take on this project's reference core: its trainings, a
-/// share of the evaluations, run `cpus` at a time; doubled, since cluster cores differ.
-fn shard_seconds(p: &Prepared, shards: usize, cpus: usize) -> f64 {
+/// Seconds the busiest shard should take: on CPUs, its trainings at this project's reference
+/// core, run `cpus` at a time; on GPUs, the plan's GPU estimate of the whole run shared among the
+/// shards; with a share of the evaluations. Doubled, since cluster machines differ.
+fn shard_seconds(p: &Prepared, o: &SlurmOptions) -> f64 {
+    let shards = o.shards.max(1);
     let owners = training_owners(&p.plan, shards);
-    let mut load = vec![0.0; shards.max(1)];
+    let mut load = vec![0.0; shards];
     let mut evals = 0.0;
     for job in &p.plan.jobs {
         let s = job_estimate(&p.plan, job).seconds;
@@ -98,8 +105,11 @@ fn shard_seconds(p: &Prepared, shards: usize, cpus: usize) -> f64 {
             _ => evals += s,
         }
     }
-    let busiest = load.iter().copied().fold(0.0, f64::max);
-    2.0 * (busiest + evals / shards.max(1) as f64) / cpus.max(1) as f64
+    let busiest = match o.gpus_per_task {
+        Some(_) => crate::plan::estimate(&p.plan).gpu_s / shards as f64,
+        None => load.iter().copied().fold(0.0, f64::max) / o.cpus.max(1) as f64,
+    };
+    2.0 * (busiest + evals / shards as f64 / o.cpus.max(1) as f64)
 }
 
 /// Slurm's `D-HH:MM:SS`, at least 10 minutes.

@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod diag;
 pub mod exec;
 pub mod files;
+pub mod machine;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
@@ -27,3 +28,7 @@ pub mod tasks;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The git commit iclc was built from ("unknown" outside a checkout).
 pub const GIT_COMMIT: &str = env!("ICLC_GIT_COMMIT");
+/// The compiler iclc was built with (`rustc 1.95.0 (…)`).
+pub const RUSTC_VERSION: &str = env!("ICLC_RUSTC_VERSION");
+/// The candle version iclc was built with.
+pub const CANDLE_VERSION: &str = env!("ICLC_CANDLE_VERSION");

@@ -226,6 +226,11 @@ fn write_report(
         seed: p.spec.seed,
         threads: opts.threads,
         compute: p.compute.describe(),
+        precision: format!("{:?}", p.compute.precision).to_lowercase(),
+        stacking: stacking(p),
+        trained_on: trained_on(out),
+        hardware: crate::machine::Hardware::of(crate::model::Target::open(&p.compute).ok().as_ref()).describe(),
+        toolchain: format!("{}, candle {}", crate::RUSTC_VERSION, crate::CANDLE_VERSION),
         phases: all.into_iter().map(|(name, s)| (name, secs(s))).collect(),
         cached_jobs: out.cached_jobs,
         command: format!(
@@ -252,6 +257,27 @@ fn write_report(
         html: opts.out_dir.join("report.html"),
         markdown: opts.out_dir.join("report.md"),
     })
+}
+
+/// Whether the plan stacked its trainings, in words.
+fn stacking(p: &Prepared) -> String {
+    if !p.compute.stack {
+        return "off".into();
+    }
+    let trainings: usize = p.plan.stacks.iter().map(|s| s.members.len()).sum();
+    let stacks = p.plan.stacks.len();
+    format!("on: {stacks} stack{} of {trainings} trainings in all", if stacks == 1 { "" } else { "s" })
+}
+
+/// Each place the trainings' records say they ran, once, in the order first met.
+fn trained_on(out: &ExecOutput) -> Vec<String> {
+    let mut places: Vec<String> = Vec::new();
+    for place in out.trains.values().filter_map(|(_, r)| r.ran_on.clone()) {
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    places
 }
 
 /// Writes the figures, the tidy files and then the two reports.

@@ -19,7 +19,7 @@ fn losses(backend: BackendChoice) -> Vec<f32> {
         clip: Some(1.0),
         decay_matrices_only: true,
         curriculum: None,
-        compute: Compute { backend, device: DeviceChoice::Cpu, threads: 1 },
+        compute: Compute { backend, device: DeviceChoice::Cpu, ..Compute::default() },
     };
     let class = iclc::tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
     let mut rng = iclc::rng::stream(11, "train-data");

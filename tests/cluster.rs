@@ -177,6 +177,28 @@ fn slurm_writes_an_array_and_a_report_script_with_absolute_paths() {
     }
 }
 
+#[test]
+fn slurm_with_gpus_asks_each_task_for_them_and_trains_on_cuda_stacked() {
+    let t = Test::new()
+        .spec(SPEC)
+        .args(&["slurm", "spec.icl", "--out", "o", "--shards", "2", "--gpus-per-task", "1"])
+        .run();
+    let dir = t.dir.join("o/slurm");
+    let array = std::fs::read_to_string(dir.join("array.sbatch")).unwrap();
+    let report = std::fs::read_to_string(dir.join("report.sbatch")).unwrap();
+    assert!(array.contains("#SBATCH --gres=gpu:1\n"), "{array}");
+    assert!(array.contains("--backend graph --device cuda --precision f32 --stack on"), "{array}");
+    assert!(!report.contains("--gres"), "the report job needs no GPU:\n{report}");
+    assert!(report.contains("--device cuda"), "the report plans the same job ids:\n{report}");
+    if !cfg!(feature = "cuda") {
+        assert!(t.stderr.contains("built without CUDA"), "{}", t.stderr);
+    }
+    let cpu =
+        iclc(&t.dir, &["slurm", "spec.icl", "--out", "o", "--shards", "2", "--gpus-per-task", "1", "--device", "cpu"]);
+    assert_eq!(cpu.status.code(), Some(1), "{}", text(&cpu));
+    assert!(text(&cpu).contains("--gpus-per-task runs the shards on CUDA"), "{}", text(&cpu));
+}
+
 /// Whether a Slurm controller answers here; the reason when not.
 fn slurm_here() -> Result<(), String> {
     match Command::new("sinfo").arg("-h").output() {

@@ -74,6 +74,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     parameters: 1234,
                     checkpoint: "model.safetensors".into(),
                     snapshots: vec![],
+                    ran_on: None,
                 };
                 out.trains.insert(job.id.clone(), (t.clone(), record));
             }
@@ -104,6 +105,7 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     language: None,
                     attention: vec![],
                     labels: vec![],
+                    ran_on: None,
                 };
                 out.evals.push((e.clone(), record));
             }
@@ -124,6 +126,11 @@ fn the_report_of_fixed_results_matches_its_snapshot() {
         seed: spec.seed,
         threads: 1,
         compute: "fused on cpu".into(),
+        precision: "f32".into(),
+        stacking: "off".into(),
+        trained_on: vec!["fused on cpu (1 thread)".into()],
+        hardware: "a snapshot machine (2 cores, 24.0 GB)".into(),
+        toolchain: "rustc 0.0.0, candle 0.0.0".into(),
         phases: vec![("train".into(), "12.0 s".into()), ("total".into(), "15.0 s".into())],
         cached_jobs: 0,
         command: "iclc run snapshot.icl --out out --threads 1 --jobs 1 --fresh".into(),

@@ -22,7 +22,8 @@ struct Cli {
     command: Command,
 }
 
-/// Which backend and device compute the models (`--backend`, `--device`).
+/// Which backend and device compute the models, in which precision, stacked or not
+/// (`--backend`, `--device`, `--precision`, `--stack`).
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct ComputeArgs {
     /// The implementation: the fused CPU engine, or the candle graph (any device) [default: fused on a CPU, graph elsewhere].
@@ -31,12 +32,29 @@ pub struct ComputeArgs {
     /// The device: CUDA, Metal or the CPU, as this build has them [default: CUDA, then Metal, then the CPU].
     #[arg(long, value_enum, default_value = "auto")]
     device: iclc::spec::DeviceChoice,
+    /// The matrix products' arithmetic: f32, or TF32 on a CUDA GPU's tensor cores (other job ids).
+    #[arg(long, value_enum, default_value = "f32")]
+    precision: iclc::spec::Precision,
+    /// Train trainings of one shape as one stacked model on the graph [default: on for a GPU,
+    /// off on a CPU, where --jobs fills the cores]; the job ids and results are each training's own.
+    #[arg(long, value_enum, default_value = "auto")]
+    stack: iclc::spec::StackChoice,
 }
 
 impl ComputeArgs {
+    /// The choices as given.
+    pub fn choice(&self) -> iclc::spec::ComputeChoice {
+        iclc::spec::ComputeChoice {
+            backend: self.backend,
+            device: self.device,
+            precision: self.precision,
+            stack: self.stack,
+        }
+    }
+
     /// The choices resolved for this build, or an error that says how to build for them.
     pub fn resolve(&self, threads: usize) -> Result<iclc::spec::Compute, String> {
-        iclc::model::resolve(self.backend, self.device, threads)
+        iclc::model::resolve(self.choice(), threads)
     }
 }
 
@@ -120,6 +138,10 @@ enum Command {
         /// Memory per task (Slurm's syntax, e.g. 8G) [default: the partition's].
         #[arg(long)]
         mem: Option<String>,
+        /// GPUs per task (`#SBATCH --gres=gpu:N`); the shards then train on CUDA (`--device cuda`,
+        /// stacked unless `--stack off`), with an iclc built with `--features cuda`.
+        #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        gpus_per_task: Option<usize>,
         /// Submit the scripts with sbatch (the report after the array).
         #[arg(long)]
         submit: bool,
@@ -208,8 +230,9 @@ pub fn main() -> ExitCode {
         }
         Command::Report { spec, out, compute } => run::report(&spec, out, compute),
         Command::Status { spec, out, format, compute } => status::status(&spec, out, format, compute),
-        Command::Slurm { spec, out, shards, cpus, partition, time, mem, submit, compute } => {
-            slurm::slurm(&spec, slurm::SlurmFlags { out, shards, cpus, partition, time, mem, submit, compute })
+        Command::Slurm { spec, out, shards, cpus, partition, time, mem, gpus_per_task, submit, compute } => {
+            let flags = slurm::SlurmFlags { out, shards, cpus, partition, time, mem, gpus_per_task, submit, compute };
+            slurm::slurm(&spec, flags)
         }
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),

@@ -51,7 +51,10 @@ pub fn plan(path: &Path, out: Option<PathBuf>, format: Format, compute: super::C
                     v
                 })
                 .collect();
-            let json = serde_json::json!({ "experiment": plan.experiment, "jobs": jobs, "cost": cost });
+            let mut json = serde_json::json!({ "experiment": plan.experiment, "jobs": jobs, "cost": cost });
+            if !plan.stacks.is_empty() {
+                json["stacks"] = serde_json::to_value(&plan.stacks).expect("stacks serialise");
+            }
             super::say(&serde_json::to_string_pretty(&json).expect("plans serialise"));
         }
         Format::Human => human(&plan, &rows),
@@ -87,6 +90,9 @@ fn human(plan: &Plan, rows: &[Row]) {
     }
     let left: f64 = rows.iter().filter(|r| !r.cached).map(|r| r.estimate.seconds).sum();
     let peak = rows.iter().map(|r| r.estimate.memory_bytes).fold(0.0, f64::max);
+    for (i, stack) in plan.stacks.iter().enumerate() {
+        super::say(&format!("stack {}: {} trainings of {}, as one model", i + 1, stack.members.len(), stack.shape));
+    }
     super::say(&format!(
         "{} jobs ({} cached): {} of one core left, peak memory of one job {}",
         plan.jobs.len(),
@@ -98,8 +104,12 @@ fn human(plan: &Plan, rows: &[Row]) {
 
 /// The cost of a plan's trainings in words: operations, and time on a CPU core and on a GPU.
 pub fn describe_cost(cost: &iclc::plan::Cost) -> String {
+    let calibration = cost.gpu_calibration.map_or_else(
+        || "uncalibrated: assumed constants until scripts/gpu-check.sh measures a GPU".to_string(),
+        |c| format!("calibrated on {c}"),
+    );
     format!(
-        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core ({:.0} GFLOP/s, this project's machine; language models {:.0}, pattern classifiers {:.0}) or {} on one GPU at {:.0} TFLOP/s",
+        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core ({:.0} GFLOP/s, this project's machine; the candle graph {:.0} for language models, {:.0} for pattern classifiers) or {} on one GPU ({} stack{} one after another: a floor of {} for the steps at {:.0} µs per graph operation, plus the arithmetic at {:.0} TFLOP/s; {calibration})",
         cost.trainings,
         if cost.trainings == 1 { "" } else { "s" },
         cost.flops,
@@ -108,6 +118,10 @@ pub fn describe_cost(cost: &iclc::plan::Cost) -> String {
         iclc::plan::LM_GRAPH_FLOPS / 1e9,
         iclc::plan::PATTERN_GRAPH_FLOPS / 1e9,
         duration(cost.gpu_s),
+        cost.gpu_stacks,
+        if cost.gpu_stacks == 1 { "" } else { "s" },
+        duration(cost.gpu_floor_s),
+        cost.gpu_op_seconds * 1e6,
         iclc::plan::GPU_FLOPS / 1e12
     )
 }

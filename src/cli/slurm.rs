@@ -17,6 +17,8 @@ pub struct SlurmFlags {
     pub time: Option<String>,
     /// `--mem`.
     pub mem: Option<String>,
+    /// `--gpus-per-task`.
+    pub gpus_per_task: Option<usize>,
     /// `--submit`.
     pub submit: bool,
     /// `--backend`, `--device`.
@@ -28,7 +30,31 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
     if flags.shards == 0 || flags.cpus == 0 {
         return super::run::fail("--shards and --cpus take 1 or more");
     }
-    let Some(prepared) = super::run::resolve_and_prepare(spec_path, &flags.compute, 1) else {
+    // The tasks run on the cluster's nodes: with GPUs they train on CUDA, whatever this machine has.
+    let mut choice = flags.compute.choice();
+    let compute = match flags.gpus_per_task {
+        Some(_) => {
+            if !matches!(choice.device, iclc::spec::DeviceChoice::Auto | iclc::spec::DeviceChoice::Cuda) {
+                return super::run::fail(
+                    "--gpus-per-task runs the shards on CUDA; leave out --device or give --device cuda",
+                );
+            }
+            choice.device = iclc::spec::DeviceChoice::Cuda;
+            iclc::model::resolve_elsewhere(choice, 1)
+        }
+        None => iclc::model::resolve(choice, 1),
+    };
+    let compute = match compute {
+        Ok(c) => c,
+        Err(e) => return super::run::fail(&e),
+    };
+    if flags.gpus_per_task.is_some() && !cfg!(feature = "cuda") {
+        eprintln!(
+            "warning: this iclc was built without CUDA, and the tasks run it: build it with \
+             `cargo build --release --features cuda` on the cluster first (docs/cluster.md)"
+        );
+    }
+    let Some(prepared) = super::run::prepare(spec_path, compute) else {
         return ExitCode::FAILURE;
     };
     let out = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
@@ -58,6 +84,7 @@ pub fn slurm(spec_path: &Path, flags: SlurmFlags) -> ExitCode {
         partition: flags.partition,
         time: flags.time,
         mem: flags.mem,
+        gpus_per_task: flags.gpus_per_task,
     };
     let s = scripts(&prepared, &opts);
     for (name, text) in [("array.sbatch", &s.array), ("report.sbatch", &s.report)] {

@@ -35,12 +35,14 @@ pub fn run(
     }
     cache.unseal(id)?;
     let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
+    let target = super::training::target(compute)?;
     // Each kind of task is evaluated its own way; the record is stored the same.
-    let record = match (&e.completing, kind.metric) {
-        (Some(completing), _) => super::evaluate_language::record(id, e, completing, trains, cache, compute, observer)?,
-        (None, Metric::ZeroOne) => super::evaluate_patterns::record(id, e, trains, cache, compute, observer)?,
-        (None, _) => regression(id, e, kind.metric, trains, cache, compute, observer)?,
+    let mut record = match (&e.completing, kind.metric) {
+        (Some(completing), _) => super::evaluate_language::record(id, e, completing, trains, cache, &target, observer)?,
+        (None, Metric::ZeroOne) => super::evaluate_patterns::record(id, e, trains, cache, &target, observer)?,
+        (None, _) => regression(id, e, kind.metric, trains, cache, &target, observer)?,
     };
+    record.ran_on = Some(format!("graph on {}", target.name()));
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;
     observer.job_finished(&job, false);
@@ -54,15 +56,13 @@ fn regression(
     metric: Metric,
     trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
     cache: &Cache,
-    compute: &crate::spec::Compute,
+    target: &crate::model::Target,
     observer: &dyn Observer,
 ) -> Result<EvalOutput, ExecError> {
     if metric != Metric::ErrorPerDim {
         return Err(ExecError::Unsupported(format!("the task `{}` as a regression task", e.task.name)));
     }
     let prompts = prompts(e)?;
-    let target = crate::model::Target::open(compute)
-        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps) = (Vec::new(), Vec::new(), Vec::new());
     let mut plots = plot_functions(e)?;
     for (name, train_id) in &e.models {
@@ -70,7 +70,7 @@ fn regression(
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
         let cfg = super::training::model_config(t);
         let params =
-            crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), &target).map_err(tensor_err)?;
+            crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), target).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), scores(metric, &pred, &prompts)));
         predictions.push(pred);
@@ -81,7 +81,7 @@ fn regression(
                 ))
             })?;
             let path = cache.job_dir(train_id)?.join(&snapshot.file);
-            let at = crate::model::load_weights(&cfg, &path, &target).map_err(tensor_err)?;
+            let at = crate::model::load_weights(&cfg, &path, target).map_err(tensor_err)?;
             let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
             let errors = scores(metric, &pred, &prompts);
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
@@ -112,6 +112,7 @@ fn regression(
         language: None,
         attention: vec![],
         labels: vec![],
+        ran_on: None,
     };
     Ok(record)
 }

@@ -16,7 +16,7 @@ pub fn record(
     completing: &Completing,
     trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
     cache: &Cache,
-    compute: &crate::spec::Compute,
+    target: &Target,
     observer: &dyn Observer,
 ) -> Result<EvalOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
@@ -27,8 +27,6 @@ pub fn record(
     };
     let prompts: Vec<Vec<Token>> = split.id.iter().chain(&split.ood).cloned().collect();
     let words = lang.words();
-    let target = Target::open(compute)
-        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let mut replicates = Vec::new();
     for (done, (name, train_id)) in e.models.iter().enumerate() {
         let (t, out) = &trains[train_id];
@@ -42,7 +40,7 @@ pub fn record(
             weights.push((Some(step), snapshot.wall_s, cache.job_dir(train_id)?.join(&snapshot.file)));
         }
         for (step, wall_s, path) in weights {
-            let model = LanguageModel::load(&t.setup.model, lang.vocab(), &path, &target).map_err(unsupported)?;
+            let model = LanguageModel::load(&t.setup.model, lang.vocab(), &path, target).map_err(unsupported)?;
             // One stream per prompt, named by everything that decides its completion.
             let stream = format!("eval-decode/{}/{}/{name}/{}/{step:?}", e.eval, e.task.name, t.seed);
             let tensor_err =
@@ -79,6 +77,7 @@ pub fn record(
         }),
         attention: vec![],
         labels: vec![],
+        ran_on: None,
     };
     Ok(record)
 }

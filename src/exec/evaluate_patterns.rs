@@ -20,7 +20,7 @@ pub fn record(
     e: &EvalJob,
     trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
     cache: &Cache,
-    compute: &crate::spec::Compute,
+    target: &Target,
     observer: &dyn Observer,
 ) -> Result<EvalOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
@@ -34,8 +34,6 @@ pub fn record(
     // The same prompts as (x, y) pairs, for a transformer trained on them.
     let pairs: Vec<PromptBatch> = cut.iter().map(|p| PatternData::batch(p, e.dim)).collect();
     let full = PatternBatch::of(&prompts, e.dim, &q);
-    let target = Target::open(compute)
-        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })?;
     let (mut errors, mut predictions, mut at_steps, mut attention) = (vec![], vec![], vec![], vec![]);
     for (done, (name, train_id)) in e.models.iter().enumerate() {
         let (t, out) = &trains[train_id];
@@ -43,10 +41,10 @@ pub fn record(
         let load = |path: &std::path::Path| -> Result<Classifier, ExecError> {
             Ok(match t.setup.model.arch {
                 Arch::PatternNet => {
-                    Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, &target).map_err(unsupported)?)
+                    Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, target).map_err(unsupported)?)
                 }
                 _ => Classifier::Transformer(
-                    crate::model::load_weights(&super::training::model_config(t), path, &target).map_err(tensor_err)?,
+                    crate::model::load_weights(&super::training::model_config(t), path, target).map_err(tensor_err)?,
                 ),
             })
         };
@@ -83,6 +81,7 @@ pub fn record(
         language: None,
         attention,
         labels: full.labels.clone(),
+        ran_on: None,
     };
     Ok(record)
 }

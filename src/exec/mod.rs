@@ -8,6 +8,7 @@ mod observer;
 mod schedule;
 mod train_language;
 mod train_patterns;
+mod train_regression;
 mod training;
 
 pub use observer::{NoObserver, Observer};
@@ -54,6 +55,10 @@ pub struct TrainOutput {
     /// them, with their loss.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected: Option<(u64, f64)>,
+    /// Where the steps ran, as the backend said it (`graph on cuda:0 (NVIDIA H200), a stack of
+    /// 16`); absent in records of earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran_on: Option<String>,
 }
 
 /// The weights of one training step, kept for evaluations during training.
@@ -98,6 +103,10 @@ pub struct EvalOutput {
     /// margins y·F the hinge loss reads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<f32>,
+    /// Where the models predicted (`graph on cuda:0 (NVIDIA H200)`); absent in records of
+    /// earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran_on: Option<String>,
 }
 
 /// Where a classifier's query looks: per prompt, the share of its attention on the context

@@ -88,7 +88,9 @@ pub fn run(plan: &Plan, cache: &Cache, settings: &Settings, observer: &dyn Obser
         failed: None,
     });
     let changed = Condvar::new();
-    let shared = Shared { plan, cache, settings, board: &board, changed: &changed, observer };
+    let stack_of = plan.stacks.iter().enumerate().flat_map(|(s, st)| st.members.iter().map(move |id| (id.clone(), s)));
+    let stack_of = stack_of.collect();
+    let shared = Shared { plan, cache, settings, board: &board, changed: &changed, observer, stack_of };
     std::thread::scope(|s| {
         for _ in 0..settings.workers.max(1) {
             s.spawn(|| shared.work());
@@ -128,6 +130,8 @@ struct Shared<'a> {
     board: &'a Mutex<Board>,
     changed: &'a Condvar,
     observer: &'a dyn Observer,
+    /// The stack of each training that trains in one (an index into the plan's stacks).
+    stack_of: BTreeMap<JobId, usize>,
 }
 
 /// A finished job's result.
@@ -174,6 +178,28 @@ impl Shared<'_> {
             let index = b.waiting.remove(pos);
             b.running += 1;
             let job = &self.plan.jobs[index];
+            if let Some(&stack) = self.stack_of.get(&job.id) {
+                // The stack's other members still waiting train with it (a shard's own only).
+                let mut members = vec![index];
+                b.waiting.retain(|&i| {
+                    let with = self.stack_of.get(&self.plan.jobs[i].id) == Some(&stack);
+                    if with {
+                        members.push(i);
+                    }
+                    !with
+                });
+                drop(b);
+                let t0 = Instant::now();
+                let results = self.run_stack(&members);
+                let secs = t0.elapsed().as_secs_f64() / members.len() as f64;
+                b = self.lock();
+                b.running -= 1;
+                for (i, result) in members.into_iter().zip(results) {
+                    self.post(&mut b, i, result, secs);
+                }
+                self.changed.notify_all();
+                continue;
+            }
             // An evaluation reads only its own models' records.
             let inputs: BTreeMap<JobId, (TrainJob, TrainOutput)> = match &job.kind {
                 JobKind::Eval(e) => e.models.iter().map(|(_, id)| (id.clone(), b.trains[id].clone())).collect(),
@@ -209,6 +235,35 @@ impl Shared<'_> {
             JobKind::Eval(e) => evaluate::run(&job.id, e, inputs, self.cache, &self.settings.compute, self.observer)
                 .map(|(r, c)| (Done::Eval(e, r), c)),
         }
+    }
+
+    /// Trains the stack members `indices` under their locks, as one stacked model; one result per
+    /// member (a member another process holds is busy, the rest train).
+    fn run_stack(&self, indices: &[usize]) -> Vec<Result<(Done<'_>, bool), ExecError>> {
+        let mut results: Vec<Option<Result<(Done<'_>, bool), ExecError>>> = indices.iter().map(|_| None).collect();
+        let (mut claims, mut members, mut at) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, &i) in indices.iter().enumerate() {
+            let job = &self.plan.jobs[i];
+            let JobKind::Train(t) = &job.kind else { continue };
+            match self.cache.claim(&job.id) {
+                Ok(Some(claim)) => {
+                    claims.push(claim);
+                    members.push((&job.id, t));
+                    at.push(k);
+                }
+                Ok(None) => {
+                    let busy = format!("job {} is being computed by another process", job.id);
+                    results[k] = Some(Err(ExecError::Busy(busy)));
+                }
+                Err(e) => results[k] = Some(Err(e)),
+            }
+        }
+        let outcomes = training::run_stack(&members, self.cache, &self.settings.compute, self.observer);
+        for ((k, (_, t)), outcome) in at.into_iter().zip(&members).zip(outcomes) {
+            results[k] = Some(outcome.map(|(r, c)| (Done::Train(t, r), c)));
+        }
+        drop(claims);
+        results.into_iter().map(|r| r.expect("every member has a result")).collect()
     }
 
     /// Records a job's result on the board.

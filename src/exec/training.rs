@@ -1,13 +1,16 @@
-//! A training job: init, train, checkpoint, record.
+//! A training job, or a stack of them: the store's side of every kind's training (cached records,
+//! unsealing, memory parts of a stack, checkpoints, sealing the record) around the kind's own
+//! model and data (`train_regression`, `train_language`, `train_patterns`).
 use super::cache::Cache;
 use super::{ExecError, Observer, Snapshot, TrainOutput};
-use crate::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainOutcome, TrainSettings, step_shape};
-use crate::plan::{InitFile, Job, JobId, JobKind, TrainJob};
+use crate::model::{
+    AdamWSettings, CheckpointPolicy, Config, Member, StackBackend, TrainError, TrainOutcome, TrainSettings, Weights,
+};
+use crate::plan::{Job, JobId, JobKind, TrainJob};
 use crate::rng;
 use crate::spec::Compute;
-use crate::spec::{DecayOn, InputSpec};
+use crate::spec::DecayOn;
 use crate::tasks;
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 pub(super) const RECORD: &str = "train.json";
@@ -20,28 +23,10 @@ pub(super) fn snapshot_file(step: u64) -> String {
     format!("step-{step:09}.safetensors")
 }
 
-/// A training job's own loop (a language model's, a pattern classifier's).
-type Trainer = fn(&JobId, &TrainJob, &Cache, &Compute, &dyn Observer) -> Result<TrainOutput, ExecError>;
-
 /// The model config of a training job.
 pub fn model_config(t: &TrainJob) -> Config {
     let m = t.setup.model;
     Config::new(t.dim, t.points, m.width, m.layers, m.heads)
-}
-
-/// The weights a training starts from, read from its `init` file (PyTorch parameter names).
-fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
-    let bytes = std::fs::read(&file.path).map_err(|source| ExecError::Io {
-        what: "cannot read the initial weights",
-        path: file.path.clone(),
-        source,
-    })?;
-    let sha = crate::files::sha256_hex(&bytes);
-    let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
-    if sha != file.sha256 {
-        return Err(bad("the file changed after the run was planned; run again".into()));
-    }
-    crate::model::weights_from_file(cfg, &bytes).map_err(bad)
 }
 
 /// The loop's settings for a training job.
@@ -69,6 +54,12 @@ pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<TrainO
     cache.found::<TrainOutput>(id, RECORD, observer)
 }
 
+/// A training or a stack's part: the jobs, each with its id.
+pub(super) type Jobs<'a> = [(&'a JobId, &'a TrainJob)];
+
+/// A job's outcome: its record, or why it has none.
+pub(super) type Outcome = Result<TrainOutput, ExecError>;
+
 /// Trains (or finds in the cache) the model of `t`; the flag says whether it was cached.
 pub fn run(
     id: &JobId,
@@ -77,94 +68,151 @@ pub fn run(
     compute: &Compute,
     observer: &dyn Observer,
 ) -> Result<(TrainOutput, bool), ExecError> {
-    let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
-    observer.job_started(&job, t.setup.steps);
-    if let Some(record) = cache.found::<TrainOutput>(id, RECORD, observer) {
-        observer.job_finished(&job, true);
-        return Ok((record, true));
+    run_stack(&[(id, t)], cache, compute, observer).pop().expect("one job, one outcome")
+}
+
+/// Trains (or finds in the cache) the models of `jobs` as one stack (trainings of one shape,
+/// `plan::stacks_of`), cut into parts that fit the device's memory; one outcome per job, in
+/// order, the flag saying whether it was cached. A member that fails (a NaN, a damaged file)
+/// fails alone.
+pub fn run_stack(
+    jobs: &Jobs,
+    cache: &Cache,
+    compute: &Compute,
+    observer: &dyn Observer,
+) -> Vec<Result<(TrainOutput, bool), ExecError>> {
+    let mut out: Vec<Option<Result<(TrainOutput, bool), ExecError>>> = (0..jobs.len()).map(|_| None).collect();
+    let mut todo = Vec::new();
+    for (i, &(id, t)) in jobs.iter().enumerate() {
+        let job = Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] };
+        observer.job_started(&job, t.setup.steps);
+        if let Some(record) = cache.found::<TrainOutput>(id, RECORD, observer) {
+            observer.job_finished(&job, true);
+            out[i] = Some(Ok((record, true)));
+            continue;
+        }
+        // From here until the new manifest the job is incomplete, whatever an older run left.
+        match cache.unseal(id) {
+            Ok(()) => todo.push(i),
+            Err(e) => out[i] = Some(Err(e)),
+        }
     }
-    // From here until the new manifest the job is incomplete, whatever an older run left.
-    cache.unseal(id)?;
-    // Each objective has its own model and loop.
-    let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
-    let objective = t.setup.objective(kind);
-    let own_loop = match (objective, t.setup.model.arch) {
-        (crate::spec::Objective::CrossEntropy, _) => Some(super::train_language::train as Trainer),
-        (_, crate::spec::Arch::PatternNet) => Some(super::train_patterns::train as Trainer),
-        _ => None,
-    };
-    if let Some(train) = own_loop {
-        let record = train(id, t, cache, compute, observer)?;
-        observer.job_finished(&job, false);
-        return Ok((record, false));
-    }
-    let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
-    let cfg = model_config(t);
-    let params = match &t.init {
-        None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
-        Some(file) => load_init(t, file, &cfg)?,
-    };
-    let settings = settings(t, compute);
-    let unsupported = |why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name));
-    // A function class fills the ys of drawn xs; pattern data brings both (the labels as ys).
-    enum Source {
-        Class(Box<dyn tasks::FunctionClass>),
-        Patterns(tasks::patterns::PatternData),
-    }
-    let source = if kind.batch == crate::spec::BatchKind::Patterns {
-        Source::Patterns(tasks::patterns_of(&t.data.class, t.dim).map_err(unsupported)?)
-    } else {
-        Source::Class(tasks::class_for(&t.data.class).map_err(unsupported)?)
-    };
-    let mut data_rng = rng::stream(t.seed, "train-data");
-    let policy = checkpoints(id, t, cache, observer)?;
-    let outcome = crate::model::train_on(
-        &params,
-        &settings,
-        objective,
-        &mut data_rng,
-        |r, step| {
-            let shape = step_shape(&settings, t.points, t.dim, step);
-            match &source {
-                Source::Class(class) => tasks::sample_batch(
-                    class.as_ref(),
-                    &InputSpec::Normal,
-                    r,
-                    shape.batch,
-                    shape.points,
-                    t.dim,
-                    shape.active_dims,
-                ),
-                Source::Patterns(data) => {
-                    let prompts = data.prompts(tasks::patterns::Part::Train, shape.batch, shape.points, r);
-                    tasks::patterns::PatternData::batch(&prompts, t.dim)
-                }
+    for part in parts(jobs, &todo, compute) {
+        let members: Vec<(&JobId, &TrainJob)> = part.iter().map(|&i| jobs[i]).collect();
+        for (&i, outcome) in part.iter().zip(train_part(&members, cache, compute, observer)) {
+            if outcome.is_ok() {
+                let (id, t) = jobs[i];
+                observer.job_finished(&Job { id: id.clone(), kind: JobKind::Train(t.clone()), deps: vec![] }, false);
             }
-        },
-        |step, loss| {
-            observer.train_step(id, step, loss);
-            ControlFlow::Continue(())
-        },
-        Some(&policy),
-    )
-    .map_err(|source| ExecError::Train { name: t.name.clone(), source })?;
-    let save = |checkpoint: &std::path::Path, _wall_s: f64| {
-        let meta: HashMap<String, String> = [
-            ("n_dims", cfg.n_dims.to_string()),
-            ("points", cfg.points.to_string()),
-            ("n_embd", cfg.n_embd.to_string()),
-            ("n_layer", cfg.n_layer.to_string()),
-            ("n_head", cfg.n_head.to_string()),
-            ("iclc", crate::VERSION.to_string()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        params.save(checkpoint, meta)
+            out[i] = Some(outcome.map(|r| (r, false)));
+        }
+    }
+    out.into_iter().map(|o| o.expect("every job has an outcome")).collect()
+}
+
+/// The members `todo` of a stack, cut into parts whose estimated memory on the graph fits the
+/// device's free memory; one part when it cannot be read.
+fn parts(jobs: &Jobs, todo: &[usize], compute: &Compute) -> Vec<Vec<usize>> {
+    if todo.len() < 2 {
+        return todo.iter().map(|&i| vec![i]).collect();
+    }
+    let budget = crate::model::Target::open(compute).ok().and_then(|t| t.free_memory()).map(|free| free * MEMORY_SHARE);
+    let bytes: Vec<f64> =
+        todo.iter().map(|&i| GRAPH_MEMORY_FACTOR * crate::plan::train_estimate(jobs[i].1).memory_bytes).collect();
+    match budget {
+        Some(b) => crate::plan::split(&bytes, b).into_iter().map(|r| todo[r].to_vec()).collect(),
+        None => vec![todo.to_vec()],
+    }
+}
+
+/// The share of a device's free memory a stack may fill (the rest for the evaluations and
+/// allocator slack running beside it).
+const MEMORY_SHARE: f64 = 0.8;
+/// The candle graph keeps every intermediate of the forward pass for the backward one, about
+/// four times the activations `plan::train_estimate` counts (a rough bound, not a measurement).
+const GRAPH_MEMORY_FACTOR: f64 = 4.0;
+
+/// Trains one part of a stack: every member is of one kind, each kind has its own model and data.
+fn train_part(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
+    let (_, first) = jobs[0];
+    let kind = match tasks::kind_of(&first.data.class) {
+        Ok(kind) => kind,
+        Err(why) => return jobs.iter().map(|_| Err(ExecError::Unsupported(why.clone()))).collect(),
     };
-    let record = finish(id, t, cache, &policy, outcome, params.count(), save, None)?;
-    observer.job_finished(&job, false);
-    Ok((record, false))
+    match (first.setup.objective(kind), first.setup.model.arch) {
+        (crate::spec::Objective::CrossEntropy, _) => super::train_language::train(jobs, cache, compute, observer),
+        (_, crate::spec::Arch::PatternNet) => super::train_patterns::train(jobs, cache, compute, observer),
+        _ => super::train_regression::train(jobs, cache, compute, observer),
+    }
+}
+
+/// A member's batch of a step (0-based) from its data stream.
+pub(super) type Batches<'a, B> = Box<dyn FnMut(&mut crate::rng::Rng, u64) -> B + 'a>;
+
+/// What a kind prepares for a member of a stack before it trains.
+pub(super) struct Prepared<'a, B> {
+    /// The job.
+    pub id: &'a JobId,
+    /// Its seed (of its data stream).
+    pub seed: u64,
+    /// The weights it starts from, trained in place.
+    pub model: &'a dyn Weights,
+    /// Its settings.
+    pub settings: TrainSettings,
+    /// Its batch of a step from its data stream.
+    pub next_batch: Batches<'a, B>,
+    /// Its checkpoints.
+    pub policy: CheckpointPolicy,
+}
+
+/// Trains prepared members on `engine`, each step seen by `observer`; one outcome per member.
+pub(super) fn train_prepared<B>(
+    engine: &mut dyn StackBackend<B>,
+    mut members: Vec<Prepared<'_, B>>,
+    observer: &dyn Observer,
+) -> Vec<Result<TrainOutcome, TrainError>> {
+    let mut rngs: Vec<_> = members.iter().map(|m| rng::stream(m.seed, "train-data")).collect();
+    type OnStep<'o> = Box<dyn FnMut(u64, f32) -> ControlFlow<()> + 'o>;
+    let mut steps: Vec<OnStep> = members
+        .iter()
+        .map(|m| {
+            let id = m.id;
+            Box::new(move |step, loss| {
+                observer.train_step(id, step, loss);
+                ControlFlow::Continue(())
+            }) as OnStep
+        })
+        .collect();
+    let stack = members
+        .iter_mut()
+        .zip(&mut rngs)
+        .zip(&mut steps)
+        .map(|((m, rng), on_step)| Member {
+            model: m.model,
+            settings: m.settings,
+            data_rng: rng,
+            next_batch: m.next_batch.as_mut(),
+            on_step: on_step.as_mut(),
+            checkpoints: Some(&m.policy),
+        })
+        .collect();
+    crate::model::train_stack(engine, stack)
+}
+
+/// One failure of a whole stack part (its engine could not be built), said for every member.
+pub(super) fn all_failed(jobs: &Jobs, why: &dyn std::fmt::Display) -> Vec<Outcome> {
+    jobs.iter()
+        .map(|(_, t)| {
+            let source = crate::model::TrainError::Tensor(crate::model::TensorError::msg(why));
+            Err(ExecError::Train { name: t.name.clone(), source })
+        })
+        .collect()
+}
+
+/// Where a training's tensors live: the run's device.
+pub(super) fn target(compute: &Compute) -> Result<crate::model::Target, ExecError> {
+    crate::model::Target::open(compute)
+        .map_err(|source| ExecError::Tensor { context: format!("opening {}", compute.describe()), source })
 }
 
 /// A weights file's loss, for selecting among a training's weights.
@@ -184,8 +232,8 @@ pub(super) fn finish(
     save: impl FnOnce(&std::path::Path, f64) -> std::io::Result<()>,
     select: Option<LossOf>,
 ) -> Result<TrainOutput, ExecError> {
-    let (losses, wall_s) = match outcome {
-        TrainOutcome::Finished { losses, wall_s } => (losses, wall_s),
+    let (losses, wall_s, ran_on) = match outcome {
+        TrainOutcome::Finished { losses, wall_s, ran_on } => (losses, wall_s, ran_on),
         TrainOutcome::Interrupted { step, .. } => {
             return Err(ExecError::Unsupported(format!("an interrupted training (stopped at step {step})")));
         }
@@ -207,7 +255,15 @@ pub(super) fn finish(
         path: checkpoint.clone(),
         source,
     })?;
-    let mut record = TrainOutput { losses, wall_s, parameters, checkpoint: WEIGHTS.into(), snapshots, selected: None };
+    let mut record = TrainOutput {
+        losses,
+        wall_s,
+        parameters,
+        checkpoint: WEIGHTS.into(),
+        snapshots,
+        selected: None,
+        ran_on: Some(ran_on),
+    };
     if let Some(loss_of) = select {
         // The selection's steps (not an evaluation's), then the last: the lowest finite loss
         // wins, the latest on a tie.

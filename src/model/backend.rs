@@ -2,22 +2,35 @@
 //! gradient, and its predictions, from the flat parameter buffer the loop and AdamW own. Two
 //! backends: the fused CPU engine (hand-written forward and backward over the flat buffer, the
 //! fast path on a CPU) and the candle graph (candle `Var`s and autograd, on any device candle was
-//! built for: CPU, CUDA, Metal). Candle's types stay inside `model/`.
+//! built for: CPU, CUDA, Metal), which also trains stacks of models ([`super::StackBackend`]).
+//! Candle's types stay inside `model/`.
 use super::config::Config;
 use super::cpu::Fused;
-use super::flat::{FlatLayout, Weights};
-use super::lm::{CausalLm, LmConfig, TokenModel, token_loss};
-use super::lstm::{LstmConfig, LstmLm};
+use super::flat::FlatLayout;
+use super::graphs::Graph;
 use super::params::Params;
-use crate::spec::{BackendChoice, Compute, DeviceChoice, Objective};
+use super::stack::{Single, StackBackend};
+use crate::spec::{BackendChoice, Compute, ComputeChoice, DeviceChoice, Objective, Precision, StackChoice};
 use crate::tasks::PromptBatch;
-use crate::tasks::languages::TokenBatch;
-use candle_core::{Device, Tensor};
+use candle_core::Tensor;
 
 /// Resolves the choices for this build: an error (saying how to build for it) for a device
-/// the build lacks, and for the fused engine off the CPU.
-pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> Result<Compute, String> {
+/// the build lacks, for the fused engine off the CPU or in a stack, and for TF32 off CUDA.
+pub fn resolve(choice: ComputeChoice, threads: usize) -> Result<Compute, String> {
+    resolve_with(choice, threads, true)
+}
+
+/// Resolves the choices for another machine (a cluster's GPU nodes): `auto` is read as this
+/// build would, but a device this build lacks is no error here — the machine that runs it
+/// must have it.
+pub fn resolve_elsewhere(choice: ComputeChoice, threads: usize) -> Result<Compute, String> {
+    resolve_with(choice, threads, false)
+}
+
+fn resolve_with(choice: ComputeChoice, threads: usize, this_build: bool) -> Result<Compute, String> {
+    let ComputeChoice { backend, device, precision, stack } = choice;
     let device = match device {
+        DeviceChoice::Cuda | DeviceChoice::Metal if !this_build => device,
         DeviceChoice::Auto if cfg!(feature = "cuda") && candle_core::utils::cuda_is_available() => DeviceChoice::Cuda,
         DeviceChoice::Auto if cfg!(feature = "metal") && candle_core::utils::metal_is_available() => {
             DeviceChoice::Metal
@@ -36,6 +49,13 @@ pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> 
         other => other,
     };
     let backend = match (backend, device) {
+        // Stacks are trained by the graph, on any device.
+        (BackendChoice::Auto, _) if stack == StackChoice::On => BackendChoice::Graph,
+        (BackendChoice::Fused, _) if stack == StackChoice::On => {
+            return Err("--stack on trains stacks on the candle graph; the fused engine trains one model at a \
+                        time (use --backend graph, or --stack off)"
+                .into());
+        }
         (BackendChoice::Auto, DeviceChoice::Cpu) => BackendChoice::Fused,
         (BackendChoice::Auto, _) => BackendChoice::Graph,
         (BackendChoice::Fused, DeviceChoice::Cpu) => BackendChoice::Fused,
@@ -45,7 +65,18 @@ pub fn resolve(backend: BackendChoice, device: DeviceChoice, threads: usize) -> 
         }
         (other, _) => other,
     };
-    Ok(Compute { backend, device, threads })
+    if precision == Precision::Tf32 && device != DeviceChoice::Cuda {
+        return Err(format!(
+            "--precision tf32 runs on CUDA GPUs' tensor cores; this run is on {}: use --precision f32",
+            format!("{device:?}").to_lowercase()
+        ));
+    }
+    let stack = match stack {
+        StackChoice::On => true,
+        StackChoice::Off => false,
+        StackChoice::Auto => backend == BackendChoice::Graph && device != DeviceChoice::Cpu,
+    };
+    Ok(Compute { backend, device, threads, precision, stack })
 }
 
 /// A model's loss and gradient over a flat parameter buffer, for batches of type `B` (prompts of
@@ -55,137 +86,38 @@ pub trait Backend<B = PromptBatch> {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &B, grad: &mut [f32]) -> candle_core::Result<f32>;
 }
 
-/// The backend `compute` names, for a model of shape `cfg` laid out as `layout`, minimising
-/// `objective` of every prediction.
+/// The backend `compute` names, for regression models of shape `cfg` laid out as `layout`,
+/// minimising `objective` of every prediction: the graph on the run's device (which trains
+/// stacks), or the fused CPU engine (one model at a time).
 pub fn backend(
     compute: &Compute,
     cfg: &Config,
     layout: &FlatLayout,
     objective: Objective,
-) -> candle_core::Result<Box<dyn Backend>> {
+) -> candle_core::Result<Box<dyn StackBackend<PromptBatch>>> {
     Ok(match compute.backend {
         BackendChoice::Graph => {
             let target = super::Target::open(compute).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-            let mut graph = Graph::new(cfg, layout, target.device())?;
-            graph.objective = objective;
-            Box::new(graph)
+            Box::new(Graph::new(cfg, layout, &target, objective)?)
         }
         BackendChoice::Fused | BackendChoice::Auto => {
-            Box::new(Fused::new(cfg, layout, compute.threads)?.minimising(objective))
+            let place =
+                format!("fused on cpu ({} thread{})", compute.threads, if compute.threads == 1 { "" } else { "s" });
+            Box::new(Single(Fused::new(cfg, layout, compute.threads)?.minimising(objective), place))
         }
     })
+}
+
+impl<B, T: Backend<B> + ?Sized> Backend<B> for &mut T {
+    fn loss_and_grad(&mut self, flat: &[f32], batch: &B, grad: &mut [f32]) -> candle_core::Result<f32> {
+        (**self).loss_and_grad(flat, batch, grad)
+    }
 }
 
 impl Backend for Fused {
     fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
         Ok(Fused::loss_and_grad(self, flat, batch, grad))
     }
-}
-
-/// The candle graph: the flat buffer goes into the device's `Var`s, autograd brings the gradient back.
-pub struct Graph {
-    params: Params,
-    layout: FlatLayout,
-    device: Device,
-    objective: Objective,
-}
-
-impl Graph {
-    /// A graph for a model of shape `cfg` on `device`; its weights come with every call.
-    pub fn new(cfg: &Config, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        // Zeros: the weights arrive with every call, so drawing an init here would be wasted.
-        let params = Params::zeros(cfg, device)?;
-        if FlatLayout::of(&params) != *layout {
-            candle_core::bail!("the graph's parameters are not laid out as the training's");
-        }
-        Ok(Graph { params, layout: layout.clone(), device: device.clone(), objective: Objective::SquaredError })
-    }
-}
-
-impl Backend for Graph {
-    fn loss_and_grad(&mut self, flat: &[f32], batch: &PromptBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
-        self.layout.scatter(flat, &self.params)?;
-        let (loss, _) = super::train::loss_of(&self.params, batch, self.objective, &self.device)?;
-        gradient_into(&loss, &self.layout, &self.params, grad)
-    }
-}
-
-/// A language model's graph (transformer or LSTM): the same road as [`Graph`], over token batches.
-pub struct LmGraph {
-    lm: Box<dyn TokenModel>,
-    layout: FlatLayout,
-    device: Device,
-}
-
-impl LmGraph {
-    /// A graph for a transformer language model of shape `cfg` on `device`; its weights come
-    /// with every call.
-    pub fn transformer(cfg: &LmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        LmGraph::of(Box::new(CausalLm::zeros(cfg, device)?), layout, device)
-    }
-
-    /// A graph for an LSTM language model of shape `cfg` on `device`.
-    pub fn lstm(cfg: &LstmConfig, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        LmGraph::of(Box::new(LstmLm::zeros(cfg, device)?), layout, device)
-    }
-
-    fn of(lm: Box<dyn TokenModel>, layout: &FlatLayout, device: &Device) -> candle_core::Result<Self> {
-        if FlatLayout::of(lm.as_ref()) != *layout {
-            candle_core::bail!("the graph's parameters are not laid out as the training's");
-        }
-        Ok(LmGraph { lm, layout: layout.clone(), device: device.clone() })
-    }
-}
-
-impl Backend<TokenBatch> for LmGraph {
-    fn loss_and_grad(&mut self, flat: &[f32], batch: &TokenBatch, grad: &mut [f32]) -> candle_core::Result<f32> {
-        self.layout.scatter(flat, self.lm.as_ref())?;
-        let loss = token_loss(self.lm.as_ref(), batch, &self.device)?;
-        gradient_into(&loss, &self.layout, self.lm.as_ref(), grad)
-    }
-}
-
-/// A weighted sum of losses on several batches: the language data and, for the adversarial and
-/// oracle variants, the completions of the OOD prompts.
-impl Backend<Vec<(TokenBatch, f64)>> for LmGraph {
-    fn loss_and_grad(
-        &mut self,
-        flat: &[f32],
-        parts: &Vec<(TokenBatch, f64)>,
-        grad: &mut [f32],
-    ) -> candle_core::Result<f32> {
-        self.layout.scatter(flat, self.lm.as_ref())?;
-        let mut total: Option<Tensor> = None;
-        for (batch, weight) in parts {
-            let part = (token_loss(self.lm.as_ref(), batch, &self.device)? * *weight)?;
-            total = Some(match total {
-                Some(t) => (t + part)?,
-                None => part,
-            });
-        }
-        let Some(loss) = total else { candle_core::bail!("a step needs at least one batch") };
-        gradient_into(&loss, &self.layout, self.lm.as_ref(), grad)
-    }
-}
-
-/// Back-propagates `loss` and writes each variable's gradient into `grad` (laid out as
-/// `layout`); returns the loss.
-pub(super) fn gradient_into(
-    loss: &Tensor,
-    layout: &FlatLayout,
-    model: &dyn Weights,
-    grad: &mut [f32],
-) -> candle_core::Result<f32> {
-    let grads = loss.backward()?;
-    for ((_, _, range), (_, var)) in layout.entries().zip(model.named()) {
-        let out = &mut grad[range];
-        match grads.get(var.as_tensor()) {
-            Some(g) => out.copy_from_slice(&g.flatten_all()?.to_vec1::<f32>()?),
-            // A parameter the loss does not reach (fixed sinusoidal positions are no variable) has no gradient.
-            None => out.fill(0.0),
-        }
-    }
-    loss.to_scalar::<f32>()
 }
 
 /// The predictions `(B, points)` row-major of the model with weights `params` for `batch`,

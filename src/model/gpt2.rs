@@ -1,9 +1,8 @@
 //! The GPT-2 backbone and the read-in / read-out heads, top-down.
 use super::config::Config;
-use super::layers::{Conv1D, LayerNorm, Linear, param};
+use super::layers::{Conv1D, LayerNorm, Linear, ParamVb};
 use super::names::*;
 use candle_core::{D, Device, Result, Tensor};
-use candle_nn::VarBuilder;
 
 /// Causal self-attention with fused q|k|v projection (`c_attn`) and output projection (`c_proj`).
 struct Attention {
@@ -13,7 +12,7 @@ struct Attention {
 }
 
 impl Attention {
-    fn new(vb: VarBuilder, c: usize, n_head: usize) -> Result<Self> {
+    fn new(vb: ParamVb, c: usize, n_head: usize) -> Result<Self> {
         Ok(Attention {
             c_attn: Conv1D::new(vb.pp(C_ATTN), c, 3 * c)?,
             c_proj: Conv1D::new(vb.pp(C_PROJ), c, c)?,
@@ -21,24 +20,25 @@ impl Attention {
         })
     }
 
-    /// `mask` is `(T, T)`: 0 where attending is allowed, a large negative number above the diagonal.
+    /// `x (K, B, T, C)` → `(K, B, T, C)`; `mask` is `(T, T)`: 0 where attending is allowed, a
+    /// large negative number above the diagonal.
     fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        let (b, t, c) = x.dims3()?;
+        let (k, b, t, c) = x.dims4()?;
         let (h, hd) = (self.n_head, c / self.n_head);
-        let qkv = self.c_attn.forward(x)?; // (B, T, 3C)
+        let qkv = self.c_attn.forward(x)?; // (K, B, T, 3C)
         let heads = |i: usize| -> Result<Tensor> {
-            qkv.narrow(2, i * c, c)? // (B, T, C)
-                .reshape((b, t, h, hd))?
-                .transpose(1, 2)? // (B, H, T, hd)
+            qkv.narrow(3, i * c, c)? // (K, B, T, C)
+                .reshape((k * b, t, h, hd))?
+                .transpose(1, 2)? // (K·B, H, T, hd)
                 .contiguous()
         };
-        let (q, k, v) = (heads(0)?, heads(1)?, heads(2)?);
-        let att = (q.matmul(&k.t()?)? * (1.0 / (hd as f64).sqrt()))?; // (B, H, T, T)
+        let (q, key, v) = (heads(0)?, heads(1)?, heads(2)?);
+        let att = (q.matmul(&key.t()?)? * (1.0 / (hd as f64).sqrt()))?; // (K·B, H, T, T)
         let att = candle_nn::ops::softmax(&att.broadcast_add(mask)?, D::Minus1)?;
         let y = att
-            .matmul(&v)? // (B, H, T, hd)
-            .transpose(1, 2)? // (B, T, H, hd)
-            .reshape((b, t, c))?;
+            .matmul(&v)? // (K·B, H, T, hd)
+            .transpose(1, 2)? // (K·B, T, H, hd)
+            .reshape((k, b, t, c))?;
         self.c_proj.forward(&y)
     }
 }
@@ -50,15 +50,15 @@ struct Mlp {
 }
 
 impl Mlp {
-    fn new(vb: VarBuilder, c: usize) -> Result<Self> {
+    fn new(vb: ParamVb, c: usize) -> Result<Self> {
         Ok(Mlp { c_fc: Conv1D::new(vb.pp(C_FC), c, 4 * c)?, c_proj: Conv1D::new(vb.pp(C_PROJ), 4 * c, c)? })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let h = self.c_fc.forward(x)?; // (B, T, 4C)
+        let h = self.c_fc.forward(x)?; // (K, B, T, 4C)
         // The custom op has a CPU kernel only; candle's own GELU is the same tanh approximation.
         let g = if h.device().is_cpu() { super::gelu::gelu_new(&h)? } else { h.gelu()? };
-        self.c_proj.forward(&g) // (B, T, C)
+        self.c_proj.forward(&g) // (K, B, T, C)
     }
 }
 
@@ -72,7 +72,7 @@ pub(super) struct Block {
 
 impl Block {
     /// A block of width `c` with `n_head` heads.
-    pub(super) fn new(vb: VarBuilder, c: usize, n_head: usize, eps: f64) -> Result<Self> {
+    pub(super) fn new(vb: ParamVb, c: usize, n_head: usize, eps: f64) -> Result<Self> {
         Ok(Block {
             ln_1: LayerNorm::new(vb.pp(LN_1), c, eps)?,
             attn: Attention::new(vb.pp(ATTN), c, n_head)?,
@@ -81,7 +81,7 @@ impl Block {
         })
     }
 
-    /// `x (B, T, C)` → `(B, T, C)`; `mask` from [`causal_mask`].
+    /// `x (K, B, T, C)` → `(K, B, T, C)`; `mask` from [`causal_mask`].
     pub(super) fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let x = (x + self.attn.forward(&self.ln_1.forward(x)?, mask)?)?;
         &x + self.mlp.forward(&self.ln_2.forward(&x)?)?
@@ -99,15 +99,15 @@ pub struct IclTransformer {
 }
 
 impl IclTransformer {
-    /// Builds the network from parameters named as in the PyTorch reference.
-    pub fn new(vb: VarBuilder, cfg: &Config) -> Result<Self> {
+    /// Builds the network (or a stack of them) from parameters named as in the PyTorch reference.
+    pub fn new(vb: ParamVb, cfg: &Config) -> Result<Self> {
         let bb = vb.pp(BACKBONE);
         let blocks = (0..cfg.n_layer)
             .map(|i| Block::new(bb.pp(block(i)), cfg.n_embd, cfg.n_head, cfg.layer_norm_eps))
             .collect::<Result<_>>()?;
         Ok(IclTransformer {
             read_in: Linear::new(vb.pp(READ_IN), cfg.n_dims, cfg.n_embd)?,
-            wpe: param(&bb.pp(WPE), &[cfg.n_positions(), cfg.n_embd], WEIGHT)?,
+            wpe: bb.pp(WPE).get(&[cfg.n_positions(), cfg.n_embd], WEIGHT)?, // (K, P, C)
             blocks,
             ln_f: LayerNorm::new(bb.pp(LN_F), cfg.n_embd, cfg.layer_norm_eps)?,
             read_out: Linear::new(vb.pp(READ_OUT), cfg.n_embd, 1)?,
@@ -122,14 +122,20 @@ impl IclTransformer {
 
     /// Interleaved prompts `(B, 2k, d)` → predictions of each y from the x at its position, `(B, k)`.
     pub fn forward(&self, zs: &Tensor) -> Result<Tensor> {
-        let (b, t, _) = zs.dims3()?;
+        self.forward_stacked(&zs.unsqueeze(0)?)?.squeeze(0)
+    }
+
+    /// Each model's prompts `(K, B, 2k, d)` → its predictions `(K, B, k)`.
+    pub fn forward_stacked(&self, zs: &Tensor) -> Result<Tensor> {
+        let (k, b, t, _) = zs.dims4()?;
         let mask = causal_mask(t, zs.device())?; // (T, T)
-        let mut h = self.read_in.forward(zs)?.broadcast_add(&self.wpe.narrow(0, 0, t)?)?; // (B, T, C)
+        let positions = self.wpe.narrow(1, 0, t)?.unsqueeze(1)?; // (K, 1, T, C)
+        let mut h = self.read_in.forward(zs)?.broadcast_add(&positions)?; // (K, B, T, C)
         for block in &self.blocks {
             h = block.forward(&h, &mask)?;
         }
-        let out = self.read_out.forward(&self.ln_f.forward(&h)?)?; // (B, T, 1)
-        out.reshape((b, t / 2, 2))?.narrow(2, 0, 1)?.squeeze(2) // (B, k): the x positions
+        let out = self.read_out.forward(&self.ln_f.forward(&h)?)?; // (K, B, T, 1)
+        out.reshape((k, b, t / 2, 2))?.narrow(3, 0, 1)?.squeeze(3) // (K, B, k): the x positions
     }
 }
 

@@ -1,18 +1,16 @@
 //! What `exec` sees of a language model: built from the spec's shape for a vocabulary, trained
 //! through the shared loop, saved and loaded under its names, asked for completions and its loss.
 //! Candle stays inside `model/`.
-use super::CheckpointPolicy;
-use super::backend::LmGraph;
-use super::flat::FlatLayout;
+use super::flat::{FlatLayout, Weights};
+use super::graphs::{LmGraph, LmShape, WeightedBatches};
 use super::lm::{CausalLm, Decoding, LmConfig, TokenModel, generate, sequence_losses, token_loss};
 use super::lstm::{LstmConfig, LstmLm};
+use super::stack::StackBackend;
 use super::target::{Target, TensorError};
-use super::train::{TrainError, TrainOutcome, TrainSettings, train_with};
 use crate::rng::Rng;
 use crate::spec::{Arch, ModelSpec};
 use crate::tasks::languages::TokenBatch;
 use candle_core::Device;
-use std::ops::ControlFlow;
 use std::path::Path;
 
 /// A language model: the GPT-2 causal LM or the LSTM of a spec's `model`.
@@ -22,11 +20,7 @@ pub struct LanguageModel {
     device: Device,
 }
 
-#[derive(Clone, Copy)]
-enum Shape {
-    Transformer(LmConfig),
-    Lstm(LstmConfig),
-}
+use LmShape as Shape;
 
 impl LanguageModel {
     /// Fresh weights (drawn on the host, as the regression model's) for `vocab` tokens; an error
@@ -59,24 +53,15 @@ impl LanguageModel {
         FlatLayout::of(self.net.as_ref()).len()
     }
 
-    /// Trains in place on the batches `next_batch` gives (each a weighted list: the language's
-    /// words, and a training variant's completions), with checkpoints and resume as the regression
-    /// model's training.
-    pub fn train(
-        &self,
-        settings: &TrainSettings,
-        data_rng: &mut Rng,
-        next_batch: impl FnMut(&mut Rng, u64) -> Vec<(TokenBatch, f64)>,
-        on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
-        checkpoints: Option<&CheckpointPolicy>,
-    ) -> Result<TrainOutcome, TrainError> {
-        let layout = FlatLayout::of(self.net.as_ref());
-        let device = Device::Cpu;
-        let mut engine = match self.shape {
-            Shape::Transformer(cfg) => LmGraph::transformer(&cfg, &layout, &device)?,
-            Shape::Lstm(cfg) => LmGraph::lstm(&cfg, &layout, &device)?,
-        };
-        train_with(self.net.as_ref(), &mut engine, settings, data_rng, next_batch, on_step, checkpoints)
+    /// The weights the training loop reads and writes back (its host copy).
+    pub fn weights(&self) -> &dyn Weights {
+        self.net.as_ref()
+    }
+
+    /// The graph that trains models of this one's shape on `target`, one or a stack, on
+    /// weighted lists of batches (the language's words, and a training variant's completions).
+    pub fn engine(&self, target: &Target) -> Result<Box<dyn StackBackend<WeightedBatches>>, TensorError> {
+        Ok(Box::new(LmGraph::of(self.shape, &FlatLayout::of(self.net.as_ref()), target.device())?))
     }
 
     /// Writes the weights (safetensors, sorted names).

@@ -6,7 +6,7 @@
 use super::config::{Config, LAYER_NORM_EPS};
 use super::flat::Weights;
 use super::gpt2::{Block, causal_mask};
-use super::layers::{LayerNorm, param};
+use super::layers::{LayerNorm, ParamVb};
 use super::names::*;
 pub use crate::spec::Positions;
 use crate::tasks::languages::TokenBatch;
@@ -39,54 +39,99 @@ impl LmConfig {
 }
 
 /// A next-token model over token ids: the transformer [`CausalLm`] and the [`super::LstmLm`]
-/// baseline share its loss, its generation and the training backend.
+/// baseline share its loss, its generation and the training backend. A stack of K models reads
+/// K batches at once.
 pub trait TokenModel: Weights {
-    /// Token ids `(B, T)` → logits of the next token at every position, `(B, T, V)`.
-    fn logits(&self, tokens: &Tensor) -> Result<Tensor>;
+    /// Each model's token ids `(K, B, T)` → its logits of the next token at every position,
+    /// `(K, B, T, V)`.
+    fn logits_stacked(&self, tokens: &Tensor) -> Result<Tensor>;
     /// Tokens in the vocabulary.
     fn vocab(&self) -> usize;
     /// The longest sequence the model reads (generation stops there).
     fn context(&self) -> usize;
+
+    /// One model's token ids `(B, T)` → logits of the next token at every position, `(B, T, V)`.
+    fn logits(&self, tokens: &Tensor) -> Result<Tensor> {
+        self.logits_stacked(&tokens.unsqueeze(0)?)?.squeeze(0)
+    }
 }
 
 /// Mean next-token cross-entropy over the target positions (not padding, not a given prompt).
 pub fn token_loss(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
-    let (logp, keep) = target_log_probs(model, batch, device)?;
-    let kept = keep.iter().sum::<f32>().max(1.0);
-    logp.sum_all()?.neg()? / f64::from(kept)
+    member_token_losses(model, &[batch], device)?.squeeze(0)
+}
+
+/// Each stacked model's mean next-token cross-entropy on its own batch, `(K)`: the batches are
+/// padded to one shape, the padding no target.
+pub fn member_token_losses(model: &dyn TokenModel, batches: &[&TokenBatch], device: &Device) -> Result<Tensor> {
+    let stacked = StackedTokens::of(batches)?;
+    let logp = stacked.target_log_probs(model, device)?; // (K, B·(T−1))
+    let kept: Vec<f32> = stacked.kept.iter().map(|&n| n.max(1.0)).collect();
+    let kept = Tensor::from_vec(kept, batches.len(), device)?; // (K)
+    logp.sum(1)?.neg()?.div(&kept)
 }
 
 /// Each sequence's summed next-token cross-entropy over its targets, and how many targets it has.
 pub fn sequence_losses(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<Vec<(f32, u32)>> {
-    let (logp, keep) = target_log_probs(model, batch, device)?;
+    let stacked = StackedTokens::of(&[batch])?;
+    let logp = stacked.target_log_probs(model, device)?; // (1, B·(T−1))
     let sums = logp.reshape((batch.batch, batch.len - 1))?.sum(1)?.neg()?.to_vec1::<f32>()?; // (B)
-    let counts = keep.chunks(batch.len - 1).map(|row| row.iter().sum::<f32>() as u32);
+    let counts = stacked.mask.chunks(batch.len - 1).map(|row| row.iter().sum::<f32>() as u32);
     Ok(sums.into_iter().zip(counts).collect())
 }
 
-/// The log-probability of every target token, 0 where no target is (padding, a given prompt),
-/// `(B·(T−1))`, and the 0/1 mask of targets.
-fn target_log_probs(model: &dyn TokenModel, batch: &TokenBatch, device: &Device) -> Result<(Tensor, Vec<f32>)> {
-    let vocab = model.vocab();
-    let tokens = Tensor::from_slice(&batch.tokens, (batch.batch, batch.len), device)?;
-    let inputs = tokens.narrow(1, 0, batch.len - 1)?; // (B, T-1)
-    let targets = tokens.narrow(1, 1, batch.len - 1)?.flatten_all()?; // (B·(T-1))
-    let logits = model.logits(&inputs)?; // (B, T-1, V)
-    let logp = candle_nn::ops::log_softmax(&logits.reshape(((), vocab))?, D::Minus1)?; // (N, V)
-    let picked = logp.gather(&targets.unsqueeze(1)?, 1)?.squeeze(1)?; // (N)
-    // Targets are positions 1 … len−1; those before `target_from` (a given prompt) and padding are not.
-    let keep: Vec<f32> = batch
-        .tokens
-        .chunks(batch.len)
-        .flat_map(|row| {
-            row.iter().enumerate().skip(1).map(|(i, &t)| f32::from(t != batch.pad && i >= batch.target_from))
-        })
-        .collect();
-    let mask = Tensor::from_slice(&keep, picked.shape(), device)?;
-    Ok(((picked * mask)?, keep))
+/// K models' token batches in one `(K, B, T)` buffer, each padded with its own padding token to
+/// the largest batch and length among them, and the 0/1 mask of their targets.
+struct StackedTokens {
+    /// `(K, B, T)` row-major.
+    tokens: Vec<u32>,
+    /// `(K, B, T − 1)`: 1 where position t + 1 is a target.
+    mask: Vec<f32>,
+    /// Targets per model.
+    kept: Vec<f32>,
+    batch: usize,
+    len: usize,
 }
 
-/// The network and the variables it is built on.
+impl StackedTokens {
+    fn of(batches: &[&TokenBatch]) -> Result<StackedTokens> {
+        let batch = batches.iter().map(|b| b.batch).max().unwrap_or(0);
+        let len = batches.iter().map(|b| b.len).max().unwrap_or(0);
+        if batch == 0 || len < 2 {
+            candle_core::bail!("a token batch needs a sequence of two tokens or more");
+        }
+        let (mut tokens, mut mask) = (Vec::with_capacity(batches.len() * batch * len), Vec::new());
+        let mut kept = Vec::with_capacity(batches.len());
+        for b in batches {
+            let before = mask.len();
+            for row in 0..batch {
+                let seq = b.tokens.get(row * b.len..(row + 1) * b.len).unwrap_or(&[]);
+                let padded = (0..len).map(|i| seq.get(i).copied().unwrap_or(b.pad));
+                tokens.extend(padded.clone());
+                // Targets are positions 1 … len−1; those before `target_from` (a given prompt) and padding are not.
+                mask.extend(padded.enumerate().skip(1).map(|(i, t)| f32::from(t != b.pad && i >= b.target_from)));
+            }
+            kept.push(mask[before..].iter().sum());
+        }
+        Ok(StackedTokens { tokens, mask, kept, batch, len })
+    }
+
+    /// The log-probability of every target token, 0 where no target is, `(K, B·(T−1))`.
+    fn target_log_probs(&self, model: &dyn TokenModel, device: &Device) -> Result<Tensor> {
+        let k = self.kept.len();
+        let (b, t, vocab) = (self.batch, self.len, model.vocab());
+        let tokens = Tensor::from_slice(&self.tokens, (k, b, t), device)?;
+        let inputs = tokens.narrow(2, 0, t - 1)?; // (K, B, T-1)
+        let targets = tokens.narrow(2, 1, t - 1)?.flatten_all()?; // (K·B·(T-1))
+        let logits = model.logits_stacked(&inputs)?; // (K, B, T-1, V)
+        let logp = candle_nn::ops::log_softmax(&logits.reshape(((), vocab))?, D::Minus1)?; // (N, V)
+        let picked = logp.gather(&targets.unsqueeze(1)?, 1)?.squeeze(1)?; // (N)
+        let mask = Tensor::from_slice(&self.mask, picked.shape(), device)?;
+        (picked * mask)?.reshape((k, ()))
+    }
+}
+
+/// The network (or a stack of K of them) and the variables it is built on.
 pub struct CausalLm {
     varmap: VarMap,
     wte: Tensor,
@@ -112,21 +157,26 @@ impl CausalLm {
     /// The network with zero weights.
     pub fn zeros(cfg: &LmConfig, device: &Device) -> Result<Self> {
         let varmap = VarMap::new();
-        let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
+        let vb = ParamVb::single(VarBuilder::from_varmap(&varmap, DType::F32, device));
+        CausalLm::build(varmap, vb, cfg)
+    }
+
+    /// The network on the variables of `vb`, which live in `varmap` (one model's, or a stack's).
+    pub(super) fn build(varmap: VarMap, vb: ParamVb, cfg: &LmConfig) -> Result<Self> {
         let tb = vb.pp(TRANSFORMER);
         let c = cfg.n_embd;
         let wpe = match cfg.positions {
-            Positions::Learned => param(&tb.pp(WPE), &[cfg.context, c], WEIGHT)?,
-            Positions::Sinusoidal => sinusoidal(cfg.context, c, device)?,
+            Positions::Learned => tb.pp(WPE).get(&[cfg.context, c], WEIGHT)?, // (K, ctx, C)
+            Positions::Sinusoidal => sinusoidal(cfg.context, c, vb.device())?.unsqueeze(0)?, // (1, ctx, C)
         };
         Ok(CausalLm {
-            wte: param(&tb.pp(WTE), &[cfg.vocab, c], WEIGHT)?,
+            wte: tb.pp(WTE).get(&[cfg.vocab, c], WEIGHT)?, // (K, V, C)
             wpe,
             blocks: (0..cfg.n_layer)
                 .map(|i| Block::new(tb.pp(block(i)), c, cfg.n_head, LAYER_NORM_EPS))
                 .collect::<Result<_>>()?,
             ln_f: LayerNorm::new(tb.pp(LN_F), c, LAYER_NORM_EPS)?,
-            lm_head: param(&vb.pp(LM_HEAD), &[cfg.vocab, c], WEIGHT)?,
+            lm_head: vb.pp(LM_HEAD).get(&[cfg.vocab, c], WEIGHT)?, // (K, V, C)
             varmap,
             cfg: *cfg,
         })
@@ -144,18 +194,24 @@ impl CausalLm {
 
     /// Token ids `(B, T)` → logits of the next token at every position, `(B, T, V)`.
     pub fn forward(&self, tokens: &Tensor) -> Result<Tensor> {
-        let (b, t) = tokens.dims2()?;
+        self.logits(tokens)
+    }
+
+    /// Each model's token ids `(K, B, T)` → its logits `(K, B, T, V)`.
+    fn forward_stacked(&self, tokens: &Tensor) -> Result<Tensor> {
+        let (k, b, t) = tokens.dims3()?;
+        let (c, vocab) = (self.cfg.n_embd, self.cfg.vocab);
         if t > self.cfg.context {
             candle_core::bail!("a sequence of {t} tokens is longer than the model's context of {}", self.cfg.context);
         }
         let mask = causal_mask(t, tokens.device())?; // (T, T)
-        let emb = self.wte.index_select(&tokens.flatten_all()?, 0)?.reshape((b, t, self.cfg.n_embd))?; // (B, T, C)
-        let mut h = emb.broadcast_add(&self.wpe.i(0..t)?)?;
+        let emb = super::layers::lookup(&self.wte, tokens)?; // (K, B, T, C)
+        let mut h = emb.broadcast_add(&self.wpe.narrow(1, 0, t)?.unsqueeze(1)?)?; // + (K, 1, T, C)
         for block in &self.blocks {
             h = block.forward(&h, &mask)?;
         }
-        let h = self.ln_f.forward(&h)?; // (B, T, C)
-        h.reshape((b * t, self.cfg.n_embd))?.matmul(&self.lm_head.t()?)?.reshape((b, t, self.cfg.vocab)) // (B, T, V)
+        let h = self.ln_f.forward(&h)?; // (K, B, T, C)
+        h.reshape((k, b * t, c))?.matmul(&self.lm_head.transpose(1, 2)?)?.reshape((k, b, t, vocab)) // (K, B, T, V)
     }
 }
 
@@ -179,8 +235,8 @@ pub enum Decoding {
 }
 
 impl TokenModel for CausalLm {
-    fn logits(&self, tokens: &Tensor) -> Result<Tensor> {
-        self.forward(tokens)
+    fn logits_stacked(&self, tokens: &Tensor) -> Result<Tensor> {
+        self.forward_stacked(tokens)
     }
     fn vocab(&self) -> usize {
         self.cfg.vocab

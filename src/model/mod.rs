@@ -1,6 +1,9 @@
-//! The in-context-learning transformer of Garg et al. (2022) on candle: `read_in` → GPT-2 backbone
-//! → `read_out`, with PyTorch parameter names so checkpoints interchange with the reference code.
-//! The training loop runs over a [`Backend`]: the fused CPU engine or the candle graph on any device.
+//! The learners on candle, with PyTorch parameter names so checkpoints interchange with the
+//! reference code: the in-context-learning transformer of Garg et al. (2022) (`read_in` → GPT-2
+//! backbone → `read_out`), the causal language model and the LSTM of the rule-extrapolation
+//! experiments, and Li et al.'s one-layer pattern classifier. Every one trains through one loop
+//! over a [`StackBackend`] — the fused CPU engine (the regression model alone) or the candle graph
+//! on the run's device, which also trains stacks of K models with a leading model axis.
 mod adamw;
 mod backend;
 mod checkpoint;
@@ -9,6 +12,7 @@ pub mod cpu;
 mod flat;
 mod gelu;
 mod gpt2;
+mod graphs;
 mod init;
 mod language;
 mod layers;
@@ -18,25 +22,27 @@ mod names;
 mod params;
 mod pattern_model;
 mod pattern_net;
+mod stack;
 mod target;
 mod train;
 
 pub use adamw::{AdamW, AdamWSettings};
-pub use backend::{Backend, Graph, LmGraph, backend, predict, resolve};
+pub use backend::{Backend, backend, predict, resolve, resolve_elsewhere};
 pub use checkpoint::{CheckpointPolicy, Restored, weights_step};
 pub use config::Config;
 pub use cpu::Fused;
 pub use flat::{FlatLayout, Weights};
 pub use gpt2::IclTransformer;
+pub use graphs::{Graph, LmGraph, LmShape, PatternGraph, WeightedBatches};
 pub use language::LanguageModel;
 pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, sequence_losses, token_loss};
 pub use lstm::{LstmConfig, LstmLm};
 pub use params::Params;
 pub use pattern_model::PatternModel;
-pub use pattern_net::{
-    PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss, logistic_loss,
-};
-pub use target::{Target, TensorError, initial_weights, load_weights, weights_from_file};
+pub use pattern_net::{PatternBatch, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss, logistic_loss};
+pub use stack::{Single, StackBackend};
+pub use target::{GpuInfo, Target, TensorError, gpu_info, initial_weights, load_weights, weights_from_file};
 pub use train::{
-    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on, train_with,
+    Member, StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on,
+    train_stack, train_with,
 };

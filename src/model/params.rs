@@ -20,7 +20,7 @@ impl Params {
     pub(super) fn zeros(cfg: &Config, device: &Device) -> Result<Self> {
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
-        let net = IclTransformer::new(vb, cfg)?;
+        let net = IclTransformer::new(super::layers::ParamVb::single(vb), cfg)?;
         Ok(Params { varmap, device: device.clone(), net })
     }
 

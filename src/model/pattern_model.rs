@@ -1,15 +1,14 @@
 //! What `exec` sees of the pattern classifier: built from the spec's `pattern_net(neurons = m)`
 //! for an input dimension, trained through the shared loop, saved and loaded under its names,
 //! asked for outputs (with neurons pruned) and for its attention. Candle stays inside `model/`.
-use super::CheckpointPolicy;
-use super::flat::FlatLayout;
-use super::pattern_net::{PatternBatch, PatternGraph, PatternNet, PatternNetConfig, PruneOrder};
+use super::flat::{FlatLayout, Weights};
+use super::graphs::PatternGraph;
+use super::pattern_net::{PatternBatch, PatternNet, PatternNetConfig, PruneOrder};
+use super::stack::StackBackend;
 use super::target::{Target, TensorError};
-use super::train::{TrainError, TrainOutcome, TrainSettings, train_with};
 use crate::rng::Rng;
 use crate::spec::{Arch, ModelSpec, Objective};
 use candle_core::{Device, Tensor};
-use std::ops::ControlFlow;
 use std::path::Path;
 
 /// Li et al.'s one-layer classifier for prompts of `dim`-dimensional inputs.
@@ -30,7 +29,7 @@ fn config(spec: &ModelSpec, dim: usize) -> Result<PatternNetConfig, String> {
 }
 
 impl PatternModel {
-    /// Fresh weights from the training's seed.
+    /// Fresh weights from the training's seed, drawn on the host (the training loop's buffers).
     pub fn init(spec: &ModelSpec, dim: usize, seed: u64) -> Result<PatternModel, String> {
         let cfg = config(spec, dim)?;
         let net = PatternNet::init(&cfg, seed, &Device::Cpu).map_err(|e| e.to_string())?;
@@ -53,20 +52,19 @@ impl PatternModel {
         FlatLayout::of(&self.net).len()
     }
 
-    /// Trains in place on the batches `next_batch` gives, minimising `objective` (the hinge or the
-    /// logistic loss), with checkpoints and resume as every
-    /// other model's training.
-    pub fn train(
+    /// The weights the training loop reads and writes back (its host copy).
+    pub fn weights(&self) -> &dyn Weights {
+        &self.net
+    }
+
+    /// The graph that trains classifiers of this one's shape on `target`, one or a stack,
+    /// minimising `objective` (the hinge or the logistic loss).
+    pub fn engine(
         &self,
-        settings: &TrainSettings,
         objective: Objective,
-        data_rng: &mut Rng,
-        next_batch: impl FnMut(&mut Rng, u64) -> PatternBatch,
-        on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
-        checkpoints: Option<&CheckpointPolicy>,
-    ) -> Result<TrainOutcome, TrainError> {
-        let mut engine = PatternGraph::new(&self.cfg, &Device::Cpu, objective)?;
-        train_with(&self.net, &mut engine, settings, data_rng, next_batch, on_step, checkpoints)
+        target: &Target,
+    ) -> Result<Box<dyn StackBackend<PatternBatch>>, TensorError> {
+        Ok(Box::new(PatternGraph::new(&self.cfg, target.device(), objective)?))
     }
 
     /// Writes the weights (safetensors, sorted names).

@@ -2,6 +2,7 @@
 //! from the query to the context, a ReLU MLP of m neurons and a fixed readout, no LayerNorm and
 //! no residual — F(P) = aᵀ ReLU(W_O Σ_i W_V p_i softmax_i((W_K p_i)ᵀ W_Q p_query)) — trained with
 //! the hinge (or logistic) loss; and magnitude pruning of its MLP neurons at evaluation time.
+use super::layers::ParamVb;
 use super::params::sorted_vars;
 use crate::rng::Rng;
 use crate::tasks::patterns::PatternPrompt;
@@ -25,7 +26,8 @@ pub struct PatternNetConfig {
 
 pub use crate::spec::PruneOrder;
 
-/// The network and its variables (`wq`, `wk`, `wv`, `wo`); the readout is fixed.
+/// The network (or a stack of K of them) and its variables (`wq`, `wk`, `wv`, `wo`); the
+/// readout is fixed.
 pub struct PatternNet {
     varmap: VarMap,
     wq: Tensor,
@@ -41,16 +43,20 @@ impl PatternNet {
     /// neurons, −1/m for the rest.
     pub fn zeros(cfg: &PatternNetConfig, device: &Device) -> Result<Self> {
         let varmap = VarMap::new();
-        let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
-        let zero = candle_nn::Init::Const(0.0);
+        let vb = ParamVb::single(VarBuilder::from_varmap(&varmap, DType::F32, device));
+        PatternNet::build(varmap, vb, cfg)
+    }
+
+    /// The network on the variables of `vb`, which live in `varmap` (one model's, or a stack's).
+    pub(super) fn build(varmap: VarMap, vb: ParamVb, cfg: &PatternNetConfig) -> Result<Self> {
         let m = cfg.neurons;
         let readout: Vec<f32> = (0..m).map(|j| if j < m.div_ceil(2) { 1.0 } else { -1.0 } / m as f32).collect();
         Ok(PatternNet {
-            wq: vb.get_with_hints((cfg.keys, cfg.embed), "wq", zero)?,
-            wk: vb.get_with_hints((cfg.keys, cfg.embed), "wk", zero)?,
-            wv: vb.get_with_hints((cfg.values, cfg.embed), "wv", zero)?,
-            wo: vb.get_with_hints((m, cfg.values), "wo", zero)?,
-            readout: Tensor::from_vec(readout, (m, 1), device)?,
+            wq: vb.get(&[cfg.keys, cfg.embed], "wq")?,   // (K, keys, E)
+            wk: vb.get(&[cfg.keys, cfg.embed], "wk")?,   // (K, keys, E)
+            wv: vb.get(&[cfg.values, cfg.embed], "wv")?, // (K, V, E)
+            wo: vb.get(&[m, cfg.values], "wo")?,         // (K, M, V)
+            readout: Tensor::from_vec(readout, (m, 1), vb.device())?,
             varmap,
             cfg: *cfg,
         })
@@ -77,35 +83,45 @@ impl PatternNet {
     /// Embedded prompts `(B, N + 1, E)`, the query last → the output F of each, `(B)`; `keep`
     /// (1 or 0 per neuron) switches neurons off, as pruning does.
     pub fn forward(&self, prompts: &Tensor, keep: Option<&Tensor>) -> Result<Tensor> {
-        let (b, t, _) = prompts.dims3()?;
-        let context = prompts.narrow(1, 0, t - 1)?; // (B, N, E)
-        let attention = self.attend(&context, &prompts.narrow(1, t - 1, 1)?)?; // (B, 1, N)
+        self.forward_stacked(&prompts.unsqueeze(0)?, keep)?.squeeze(0)
+    }
+
+    /// Each model's embedded prompts `(K, B, N + 1, E)` → its outputs `(K, B)`.
+    pub fn forward_stacked(&self, prompts: &Tensor, keep: Option<&Tensor>) -> Result<Tensor> {
+        let (k, b, t, e) = prompts.dims4()?;
+        let context = prompts.narrow(2, 0, t - 1)?.reshape((k * b, t - 1, e))?; // (K·B, N, E)
+        let query = prompts.narrow(2, t - 1, 1)?.reshape((k, b, e))?; // (K, B, E)
+        let attention = self.attend(&context, &query)?; // (K·B, 1, N)
         // Σ_i W_V p_i s_i = W_V (Σ_i p_i s_i): mix the examples first, one product with W_V.
-        let mixed = attention.matmul(&context)?.broadcast_matmul(&self.wv.t()?)?; // (B, 1, V)
-        let mut hidden = mixed.broadcast_matmul(&self.wo.t()?)?.relu()?; // (B, 1, M)
+        let mixed = attention.matmul(&context)?.reshape((k, b, e))?.matmul(&self.wv.transpose(1, 2)?)?; // (K, B, V)
+        let mut hidden = mixed.matmul(&self.wo.transpose(1, 2)?)?.relu()?; // (K, B, M)
         if let Some(keep) = keep {
             hidden = hidden.broadcast_mul(keep)?;
         }
-        hidden.broadcast_matmul(&self.readout)?.reshape(b) // (B)
+        hidden.broadcast_matmul(&self.readout)?.reshape((k, b)) // (K, B)
     }
 
     /// The query's attention over the context examples, `(B, 1, N)`.
     pub fn attention(&self, prompts: &Tensor) -> Result<Tensor> {
-        let (_, t, _) = prompts.dims3()?;
-        self.attend(&prompts.narrow(1, 0, t - 1)?, &prompts.narrow(1, t - 1, 1)?)
+        let (b, t, e) = prompts.dims3()?;
+        let context = prompts.narrow(1, 0, t - 1)?; // (B, N, E)
+        let query = prompts.narrow(1, t - 1, 1)?.reshape((1, b, e))?; // (1, B, E)
+        self.attend(&context, &query)
     }
 
-    /// softmax_i((W_K p_i)ᵀ W_Q p_query) for context `(B, N, E)` and query `(B, 1, E)` → `(B, 1, N)`.
+    /// softmax_i((W_K p_i)ᵀ W_Q p_query) for contexts `(K·B, N, E)` and queries `(K, B, E)` →
+    /// `(K·B, 1, N)`.
     fn attend(&self, context: &Tensor, query: &Tensor) -> Result<Tensor> {
+        let (k, b, e) = query.dims3()?;
         // (W_Q p)ᵀ W_K p_i = ((W_Kᵀ W_Q p)ᵀ p_i): one product per query, not per example.
-        let q = query.broadcast_matmul(&self.wq.t()?)?.broadcast_matmul(&self.wk)?; // (B, 1, E)
-        let scores = q.matmul(&context.t()?)?; // (B, 1, N)
+        let q = query.matmul(&self.wq.transpose(1, 2)?)?.matmul(&self.wk)?.reshape((k * b, 1, e))?; // (K·B, 1, E)
+        let scores = q.matmul(&context.t()?)?; // (K·B, 1, N)
         candle_nn::ops::softmax(&scores, D::Minus1)
     }
 
     /// Each MLP neuron's magnitude: the L2 norm of its W_O row, `(M)`.
     pub fn neuron_norms(&self) -> Result<Vec<f32>> {
-        self.wo.sqr()?.sum(1)?.sqrt()?.to_vec1::<f32>()
+        self.wo.squeeze(0)?.sqr()?.sum(1)?.sqrt()?.to_vec1::<f32>()
     }
 
     /// The neurons kept (1) and pruned (0) when a share `rate` of them is removed in `order` by
@@ -140,15 +156,25 @@ impl super::flat::Weights for PatternNet {
 
 /// Mean hinge loss max(0, 1 − y·F) of outputs `(B)` against ±1 labels `(B)`.
 pub fn hinge_loss(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
-    (1.0 - (outputs * labels)?)?.relu()?.mean_all()
+    hinge(outputs, labels)?.mean_all()
 }
 
-/// Mean logistic loss log(1 + e^(−y·F)) of outputs `(B)` against ±1 labels `(B)`, computed as
-/// max(0, −m) + log(1 + e^(−|m|)) so a large margin m = y·F neither overflows nor loses digits.
+/// The hinge loss max(0, 1 − y·F) of each output against its ±1 label, any shape.
+pub(super) fn hinge(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
+    (1.0 - (outputs * labels)?)?.relu()
+}
+
+/// Mean logistic loss log(1 + e^(−y·F)) of outputs `(B)` against ±1 labels `(B)`.
 pub fn logistic_loss(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
+    logistic(outputs, labels)?.mean_all()
+}
+
+/// The logistic loss of each output against its ±1 label, any shape, computed as
+/// max(0, −m) + log(1 + e^(−|m|)) so a large margin m = y·F neither overflows nor loses digits.
+pub(super) fn logistic(outputs: &Tensor, labels: &Tensor) -> Result<Tensor> {
     let margin = (outputs * labels)?;
     let tail = (margin.abs()?.neg()?.exp()? + 1.0)?.log()?;
-    (margin.neg()?.relu()? + tail)?.mean_all()
+    margin.neg()?.relu()? + tail
 }
 
 /// Prompts as the network reads them, `(B, N + 1, d + q.len())` row-major: each context example
@@ -197,36 +223,5 @@ impl PatternBatch {
             Tensor::from_slice(&self.prompts, (self.batch, self.len, embed), device)?,
             Tensor::from_slice(&self.labels, self.batch, device)?,
         ))
-    }
-}
-
-/// The network's graph for the shared training loop: weights in with every call, the hinge
-/// loss and its gradient out.
-pub struct PatternGraph {
-    net: PatternNet,
-    layout: super::flat::FlatLayout,
-    device: Device,
-    objective: crate::spec::Objective,
-}
-
-impl PatternGraph {
-    /// A graph for a network of shape `cfg` on `device` minimising `objective` (hinge or logistic).
-    pub fn new(cfg: &PatternNetConfig, device: &Device, objective: crate::spec::Objective) -> Result<Self> {
-        let net = PatternNet::zeros(cfg, device)?;
-        let layout = super::flat::FlatLayout::of(&net);
-        Ok(PatternGraph { net, layout, device: device.clone(), objective })
-    }
-}
-
-impl super::backend::Backend<PatternBatch> for PatternGraph {
-    fn loss_and_grad(&mut self, flat: &[f32], batch: &PatternBatch, grad: &mut [f32]) -> Result<f32> {
-        self.layout.scatter(flat, &self.net)?;
-        let (p, y) = batch.tensors(self.net.cfg.embed, &self.device)?;
-        let outputs = self.net.forward(&p, None)?;
-        let loss = match self.objective {
-            crate::spec::Objective::Logistic => logistic_loss(&outputs, &y)?,
-            _ => hinge_loss(&outputs, &y)?,
-        };
-        super::backend::gradient_into(&loss, &self.layout, &self.net, grad)
     }
 }

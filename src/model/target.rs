@@ -2,7 +2,7 @@
 //! [`TensorError`]; weights are created, read and evaluated through these functions.
 use super::config::Config;
 use super::params::Params;
-use crate::spec::{Compute, DeviceChoice};
+use crate::spec::{Compute, DeviceChoice, Precision};
 use candle_core::Device;
 use std::path::Path;
 
@@ -11,24 +11,107 @@ use std::path::Path;
 #[error(transparent)]
 pub struct TensorError(#[from] candle_core::Error);
 
+impl TensorError {
+    /// A failure told by its message (one stack's failure, said for each of its members).
+    pub fn msg(text: impl std::fmt::Display) -> TensorError {
+        TensorError(candle_core::Error::Msg(text.to_string()))
+    }
+}
+
 /// The device a run's models live on, opened from its compute settings.
 #[derive(Clone)]
 pub struct Target(Device);
 
 impl Target {
-    /// The device `compute` names: CUDA or Metal (device 0) when chosen, else the CPU.
+    /// The device `compute` names: CUDA or Metal (device 0) when chosen, else the CPU; on CUDA the
+    /// matrix products take the precision `compute` asks for.
     pub fn open(compute: &Compute) -> Result<Target, TensorError> {
-        Ok(Target(match compute.device {
+        let device = match compute.device {
             DeviceChoice::Cuda => Device::new_cuda(0)?,
             DeviceChoice::Metal => Device::new_metal(0)?,
             DeviceChoice::Cpu | DeviceChoice::Auto => Device::Cpu,
-        }))
+        };
+        if device.is_cuda() {
+            // A process-wide switch of candle's cuBLAS calls: TF32 tensor cores for f32 products.
+            candle_core::cuda::set_gemm_reduced_precision_f32(compute.precision == Precision::Tf32);
+        }
+        Ok(Target(device))
     }
 
     /// The candle device.
     pub(super) fn device(&self) -> &Device {
         &self.0
     }
+
+    /// The device as a record names it: `cpu`, `cuda:0 (NVIDIA H200)`.
+    pub fn name(&self) -> String {
+        super::stack::device_name(&self.0)
+    }
+
+    /// Bytes of memory free for models on the device: a GPU's free memory, the machine's for the
+    /// CPU (`None` where it cannot be read).
+    pub fn free_memory(&self) -> Option<f64> {
+        match &self.0 {
+            Device::Cpu => crate::plan::machine_memory(),
+            #[cfg(feature = "cuda")]
+            Device::Cuda(cuda) => cuda.cuda_stream().context().mem_get_info().ok().map(|(free, _)| free as f64),
+            _ => None,
+        }
+    }
+}
+
+/// The GPU behind a CUDA device: its name, where the driver tells it.
+pub(super) fn gpu_name(device: &Device) -> Option<String> {
+    gpu(device).map(|g| g.name)
+}
+
+/// A GPU as the report's reproducibility block describes it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GpuInfo {
+    /// `NVIDIA H200`.
+    pub name: String,
+    /// Memory in bytes.
+    pub memory_bytes: u64,
+    /// The driver's CUDA version (`13.0`).
+    pub driver_cuda: String,
+    /// The CUDA toolkit this iclc was built against.
+    pub built_cuda: String,
+    /// Compute capability (`9.0`).
+    pub capability: String,
+}
+
+/// The GPU of a run's target, if it has one.
+pub fn gpu_info(target: &Target) -> Option<GpuInfo> {
+    gpu(&target.0)
+}
+
+#[cfg(feature = "cuda")]
+fn gpu(device: &Device) -> Option<GpuInfo> {
+    let Device::Cuda(cuda) = device else { return None };
+    let stream = cuda.cuda_stream();
+    let ctx = stream.context();
+    let mut driver = 0i32;
+    // SAFETY: the driver is initialised (a context exists); the call writes one int.
+    let status = unsafe { candle_core::cuda::cudarc::driver::sys::cuDriverGetVersion(&mut driver) };
+    let version = |v: i32| format!("{}.{}", v / 1000, v % 1000 / 10);
+    let (major, minor) = ctx.compute_capability().ok()?;
+    Some(GpuInfo {
+        name: ctx.name().ok()?,
+        memory_bytes: ctx.total_mem().ok()? as u64,
+        driver_cuda: if status == candle_core::cuda::cudarc::driver::sys::CUresult::CUDA_SUCCESS {
+            version(driver)
+        } else {
+            "unknown".into()
+        },
+        built_cuda: option_env!("CUDARC_CUDA_VERSION")
+            .map_or_else(|| "unknown".into(), |v| v.parse::<i32>().map_or_else(|_| v.to_string(), version)),
+        capability: format!("{major}.{minor}"),
+    })
+}
+
+#[cfg(not(feature = "cuda"))]
+fn gpu(_: &Device) -> Option<GpuInfo> {
+    None
 }
 
 /// A training's first weights, drawn by GPT-2's init policy from `seed`. They are drawn on the

@@ -4,6 +4,7 @@ use super::backend::Backend;
 use super::checkpoint::{self, CheckpointPolicy};
 use super::flat::{FlatLayout, Weights};
 use super::params::Params;
+use super::stack::StackBackend;
 use crate::rng::Rng;
 use crate::spec::Objective;
 use crate::spec::{Curriculum, Schedule};
@@ -88,11 +89,7 @@ pub fn loss_of(
     let zs = Tensor::from_vec(batch.interleaved(), (batch.batch, 2 * batch.points, batch.dim), device)?;
     let ys = Tensor::from_slice(&batch.ys, (batch.batch, batch.points), device)?;
     let pred = params.net.forward(&zs)?; // (B, k)
-    let loss = match objective {
-        Objective::Hinge => super::pattern_net::hinge_loss(&pred, &ys)?,
-        Objective::Logistic => super::pattern_net::logistic_loss(&pred, &ys)?,
-        Objective::SquaredError | Objective::CrossEntropy => (&pred - &ys)?.sqr()?.mean_all()?,
-    };
+    let loss = super::graphs::member_losses(objective, &pred.unsqueeze(0)?, &ys.unsqueeze(0)?)?.squeeze(0)?;
     Ok((loss, pred))
 }
 
@@ -128,6 +125,9 @@ pub enum TrainOutcome {
         losses: Vec<f32>,
         /// Seconds of training, over every segment when the run was resumed.
         wall_s: f64,
+        /// Where the steps ran, as the backend says it (`fused on cpu (1 thread)`, `graph on
+        /// cuda:0 (NVIDIA H200)`), with the size of the stack it was trained in.
+        ran_on: String,
     },
     /// `on_step` asked to stop after this step; the losses so far.
     Interrupted {
@@ -160,13 +160,21 @@ pub fn train_on(
     settings: &TrainSettings,
     objective: Objective,
     data_rng: &mut Rng,
-    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
-    on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
     let layout = FlatLayout::of(params);
     let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout, objective)?;
-    train_with(params, engine.as_mut(), settings, data_rng, next_batch, on_step, checkpoints)
+    let member = Member {
+        model: params,
+        settings: *settings,
+        data_rng,
+        next_batch: &mut next_batch,
+        on_step: &mut on_step,
+        checkpoints,
+    };
+    train_stack(engine.as_mut(), vec![member]).pop().expect("one member, one outcome")
 }
 
 /// The training loop over any model and backend: schedule, clipping, the NaN guard, checkpoints
@@ -180,64 +188,203 @@ pub fn train_with<B>(
     mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
-    let params = model;
-    let layout = FlatLayout::of(params);
-    let mut flat = layout.gather(params)?;
-    let mut grad = vec![0f32; layout.len()];
+    let place = settings.compute.describe();
+    let member = Member {
+        model,
+        settings: *settings,
+        data_rng,
+        next_batch: &mut next_batch,
+        on_step: &mut on_step,
+        checkpoints,
+    };
+    train_stack(&mut super::stack::Single(engine, place), vec![member]).pop().expect("one member, one outcome")
+}
+
+/// One training of a stack: its weights (trained in place), its settings (learning rate, decay,
+/// clipping and schedule its own), its data stream and batches, what sees its steps, its
+/// checkpoints.
+pub struct Member<'a, B> {
+    /// The weights, written back when the member stops.
+    pub model: &'a dyn Weights,
+    /// Its settings.
+    pub settings: TrainSettings,
+    /// Its data stream, drawn from as it would be alone.
+    pub data_rng: &'a mut Rng,
+    /// Its batch of a step (0-based) from its stream.
+    pub next_batch: &'a mut dyn FnMut(&mut Rng, u64) -> B,
+    /// Sees each of its steps and its loss; may stop it.
+    pub on_step: &'a mut dyn FnMut(u64, f32) -> ControlFlow<()>,
+    /// Its checkpoints, resume file and snapshots.
+    pub checkpoints: Option<&'a CheckpointPolicy>,
+}
+
+/// A member's state between steps.
+struct Progress {
+    layout: FlatLayout,
+    flat: Vec<f32>,
+    grad: Vec<f32>,
+    opt: AdamW,
+    losses: Vec<f32>,
+    /// The next step to run (1-based).
+    next: u64,
+    last_checkpoint: Option<(u64, std::path::PathBuf)>,
+    /// Seconds of training before this segment (a resumed run's earlier ones).
+    before_s: f64,
+    /// How it ended, once it has.
+    outcome: Option<Result<TrainOutcome, TrainError>>,
+}
+
+/// The training loop of a stack of members (one model is a stack of one): each member's
+/// schedule, clipping, NaN guard, checkpoints, resume and snapshots are its own; their losses
+/// and gradients come from one call of `engine` per step. A member that resumes from a later
+/// step waits until the others catch up (every member of a step must have one batch shape); a
+/// member whose loss stops being finite stops with [`TrainError::NonFinite`] and the others go on.
+/// One outcome per member, in order.
+pub fn train_stack<B>(
+    engine: &mut dyn StackBackend<B>,
+    mut members: Vec<Member<'_, B>>,
+) -> Vec<Result<TrainOutcome, TrainError>> {
+    let started = std::time::Instant::now();
+    let mut progress: Vec<Progress> = members.iter_mut().map(start).collect();
+    let stack = if members.len() > 1 { format!(", a stack of {}", members.len()) } else { String::new() };
+    let ran_on = format!("{}{stack}", engine.placement());
+    loop {
+        let waiting = progress.iter().filter(|p| p.outcome.is_none()).map(|p| p.next);
+        let Some(step) = waiting.min() else { break };
+        let active: Vec<usize> =
+            (0..members.len()).filter(|&m| progress[m].outcome.is_none() && progress[m].next == step).collect();
+        let mut batches: Vec<B> = Vec::with_capacity(active.len());
+        for &m in &active {
+            let member = &mut members[m];
+            batches.push((member.next_batch)(&mut *member.data_rng, step - 1));
+        }
+        let values = {
+            let (mut flats, mut grads): (Vec<&[f32]>, Vec<&mut [f32]>) = (vec![], vec![]);
+            for (m, p) in progress.iter_mut().enumerate() {
+                if active.contains(&m) {
+                    flats.push(p.flat.as_slice());
+                    grads.push(p.grad.as_mut_slice());
+                }
+            }
+            let batches: Vec<&B> = batches.iter().collect();
+            engine.loss_and_grads(&flats, &batches, &mut grads)
+        };
+        let values = match values {
+            Ok(v) => v,
+            Err(e) => {
+                // The tensor library failed for the whole stack: every member still running stops.
+                for (m, p) in progress.iter_mut().enumerate().filter(|(_, p)| p.outcome.is_none()) {
+                    let _ = p.layout.scatter(&p.flat, members[m].model);
+                    p.outcome = Some(Err(TrainError::from(candle_core::Error::Msg(e.to_string()))));
+                }
+                break;
+            }
+        };
+        let elapsed = started.elapsed().as_secs_f64();
+        for (&m, value) in active.iter().zip(values) {
+            let p = &mut progress[m];
+            if let Err(e) = advance(&mut members[m], p, step, value, elapsed, &ran_on) {
+                let _ = p.layout.scatter(&p.flat, members[m].model);
+                p.outcome = Some(Err(e));
+            }
+        }
+    }
+    progress.into_iter().map(|p| p.outcome.expect("every member ends")).collect()
+}
+
+/// A member's state at its start: its weights and fresh optimiser, or what its checkpoint left.
+fn start<B>(member: &mut Member<'_, B>) -> Progress {
+    let layout = FlatLayout::of(member.model);
+    let settings = &member.settings;
     let mut opt = AdamW::new(&layout, settings.adamw);
     if settings.decay_matrices_only {
         opt.decay_only_matrices();
     }
-    let (mut first, mut losses, mut last_checkpoint) = (1, Vec::with_capacity(settings.steps as usize), None);
-    let mut before_s = 0.0;
-    if let Some(policy) = checkpoints.filter(|p| p.path.exists()) {
-        let restored = checkpoint::load(&policy.path, &mut flat, &mut opt, data_rng).map_err(TrainError::Checkpoint)?;
-        first = restored.step + 1;
-        losses = restored.losses;
-        before_s = restored.elapsed_s;
-        last_checkpoint = Some((restored.step, policy.path.clone()));
-    }
-    let started = std::time::Instant::now();
-    let elapsed = || before_s + started.elapsed().as_secs_f64();
-    let snapshot = |step: u64, flat: &[f32]| -> Result<(), TrainError> {
-        for (_, path) in checkpoints.iter().flat_map(|p| &p.snapshots).filter(|(s, _)| *s == step) {
-            checkpoint::save_weights(path, flat, &layout, step, elapsed()).map_err(|e| {
-                TrainError::Checkpoint(format!("cannot write the weights of step {step} to `{}`: {e}", path.display()))
-            })?;
+    let mut p = Progress {
+        flat: vec![],
+        grad: vec![0f32; layout.len()],
+        opt,
+        losses: Vec::with_capacity(settings.steps as usize),
+        next: 1,
+        last_checkpoint: None,
+        before_s: 0.0,
+        outcome: None,
+        layout,
+    };
+    let begun = (|| -> Result<(), TrainError> {
+        p.flat = p.layout.gather(member.model)?;
+        if let Some(policy) = member.checkpoints.filter(|c| c.path.exists()) {
+            let restored = checkpoint::load(&policy.path, &mut p.flat, &mut p.opt, member.data_rng)
+                .map_err(TrainError::Checkpoint)?;
+            p.next = restored.step + 1;
+            p.losses = restored.losses;
+            p.before_s = restored.elapsed_s;
+            p.last_checkpoint = Some((restored.step, policy.path.clone()));
+        }
+        if p.next == 1 {
+            snapshot(member, &p, 0, 0.0)?;
         }
         Ok(())
-    };
-    if first == 1 {
-        snapshot(0, &flat)?;
+    })();
+    if let Err(e) = begun {
+        p.outcome = Some(Err(e));
+    } else if p.next > member.settings.steps {
+        p.outcome = Some(finished(member, &p, 0.0, ""));
     }
-    for step in first..=settings.steps {
-        let batch = next_batch(data_rng, step - 1);
-        let value = engine.loss_and_grad(&flat, &batch, &mut grad)?;
-        if !value.is_finite() {
-            layout.scatter(&flat, params)?;
-            return Err(TrainError::NonFinite { step, loss: value, last_checkpoint });
-        }
-        opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
-        opt.step(&mut flat, &grad, settings.clip);
-        losses.push(value);
-        // Snapshots first: a resumable checkpoint of step s promises every snapshot up to s exists.
-        snapshot(step, &flat)?;
-        // Only finite weights are checkpointed, so the last checkpoint is always a good one.
-        if let Some(policy) = checkpoints.filter(|p| step % p.every == 0 && step < settings.steps)
-            && flat.iter().all(|v| v.is_finite())
-        {
-            checkpoint::save(&policy.path, &flat, &opt, data_rng, step, &losses, elapsed()).map_err(|e| {
-                TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display()))
-            })?;
-            last_checkpoint = Some((step, policy.path.clone()));
-        }
-        if on_step(step, value).is_break() {
-            layout.scatter(&flat, params)?;
-            return Ok(TrainOutcome::Interrupted { step, losses });
-        }
+    p
+}
+
+/// Writes the snapshots of `step`, if the policy keeps any.
+fn snapshot<B>(member: &Member<'_, B>, p: &Progress, step: u64, elapsed: f64) -> Result<(), TrainError> {
+    for (_, path) in member.checkpoints.iter().flat_map(|c| &c.snapshots).filter(|(s, _)| *s == step) {
+        checkpoint::save_weights(path, &p.flat, &p.layout, step, p.before_s + elapsed).map_err(|e| {
+            TrainError::Checkpoint(format!("cannot write the weights of step {step} to `{}`: {e}", path.display()))
+        })?;
     }
-    layout.scatter(&flat, params)?;
-    Ok(TrainOutcome::Finished { losses, wall_s: elapsed() })
+    Ok(())
+}
+
+/// The member's weights written back, and its outcome after its last step.
+fn finished<B>(member: &Member<'_, B>, p: &Progress, elapsed: f64, ran_on: &str) -> Result<TrainOutcome, TrainError> {
+    p.layout.scatter(&p.flat, member.model)?;
+    Ok(TrainOutcome::Finished { losses: p.losses.clone(), wall_s: p.before_s + elapsed, ran_on: ran_on.to_string() })
+}
+
+/// One step of one member after its loss and gradient are known: the NaN guard, the update,
+/// snapshots, checkpoint, `on_step`; the outcome when it was its last.
+fn advance<B>(
+    member: &mut Member<'_, B>,
+    p: &mut Progress,
+    step: u64,
+    value: f32,
+    elapsed: f64,
+    ran_on: &str,
+) -> Result<(), TrainError> {
+    let settings = member.settings;
+    if !value.is_finite() {
+        return Err(TrainError::NonFinite { step, loss: value, last_checkpoint: p.last_checkpoint.clone() });
+    }
+    p.opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
+    p.opt.step(&mut p.flat, &p.grad, settings.clip);
+    p.losses.push(value);
+    // Snapshots first: a resumable checkpoint of step s promises every snapshot up to s exists.
+    snapshot(member, p, step, elapsed)?;
+    // Only finite weights are checkpointed, so the last checkpoint is always a good one.
+    if let Some(policy) = member.checkpoints.filter(|c| step.is_multiple_of(c.every) && step < settings.steps)
+        && p.flat.iter().all(|v| v.is_finite())
+    {
+        checkpoint::save(&policy.path, &p.flat, &p.opt, member.data_rng, step, &p.losses, p.before_s + elapsed)
+            .map_err(|e| TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display())))?;
+        p.last_checkpoint = Some((step, policy.path.clone()));
+    }
+    p.next = step + 1;
+    if (member.on_step)(step, value).is_break() {
+        p.layout.scatter(&p.flat, member.model)?;
+        p.outcome = Some(Ok(TrainOutcome::Interrupted { step, losses: p.losses.clone() }));
+    } else if step >= settings.steps {
+        p.outcome = Some(finished(member, p, elapsed, ran_on));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

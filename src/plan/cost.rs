@@ -15,9 +15,17 @@ pub const LM_GRAPH_FLOPS: f64 = 8e9;
 /// (d = 30, 20 examples, 64 neurons, 64 prompts a step): 1 000 steps (2.3e9 counted FLOPs) in
 /// 2.3 s of one core — per-operation overhead, not arithmetic, sets the pace.
 pub const PATTERN_GRAPH_FLOPS: f64 = 1e9;
-/// An assumed sustained rate for one data-centre GPU on models this small (batches of a few
-/// thousand tokens, widths of a few hundred): an H100 at a few percent of its dense peak.
+/// The sustained rate of one data-centre GPU on the arithmetic of models this small (batches of
+/// a few thousand tokens, widths of a few hundred), beyond the per-step floor: an assumed H100 at
+/// a few percent of its dense peak, until [`GPU_CALIBRATION`] names a measurement.
 pub const GPU_FLOPS: f64 = 20e12;
+/// Seconds a GPU step spends per operation of the candle graph whatever its size: a kernel launch
+/// and, for the weights going up and the gradients coming back, a synchronised copy. An assumed
+/// 8 µs (launches take 3–10 µs on current GPUs), until [`GPU_CALIBRATION`] names a measurement.
+pub const GPU_OP_SECONDS: f64 = 8e-6;
+/// The measurement [`GPU_FLOPS`] and [`GPU_OP_SECONDS`] were calibrated from (`scripts/gpu-check.sh`
+/// on a named GPU), or `None` while they are assumptions.
+pub const GPU_CALIBRATION: Option<&str> = None;
 
 /// The cost of a plan's trainings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,8 +36,18 @@ pub struct Cost {
     pub flops: f64,
     /// Seconds on one core at [`CPU_CORE_FLOPS`].
     pub cpu_core_s: f64,
-    /// Seconds on one GPU at [`GPU_FLOPS`].
+    /// Seconds on one GPU, the trainings stacked as a GPU run stacks them: the floor plus the
+    /// arithmetic at [`GPU_FLOPS`].
     pub gpu_s: f64,
+    /// Of [`Cost::gpu_s`], the per-step floor: every stack's (and lone training's) steps ×
+    /// its graph operations a step × [`GPU_OP_SECONDS`].
+    pub gpu_floor_s: f64,
+    /// Stacks (and lone trainings) a GPU run trains one after another.
+    pub gpu_stacks: usize,
+    /// Seconds per graph operation the floor is counted at.
+    pub gpu_op_seconds: f64,
+    /// What the GPU constants were calibrated from; `None`: uncalibrated assumptions.
+    pub gpu_calibration: Option<&'static str>,
 }
 
 /// Floating-point operations of one training: forward and backward (3× the forward's products)
@@ -81,11 +99,47 @@ pub fn core_rate(arch: &crate::spec::Arch) -> f64 {
     }
 }
 
-/// The cost of every training of a plan.
+/// Operations of the candle graph in one training step of `job`, whatever the size of its stack:
+/// the forward pass's (counted from the graph's nodes: `Tensor::sorted_nodes` of the loss, views
+/// included, variables not), twice as many for the backward pass, and a copy up and down per
+/// parameter tensor. Forward nodes: the regression transformer 44 + 87 per block, the causal LM
+/// 47 + 87 per block (once per batch of a step: the words, and the completions), the LSTM 29 + 26
+/// per layer and token, the pattern network 32.
+pub fn graph_ops_per_step(job: &TrainJob) -> f64 {
+    let m = job.setup.model;
+    let l = m.layers as f64;
+    let parts = 1.0 + f64::from(job.setup.completions.is_some());
+    let (forward, tensors) = match m.arch {
+        crate::spec::Arch::Regression => (44.0 + 87.0 * l, 7.0 + 12.0 * l),
+        crate::spec::Arch::CausalLm { .. } => (parts * (47.0 + 87.0 * l), 5.0 + 12.0 * l),
+        crate::spec::Arch::Lstm { context } => (parts * (29.0 + 26.0 * l * context as f64), 3.0 + 4.0 * l),
+        crate::spec::Arch::PatternNet => (32.0, 4.0),
+    };
+    3.0 * forward + 2.0 * tensors
+}
+
+/// The cost of every training of a plan: on one core, and on one GPU with its trainings stacked
+/// (`stacks_of`) as a GPU run stacks them, each stack's floor counted once for all its members.
 pub fn estimate(plan: &Plan) -> Cost {
     let flops: f64 = plan.train_jobs().map(|(_, t)| train_flops(t)).sum();
     let cpu_core_s = plan.train_jobs().map(|(_, t)| train_seconds(t)).sum();
-    Cost { trainings: plan.train_jobs().count(), flops, cpu_core_s, gpu_s: flops / GPU_FLOPS }
+    let stacks = super::stacks_of(&plan.jobs);
+    let stacked: std::collections::BTreeSet<&super::JobId> = stacks.iter().flat_map(|s| &s.members).collect();
+    let floor = |t: &TrainJob| t.setup.steps as f64 * graph_ops_per_step(t) * GPU_OP_SECONDS;
+    let lone: Vec<&TrainJob> = plan.train_jobs().filter(|(id, _)| !stacked.contains(id)).map(|(_, t)| t).collect();
+    let first_of = |s: &super::Stack| plan.train_jobs().find(|(id, _)| **id == s.members[0]).map(|(_, t)| t);
+    let gpu_floor_s: f64 =
+        lone.iter().map(|t| floor(t)).sum::<f64>() + stacks.iter().filter_map(first_of).map(floor).sum::<f64>();
+    Cost {
+        trainings: plan.train_jobs().count(),
+        flops,
+        cpu_core_s,
+        gpu_s: gpu_floor_s + flops / GPU_FLOPS,
+        gpu_floor_s,
+        gpu_stacks: stacks.len() + lone.len(),
+        gpu_op_seconds: GPU_OP_SECONDS,
+        gpu_calibration: GPU_CALIBRATION,
+    }
 }
 
 #[cfg(test)]

@@ -3,12 +3,15 @@
 mod cost;
 mod resources;
 mod shard;
+mod stacks;
 
 pub use cost::{
-    CPU_CORE_FLOPS, Cost, GPU_FLOPS, LM_GRAPH_FLOPS, PATTERN_GRAPH_FLOPS, estimate, train_flops, train_seconds,
+    CPU_CORE_FLOPS, Cost, GPU_CALIBRATION, GPU_FLOPS, GPU_OP_SECONDS, LM_GRAPH_FLOPS, PATTERN_GRAPH_FLOPS, estimate,
+    graph_ops_per_step, train_flops, train_seconds,
 };
-pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal};
+pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal, train_estimate};
 pub use shard::{Shard, training_owners};
+pub use stacks::{Stack, split, stacks_of};
 
 use crate::diag::Diagnostic;
 use crate::spec::{
@@ -178,6 +181,9 @@ pub struct Plan {
     pub experiment: String,
     /// The jobs.
     pub jobs: Vec<Job>,
+    /// Trainings that train as one stacked model (`--stack on`); none when every training runs alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stacks: Vec<Stack>,
 }
 
 impl Plan {
@@ -211,9 +217,10 @@ fn job_id(kind: &JobKind) -> JobId {
     JobId(crate::files::hex(&digest[..8]))
 }
 
-/// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs). A spec
-/// that names a weights file that cannot be read gets diagnostics instead of a plan; `base` is the
-/// folder files in the spec are relative to; `compute` names the backend and device that will run it.
+/// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs), and the
+/// trainings' stacks when `compute` stacks. A spec that names a weights file that cannot be read
+/// gets diagnostics instead of a plan; `base` is the folder files in the spec are relative to;
+/// `compute` names the backend and device that will run it.
 pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Result<Plan, Vec<Diagnostic>> {
     let computed_on = (!compute.is_default()).then(|| compute.describe());
     let mut problems = Vec::new();
@@ -323,5 +330,6 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
             jobs.push(Job { id: job_id(&kind), kind, deps });
         }
     }
-    Ok(Plan { experiment: spec.name.clone(), jobs })
+    let stacks = if compute.stack { stacks_of(&jobs) } else { vec![] };
+    Ok(Plan { experiment: spec.name.clone(), jobs, stacks })
 }

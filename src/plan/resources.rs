@@ -49,7 +49,8 @@ fn activation_bytes(m: ModelSpec, batch: usize, points: usize) -> f64 {
     4.0 * batch as f64 * t * l * (16.0 * c + 2.0 * h * t)
 }
 
-fn train_estimate(t: &TrainJob) -> JobEstimate {
+/// The estimate of a training job.
+pub fn train_estimate(t: &TrainJob) -> JobEstimate {
     let m = t.setup.model;
     // Weights, gradients and Adam's two moments, plus the prompts of a batch.
     let state = 4.0 * 4.0 * parameters(m, t.dim, t.points);

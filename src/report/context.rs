@@ -127,8 +127,18 @@ pub struct Repro {
     pub seed: u64,
     /// Threads per job.
     pub threads: usize,
-    /// The backend and device (`fused on cpu`).
+    /// The backend and device (`fused on cpu`), with the precision when not f32.
     pub compute: String,
+    /// The matrix products' arithmetic (`f32`, `tf32`).
+    pub precision: String,
+    /// Whether trainings were stacked, and how (`on: 1 stack of 17 trainings`, `off`).
+    pub stacking: String,
+    /// Where the trainings ran, as their records say it (each distinct place once).
+    pub trained_on: Vec<String>,
+    /// The machine that rendered the report: CPU, cores, memory, and the run's GPU and driver.
+    pub hardware: String,
+    /// The compiler and candle versions iclc was built with.
+    pub toolchain: String,
     /// `(phase, seconds)`, in pipeline order.
     pub phases: Vec<(String, String)>,
     /// Jobs answered from the cache.

@@ -313,6 +313,7 @@ mod tests {
             language: None,
             attention: vec![],
             labels: vec![],
+            ran_on: None,
         }
     }
 

@@ -405,6 +405,7 @@ mod tests {
             language: None,
             attention: vec![],
             labels: vec![],
+            ran_on: None,
         };
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());

@@ -1,0 +1,156 @@
+//! Regression-transformer training jobs (one, or a stack of them): prompts of a function class
+//! (or pattern prompts, their labels as ys) through the shared training loop, their records and
+//! weights.
+use super::cache::Cache;
+use super::training::{
+    Jobs, Outcome, Prepared, all_failed, checkpoints, finish, model_config, settings, train_prepared,
+};
+use super::{ExecError, Observer};
+use crate::model::{CheckpointPolicy, Config, FlatLayout, Params, step_shape};
+use crate::plan::{InitFile, TrainJob};
+use crate::spec::{BatchKind, Compute, InputSpec};
+use crate::tasks;
+use std::collections::HashMap;
+
+/// Where a training's prompts come from: a function class fills the ys of drawn xs; pattern data
+/// brings both (the labels as ys).
+enum Source {
+    Class(Box<dyn tasks::FunctionClass>),
+    Patterns(tasks::patterns::PatternData),
+}
+
+/// A member ready to train: its first weights, its data, its checkpoints.
+struct Ready<'a> {
+    index: usize,
+    job: (&'a crate::plan::JobId, &'a TrainJob),
+    params: Params,
+    source: Source,
+    policy: CheckpointPolicy,
+}
+
+/// Trains the regression models of `jobs` (unsealed job folders, one shape) as one stack and
+/// seals their records; one outcome per job.
+pub fn train(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
+    let mut out: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
+    let mut ready = Vec::new();
+    for (index, &(id, t)) in jobs.iter().enumerate() {
+        match prepare(t).and_then(|(params, source)| Ok((params, source, checkpoints(id, t, cache, observer)?))) {
+            Ok((params, source, policy)) => ready.push(Ready { index, job: (id, t), params, source, policy }),
+            Err(e) => out[index] = Some(Err(e)),
+        }
+    }
+    if let Some(first) = ready.first() {
+        let t = first.job.1;
+        let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported);
+        let engine = kind.and_then(|kind| {
+            let objective = t.setup.objective(kind);
+            let layout = FlatLayout::of(&first.params);
+            crate::model::backend(compute, &model_config(t), &layout, objective)
+                .map_err(|e| ExecError::Unsupported(format!("a backend for `{}`: {e}", t.name)))
+        });
+        let outcomes = match engine {
+            Ok(mut engine) => {
+                let members = ready.iter().map(|r| member(r, compute)).collect();
+                train_prepared(engine.as_mut(), members, observer)
+            }
+            Err(e) => {
+                let failed = all_failed(&ready.iter().map(|r| r.job).collect::<Vec<_>>(), &e);
+                for (r, f) in ready.iter().zip(failed) {
+                    out[r.index] = Some(f);
+                }
+                return out.into_iter().map(|o| o.expect("every job has an outcome")).collect();
+            }
+        };
+        for (r, outcome) in ready.iter().zip(outcomes) {
+            let (id, t) = r.job;
+            let cfg = model_config(t);
+            let record = outcome.map_err(|source| ExecError::Train { name: t.name.clone(), source }).and_then(|o| {
+                let save = |path: &std::path::Path, _wall_s: f64| r.params.save(path, metadata(&cfg));
+                finish(id, t, cache, &r.policy, o, r.params.count(), save, None)
+            });
+            out[r.index] = Some(record);
+        }
+    }
+    out.into_iter().map(|o| o.expect("every job has an outcome")).collect()
+}
+
+/// A member's first weights (its init policy or its `init` file) and its data.
+fn prepare(t: &TrainJob) -> Result<(Params, Source), ExecError> {
+    let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
+    let cfg = model_config(t);
+    let params = match &t.init {
+        None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
+        Some(file) => load_init(t, file, &cfg)?,
+    };
+    let unsupported = |why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name));
+    let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
+    let source = if kind.batch == BatchKind::Patterns {
+        Source::Patterns(tasks::patterns_of(&t.data.class, t.dim).map_err(unsupported)?)
+    } else {
+        Source::Class(tasks::class_for(&t.data.class).map_err(unsupported)?)
+    };
+    Ok((params, source))
+}
+
+/// The loop's view of a ready member: its batches drawn at each step's curriculum shape.
+fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, tasks::PromptBatch> {
+    let t = r.job.1;
+    let settings = settings(t, compute);
+    let source = &r.source;
+    let next_batch = move |rng: &mut crate::rng::Rng, step: u64| {
+        let shape = step_shape(&settings, t.points, t.dim, step);
+        match source {
+            Source::Class(class) => tasks::sample_batch(
+                class.as_ref(),
+                &InputSpec::Normal,
+                rng,
+                shape.batch,
+                shape.points,
+                t.dim,
+                shape.active_dims,
+            ),
+            Source::Patterns(data) => {
+                let prompts = data.prompts(tasks::patterns::Part::Train, shape.batch, shape.points, rng);
+                tasks::patterns::PatternData::batch(&prompts, t.dim)
+            }
+        }
+    };
+    Prepared {
+        id: r.job.0,
+        seed: t.seed,
+        model: &r.params,
+        settings,
+        next_batch: Box::new(next_batch),
+        policy: r.policy.clone(),
+    }
+}
+
+/// The checkpoint's metadata: the model's shape and the iclc that wrote it.
+fn metadata(cfg: &Config) -> HashMap<String, String> {
+    [
+        ("n_dims", cfg.n_dims.to_string()),
+        ("points", cfg.points.to_string()),
+        ("n_embd", cfg.n_embd.to_string()),
+        ("n_layer", cfg.n_layer.to_string()),
+        ("n_head", cfg.n_head.to_string()),
+        ("iclc", crate::VERSION.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// The weights a training starts from, read from its `init` file (PyTorch parameter names).
+fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
+    let bytes = std::fs::read(&file.path).map_err(|source| ExecError::Io {
+        what: "cannot read the initial weights",
+        path: file.path.clone(),
+        source,
+    })?;
+    let sha = crate::files::sha256_hex(&bytes);
+    let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
+    if sha != file.sha256 {
+        return Err(bad("the file changed after the run was planned; run again".into()));
+    }
+    crate::model::weights_from_file(cfg, &bytes).map_err(bad)
+}
