@@ -43,7 +43,10 @@ done
 # driver-API function cudarc declares, empty, under the soname libcuda.so.1, so that a machine with a
 # driver loads the real library at run time.
 if [ ! -e "$home/lib64/libcuda.so" ]; then
-  sys=$(ls -d "$HOME"/.cargo/registry/src/*/cudarc-0.19.*/src/driver/sys | head -1)
+  # cudarc's source lists the functions; a registry that has not built with CUDA yet lacks it.
+  cargo fetch --quiet
+  sys=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cudarc-0.19.*/src/driver/sys 2>/dev/null | head -1)
+  [ -n "$sys" ] || { say "no cudarc 0.19 source in the cargo registry after cargo fetch"; exit 1; }
   grep -o 'fn cu[A-Za-z0-9_]*' "$sys/mod.rs" | sort -u | sed 's/^fn \(.*\)/void \1(void) {}/' > "$dir/libcuda_stub.c"
   mkdir -p "$home/lib64/stubs"
   gcc -shared -fPIC -Wl,-soname,libcuda.so.1 -o "$home/lib64/stubs/libcuda.so" "$dir/libcuda_stub.c"

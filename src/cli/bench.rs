@@ -25,6 +25,10 @@ pub struct Options {
     pub steps: usize,
     /// Threads for candle's kernels.
     pub threads: usize,
+    /// Where the steps run (train): backend, device, precision.
+    pub compute: iclc::spec::Compute,
+    /// Stack sizes to time each model at (train): K models stepped as one.
+    pub stacks: Vec<usize>,
 }
 
 /// Runs a benchmark and prints its figures.
@@ -43,9 +47,11 @@ pub fn bench(what: What, options: &Options) -> ExitCode {
                 }
             }
             for m in models {
-                if let Err(e) = train(&m, options.steps, options.threads) {
-                    eprintln!("error: timing {}: {e}", m.name);
-                    return ExitCode::FAILURE;
+                for &k in &options.stacks {
+                    if let Err(e) = train(&m, options.steps, k, &options.compute) {
+                        eprintln!("error: timing {} (a stack of {k}): {e}", m.name);
+                        return ExitCode::FAILURE;
+                    }
                 }
             }
         }
@@ -59,7 +65,7 @@ pub fn bench(what: What, options: &Options) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A model shape to time, with its prompt size.
+/// A model shape to time, with its prompt size and batch.
 #[derive(Debug, Clone)]
 struct BenchModel {
     name: String,
@@ -68,19 +74,24 @@ struct BenchModel {
     width: usize,
     layers: usize,
     heads: usize,
+    batch: usize,
 }
 
-/// The shapes of the PyTorch reference benchmark (`shared/bench/torch_step.py`).
+/// The shapes of the PyTorch reference benchmark (`scripts/torch_step.py`): `tiny` and `small`,
+/// the flagship spec's (`specs/paper.icl`: 4 × 64 at d = 4, 9 points, batch 128) and Garg et al.'s
+/// standard model (a GPU size).
 fn preset(name: &str) -> Option<BenchModel> {
-    let (dim, points, width, layers, heads) = match name {
-        "tiny" => (5, 11, 64, 2, 2),
-        "small" => (10, 21, 128, 4, 4),
+    let (dim, points, width, layers, heads, batch) = match name {
+        "tiny" => (5, 11, 64, 2, 2, 64),
+        "small" => (10, 21, 128, 4, 4, 64),
+        "flagship" => (4, 9, 64, 4, 4, 128),
+        "standard" => (20, 41, 256, 12, 8, 64),
         _ => return None,
     };
-    Some(BenchModel { name: name.into(), dim, points, width, layers, heads })
+    Some(BenchModel { name: name.into(), dim, points, width, layers, heads, batch })
 }
 
-/// `tiny`, `small`, or `layers=4,width=64,heads=4,dim=5,points=11` (unset keys from tiny).
+/// A preset, or `layers=4,width=64,heads=4,dim=5,points=11,batch=64` (unset keys from tiny).
 fn parse_model(text: &str) -> Result<BenchModel, String> {
     if let Some(m) = preset(text) {
         return Ok(m);
@@ -95,49 +106,90 @@ fn parse_model(text: &str) -> Result<BenchModel, String> {
             "heads" => &mut m.heads,
             "dim" => &mut m.dim,
             "points" => &mut m.points,
-            other => return Err(format!("unknown key `{other}` (layers, width, heads, dim, points)")),
+            "batch" => &mut m.batch,
+            other => return Err(format!("unknown key `{other}` (layers, width, heads, dim, points, batch)")),
         };
         *slot = value;
     }
-    if m.heads == 0 || !m.width.is_multiple_of(m.heads) || m.layers == 0 || m.dim == 0 || m.points == 0 {
-        return Err("needs layers, dim, points ≥ 1 and a width divisible by heads".into());
+    if m.heads == 0 || !m.width.is_multiple_of(m.heads) || m.layers == 0 || m.dim == 0 || m.points == 0 || m.batch == 0
+    {
+        return Err("needs layers, dim, points, batch ≥ 1 and a width divisible by heads".into());
     }
     Ok(m)
 }
 
-/// Times training steps of one model and prints the median.
-fn train(m: &BenchModel, steps: usize, threads: usize) -> Result<(), String> {
-    use iclc::model::{AdamWSettings, Config, Params, TrainSettings};
+/// Times training steps of a stack of `k` models of one shape (each with its own weights and
+/// prompts, as a stacked run trains them) and prints the median step.
+fn train(m: &BenchModel, steps: usize, k: usize, compute: &iclc::spec::Compute) -> Result<(), String> {
+    use iclc::model::{AdamWSettings, Config, FlatLayout, Member, Params, TrainSettings};
     const WARMUP: usize = 5;
-    const BATCH: usize = 64;
     let cfg = Config::new(m.dim, m.points, m.width, m.layers, m.heads);
-    let params = Params::init(&cfg, 0, &candle_core::Device::Cpu).map_err(|e| e.to_string())?;
+    let models: Vec<Params> = (0..k)
+        .map(|i| Params::init(&cfg, i as u64, &candle_core::Device::Cpu))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let settings = TrainSettings {
         steps: (WARMUP + steps) as u64,
-        batch: BATCH,
+        batch: m.batch,
         adamw: AdamWSettings { lr: 1e-4, weight_decay: 0.0, ..AdamWSettings::default() },
         schedule: iclc::spec::Schedule::Constant,
         clip: None,
         decay_matrices_only: false,
         curriculum: None,
-        compute: iclc::spec::Compute { threads, ..Default::default() },
+        compute: *compute,
     };
     let class = iclc::tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())]))?;
-    let mut rng = iclc::rng::stream(0, "bench-train");
-    let mut timer = StepTimer::new(WARMUP);
-    iclc::model::train(
-        &params,
-        &settings,
-        &mut rng,
-        |r, _| iclc::tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, BATCH, m.points, m.dim, m.dim),
-        |step, _| timer.tick(step),
-        None,
-    )
-    .map_err(|e| e.to_string())?;
-    let median = timer.median_ms();
+    let layout = FlatLayout::of(&models[0]);
+    let mut engine =
+        iclc::model::backend(compute, &cfg, &layout, iclc::spec::Objective::SquaredError).map_err(|e| e.to_string())?;
+    let mut rngs: Vec<_> = (0..k).map(|i| iclc::rng::stream(i as u64, "bench-train")).collect();
+    let sample = |r: &mut iclc::rng::Rng, _| {
+        iclc::tasks::sample_batch(class.as_ref(), &InputSpec::Normal, r, m.batch, m.points, m.dim, m.dim)
+    };
+    let mut batchers: Vec<_> = (0..k).map(|_| sample).collect();
+    let timer = std::sync::Mutex::new(StepTimer::new(WARMUP));
+    type Tick<'t> = Box<dyn FnMut(u64, f32) -> std::ops::ControlFlow<()> + Send + 't>;
+    let mut ticks: Vec<Tick> = (0..k)
+        .map(|i| {
+            let timer = &timer;
+            Box::new(move |step, _| if i == 0 { lock(timer).tick(step) } else { std::ops::ControlFlow::Continue(()) })
+                as Tick
+        })
+        .collect();
+    let members = models
+        .iter()
+        .zip(&mut rngs)
+        .zip(&mut batchers)
+        .zip(&mut ticks)
+        .map(|(((model, rng), next_batch), on_step)| Member {
+            model,
+            settings,
+            data_rng: rng,
+            next_batch,
+            on_step: on_step.as_mut(),
+            checkpoints: None,
+        })
+        .collect();
+    let mut ran_on = String::new();
+    for outcome in iclc::model::train_stack(engine.as_mut(), members) {
+        match outcome.map_err(|e| e.to_string())? {
+            iclc::model::TrainOutcome::Finished { ran_on: place, .. } => ran_on = place,
+            iclc::model::TrainOutcome::Interrupted { .. } => return Err("interrupted".into()),
+        }
+    }
+    let median = lock(&timer).median_ms();
+    let precision = format!("{:?}", compute.precision).to_lowercase();
     super::say(&format!(
-        "{:<8} d {}, {} points, width {}, {} layers, {} heads, batch {BATCH}: {median:.2} ms/step (median of {steps}, threads {threads})",
-        m.name, m.dim, m.points, m.width, m.layers, m.heads
+        "{:<8} d {}, {} points, width {}, {} layers, {} heads, batch {}, stack of {k}: {median:.2} ms/step, {:.3} ms per model (median of {steps}; {ran_on}, {precision}, threads {})",
+        m.name,
+        m.dim,
+        m.points,
+        m.width,
+        m.layers,
+        m.heads,
+        m.batch,
+        median / k as f64,
+        compute.threads
     ));
     Ok(())
 }
@@ -233,6 +285,11 @@ fn lm(steps: usize) -> Result<(), String> {
         median
     ));
     Ok(())
+}
+
+/// The timer, whichever thread ticked it last.
+fn lock(timer: &std::sync::Mutex<StepTimer>) -> std::sync::MutexGuard<'_, StepTimer> {
+    timer.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The seconds of every training step after the first `warmup`.

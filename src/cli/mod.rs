@@ -187,9 +187,23 @@ enum Command {
         /// Prompts to time on (baselines).
         #[arg(long, default_value_t = 1280)]
         prompts: usize,
-        /// Extra models to time (train): a preset name or `layers=4,width=64,heads=4,dim=5,points=11`.
+        /// Extra models to time (train): a preset (tiny, small, flagship, standard) or
+        /// `layers=4,width=64,heads=4,dim=5,points=11,batch=64`.
         #[arg(long)]
         model: Vec<String>,
+        /// Stack sizes to time each model at (train): K models of the shape stepped as one
+        /// (the graph backend for K > 1).
+        #[arg(long, value_delimiter = ',', default_value = "1")]
+        stack: Vec<usize>,
+        /// The implementation (train) [default: fused on a CPU, graph elsewhere].
+        #[arg(long, value_enum, default_value = "auto")]
+        backend: iclc::spec::BackendChoice,
+        /// The device (train) [default: CUDA, then Metal, then the CPU].
+        #[arg(long, value_enum, default_value = "auto")]
+        device: iclc::spec::DeviceChoice,
+        /// The matrix products' arithmetic (train).
+        #[arg(long, value_enum, default_value = "f32")]
+        precision: iclc::spec::Precision,
         /// Timed steps per model (train, lm), after a few warm-up steps.
         #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         steps: usize,
@@ -237,15 +251,28 @@ pub fn main() -> ExitCode {
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec, out, format, compute } => plan::plan(&spec, out, format, compute),
-        Command::Bench { what, prompts, model, steps, threads } => {
-            let threads = match run::set_threads(threads) {
-                Ok(t) => t,
+        Command::Bench { what, prompts, model, stack, backend, device, precision, steps, threads } => {
+            let stacked = stack.iter().any(|&k| k > 1);
+            let choice = iclc::spec::ComputeChoice {
+                backend,
+                device,
+                precision,
+                stack: if stacked { iclc::spec::StackChoice::On } else { iclc::spec::StackChoice::Off },
+            };
+            let settings = run::set_threads(threads).and_then(|t| Ok((t, iclc::model::resolve(choice, t)?)));
+            let (threads, compute) = match settings {
+                Ok(s) => s,
                 Err(e) => {
                     diagnostics::print_plain(&e);
                     return ExitCode::FAILURE;
                 }
             };
-            bench::bench(what, &bench::Options { prompts, models: model, steps, threads })
+            if stack.contains(&0) {
+                diagnostics::print_plain("--stack takes sizes of 1 or more");
+                return ExitCode::FAILURE;
+            }
+            let options = bench::Options { prompts, models: model, steps, threads, compute, stacks: stack };
+            bench::bench(what, &options)
         }
         Command::Classes => {
             say(iclc::tasks::class_table().trim_end());

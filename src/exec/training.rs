@@ -147,7 +147,7 @@ fn train_part(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Obse
 }
 
 /// A member's batch of a step (0-based) from its data stream.
-pub(super) type Batches<'a, B> = Box<dyn FnMut(&mut crate::rng::Rng, u64) -> B + 'a>;
+pub(super) type Batches<'a, B> = Box<dyn FnMut(&mut crate::rng::Rng, u64) -> B + Send + 'a>;
 
 /// What a kind prepares for a member of a stack before it trains.
 pub(super) struct Prepared<'a, B> {
@@ -166,13 +166,13 @@ pub(super) struct Prepared<'a, B> {
 }
 
 /// Trains prepared members on `engine`, each step seen by `observer`; one outcome per member.
-pub(super) fn train_prepared<B>(
+pub(super) fn train_prepared<B: Send>(
     engine: &mut dyn StackBackend<B>,
     mut members: Vec<Prepared<'_, B>>,
     observer: &dyn Observer,
 ) -> Vec<Result<TrainOutcome, TrainError>> {
     let mut rngs: Vec<_> = members.iter().map(|m| rng::stream(m.seed, "train-data")).collect();
-    type OnStep<'o> = Box<dyn FnMut(u64, f32) -> ControlFlow<()> + 'o>;
+    type OnStep<'o> = Box<dyn FnMut(u64, f32) -> ControlFlow<()> + Send + 'o>;
     let mut steps: Vec<OnStep> = members
         .iter()
         .map(|m| {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 /// A network whose weights are candle variables under their checkpoint names: the regression
 /// transformer's [`super::Params`] and the [`super::CausalLm`].
-pub trait Weights {
+pub trait Weights: Send + Sync {
     /// Every variable, sorted by name.
     fn named(&self) -> Vec<(String, Var)>;
 }

@@ -146,8 +146,8 @@ pub fn train(
     params: &Params,
     settings: &TrainSettings,
     data_rng: &mut Rng,
-    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
-    on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
+    on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
     train_on(params, settings, Objective::SquaredError, data_rng, next_batch, on_step, checkpoints)
@@ -160,8 +160,8 @@ pub fn train_on(
     settings: &TrainSettings,
     objective: Objective,
     data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch,
-    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
     let layout = FlatLayout::of(params);
@@ -179,13 +179,13 @@ pub fn train_on(
 
 /// The training loop over any model and backend: schedule, clipping, the NaN guard, checkpoints
 /// and resume, snapshots; [`train`] for the regression model, the language model through it too.
-pub fn train_with<B>(
+pub fn train_with<B: Send>(
     model: &dyn Weights,
     engine: &mut dyn Backend<B>,
     settings: &TrainSettings,
     data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, u64) -> B,
-    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()>,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> B + Send,
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
     checkpoints: Option<&CheckpointPolicy>,
 ) -> Result<TrainOutcome, TrainError> {
     let place = settings.compute.describe();
@@ -211,9 +211,9 @@ pub struct Member<'a, B> {
     /// Its data stream, drawn from as it would be alone.
     pub data_rng: &'a mut Rng,
     /// Its batch of a step (0-based) from its stream.
-    pub next_batch: &'a mut dyn FnMut(&mut Rng, u64) -> B,
+    pub next_batch: &'a mut (dyn FnMut(&mut Rng, u64) -> B + Send),
     /// Sees each of its steps and its loss; may stop it.
-    pub on_step: &'a mut dyn FnMut(u64, f32) -> ControlFlow<()>,
+    pub on_step: &'a mut (dyn FnMut(u64, f32) -> ControlFlow<()> + Send),
     /// Its checkpoints, resume file and snapshots.
     pub checkpoints: Option<&'a CheckpointPolicy>,
 }
@@ -240,56 +240,87 @@ struct Progress {
 /// step waits until the others catch up (every member of a step must have one batch shape); a
 /// member whose loss stops being finite stops with [`TrainError::NonFinite`] and the others go on.
 /// One outcome per member, in order.
-pub fn train_stack<B>(
+pub fn train_stack<B: Send>(
     engine: &mut dyn StackBackend<B>,
     mut members: Vec<Member<'_, B>>,
 ) -> Vec<Result<TrainOutcome, TrainError>> {
     let started = std::time::Instant::now();
+    // The members' host work (their batches, their updates and checkpoints) runs side by side:
+    // alone, a stack of K would spend K members' host time between two device steps. One model
+    // works on its own thread.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool = (members.len() > 1 && cores > 1)
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(members.len().min(cores)).build().ok())
+        .flatten();
     let mut progress: Vec<Progress> = members.iter_mut().map(start).collect();
     let stack = if members.len() > 1 { format!(", a stack of {}", members.len()) } else { String::new() };
     let ran_on = format!("{}{stack}", engine.placement());
     loop {
         let waiting = progress.iter().filter(|p| p.outcome.is_none()).map(|p| p.next);
         let Some(step) = waiting.min() else { break };
-        let active: Vec<usize> =
-            (0..members.len()).filter(|&m| progress[m].outcome.is_none() && progress[m].next == step).collect();
-        let mut batches: Vec<B> = Vec::with_capacity(active.len());
-        for &m in &active {
-            let member = &mut members[m];
-            batches.push((member.next_batch)(&mut *member.data_rng, step - 1));
-        }
+        let active = |p: &Progress| p.outcome.is_none() && p.next == step;
+        let mut batches: Vec<Option<B>> = members.iter().map(|_| None).collect();
+        each(pool.as_ref(), &mut members, &mut progress, &mut batches, &|m, p, batch| {
+            if active(p) {
+                *batch = Some((m.next_batch)(&mut *m.data_rng, step - 1));
+            }
+        });
         let values = {
             let (mut flats, mut grads): (Vec<&[f32]>, Vec<&mut [f32]>) = (vec![], vec![]);
-            for (m, p) in progress.iter_mut().enumerate() {
-                if active.contains(&m) {
-                    flats.push(p.flat.as_slice());
-                    grads.push(p.grad.as_mut_slice());
-                }
+            for p in progress.iter_mut().filter(|p| active(p)) {
+                flats.push(p.flat.as_slice());
+                grads.push(p.grad.as_mut_slice());
             }
-            let batches: Vec<&B> = batches.iter().collect();
+            let batches: Vec<&B> = batches.iter().flatten().collect();
             engine.loss_and_grads(&flats, &batches, &mut grads)
         };
         let values = match values {
             Ok(v) => v,
             Err(e) => {
                 // The tensor library failed for the whole stack: every member still running stops.
-                for (m, p) in progress.iter_mut().enumerate().filter(|(_, p)| p.outcome.is_none()) {
-                    let _ = p.layout.scatter(&p.flat, members[m].model);
+                for (m, p) in members.iter().zip(&mut progress).filter(|(_, p)| p.outcome.is_none()) {
+                    let _ = p.layout.scatter(&p.flat, m.model);
                     p.outcome = Some(Err(TrainError::from(candle_core::Error::Msg(e.to_string()))));
                 }
                 break;
             }
         };
         let elapsed = started.elapsed().as_secs_f64();
-        for (&m, value) in active.iter().zip(values) {
-            let p = &mut progress[m];
-            if let Err(e) = advance(&mut members[m], p, step, value, elapsed, &ran_on) {
-                let _ = p.layout.scatter(&p.flat, members[m].model);
+        // Each active member's loss, in member order.
+        let mut values = values.into_iter();
+        let mut mine: Vec<Option<f32>> =
+            progress.iter().map(|p| if active(p) { values.next() } else { None }).collect();
+        each(pool.as_ref(), &mut members, &mut progress, &mut mine, &|m, p, value| {
+            let Some(value) = *value else { return };
+            if let Err(e) = advance(m, p, step, value, elapsed, &ran_on) {
+                let _ = p.layout.scatter(&p.flat, m.model);
                 p.outcome = Some(Err(e));
             }
-        }
+        });
     }
     progress.into_iter().map(|p| p.outcome.expect("every member ends")).collect()
+}
+
+/// Runs `work` on every member with its progress and its slot: side by side on `pool`, or one
+/// after another without one.
+fn each<B: Send, T: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    members: &mut [Member<'_, B>],
+    progress: &mut [Progress],
+    slots: &mut [T],
+    work: &(dyn Fn(&mut Member<'_, B>, &mut Progress, &mut T) + Sync),
+) {
+    use rayon::prelude::*;
+    match pool {
+        Some(pool) => pool.install(|| {
+            members
+                .par_iter_mut()
+                .zip(progress.par_iter_mut())
+                .zip(slots.par_iter_mut())
+                .for_each(|((m, p), s)| work(m, p, s))
+        }),
+        None => members.iter_mut().zip(progress.iter_mut()).zip(slots.iter_mut()).for_each(|((m, p), s)| work(m, p, s)),
+    }
 }
 
 /// A member's state at its start: its weights and fresh optimiser, or what its checkpoint left.
