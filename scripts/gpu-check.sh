@@ -12,9 +12,10 @@
 #      run repeats.
 #
 # On the GPU machine, from the repository root, with the CUDA binary carried (built here by
-# scripts/check-cuda-build.sh with CUDA_COMPUTE_CAP=90):
+# `CUDA_COMPUTE_CAP=90 scripts/check-cuda-build.sh`, which packs it as target/gpu/iclc.gz: carry
+# `target/gpu`):
 #
-#   scripts/gpu-check.sh OUT                  # ICLC=target/cuda/release/iclc by default
+#   scripts/gpu-check.sh OUT                  # ICLC, else target/cuda/release/iclc, else target/gpu/iclc.gz
 #
 # Here, before a lease is spent, the same sequence on the CPU (the graph backend, small shapes, few
 # steps, the tiny specs of scripts/gpu-check/ in place of the real ones), in under 5 minutes:
@@ -46,6 +47,10 @@ if [ "$dry" = 1 ]; then
   torch_device=cpu
 else
   iclc=${ICLC:-target/cuda/release/iclc}
+  # The binary travels compressed (scripts/check-cuda-build.sh packs target/gpu/iclc.gz).
+  if [ ! -x "$iclc" ] && [ -f target/gpu/iclc.gz ]; then
+    gunzip -c target/gpu/iclc.gz > /tmp/iclc-cuda && chmod +x /tmp/iclc-cuda && iclc=/tmp/iclc-cuda
+  fi
   budget=${BUDGET_S:-540}
   device=(--device cuda)
   precisions=(f32 tf32)

@@ -179,3 +179,100 @@ eval all { models = [calm, wild]  tasks = [dense]  baselines = [zero]  prompts =
     assert!(done.values().all(|(l, on)| l.len() == 60 && on.contains("a stack of 3")), "{done:?}");
     assert!(t.dir.join("out/report.md").exists());
 }
+
+#[test]
+fn a_stack_too_large_for_the_device_is_cut_into_parts() {
+    let t = Test::new().spec(SPEC).args(&["plan", "spec.icl", "--backend", "graph", "--stack", "on"]).run();
+    let plan: serde_json::Value = serde_json::from_str(&t.stdout).unwrap();
+    let each = plan["stacks"][0]["member_bytes"].as_f64().unwrap();
+    assert!(each > 0.0);
+    // Room for two members at a time: the four train as two stacks of two.
+    let budget = format!("{}", 2.5 * each);
+    let run = Command::new(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "parts", "--backend", "graph", "--stack", "on", "--jobs", "1"])
+        .env("ICLC_STACK_MEMORY", &budget)
+        .current_dir(&t.dir)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let off = iclc(&t.dir, &["run", "spec.icl", "--out", "off", "--backend", "graph", "--stack", "off", "--jobs", "1"]);
+    assert!(off.status.success());
+    let (parts, off) = (trainings(&t.dir.join("parts")), trainings(&t.dir.join("off")));
+    assert!(parts.values().all(|(_, on)| on.ends_with("a stack of 2")), "{parts:?}");
+    for (id, (losses, _)) in &parts {
+        for (s, a) in losses.iter().zip(&off[id].0) {
+            assert!((s - a).abs() <= 1e-5 * a.abs(), "job {id}: {s} vs {a}");
+        }
+    }
+}
+
+/// Language models (GPT-2, the adversarial variant, an LSTM) and pattern classifiers, two seeds each.
+const KINDS: [&str; 2] = [
+    r#"
+experiment "languages" { seed = 1  dim = 1  points = 2 }
+class ab = anbn(max_n = 4)
+model lm = causal_lm(layers = 1, width = 8, heads = 2, context = 16, positions = learned)
+model rnn = lstm(layers = 1, hidden = 8, context = 16)
+train normal { data = ab  model = lm  steps = 30  lr = 1e-2  seeds = [1, 2] }
+train adversarial { data = ab  model = lm  steps = 30  lr = 2e-2  completions = adversarial(weight = 0.1, batch = 4, length = 3)  seeds = [1, 2] }
+train recurrent { data = ab  model = rnn  steps = 30  lr = 1e-2  seeds = [1, 2] }
+eval rules { models = [normal, adversarial, recurrent]  tasks = [ab]  prompts = all(length = 3)  decode = greedy(max_new = 10) }
+"#,
+    r#"
+experiment "patterns" { seed = 1  dim = 10  points = 7 }
+class p = patterns(relevant = 3, irrelevant = 6, train_tasks = 4, alpha = 0.6)
+model net = pattern_net(neurons = 8)
+train t { data = p  model = net  steps = 60  batch = 32  lr = 1  optimizer = sgd  clip = 1  weight_decay = 0  seeds = [1, 2] }
+train gpt { data = p  model = transformer(layers = 1, width = 8, heads = 2)  steps = 30  batch = 16  seeds = [1, 2] }
+eval e { models = [t, gpt]  tasks = [p]  prompts = 100 }
+"#,
+];
+
+#[test]
+fn every_model_kind_trains_stacked_on_the_graph_as_it_trains_alone_and_says_where() {
+    for spec in KINDS {
+        let t = Test::new()
+            .spec(spec)
+            .args(&["run", "spec.icl", "--out", "on", "--backend", "graph", "--stack", "on", "--jobs", "1"])
+            .run();
+        let off = iclc(&t.dir, &["run", "spec.icl", "--out", "off", "--backend", "graph", "--stack", "off"]);
+        assert!(off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
+        let (on, off) = (trainings(&t.dir.join("on")), trainings(&t.dir.join("off")));
+        assert_eq!(on.keys().collect::<Vec<_>>(), off.keys().collect::<Vec<_>>());
+        for (id, (stacked, ran_on)) in &on {
+            let (alone, alone_on) = &off[id];
+            assert!(ran_on.starts_with("graph on cpu, a stack of 2"), "{ran_on}");
+            assert_eq!(alone_on, "graph on cpu");
+            for (step, (s, a)) in stacked.iter().zip(alone).enumerate() {
+                assert!(
+                    (s - a).abs() <= 1e-5 * a.abs(),
+                    "{spec}\njob {id} step {}: stacked {s} vs alone {a}",
+                    step + 1
+                );
+            }
+        }
+        let evals = std::fs::read_dir(t.dir.join("on/cache"))
+            .unwrap()
+            .filter_map(|d| std::fs::read_to_string(d.unwrap().path().join("eval.json")).ok());
+        for e in evals {
+            let record: serde_json::Value = serde_json::from_str(&e).unwrap();
+            assert_eq!(record["ran_on"], "graph on cpu");
+        }
+    }
+}
+
+#[test]
+fn the_plan_puts_the_flagship_specs_trainings_into_stacks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plan = iclc(root, &["plan", "specs/paper.icl", "--backend", "graph", "--stack", "on"]);
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let trainings = plan["jobs"].as_array().unwrap().iter().filter(|j| j["kind"]["kind"] == "train").count();
+    let stacked: usize =
+        plan["stacks"].as_array().unwrap().iter().map(|s| s["members"].as_array().unwrap().len()).sum();
+    assert_eq!((trainings, stacked), (17, 17), "every training of paper.icl is in a stack");
+    // The GPU estimate counts each stack's per-step floor once.
+    let cost = &plan["cost"];
+    assert_eq!(cost["gpu_stacks"], 1);
+    assert!(cost["gpu_floor_s"].as_f64().unwrap() > 0.0 && cost["gpu_s"].as_f64() > cost["gpu_floor_s"].as_f64());
+}

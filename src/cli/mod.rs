@@ -22,10 +22,10 @@ struct Cli {
     command: Command,
 }
 
-/// Which backend and device compute the models, in which precision, stacked or not
-/// (`--backend`, `--device`, `--precision`, `--stack`).
+/// Which backend and device compute the models, in which precision (`--backend`, `--device`,
+/// `--precision`).
 #[derive(clap::Args, Debug, Clone, Copy)]
-pub struct ComputeArgs {
+pub struct DeviceArgs {
     /// The implementation: the fused CPU engine, or the candle graph (any device) [default: fused on a CPU, graph elsewhere].
     #[arg(long, value_enum, default_value = "auto")]
     backend: iclc::spec::BackendChoice,
@@ -35,6 +35,20 @@ pub struct ComputeArgs {
     /// The matrix products' arithmetic: f32, or TF32 on a CUDA GPU's tensor cores (other job ids).
     #[arg(long, value_enum, default_value = "f32")]
     precision: iclc::spec::Precision,
+}
+
+impl DeviceArgs {
+    /// The choices as given, stacked as `stack` says.
+    pub fn choice(&self, stack: iclc::spec::StackChoice) -> iclc::spec::ComputeChoice {
+        iclc::spec::ComputeChoice { backend: self.backend, device: self.device, precision: self.precision, stack }
+    }
+}
+
+/// [`DeviceArgs`], and whether trainings are stacked (`--stack`).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ComputeArgs {
+    #[command(flatten)]
+    device: DeviceArgs,
     /// Train trainings of one shape as one stacked model on the graph [default: on for a GPU,
     /// off on a CPU, where --jobs fills the cores]; the job ids and results are each training's own.
     #[arg(long, value_enum, default_value = "auto")]
@@ -44,12 +58,7 @@ pub struct ComputeArgs {
 impl ComputeArgs {
     /// The choices as given.
     pub fn choice(&self) -> iclc::spec::ComputeChoice {
-        iclc::spec::ComputeChoice {
-            backend: self.backend,
-            device: self.device,
-            precision: self.precision,
-            stack: self.stack,
-        }
+        self.device.choice(self.stack)
     }
 
     /// The choices resolved for this build, or an error that says how to build for them.
@@ -195,15 +204,9 @@ enum Command {
         /// (the graph backend for K > 1).
         #[arg(long, value_delimiter = ',', default_value = "1")]
         stack: Vec<usize>,
-        /// The implementation (train) [default: fused on a CPU, graph elsewhere].
-        #[arg(long, value_enum, default_value = "auto")]
-        backend: iclc::spec::BackendChoice,
-        /// The device (train) [default: CUDA, then Metal, then the CPU].
-        #[arg(long, value_enum, default_value = "auto")]
-        device: iclc::spec::DeviceChoice,
-        /// The matrix products' arithmetic (train).
-        #[arg(long, value_enum, default_value = "f32")]
-        precision: iclc::spec::Precision,
+        /// Where the steps run (train).
+        #[command(flatten)]
+        device: DeviceArgs,
         /// Timed steps per model (train, lm), after a few warm-up steps.
         #[arg(long, default_value_t = 30, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         steps: usize,
@@ -251,14 +254,10 @@ pub fn main() -> ExitCode {
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
         Command::Plan { spec, out, format, compute } => plan::plan(&spec, out, format, compute),
-        Command::Bench { what, prompts, model, stack, backend, device, precision, steps, threads } => {
+        Command::Bench { what, prompts, model, stack, device, steps, threads } => {
             let stacked = stack.iter().any(|&k| k > 1);
-            let choice = iclc::spec::ComputeChoice {
-                backend,
-                device,
-                precision,
-                stack: if stacked { iclc::spec::StackChoice::On } else { iclc::spec::StackChoice::Off },
-            };
+            let choice =
+                device.choice(if stacked { iclc::spec::StackChoice::On } else { iclc::spec::StackChoice::Off });
             let settings = run::set_threads(threads).and_then(|t| Ok((t, iclc::model::resolve(choice, t)?)));
             let (threads, compute) = match settings {
                 Ok(s) => s,

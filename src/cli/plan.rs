@@ -91,7 +91,13 @@ fn human(plan: &Plan, rows: &[Row]) {
     let left: f64 = rows.iter().filter(|r| !r.cached).map(|r| r.estimate.seconds).sum();
     let peak = rows.iter().map(|r| r.estimate.memory_bytes).fold(0.0, f64::max);
     for (i, stack) in plan.stacks.iter().enumerate() {
-        super::say(&format!("stack {}: {} trainings of {}, as one model", i + 1, stack.members.len(), stack.shape));
+        super::say(&format!(
+            "stack {}: {} trainings of {}, as one model (≈ {} of device memory each)",
+            i + 1,
+            stack.members.len(),
+            stack.shape,
+            iclc::plan::bytes(stack.member_bytes)
+        ));
     }
     super::say(&format!(
         "{} jobs ({} cached): {} of one core left, peak memory of one job {}",

@@ -2,7 +2,7 @@
 //! through the shared training loop (checkpoints, resume, snapshots as the regression jobs),
 //! their records and weights.
 use super::cache::Cache;
-use super::training::{Jobs, Outcome, Prepared, checkpoints, finish, settings, target, train_prepared};
+use super::training::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
 use super::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, LanguageModel, Target};
 use crate::plan::{JobId, TrainJob};
@@ -110,14 +110,7 @@ fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, crate::model:
         }
         parts
     };
-    Prepared {
-        id: r.job.0,
-        seed: t.seed,
-        model: r.model.weights(),
-        settings: settings(t, compute),
-        next_batch: Box::new(next_batch),
-        policy: r.policy.clone(),
-    }
+    Prepared::of(r.job, r.model.weights(), compute, &r.policy, next_batch)
 }
 
 /// Seals a trained member: its weights, the selection among its weights by their loss on every

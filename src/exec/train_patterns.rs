@@ -2,7 +2,7 @@
 //! tasks through the shared training loop (checkpoints, resume, snapshots as every other job),
 //! their records and weights.
 use super::cache::Cache;
-use super::training::{Jobs, Outcome, Prepared, checkpoints, finish, settings, target, train_prepared};
+use super::training::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
 use super::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, PatternBatch, PatternModel};
 use crate::plan::{JobId, TrainJob};
@@ -79,12 +79,5 @@ fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, PatternBatch>
     let next_batch = move |rng: &mut crate::rng::Rng, _| {
         PatternBatch::of(&data.prompts(Part::Train, t.setup.batch, t.points, rng), t.dim, &q)
     };
-    Prepared {
-        id: r.job.0,
-        seed: t.seed,
-        model: r.model.weights(),
-        settings: settings(t, compute),
-        next_batch: Box::new(next_batch),
-        policy: r.policy.clone(),
-    }
+    Prepared::of(r.job, r.model.weights(), compute, &r.policy, next_batch)
 }

@@ -115,14 +115,7 @@ fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, tasks::Prompt
             }
         }
     };
-    Prepared {
-        id: r.job.0,
-        seed: t.seed,
-        model: &r.params,
-        settings,
-        next_batch: Box::new(next_batch),
-        policy: r.policy.clone(),
-    }
+    Prepared::of(r.job, &r.params, compute, &r.policy, next_batch)
 }
 
 /// The checkpoint's metadata: the model's shape and the iclc that wrote it.

@@ -111,14 +111,13 @@ pub fn run_stack(
 }
 
 /// The members `todo` of a stack, cut into parts whose estimated memory on the graph fits the
-/// device's free memory; one part when it cannot be read.
+/// stack's budget ([`stack_budget`]); one part when there is none.
 fn parts(jobs: &Jobs, todo: &[usize], compute: &Compute) -> Vec<Vec<usize>> {
     if todo.len() < 2 {
         return todo.iter().map(|&i| vec![i]).collect();
     }
-    let budget = crate::model::Target::open(compute).ok().and_then(|t| t.free_memory()).map(|free| free * MEMORY_SHARE);
-    let bytes: Vec<f64> =
-        todo.iter().map(|&i| GRAPH_MEMORY_FACTOR * crate::plan::train_estimate(jobs[i].1).memory_bytes).collect();
+    let budget = stack_budget(compute);
+    let bytes: Vec<f64> = todo.iter().map(|&i| crate::plan::member_bytes(jobs[i].1)).collect();
     match budget {
         Some(b) => crate::plan::split(&bytes, b).into_iter().map(|r| todo[r].to_vec()).collect(),
         None => vec![todo.to_vec()],
@@ -128,9 +127,15 @@ fn parts(jobs: &Jobs, todo: &[usize], compute: &Compute) -> Vec<Vec<usize>> {
 /// The share of a device's free memory a stack may fill (the rest for the evaluations and
 /// allocator slack running beside it).
 const MEMORY_SHARE: f64 = 0.8;
-/// The candle graph keeps every intermediate of the forward pass for the backward one, about
-/// four times the activations `plan::train_estimate` counts (a rough bound, not a measurement).
-const GRAPH_MEMORY_FACTOR: f64 = 4.0;
+
+/// The bytes a stack may fill on the device: `$ICLC_STACK_MEMORY` when set (a GPU shared with
+/// other work), else a share of the device's free memory; `None` when it cannot be read.
+fn stack_budget(compute: &Compute) -> Option<f64> {
+    if let Some(bytes) = std::env::var("ICLC_STACK_MEMORY").ok().and_then(|v| v.trim().parse::<f64>().ok()) {
+        return Some(bytes);
+    }
+    crate::model::Target::open(compute).ok().and_then(|t| t.free_memory()).map(|free| free * MEMORY_SHARE)
+}
 
 /// Trains one part of a stack: every member is of one kind, each kind has its own model and data.
 fn train_part(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
@@ -163,6 +168,26 @@ pub(super) struct Prepared<'a, B> {
     pub next_batch: Batches<'a, B>,
     /// Its checkpoints.
     pub policy: CheckpointPolicy,
+}
+
+impl<'a, B> Prepared<'a, B> {
+    /// The member of `job`, training `model` in place with its checkpoints and batches.
+    pub fn of(
+        (id, t): (&'a JobId, &'a TrainJob),
+        model: &'a dyn Weights,
+        compute: &Compute,
+        policy: &CheckpointPolicy,
+        next_batch: impl FnMut(&mut crate::rng::Rng, u64) -> B + Send + 'a,
+    ) -> Self {
+        Prepared {
+            id,
+            seed: t.seed,
+            model,
+            settings: settings(t, compute),
+            next_batch: Box::new(next_batch),
+            policy: policy.clone(),
+        }
+    }
 }
 
 /// Trains prepared members on `engine`, each step seen by `observer`; one outcome per member.

@@ -26,6 +26,11 @@ pub(super) fn member_losses(objective: Objective, pred: &Tensor, targets: &Tenso
     })
 }
 
+/// Where a graph runs, as a record says it.
+fn on(device: &Device) -> String {
+    format!("graph on {}", device_name(device))
+}
+
 /// The builder of a stack of `k` on `varmap`'s variables.
 fn stacked(varmap: &VarMap, k: usize, device: &Device) -> ParamVb<'static> {
     ParamVb::stacked(VarBuilder::from_varmap(varmap, DType::F32, device), k)
@@ -84,7 +89,7 @@ impl StackBackend<PromptBatch> for Graph {
     }
 
     fn placement(&self) -> String {
-        format!("graph on {}", device_name(&self.device))
+        on(&self.device)
     }
 }
 
@@ -160,7 +165,7 @@ impl StackBackend<TokenBatch> for LmGraph {
     }
 
     fn placement(&self) -> String {
-        format!("graph on {}", device_name(&self.device))
+        on(&self.device)
     }
 }
 
@@ -191,7 +196,7 @@ impl StackBackend<WeightedBatches> for LmGraph {
     }
 
     fn placement(&self) -> String {
-        format!("graph on {}", device_name(&self.device))
+        on(&self.device)
     }
 }
 
@@ -243,7 +248,7 @@ impl StackBackend<PatternBatch> for PatternGraph {
     }
 
     fn placement(&self) -> String {
-        format!("graph on {}", device_name(&self.device))
+        on(&self.device)
     }
 }
 

@@ -27,8 +27,7 @@ impl Target {
     /// matrix products take the precision `compute` asks for.
     pub fn open(compute: &Compute) -> Result<Target, TensorError> {
         let device = match compute.device {
-            DeviceChoice::Cuda => Device::new_cuda(0)?,
-            DeviceChoice::Metal => Device::new_metal(0)?,
+            DeviceChoice::Cuda | DeviceChoice::Metal => gpu_device(compute.device)?,
             DeviceChoice::Cpu | DeviceChoice::Auto => Device::Cpu,
         };
         if device.is_cuda() {
@@ -58,6 +57,23 @@ impl Target {
             _ => None,
         }
     }
+}
+
+/// The process's GPU device, opened once: a CUDA device brings its own cuBLAS and cuRAND handles
+/// and loads candle's kernel modules, too much to repeat for every job. Each thread computes on
+/// its own stream of it (candle's per-thread stream), so jobs side by side share it.
+fn gpu_device(choice: DeviceChoice) -> candle_core::Result<Device> {
+    static OPENED: std::sync::Mutex<Option<Device>> = std::sync::Mutex::new(None);
+    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(device) = opened.as_ref() {
+        return Ok(device.clone());
+    }
+    let device = match choice {
+        DeviceChoice::Metal => Device::new_metal(0)?,
+        _ => Device::new_cuda(0)?,
+    };
+    *opened = Some(device.clone());
+    Ok(device)
 }
 
 /// The GPU behind a CUDA device: its name, where the driver tells it.

@@ -11,7 +11,7 @@ pub use cost::{
 };
 pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal, train_estimate};
 pub use shard::{Shard, training_owners};
-pub use stacks::{Stack, split, stacks_of};
+pub use stacks::{Stack, member_bytes, split, stacks_of};
 
 use crate::diag::Diagnostic;
 use crate::spec::{

@@ -15,6 +15,18 @@ pub struct Stack {
     pub shape: String,
     /// Its trainings, in plan order.
     pub members: Vec<JobId>,
+    /// The estimated device memory of one member on the graph, bytes: a stack is cut into parts
+    /// that fit the device's free memory by it.
+    pub member_bytes: f64,
+}
+
+/// The candle graph keeps every intermediate of the forward pass for the backward one: about
+/// four times the activations `train_estimate` counts (a rough bound, not a measurement).
+const GRAPH_MEMORY_FACTOR: f64 = 4.0;
+
+/// The estimated device memory of a training on the graph, bytes.
+pub fn member_bytes(t: &TrainJob) -> f64 {
+    GRAPH_MEMORY_FACTOR * super::train_estimate(t).memory_bytes
 }
 
 /// What trainings must share to stack.
@@ -79,19 +91,19 @@ impl StackKey {
 
 /// The stacks of a plan's jobs: every group of two or more trainings that share a key, in plan order.
 pub fn stacks_of(jobs: &[Job]) -> Vec<Stack> {
-    let mut groups: Vec<(StackKey, Vec<JobId>)> = Vec::new();
+    let mut groups: Vec<(StackKey, Vec<JobId>, f64)> = Vec::new();
     for job in jobs {
         let JobKind::Train(t) = &job.kind else { continue };
         let Some(key) = StackKey::of(t) else { continue };
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(job.id.clone()),
-            None => groups.push((key, vec![job.id.clone()])),
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, members, _)) => members.push(job.id.clone()),
+            None => groups.push((key, vec![job.id.clone()], member_bytes(t))),
         }
     }
     groups
         .into_iter()
-        .filter(|(_, members)| members.len() > 1)
-        .map(|(key, members)| Stack { shape: key.describe(), members })
+        .filter(|(_, members, _)| members.len() > 1)
+        .map(|(key, members, member_bytes)| Stack { shape: key.describe(), members, member_bytes })
         .collect()
 }
 
