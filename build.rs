@@ -54,6 +54,19 @@ fn versions() {
         .map_or_else(|| "unknown".to_string(), |v| v.trim_matches('"').to_string());
     println!("cargo:rustc-env=ICLC_CANDLE_VERSION={candle}");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    // The CUDA toolkit a CUDA build compiles its kernels with: `nvcc --version`'s `release 13.0`.
+    if std::env::var_os("CARGO_FEATURE_CUDA").is_some() {
+        let nvcc = std::env::var("CUDA_HOME").map_or_else(|_| "nvcc".to_string(), |h| format!("{h}/bin/nvcc"));
+        let text =
+            Command::new(nvcc).arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        let release = text
+            .as_deref()
+            .and_then(|t| t.split("release ").nth(1))
+            .and_then(|r| r.split(',').next())
+            .map_or_else(|| "unknown".to_string(), |r| r.trim().to_string());
+        println!("cargo:rustc-env=ICLC_CUDA_BUILD_VERSION={release}");
+        println!("cargo:rerun-if-env-changed=CUDA_HOME");
+    }
 }
 
 fn main() {

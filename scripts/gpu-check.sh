@@ -7,9 +7,8 @@
 #      batch 128), small and Garg's standard shapes, stacked K = 1, 4, 16, in f32 and tf32;
 #   3. the PyTorch step on the same GPU and shapes (scripts/torch_step.py: eager in f32 and tf32,
 #      torch.compile where it compiles within a minute and a half);
-#   4. `iclc run` of specs/quick.icl, specs/paper.icl (stacked), specs/rules.icl and
-#      specs/patterns.icl with --device cuda, and paper.icl again (--fresh) to see whether a GPU
-#      run repeats.
+#   4. `iclc run` of specs/paper.icl, specs/rules.icl, specs/patterns.icl and specs/quick.icl with
+#      --device cuda, stacked, and paper.icl again (--fresh) to see whether a GPU run repeats.
 #
 # On the GPU machine, from the repository root, with the CUDA binary carried (built here by
 # `CUDA_COMPUTE_CAP=90 scripts/check-cuda-build.sh`, which packs it as target/gpu/iclc.gz: carry
@@ -108,49 +107,54 @@ else
   step libraries 10 bash -c "ldd '$iclc' | grep -E 'cuda|cublas|curand|nvrtc|not found'; '$iclc' --version"
 fi
 
-for p in "${precisions[@]}"; do
-  step "bench-$p" 150 "$iclc" bench train "${device[@]}" --precision "$p" "${bench_models[@]}" \
+# The most telling first, since a slow step can spend the budget of those after it: the f32
+# step times and PyTorch's beside them, the flagship spec, then tf32, the other specs, the repeat.
+bench() {
+  step "bench-$1" 120 "$iclc" bench train "${device[@]}" --precision "$1" "${bench_models[@]}" \
     --stack "$bench_stacks" --steps "$bench_steps"
-done
+}
+have_torch=0
+python3 -c 'import torch, transformers' 2>/dev/null && have_torch=1
+presets=tiny,flagship,small,standard
+[ "$dry" = 1 ] && presets=tiny,flagship
+torch_step() {
+  local name=$1 limit=$2; shift 2
+  [ "$have_torch" = 1 ] || return 0
+  step "$name" "$limit" python3 scripts/torch_step.py --device "$torch_device" --steps "$bench_steps" \
+    --json "$out/logs/$name.json" "$@"
+}
+# Exit 2 is a report whose claims do not all pass: the run itself went through.
+run_spec() {
+  local name=$1 spec=$2; shift 2
+  local before=$failed
+  step "$name" 150 "$iclc" run "$spec" "${device[@]}" --stack on --out "$out/runs/${name#run-}" --fresh "$@"
+  local rc=$?
+  if [ "$rc" = 2 ]; then failed=$before; return 0; fi
+  return $rc
+}
 
-if python3 -c 'import torch, transformers' 2>/dev/null; then
-  presets=tiny,flagship,small,standard
-  [ "$dry" = 1 ] && presets=tiny,flagship
-  step torch-eager-f32 90 python3 scripts/torch_step.py --device "$torch_device" --presets "$presets" \
-    --steps "$bench_steps" --json "$out/logs/torch-eager-f32.json"
-  if [ "$dry" = 0 ]; then
-    step torch-eager-tf32 60 python3 scripts/torch_step.py --device cuda --tf32 --presets "$presets" \
-      --steps 20 --json "$out/logs/torch-eager-tf32.json"
-    step torch-compile 90 python3 scripts/torch_step.py --device cuda --compile --presets flagship,standard \
-      --steps 20 --json "$out/logs/torch-compile.json"
-  fi
-else
+bench f32
+torch_step torch-eager-f32 90 --presets "$presets"
+if [ "$have_torch" = 0 ]; then
   say ""
   say "### torch"
   say ""
   say "skipped: no torch and transformers in $(command -v python3) here"
   python3 -m py_compile scripts/torch_step.py scripts/torch_reference.py && say "(scripts/torch_step.py compiles)"
 fi
-
-# Exit 2 is a report whose claims do not all pass: the run itself went through.
-run_spec() {
-  local name=$1; shift
-  step "$name" 150 "$@"
-  local rc=$?
-  if [ "$rc" = 2 ]; then failed=$failed_before; return 0; fi
-  return $rc
-}
 # Stacked as a GPU run stacks them by default (--stack auto), on the CPU too.
-for spec in "${specs[@]}"; do
-  name=$(basename "$spec" .icl)
-  failed_before=$failed
-  run_spec "run-$name" "$iclc" run "$spec" "${device[@]}" --stack on --out "$out/runs/$name" --fresh
-done
+run_spec run-paper "${specs[1]}"
+for p in "${precisions[@]:1}"; do bench "$p"; done
+if [ "$dry" = 0 ]; then
+  torch_step torch-eager-tf32 60 --tf32 --presets "$presets"
+  torch_step torch-compile 90 --compile --presets flagship,standard
+fi
+run_spec run-rules "${specs[2]}"
+run_spec run-patterns "${specs[3]}"
+run_spec run-quick "${specs[0]}"
 
 # Whether a GPU run repeats: the same spec again, every job recomputed, its numbers compared.
-paper=${specs[1]}
-failed_before=$failed
-if run_spec run-paper-again "$iclc" run "$paper" "${device[@]}" --stack on --out "$out/runs/paper-again" --fresh; then
+if run_spec run-paper-again "${specs[1]}"; then
   for f in results.csv claims.json training.csv; do
     if cmp -s "$out/runs/paper/$f" "$out/runs/paper-again/$f"; then
       say "$f: the same bytes in both runs"

@@ -91,8 +91,9 @@ pub fn scripts(p: &Prepared, o: &SlurmOptions) -> Scripts {
 }
 
 /// Seconds the busiest shard should take: on CPUs, its trainings at this project's reference
-/// core, run `cpus` at a time; on GPUs, the plan's GPU estimate of the whole run shared among the
-/// shards; with a share of the evaluations. Doubled, since cluster machines differ.
+/// core, run `cpus` at a time; on GPUs, the plan's GPU estimate of the trainings it owns (stacked
+/// among themselves, each of its stacks paying its own per-step floor); with a share of the
+/// evaluations. Doubled, since cluster machines differ.
 fn shard_seconds(p: &Prepared, o: &SlurmOptions) -> f64 {
     let shards = o.shards.max(1);
     let owners = training_owners(&p.plan, shards);
@@ -106,7 +107,12 @@ fn shard_seconds(p: &Prepared, o: &SlurmOptions) -> f64 {
         }
     }
     let busiest = match o.gpus_per_task {
-        Some(_) => crate::plan::estimate(&p.plan).gpu_s / shards as f64,
+        Some(_) => (0..shards)
+            .map(|shard| {
+                let jobs = p.plan.jobs.iter().filter(|j| owners.get(&j.id) == Some(&shard)).cloned().collect();
+                crate::plan::estimate(&crate::plan::Plan { experiment: String::new(), jobs, stacks: vec![] }).gpu_s
+            })
+            .fold(0.0, f64::max),
         None => load.iter().copied().fold(0.0, f64::max) / o.cpus.max(1) as f64,
     };
     2.0 * (busiest + evals / shards as f64 / o.cpus.max(1) as f64)

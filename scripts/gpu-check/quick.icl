@@ -12,6 +12,7 @@ train dense_model {
   data = dense
   steps = 400
   batch = 16
+  lr = 5e-3
 }
 
 eval curve {

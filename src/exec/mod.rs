@@ -278,6 +278,9 @@ pub enum ExecError {
     /// Another process holds what this run needs.
     #[error("{0}")]
     Busy(String),
+    /// A setting of the run (an environment variable) is not usable.
+    #[error("{0}")]
+    Invalid(String),
     /// A tensor operation failed.
     #[error("{context}: {source}")]
     Tensor {

@@ -1,6 +1,8 @@
 //! Runs a plan's jobs on N worker threads: a job starts once every job it depends on is done, in
 //! plan order among the ready ones. Each job computes from its own seed and stream, so the results
-//! do not depend on N or on which worker ran what.
+//! do not depend on N or on which worker ran what. Trainings of one stack train together; on the
+//! CPU a member's numbers are what it computes alone, on a GPU they may differ in the last bits
+//! with the stack it trained in (cuBLAS may pick other kernels for another batch count).
 //!
 //! A shard of a cluster run trains only the trainings it owns; it reads the others' from the
 //! store as their shards finish them, waiting while their shard is alive (it holds its lock) and
@@ -258,7 +260,9 @@ impl Shared<'_> {
                 Err(e) => results[k] = Some(Err(e)),
             }
         }
-        let outcomes = training::run_stack(&members, self.cache, &self.settings.compute, self.observer);
+        // The stacks that may train at once share the device's memory.
+        let side_by_side = self.settings.workers.min(self.plan.stacks.len()).max(1);
+        let outcomes = training::run_stack(&members, self.cache, &self.settings.compute, side_by_side, self.observer);
         for ((k, (_, t)), outcome) in at.into_iter().zip(&members).zip(outcomes) {
             results[k] = Some(outcome.map(|(r, c)| (Done::Train(t, r), c)));
         }

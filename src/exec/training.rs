@@ -68,17 +68,18 @@ pub fn run(
     compute: &Compute,
     observer: &dyn Observer,
 ) -> Result<(TrainOutput, bool), ExecError> {
-    run_stack(&[(id, t)], cache, compute, observer).pop().expect("one job, one outcome")
+    run_stack(&[(id, t)], cache, compute, 1, observer).pop().expect("one job, one outcome")
 }
 
 /// Trains (or finds in the cache) the models of `jobs` as one stack (trainings of one shape,
-/// `plan::stacks_of`), cut into parts that fit the device's memory; one outcome per job, in
-/// order, the flag saying whether it was cached. A member that fails (a NaN, a damaged file)
-/// fails alone.
+/// `plan::stacks_of`), cut into parts that fit the device's memory shared among the
+/// `side_by_side` stacks that may train at once; one outcome per job, in order, the flag saying
+/// whether it was cached. A member that fails (a NaN, a damaged file) fails alone.
 pub fn run_stack(
     jobs: &Jobs,
     cache: &Cache,
     compute: &Compute,
+    side_by_side: usize,
     observer: &dyn Observer,
 ) -> Vec<Result<(TrainOutput, bool), ExecError>> {
     let mut out: Vec<Option<Result<(TrainOutput, bool), ExecError>>> = (0..jobs.len()).map(|_| None).collect();
@@ -97,7 +98,16 @@ pub fn run_stack(
             Err(e) => out[i] = Some(Err(e)),
         }
     }
-    for part in parts(jobs, &todo, compute) {
+    let parts = match parts(jobs, &todo, compute, side_by_side) {
+        Ok(parts) => parts,
+        Err(why) => {
+            for &i in &todo {
+                out[i] = Some(Err(ExecError::Invalid(why.clone())));
+            }
+            vec![]
+        }
+    };
+    for part in parts {
         let members: Vec<(&JobId, &TrainJob)> = part.iter().map(|&i| jobs[i]).collect();
         for (&i, outcome) in part.iter().zip(train_part(&members, cache, compute, observer)) {
             if outcome.is_ok() {
@@ -111,30 +121,37 @@ pub fn run_stack(
 }
 
 /// The members `todo` of a stack, cut into parts whose estimated memory on the graph fits the
-/// stack's budget ([`stack_budget`]); one part when there is none.
-fn parts(jobs: &Jobs, todo: &[usize], compute: &Compute) -> Vec<Vec<usize>> {
+/// stack's share of the budget ([`stack_budget`], divided among the stacks that may train at
+/// once); one part when there is no budget to go by.
+fn parts(jobs: &Jobs, todo: &[usize], compute: &Compute, side_by_side: usize) -> Result<Vec<Vec<usize>>, String> {
     if todo.len() < 2 {
-        return todo.iter().map(|&i| vec![i]).collect();
+        return Ok(todo.iter().map(|&i| vec![i]).collect());
     }
-    let budget = stack_budget(compute);
     let bytes: Vec<f64> = todo.iter().map(|&i| crate::plan::member_bytes(jobs[i].1)).collect();
-    match budget {
-        Some(b) => crate::plan::split(&bytes, b).into_iter().map(|r| todo[r].to_vec()).collect(),
+    Ok(match stack_budget(compute)? {
+        Some(b) => {
+            crate::plan::split(&bytes, b / side_by_side.max(1) as f64).into_iter().map(|r| todo[r].to_vec()).collect()
+        }
         None => vec![todo.to_vec()],
-    }
+    })
 }
 
 /// The share of a device's free memory a stack may fill (the rest for the evaluations and
 /// allocator slack running beside it).
 const MEMORY_SHARE: f64 = 0.8;
 
-/// The bytes a stack may fill on the device: `$ICLC_STACK_MEMORY` when set (a GPU shared with
+/// The bytes the stacks may fill on the device: `$ICLC_STACK_MEMORY` when set (a GPU shared with
 /// other work), else a share of the device's free memory; `None` when it cannot be read.
-fn stack_budget(compute: &Compute) -> Option<f64> {
-    if let Some(bytes) = std::env::var("ICLC_STACK_MEMORY").ok().and_then(|v| v.trim().parse::<f64>().ok()) {
-        return Some(bytes);
+fn stack_budget(compute: &Compute) -> Result<Option<f64>, String> {
+    if let Ok(text) = std::env::var("ICLC_STACK_MEMORY") {
+        return match text.trim().parse::<f64>() {
+            Ok(bytes) if bytes.is_finite() && bytes > 0.0 => Ok(Some(bytes)),
+            _ => {
+                Err(format!("ICLC_STACK_MEMORY=`{text}`: give the bytes a stack may fill, as a positive number (8e9)"))
+            }
+        };
     }
-    crate::model::Target::open(compute).ok().and_then(|t| t.free_memory()).map(|free| free * MEMORY_SHARE)
+    Ok(crate::model::Target::open(compute).ok().and_then(|t| t.free_memory()).map(|free| free * MEMORY_SHARE))
 }
 
 /// Trains one part of a stack: every member is of one kind, each kind has its own model and data.

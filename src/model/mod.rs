@@ -25,6 +25,7 @@ mod pattern_net;
 mod stack;
 mod target;
 mod train;
+mod train_loop;
 
 pub use adamw::{AdamW, AdamWSettings};
 pub use backend::{Backend, backend, predict, resolve, resolve_elsewhere};
@@ -43,6 +44,6 @@ pub use pattern_net::{PatternBatch, PatternNet, PatternNetConfig, PruneOrder, em
 pub use stack::{Single, StackBackend};
 pub use target::{GpuInfo, Target, TensorError, gpu_info, initial_weights, load_weights, weights_from_file};
 pub use train::{
-    Member, StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on,
-    train_stack, train_with,
+    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on, train_with,
 };
+pub use train_loop::{Member, train_stack};

@@ -47,8 +47,8 @@ impl Target {
         super::stack::device_name(&self.0)
     }
 
-    /// Bytes of memory free for models on the device: a GPU's free memory, the machine's for the
-    /// CPU (`None` where it cannot be read).
+    /// Bytes of memory free for models on the device: a GPU's free memory now; for the CPU, the
+    /// machine's memory (`None` where it cannot be read).
     pub fn free_memory(&self) -> Option<f64> {
         match &self.0 {
             Device::Cpu => crate::plan::machine_memory(),
@@ -59,21 +59,24 @@ impl Target {
     }
 }
 
-/// The process's GPU device, opened once: a CUDA device brings its own cuBLAS and cuRAND handles
-/// and loads candle's kernel modules, too much to repeat for every job. Each thread computes on
-/// its own stream of it (candle's per-thread stream), so jobs side by side share it.
+/// This thread's GPU device, opened once: a CUDA device brings its own cuBLAS and cuRAND handles
+/// and loads candle's kernel modules, too much to repeat for every job. One per worker thread, not
+/// one for the process: a cuBLAS handle's workspace is not for two threads' products at once.
 fn gpu_device(choice: DeviceChoice) -> candle_core::Result<Device> {
-    static OPENED: std::sync::Mutex<Option<Device>> = std::sync::Mutex::new(None);
-    let mut opened = OPENED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(device) = opened.as_ref() {
-        return Ok(device.clone());
+    thread_local! {
+        static OPENED: std::cell::RefCell<Option<Device>> = const { std::cell::RefCell::new(None) };
     }
-    let device = match choice {
-        DeviceChoice::Metal => Device::new_metal(0)?,
-        _ => Device::new_cuda(0)?,
-    };
-    *opened = Some(device.clone());
-    Ok(device)
+    OPENED.with(|opened| {
+        if let Some(device) = opened.borrow().as_ref() {
+            return Ok(device.clone());
+        }
+        let device = match choice {
+            DeviceChoice::Metal => Device::new_metal(0)?,
+            _ => Device::new_cuda(0)?,
+        };
+        *opened.borrow_mut() = Some(device.clone());
+        Ok(device)
+    })
 }
 
 /// The GPU behind a CUDA device: its name, where the driver tells it.
@@ -119,8 +122,7 @@ fn gpu(device: &Device) -> Option<GpuInfo> {
         } else {
             "unknown".into()
         },
-        built_cuda: option_env!("CUDARC_CUDA_VERSION")
-            .map_or_else(|| "unknown".into(), |v| v.parse::<i32>().map_or_else(|_| v.to_string(), version)),
+        built_cuda: option_env!("ICLC_CUDA_BUILD_VERSION").unwrap_or("unknown").to_string(),
         capability: format!("{major}.{minor}"),
     })
 }
