@@ -131,7 +131,7 @@ fn slug(name: &str) -> String {
 
 /// A path as one shell word.
 fn quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+    crate::shell::word(&path.display().to_string())
 }
 
 /// Submits the array, then the report to run after it ends however it ends (`afterany`, so a
@@ -165,10 +165,5 @@ mod tests {
     fn times_are_in_slurm_syntax_and_never_too_short() {
         assert_eq!(super::slurm_time(5.0), "0-00:10:00");
         assert_eq!(super::slurm_time(90_061.0), "1-01:01:01");
-    }
-
-    #[test]
-    fn paths_are_one_shell_word() {
-        assert_eq!(super::quote(std::path::Path::new("/a b/it's")), r"'/a b/it'\''s'");
     }
 }

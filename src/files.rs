@@ -7,18 +7,53 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `path` through `write`, which is given the temporary file's path to fill.
 pub fn write_with(path: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
-    let tmp = temporary(path);
-    let result =
-        write(&tmp).and_then(|_| std::fs::File::open(&tmp)?.sync_all()).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    stage_with(path, write)?.commit()
 }
 
 /// Writes `bytes` to `path`.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_with(path, |tmp| {
+    stage(path, bytes)?.commit()
+}
+
+/// A file written whole under its temporary name and flushed, not yet in place: files that belong
+/// together (a report's) are all staged first and then renamed one after another, so a kill
+/// leaves either the old set or the new one but for the few renames in between.
+#[derive(Debug)]
+#[must_use = "a staged file is in place only once committed"]
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Puts the file in place.
+    pub fn commit(self) -> std::io::Result<()> {
+        let result = std::fs::rename(&self.tmp, &self.path);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        std::mem::forget(self);
+        result
+    }
+}
+
+impl Drop for Staged {
+    /// A staged file never committed (an error in between) leaves nothing behind.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// Stages `path` through `write`, which is given the temporary file's path to fill.
+pub fn stage_with(path: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<Staged> {
+    let staged = Staged { tmp: temporary(path), path: path.to_path_buf() };
+    write(&staged.tmp).and_then(|_| std::fs::File::open(&staged.tmp)?.sync_all())?;
+    Ok(staged)
+}
+
+/// Stages `bytes` for `path`.
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+    stage_with(path, |tmp| {
         let mut f = std::fs::File::create(tmp)?;
         f.write_all(bytes)?;
         f.sync_all()
@@ -41,6 +76,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn sha256(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
     Ok(sha256_hex(&bytes))
+}
+
+/// Removes the temporaries of interrupted writes in `dir` (see [`temporary`]); the caller holds the
+/// lock that keeps every other writer out of it. How many went.
+pub fn remove_temporaries(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if is_temporary(&name.to_string_lossy()) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether a file name is one [`temporary`] makes: `.NAME.PID.N.tmp`.
+fn is_temporary(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { return false };
+    let mut parts = inner.rsplitn(3, '.');
+    let numeric = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    numeric(parts.next()) && numeric(parts.next()) && parts.next().is_some_and(|n| !n.is_empty())
 }
 
 /// `.NAME.PID.N.tmp` beside `path`: unique to this process and write, hidden, and recognisable.
@@ -96,7 +154,8 @@ impl FolderLock {
     /// The lock file inside a locked folder.
     pub const FILE: &'static str = ".iclc.lock";
 
-    /// Takes the folder (creating it) for this process alone, or says that it is in use.
+    /// Takes the folder (creating it) for this process alone, or says that it is in use; removes
+    /// the temporaries a killed run left in it.
     pub fn take(dir: &Path) -> Result<FolderLock, String> {
         Self::claim(dir, false)
     }
@@ -111,6 +170,13 @@ impl FolderLock {
         let path = dir.join(Self::FILE);
         let taken = if shared { Lock::try_shared(&path) } else { Lock::try_exclusive(&path) };
         match taken {
+            // A whole run holds the folder alone: the report's temporaries of a killed one go.
+            Ok(Some(lock)) if !shared => match remove_temporaries(dir) {
+                Ok(_) => Ok(FolderLock { _lock: lock }),
+                Err(e) => {
+                    Err(format!("cannot remove the temporaries of interrupted writes in `{}`: {e}", dir.display()))
+                }
+            },
             Ok(Some(lock)) => Ok(FolderLock { _lock: lock }),
             Ok(None) => Err(format!(
                 "`{}` is in use by another iclc run{}; wait for it to finish or choose another --out",

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod report;
 pub mod results;
 pub mod rng;
+pub mod shell;
 pub mod source;
 pub mod spec;
 pub mod syntax;

@@ -235,8 +235,8 @@ fn write_report(
         cached_jobs: out.cached_jobs,
         command: format!(
             "iclc run {} --out {} --threads {} --jobs {}{} --fresh",
-            p.spec_path.display(),
-            opts.out_dir.display(),
+            crate::shell::word(&p.spec_path.display().to_string()),
+            crate::shell::word(&opts.out_dir.display().to_string()),
             opts.threads,
             opts.jobs,
             if p.compute.is_default() { String::new() } else { p.compute.flags() }
@@ -280,16 +280,55 @@ fn trained_on(out: &ExecOutput) -> Vec<String> {
     places
 }
 
-/// Writes the figures, the tidy files and then the two reports.
+/// Writes the figures, the tidy files and the two reports as one set: every file is written whole
+/// under a temporary name first, then each is renamed into place, `claims.json` last of all — a
+/// `claims.json` beside the reports says the set it belongs to is complete.
 fn write_files(dir: &Path, r: &crate::report::Rendered, tidy: &[(String, String)]) -> Result<(), String> {
-    let write = |name: &str, text: &str| -> Result<(), String> {
-        let path = dir.join(name);
-        crate::files::write(&path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-    };
+    const LAST: &str = "claims.json";
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    for (name, text) in r.figures.iter().chain(tidy) {
-        write(name, text)?;
+    let reports = [("report.md".to_string(), r.markdown.clone()), ("report.html".to_string(), r.html.clone())];
+    let (last, rest): (Vec<_>, Vec<_>) =
+        r.figures.iter().chain(tidy).chain(&reports).partition(|(name, _)| name == LAST);
+    let mut staged = Vec::new();
+    for (name, text) in rest.into_iter().chain(last) {
+        let path = dir.join(name);
+        let file = crate::files::stage(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        staged.push((path, file));
     }
-    write("report.md", &r.markdown)?;
-    write("report.html", &r.html)
+    for (path, file) in staged {
+        file.commit().map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_files;
+    use crate::report::Rendered;
+
+    #[test]
+    fn a_report_set_that_cannot_be_written_whole_leaves_the_old_one_and_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = |tag: &str, figure: &str| Rendered {
+            html: format!("html {tag}"),
+            markdown: format!("md {tag}"),
+            figures: vec![(figure.to_string(), format!("svg {tag}"))],
+        };
+        let tidy = |tag: &str| vec![("claims.json".to_string(), format!("claims {tag}"))];
+        write_files(dir.path(), &set("old", "fig.svg"), &tidy("old")).unwrap();
+        // The new set's figure cannot be written (its folder does not exist): nothing of it lands.
+        let failed = write_files(dir.path(), &set("new", "missing/fig.svg"), &tidy("new"));
+        assert!(failed.is_err());
+        for (file, want) in [("report.html", "html old"), ("report.md", "md old"), ("claims.json", "claims old")] {
+            assert_eq!(std::fs::read_to_string(dir.path().join(file)).unwrap(), want, "{file}");
+        }
+        let names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        // claims.json is renamed into place after every other file of the set.
+        write_files(dir.path(), &set("new", "fig.svg"), &tidy("new")).unwrap();
+        let modified = |f: &str| std::fs::metadata(dir.path().join(f)).unwrap().modified().unwrap();
+        assert!(["report.html", "report.md", "fig.svg"].iter().all(|f| modified(f) <= modified("claims.json")));
+    }
 }

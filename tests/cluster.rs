@@ -170,7 +170,7 @@ fn slurm_writes_an_array_and_a_report_script_with_absolute_paths() {
     }
     assert!(array.contains("#SBATCH --time=0-00:10:00"), "at least ten minutes:\n{array}");
     let spec = std::fs::canonicalize(t.dir.join("spec.icl")).unwrap();
-    assert!(array.contains(&format!("'{}'", spec.display())) && report.contains(" report "), "{report}");
+    assert!(array.contains(&iclc::shell::word(&spec.display().to_string())) && report.contains(" report "), "{report}");
     for script in [&dir.join("array.sbatch"), &dir.join("report.sbatch")] {
         let syntax = Command::new("bash").arg("-n").arg(script).output().unwrap();
         assert!(syntax.status.success(), "{}", text(&syntax));

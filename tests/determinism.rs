@@ -92,12 +92,21 @@ fn an_interrupted_run_resumes_bit_identical() {
     let snapshots = |run: &str| -> Vec<(u64, std::path::PathBuf)> {
         [0, 5, 15, 25].into_iter().map(|s| (s, dir.path().join(format!("{run}-{s}.safetensors")))).collect()
     };
-    let whole_policy =
-        CheckpointPolicy { path: dir.path().join("a.safetensors"), every: 10, snapshots: snapshots("a") };
+    let whole_policy = CheckpointPolicy {
+        owner: "test".into(),
+        path: dir.path().join("a.safetensors"),
+        every: 10,
+        snapshots: snapshots("a"),
+    };
     let (whole, out) = run_with(5, &s, Some(&whole_policy), None);
     let whole_losses = finished(out);
 
-    let policy = CheckpointPolicy { path: dir.path().join("b.safetensors"), every: 10, snapshots: snapshots("b") };
+    let policy = CheckpointPolicy {
+        owner: "test".into(),
+        path: dir.path().join("b.safetensors"),
+        every: 10,
+        snapshots: snapshots("b"),
+    };
     let (_, out) = run_with(5, &s, Some(&policy), Some(17));
     assert!(matches!(out.unwrap(), TrainOutcome::Interrupted { step: 17, .. }));
     assert!(policy.path.exists(), "a checkpoint from step 10");
@@ -126,7 +135,8 @@ fn a_diverging_run_stops_with_an_error_naming_the_step_and_checkpoint() {
     let mut s = settings(1e12, 50, 8);
     s.clip = None;
     s.schedule = Schedule::Constant;
-    let policy = CheckpointPolicy { path: dir.path().join("c.safetensors"), every: 1, snapshots: vec![] };
+    let policy =
+        CheckpointPolicy { owner: "test".into(), path: dir.path().join("c.safetensors"), every: 1, snapshots: vec![] };
     match run_with(1, &s, Some(&policy), None).1 {
         Err(e @ TrainError::NonFinite { step, .. }) => {
             let text = e.to_string();

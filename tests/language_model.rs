@@ -172,7 +172,8 @@ fn run(dir: &std::path::Path, steps: u64, stop: Option<u64>) -> (TrainOutcome, V
     let layout = FlatLayout::of(&lm);
     let mut engine = LmGraph::transformer(&CFG, &layout, &Device::Cpu).unwrap();
     let mut rng = iclc::rng::stream(4, "lm-data");
-    let policy = CheckpointPolicy { path: dir.join("resume.safetensors"), every: 2, snapshots: vec![] };
+    let policy =
+        CheckpointPolicy { owner: "test".into(), path: dir.join("resume.safetensors"), every: 2, snapshots: vec![] };
     let outcome = train_with(
         &lm,
         &mut engine,

@@ -6,13 +6,22 @@
 use super::{ExecError, Observer};
 use crate::files::Lock;
 use crate::plan::JobId;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The file that completes a job: its files' checksums.
 const MANIFEST: &str = "manifest.json";
+
+/// What a manifest holds: the job it completes (a folder copied under another job's id is not
+/// that job) and the SHA-256 of each of its files.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    job: String,
+    files: BTreeMap<String, String>,
+}
 /// The lock a process holds on a job's folder while it computes the job.
 const CLAIM: &str = ".running.lock";
 
@@ -77,7 +86,7 @@ impl Cache {
         };
         let path = self.root.join(&id.0).join(file);
         match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-            Some(record) if manifest.contains_key(file) => Lookup::Found(record),
+            Some(record) if manifest.files.contains_key(file) => Lookup::Found(record),
             _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
         }
     }
@@ -95,10 +104,26 @@ impl Cache {
     }
 
     /// Takes the job for this process while it computes it, or `None` when another process (a
-    /// shard of the same run) is computing it now.
+    /// shard of the same run) is computing it now. What interrupted writes of the job left behind
+    /// goes: no other process can be writing its files now.
     pub fn claim(&self, id: &JobId) -> Result<Option<Lock>, ExecError> {
-        let path = self.job_dir(id)?.join(CLAIM);
-        Lock::try_exclusive(&path).map_err(|source| ExecError::Io { what: "cannot lock the job", path, source })
+        let dir = self.job_dir(id)?;
+        let path = dir.join(CLAIM);
+        let lock =
+            Lock::try_exclusive(&path).map_err(|source| ExecError::Io { what: "cannot lock the job", path, source })?;
+        if lock.is_some() {
+            crate::files::remove_temporaries(&dir).map_err(|source| ExecError::Io {
+                what: "cannot remove the temporaries of interrupted writes in",
+                path: dir,
+                source,
+            })?;
+        }
+        Ok(lock)
+    }
+
+    /// Whether every lookup misses (`--fresh`): nothing an earlier run left is used.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
     }
 
     /// Whether some process is computing the job now.
@@ -112,13 +137,22 @@ impl Cache {
     }
 
     /// A job's manifest with every file checked against it; `None` without a manifest.
-    fn verify(&self, id: &JobId) -> Option<Result<BTreeMap<String, String>, String>> {
+    fn verify(&self, id: &JobId) -> Option<Result<Manifest, String>> {
         let dir = self.root.join(&id.0);
-        let text = std::fs::read(dir.join(MANIFEST)).ok()?;
-        let Ok(manifest) = serde_json::from_slice::<BTreeMap<String, String>>(&text) else {
-            return Some(Err(format!("`{}` is not a manifest", dir.join(MANIFEST).display())));
+        let path = dir.join(MANIFEST);
+        let text = std::fs::read(&path).ok()?;
+        let Ok(manifest) = serde_json::from_slice::<Manifest>(&text) else {
+            return Some(Err(format!("`{}` is not a manifest (or one of an older iclc)", path.display())));
         };
-        for (name, want) in &manifest {
+        if manifest.job != id.0 {
+            let why = format!(
+                "`{}` completes job {}, not this one (a folder copied under another id?)",
+                path.display(),
+                manifest.job
+            );
+            return Some(Err(why));
+        }
+        for (name, want) in &manifest.files {
             let path = dir.join(name);
             match crate::files::sha256(&path) {
                 Err(e) => return Some(Err(format!("cannot read `{}`: {e}", path.display()))),
@@ -161,7 +195,7 @@ impl Cache {
     /// Completes a job: writes the manifest of its `files`, last.
     pub fn seal(&self, id: &JobId, files: &[&str]) -> Result<(), ExecError> {
         let dir = self.job_dir(id)?;
-        let mut manifest = BTreeMap::new();
+        let mut manifest = Manifest { job: id.0.clone(), files: BTreeMap::new() };
         for &name in files {
             let path = dir.join(name);
             let sha = crate::files::sha256(&path).map_err(|source| ExecError::Io {
@@ -169,7 +203,7 @@ impl Cache {
                 path: path.clone(),
                 source,
             })?;
-            manifest.insert(name.to_string(), sha);
+            manifest.files.insert(name.to_string(), sha);
         }
         let path = dir.join(MANIFEST);
         let json = serde_json::to_vec_pretty(&manifest).expect("manifests serialise");

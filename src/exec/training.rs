@@ -281,16 +281,16 @@ pub(super) fn finish(
         }
     };
     let dir = cache.job_dir(id)?;
-    let snapshots =
-        t.snapshots
-            .iter()
-            .map(|&step| {
-                let file = snapshot_file(step);
-                let (_, wall_s) = crate::model::weights_step(&dir.join(&file))
-                    .map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path: dir.join(&file), why })?;
-                Ok(Snapshot { step, wall_s, file })
-            })
-            .collect::<Result<Vec<_>, ExecError>>()?;
+    let snapshots = t
+        .snapshots
+        .iter()
+        .map(|&step| {
+            let file = snapshot_file(step);
+            let (_, wall_s) = crate::model::check_checkpoint(&dir.join(&file), &id.0)
+                .map_err(|why| ExecError::Checkpoint { name: t.name.clone(), path: dir.join(&file), why })?;
+            Ok(Snapshot { step, wall_s, file })
+        })
+        .collect::<Result<Vec<_>, ExecError>>()?;
     let checkpoint = dir.join(WEIGHTS);
     save(&checkpoint, wall_s).map_err(|source| ExecError::Io {
         what: "cannot write the checkpoint",
@@ -343,7 +343,10 @@ fn lowest<T>(candidates: Vec<(u64, f64, T)>) -> Option<(u64, f64, T)> {
 }
 
 /// Where a training job keeps its resumable checkpoint and snapshots; tells `observer` when an
-/// earlier run left one to resume from.
+/// earlier run left one to resume from. What an earlier run left is used only when every file of
+/// it is whole and this job's: a damaged or foreign resume file, or a missing or damaged snapshot
+/// it promises, is named and removed, and the job trains from its start. `--fresh` removes it
+/// unread.
 pub(super) fn checkpoints(
     id: &JobId,
     t: &TrainJob,
@@ -352,14 +355,45 @@ pub(super) fn checkpoints(
 ) -> Result<CheckpointPolicy, ExecError> {
     let dir = cache.job_dir(id)?;
     let policy = CheckpointPolicy {
+        owner: id.0.clone(),
         path: dir.join(RESUME),
         every: t.setup.checkpoint_every,
         snapshots: t.snapshots.iter().map(|&s| (s, dir.join(snapshot_file(s)))).collect(),
     };
-    if let Ok((step, seconds)) = crate::model::weights_step(&policy.path) {
-        observer.resumed(id, step, seconds);
+    if !policy.path.exists() {
+        return Ok(policy);
+    }
+    if cache.is_fresh() {
+        remove(&policy.path)?;
+        return Ok(policy);
+    }
+    let usable = crate::model::check_checkpoint(&policy.path, &id.0).and_then(|(step, seconds)| {
+        for (_, path) in policy.snapshots.iter().filter(|(s, _)| *s <= step) {
+            crate::model::check_checkpoint(path, &id.0).map_err(|why| format!("its snapshot {why}"))?;
+        }
+        Ok((step, seconds))
+    });
+    match usable {
+        Ok((step, seconds)) => observer.resumed(id, step, seconds),
+        Err(why) => {
+            observer.warning(&format!(
+                "{}: not resuming from `{}` ({why}); training from the start",
+                t.name,
+                policy.path.display()
+            ));
+            remove(&policy.path)?;
+        }
     }
     Ok(policy)
+}
+
+/// Removes a file of a job's folder.
+fn remove(path: &std::path::Path) -> Result<(), ExecError> {
+    std::fs::remove_file(path).map_err(|source| ExecError::Io {
+        what: "cannot remove",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

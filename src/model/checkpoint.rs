@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 /// Where and how often a run checkpoints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckpointPolicy {
+    /// Whose checkpoints these are (the job id): written into every file and checked on resume,
+    /// so a file copied from another job's folder is never taken for this one's.
+    pub owner: String,
     /// The checkpoint file (rewritten atomically each time).
     pub path: PathBuf,
     /// Steps between checkpoints.
@@ -29,10 +32,16 @@ pub struct Restored {
     pub elapsed_s: f64,
 }
 
+/// The metadata key of a file's own SHA-256 (of the whole file, this value written as zeros).
+const CHECKSUM: &str = "checksum";
+/// The metadata key of the job a checkpoint belongs to.
+const OWNER: &str = "job";
+
 /// Writes tensors and metadata as a safetensors file, atomically, with the same bytes for the same
 /// contents (safetensors writes its metadata map in hash order, which would change a file's checksum —
-/// and the id of a training that starts from it — between identical runs), and readable by all
-/// like every other file of the store.
+/// and the id of a training that starts from it — between identical runs), readable by all like
+/// every other file of the store, and carrying its own checksum, so that a damaged file is known
+/// before it is used (see [`verified`]).
 pub fn write_safetensors(
     path: &Path,
     tensors: Vec<(String, Tensor)>,
@@ -43,12 +52,15 @@ pub fn write_safetensors(
 }
 
 /// A safetensors file's bytes with its JSON header's keys sorted (serde_json's maps are ordered by
-/// key); the data, whose offsets count from the header's end, is unchanged.
+/// key) and its checksum in the metadata; the data, whose offsets count from the header's end, is
+/// unchanged.
 fn sorted_header(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let bad = || std::io::Error::other("safetensors wrote a file it cannot read back");
     let n = u64::from_le_bytes(bytes.get(..8).ok_or_else(bad)?.try_into().map_err(|_| bad())?) as usize;
     let header = bytes.get(8..8 + n).ok_or_else(bad)?;
-    let value: serde_json::Value = serde_json::from_slice(header).map_err(std::io::Error::other)?;
+    let mut value: serde_json::Value = serde_json::from_slice(header).map_err(std::io::Error::other)?;
+    let meta = value.get_mut("__metadata__").and_then(|m| m.as_object_mut()).ok_or_else(bad)?;
+    meta.insert(CHECKSUM.into(), ZEROS.into());
     let mut text = serde_json::to_vec(&value).map_err(std::io::Error::other)?;
     // The format pads its header with spaces to a multiple of 8 bytes.
     text.resize(text.len().next_multiple_of(8), b' ');
@@ -56,21 +68,72 @@ fn sorted_header(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     out.extend_from_slice(&(text.len() as u64).to_le_bytes());
     out.extend_from_slice(&text);
     out.extend_from_slice(&bytes[8 + n..]);
+    let at = checksum_at(&out, ZEROS).ok_or_else(bad)?;
+    let sum = crate::files::sha256_hex(&out);
+    out[at..at + sum.len()].copy_from_slice(sum.as_bytes());
     Ok(out)
 }
 
-/// Writes the weights alone (the flat parameters under PyTorch names), with the step and the
-/// training seconds up to it in the metadata; via a temporary file.
+/// The checksum's placeholder while the file's hash is taken.
+const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Where the checksum `value` stands in a file's header, if it does.
+fn checksum_at(bytes: &[u8], value: &str) -> Option<usize> {
+    let n = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+    let header = bytes.get(8..8usize.checked_add(n)?)?;
+    let needle = format!("\"{CHECKSUM}\":\"{value}\"");
+    let at = header.windows(needle.len()).position(|w| w == needle.as_bytes())?;
+    Some(8 + at + needle.len() - 1 - value.len())
+}
+
+/// The metadata of a safetensors file iclc wrote, after checking the file against its own
+/// checksum; an error says what is wrong (damaged, truncated, or never checksummed).
+pub fn verified(bytes: &[u8]) -> Result<HashMap<String, String>, String> {
+    let (_, header) = safetensors::SafeTensors::read_metadata(bytes).map_err(|e| format!("unreadable ({e})"))?;
+    let meta = header.metadata().clone().ok_or("it has no metadata")?;
+    let sum = meta.get(CHECKSUM).ok_or("it has no checksum (written by another program or an older iclc)")?;
+    let at = checksum_at(bytes, sum).ok_or("its header is damaged")?;
+    let mut zeroed = bytes.to_vec();
+    zeroed[at..at + sum.len()].copy_from_slice(ZEROS.as_bytes());
+    if &crate::files::sha256_hex(&zeroed) != sum {
+        return Err("its bytes do not have the checksum it was written with".into());
+    }
+    Ok(meta)
+}
+
+/// Checks a checkpoint or snapshot of job `owner` before it is used: its checksum and its owner;
+/// its step and training seconds.
+pub fn check(path: &Path, owner: &str) -> Result<(u64, f64), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bad = |what: &str| format!("`{}` is damaged: {what}", path.display());
+    let meta = verified(&bytes).map_err(|e| bad(&e))?;
+    match meta.get(OWNER) {
+        Some(job) if job == owner => {}
+        Some(job) => return Err(format!("`{}` belongs to job {job}, not to {owner}", path.display())),
+        None => return Err(bad("it names no job")),
+    }
+    let step = meta.get("step").and_then(|v| v.parse().ok()).ok_or_else(|| bad("no step"))?;
+    let elapsed = meta.get("elapsed_s").and_then(|v| v.parse().ok()).ok_or_else(|| bad("no elapsed_s"))?;
+    Ok((step, elapsed))
+}
+
+/// Writes the weights alone (the flat parameters under PyTorch names), with the step, the
+/// training seconds up to it and the job they belong to (when one does) in the metadata; via a
+/// temporary file.
 pub fn save_weights(
     path: &Path,
     params: &[f32],
     layout: &super::FlatLayout,
     step: u64,
     elapsed_s: f64,
+    owner: Option<&str>,
 ) -> std::io::Result<()> {
     let tensors = layout.tensors(params, "").map_err(std::io::Error::other)?;
-    let meta: HashMap<String, String> =
+    let mut meta: HashMap<String, String> =
         [("step".to_string(), step.to_string()), ("elapsed_s".to_string(), elapsed_s.to_string())].into();
+    if let Some(owner) = owner {
+        meta.insert(OWNER.into(), owner.into());
+    }
     write_safetensors(path, tensors, meta)
 }
 
@@ -88,7 +151,7 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
 /// Writes a checkpoint of the flat parameters `params` via a temporary file, so an interruption
 /// never leaves a torn one.
 pub fn save(
-    path: &Path,
+    policy: &CheckpointPolicy,
     params: &[f32],
     opt: &AdamW,
     rng: &Rng,
@@ -113,11 +176,12 @@ pub fn save(
         ("rng_word_pos", rng.get_word_pos().to_string()),
         ("losses", serde_json::to_string(losses).expect("losses serialise")),
         ("elapsed_s", elapsed_s.to_string()),
+        (OWNER, policy.owner.clone()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    write_safetensors(path, tensors, meta)
+    write_safetensors(&policy.path, tensors, meta)
 }
 
 /// The step and training seconds recorded in a weights file written by [`save_weights`].
@@ -131,12 +195,16 @@ pub fn weights_step(path: &Path) -> Result<(u64, f64), String> {
     Ok((step, elapsed))
 }
 
-/// Restores a checkpoint into the flat `params`, `opt` and `rng`.
-pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
+/// Restores the checkpoint of `policy` into the flat `params`, `opt` and `rng`, after checking it
+/// against its checksum and its owner.
+pub fn load(policy: &CheckpointPolicy, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
+    let path = &policy.path;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read checkpoint `{}`: {e}", path.display()))?;
     let bad = |what: &str| format!("checkpoint `{}` is damaged: {what}", path.display());
-    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| bad(&e.to_string()))?;
-    let meta = header.metadata().clone().ok_or_else(|| bad("no metadata"))?;
+    let meta = verified(&bytes).map_err(|e| bad(&e))?;
+    if meta.get(OWNER) != Some(&policy.owner) {
+        return Err(format!("checkpoint `{}` does not belong to job {}", path.display(), policy.owner));
+    }
     let get = |k: &str| meta.get(k).cloned().ok_or_else(|| bad(&format!("no `{k}`")));
     let step: u64 = get("step")?.parse().map_err(|_| bad("step"))?;
     let optim_step: u64 = get("optim_step")?.parse().map_err(|_| bad("optim_step"))?;
@@ -144,8 +212,7 @@ pub fn load(path: &Path, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> 
     let stream: u64 = get("rng_stream")?.parse().map_err(|_| bad("rng_stream"))?;
     let word_pos: u128 = get("rng_word_pos")?.parse().map_err(|_| bad("rng_word_pos"))?;
     let losses: Vec<f32> = serde_json::from_str(&get("losses")?).map_err(|_| bad("losses"))?;
-    // Checkpoints from before time was recorded resume with the time of their own segment only.
-    let elapsed_s: f64 = meta.get("elapsed_s").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let elapsed_s: f64 = get("elapsed_s")?.parse().map_err(|_| bad("elapsed_s"))?;
     let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu).map_err(|e| bad(&e.to_string()))?;
     let layout = opt.layout().clone();
     let read = |prefix: &str, into: &mut [f32]| -> Result<(), String> {

@@ -68,7 +68,7 @@ impl LanguageModel {
     pub fn save(&self, path: &Path, step: u64, elapsed_s: f64) -> std::io::Result<()> {
         let layout = FlatLayout::of(self.net.as_ref());
         let flat = layout.gather(self.net.as_ref()).map_err(std::io::Error::other)?;
-        super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s)
+        super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s, None)
     }
 
     /// The new tokens after each prompt (SOS first, all of one length), each sampled from its own

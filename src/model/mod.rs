@@ -29,7 +29,9 @@ mod train_loop;
 
 pub use adamw::{AdamW, AdamWSettings};
 pub use backend::{Backend, backend, predict, resolve, resolve_elsewhere};
-pub use checkpoint::{CheckpointPolicy, Restored, weights_step};
+pub use checkpoint::{
+    CheckpointPolicy, Restored, check as check_checkpoint, verified as verified_safetensors, weights_step,
+};
 pub use config::Config;
 pub use cpu::Fused;
 pub use flat::{FlatLayout, Weights};

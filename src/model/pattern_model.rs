@@ -71,7 +71,7 @@ impl PatternModel {
     pub fn save(&self, path: &Path, step: u64, elapsed_s: f64) -> std::io::Result<()> {
         let layout = FlatLayout::of(&self.net);
         let flat = layout.gather(&self.net).map_err(std::io::Error::other)?;
-        super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s)
+        super::checkpoint::save_weights(path, &flat, &layout, step, elapsed_s, None)
     }
 
     /// The output F of each prompt of `batch` (its sign is the predicted label), `(B)`, with the

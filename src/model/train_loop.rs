@@ -160,8 +160,8 @@ fn start<B>(member: &mut Member<'_, B>, ran_on: &str) -> Progress {
     let begun = (|| -> Result<(), TrainError> {
         p.flat = p.layout.gather(member.model)?;
         if let Some(policy) = member.checkpoints.filter(|c| c.path.exists()) {
-            let restored = checkpoint::load(&policy.path, &mut p.flat, &mut p.opt, member.data_rng)
-                .map_err(TrainError::Checkpoint)?;
+            let restored =
+                checkpoint::load(policy, &mut p.flat, &mut p.opt, member.data_rng).map_err(TrainError::Checkpoint)?;
             p.next = restored.step + 1;
             p.losses = restored.losses;
             p.before_s = restored.elapsed_s;
@@ -182,8 +182,10 @@ fn start<B>(member: &mut Member<'_, B>, ran_on: &str) -> Progress {
 
 /// Writes the snapshots of `step`, if the policy keeps any.
 fn snapshot<B>(member: &Member<'_, B>, p: &Progress, step: u64, elapsed: f64) -> Result<(), TrainError> {
-    for (_, path) in member.checkpoints.iter().flat_map(|c| &c.snapshots).filter(|(s, _)| *s == step) {
-        checkpoint::save_weights(path, &p.flat, &p.layout, step, p.before_s + elapsed).map_err(|e| {
+    let Some(policy) = member.checkpoints else { return Ok(()) };
+    for (_, path) in policy.snapshots.iter().filter(|(s, _)| *s == step) {
+        let owner = Some(policy.owner.as_str());
+        checkpoint::save_weights(path, &p.flat, &p.layout, step, p.before_s + elapsed, owner).map_err(|e| {
             TrainError::Checkpoint(format!("cannot write the weights of step {step} to `{}`: {e}", path.display()))
         })?;
     }
@@ -219,7 +221,7 @@ fn advance<B>(
     if let Some(policy) = member.checkpoints.filter(|c| step.is_multiple_of(c.every) && step < settings.steps)
         && p.flat.iter().all(|v| v.is_finite())
     {
-        checkpoint::save(&policy.path, &p.flat, &p.opt, member.data_rng, step, &p.losses, p.before_s + elapsed)
+        checkpoint::save(policy, &p.flat, &p.opt, member.data_rng, step, &p.losses, p.before_s + elapsed)
             .map_err(|e| TrainError::Checkpoint(format!("cannot write checkpoint `{}`: {e}", policy.path.display())))?;
         p.last_checkpoint = Some((step, policy.path.clone()));
     }

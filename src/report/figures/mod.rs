@@ -36,10 +36,20 @@ pub fn fmt_estimate(e: &Estimate) -> String {
     format!("{} [{}, {}]", fmt(e.mean), fmt(e.lo), fmt(e.hi))
 }
 
-/// A name as an HTML anchor.
+/// A name as an HTML anchor and a part of a file name, unique by construction: a lower-case
+/// identifier as it is (`_` written `-`, which no identifier holds); any other name (an expression
+/// such as `linear(scale = -1)`, upper case) readable but lossy, so followed by a hash of the whole
+/// name — `linear(scale = 1)` and `linear(scale = -1)` never share a figure file.
 pub fn slug(s: &str) -> String {
     let raw: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+    let readable = raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    let identifier = !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if identifier && !s.starts_with('_') && !s.ends_with('_') && !s.contains("__") {
+        readable
+    } else {
+        let hash = crate::files::sha256_hex(s.as_bytes());
+        if readable.is_empty() { hash[..8].to_string() } else { format!("{readable}-{}", &hash[..8]) }
+    }
 }
 
 /// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
@@ -77,4 +87,30 @@ pub fn named(
 ) -> super::Figure {
     let id = format!("fig-{}", slug(name));
     super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn identifiers_keep_their_slug_and_names_a_slug_would_merge_stay_apart() {
+        assert_eq!(slug("on_sparse"), "on-sparse");
+        assert_eq!(slug("dense"), "dense");
+        let apart = [
+            "linear(scale = 1)",
+            "linear(scale = -1)",
+            "linear(scale = 1/2)",
+            "linear(scale = 1*2)",
+            "linear(scale = 1-2)",
+            "Dense",
+            "dense_",
+            "a__b",
+            "a_b",
+        ];
+        let slugs: std::collections::BTreeSet<String> = apart.iter().map(|s| slug(s)).collect();
+        assert_eq!(slugs.len(), apart.len(), "{slugs:?}");
+        assert!(slug("linear(scale = -1)").starts_with("linear-scale-1-"), "still readable");
+        assert!(slugs.iter().all(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
+    }
 }
