@@ -37,6 +37,8 @@ pub enum Code {
     NotApplicable,
     /// A training, model or evaluation named like a baseline, which reports and claims could not tell apart.
     BaselineName,
+    /// A spec whose sweeps multiply into more jobs or numbers than a run can hold.
+    TooLarge,
     /// A construct the checker accepts but this version cannot run yet.
     Unsupported,
     /// A definition nothing uses.
@@ -45,7 +47,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::Io,
         Code::Syntax,
         Code::UnknownKeyword,
@@ -62,6 +64,7 @@ impl Code {
         Code::Experiment,
         Code::NotApplicable,
         Code::BaselineName,
+        Code::TooLarge,
         Code::Unsupported,
         Code::Unused,
     ];
@@ -85,6 +88,7 @@ impl Code {
             Code::Experiment => "E0109",
             Code::NotApplicable => "E0110",
             Code::BaselineName => "E0111",
+            Code::TooLarge => "E0112",
             Code::Unsupported => "E0201",
             Code::Unused => "W0001",
         }
@@ -143,6 +147,9 @@ impl Code {
             }
             Code::Experiment => {
                 "A spec has exactly one `experiment \"name\" { ... }` block with its seed, input dimension and points per prompt."
+            }
+            Code::TooLarge => {
+                "The spec's sweeps multiply into a plan larger than a run can hold: too many jobs (trainings, and evaluations of each task and input distribution), or too many predictions (prompts × predictors × positions k × snapshots) to keep. The message names the lists that multiply and their lengths. Sweep fewer values, split the experiment into several specs, or evaluate fewer prompts."
             }
             Code::Unused => {
                 "A definition that nothing refers to. It is harmless, but often a sign of a typo elsewhere."
@@ -294,12 +301,21 @@ impl miette::SourceCode for SourceDiagnostic {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.source.text.as_ref().read_span(span, context_lines_before, context_lines_after)?;
+        // Only the lines shown are handed to miette, which would otherwise count lines from the
+        // top of the file for every finding.
+        let (from, to, first_line) = self.source.lines_around(
+            span.offset(),
+            span.offset() + span.len(),
+            context_lines_before,
+            context_lines_after,
+        );
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let inner = self.source.text[from..to].read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.source.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            miette::SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first_line,
             inner.column(),
             inner.line_count(),
         )))

@@ -15,6 +15,7 @@ mod pattern_evals;
 mod quantities;
 mod recipes;
 mod scope;
+mod size;
 mod training;
 mod written;
 
@@ -126,6 +127,7 @@ impl Checker<'_> {
                 _ => {}
             }
         }
+        self.size_bound(&trainings, &evals);
         self.trainings = trainings.clone();
         let mut figures = Vec::new();
         for item in &ast.items {

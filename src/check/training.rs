@@ -37,14 +37,19 @@ impl Checker<'_> {
             return self.train(name, name.name.clone(), block, &vec![], None).into_iter().collect();
         };
         let values = self.sweep_values(&sweep.over, &vec![]).unwrap_or_default();
-        values
-            .into_iter()
-            .filter_map(|v| {
-                let var = sweep.var.name.clone();
-                let run = swept_name(&name.name, &var, v);
-                self.train(name, run, block, &vec![(var.clone(), v)], Some((var, v)))
-            })
-            .collect()
+        let n = values.len();
+        let mut runs = Vec::new();
+        for v in values {
+            let var = sweep.var.name.clone();
+            let run = swept_name(&name.name, &var, v);
+            let Some(t) = self.train(name, run, block, &vec![(var.clone(), v)], Some((var, v))) else { continue };
+            // Values × seeds, known from the first run: refused before the rest is expanded.
+            if runs.is_empty() && self.too_many_runs(name, sweep, block, n, t.seeds.len()) {
+                return vec![t];
+            }
+            runs.push(t);
+        }
+        runs
     }
 
     /// The training run a name denotes as written: `mix`, or `mix(w = 0.25)` for one run of a

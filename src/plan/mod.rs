@@ -243,6 +243,8 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
     // trainings that would train the same model (`sparse_only` and `mix(w = 0)`) share one job,
     // which keeps the weights every evaluation of either name reads.
     let mut same: Vec<(JobId, TrainJob)> = Vec::new();
+    // Where each content id stands in `same`: a lookup, not a search (a plan holds thousands).
+    let mut seen: std::collections::HashMap<JobId, usize> = std::collections::HashMap::new();
     let mut trained: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for t in &spec.trainings {
         let init = inits.remove(t.name.as_str());
@@ -267,12 +269,13 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 computed_on: computed_on.clone(),
             };
             let content = train_id(&job);
-            let at = match same.iter().position(|(c, _)| *c == content) {
-                Some(i) => {
+            let at = match seen.get(&content) {
+                Some(&i) => {
                     same[i].1.aliases.push(t.name.clone());
                     i
                 }
                 None => {
+                    seen.insert(content.clone(), same.len());
                     same.push((content, job));
                     same.len() - 1
                 }
