@@ -4,6 +4,7 @@ mod check;
 mod diagnostics;
 mod explain;
 mod fmt;
+mod interrupt;
 mod plan;
 mod progress;
 mod run;

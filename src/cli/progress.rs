@@ -1,15 +1,29 @@
 //! Progress of a run: on a terminal one bar per running job under an overall bar; elsewhere (a log
-//! file, CI, a cluster job) a plain line per job event and about every 10 seconds per training.
+//! file, CI, a cluster job) a plain line per job event, about every 10 seconds per training, and
+//! for any job that said nothing for 30 seconds (a long evaluation) a line saying where it stands.
+//! An interrupted run (SIGINT, SIGTERM) says what was running and how to resume.
 use iclc::exec::Observer;
 use iclc::plan::{Job, JobId, JobKind};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How often a plain progress line is written for a running training.
 const PLAIN_EVERY: Duration = Duration::from_secs(10);
+/// How long a job may run without a plain line before one says where it stands (the
+/// environment's `ICLC_HEARTBEAT_S` when set).
+const HEARTBEAT: Duration = Duration::from_secs(30);
+
+/// [`HEARTBEAT`], or `ICLC_HEARTBEAT_S` seconds.
+fn heartbeat_every() -> Duration {
+    std::env::var("ICLC_HEARTBEAT_S")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(HEARTBEAT, Duration::from_secs_f64)
+}
 
 /// Reports the jobs of one run.
 pub struct Bars {
@@ -17,7 +31,7 @@ pub struct Bars {
     terminal: bool,
     multi: MultiProgress,
     overall: ProgressBar,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
 }
 
 #[derive(Default)]
@@ -32,9 +46,21 @@ struct State {
 struct Running {
     label: String,
     work: u64,
+    /// What `work` counts: steps or predictors.
+    unit: &'static str,
     bar: ProgressBar,
     started: Instant,
     last_line: Instant,
+}
+
+impl Running {
+    /// `step 500/1400, 2m10s so far`.
+    fn standing(&self) -> String {
+        let at = self.bar.position();
+        let secs = self.started.elapsed().as_secs();
+        let so_far = if secs >= 60 { format!("{}m{:02}s", secs / 60, secs % 60) } else { format!("{secs}s") };
+        format!("{at}/{} {}, {so_far} so far", self.work, self.unit)
+    }
 }
 
 impl Bars {
@@ -53,7 +79,50 @@ impl Bars {
                 .progress_chars("=> "),
         );
         overall.set_prefix("all");
-        Bars { total, terminal, multi, overall, state: Mutex::new(State::default()) }
+        let bars = Bars { total, terminal, multi, overall, state: Arc::default() };
+        if !terminal {
+            bars.heartbeat();
+        }
+        bars
+    }
+
+    /// Off a terminal, a thread that writes a line for every job silent for [`heartbeat_every`];
+    /// it ends with the run.
+    fn heartbeat(&self) {
+        let state = Arc::downgrade(&self.state);
+        let total = self.total;
+        let every = heartbeat_every();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(every.min(PLAIN_EVERY));
+                let Some(state) = state.upgrade() else { return };
+                let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+                let done = s.done;
+                let mut lines = Vec::new();
+                for r in s.running.values_mut().filter(|r| r.last_line.elapsed() >= every) {
+                    r.last_line = Instant::now();
+                    lines.push(format!("[{done}/{total}] {}: {}", r.label, r.standing()));
+                }
+                drop(s);
+                lines.sort();
+                for l in lines {
+                    eprintln!("{l}");
+                }
+            }
+        });
+    }
+
+    /// What is running now, a job a line: the words of an interrupted run.
+    pub fn running(&self) -> Vec<String> {
+        let state = self.state();
+        let mut lines: Vec<String> = state.running.values().map(|r| format!("{}: {}", r.label, r.standing())).collect();
+        lines.sort();
+        lines
+    }
+
+    /// Clears the bars (before last words on a terminal).
+    pub fn clear(&self) {
+        let _ = self.multi.clear();
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -73,14 +142,16 @@ impl Bars {
 impl Observer for Bars {
     fn job_started(&self, job: &Job, work: u64) {
         let label = format!("{} {}", job.kind_label(), job.name());
-        let template = match &job.kind {
-            JobKind::Train(_) => "{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}",
-            JobKind::Eval(_) => "{prefix:>18} [{bar:30}] {pos}/{len} predictors  {elapsed_precise}",
+        let (template, unit) = match &job.kind {
+            JobKind::Train(_) => {
+                ("{prefix:>18} [{bar:30}] {pos}/{len} steps  loss {msg}  {elapsed_precise} eta {eta}", "steps")
+            }
+            JobKind::Eval(_) => ("{prefix:>18} [{bar:30}] {pos}/{len} predictors  {elapsed_precise}", "predictors"),
         };
         let bar = self.multi.add(ProgressBar::new(work).with_prefix(label.clone()));
         bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
         let now = Instant::now();
-        self.state().running.insert(job.id.clone(), Running { label, work, bar, started: now, last_line: now });
+        self.state().running.insert(job.id.clone(), Running { label, work, unit, bar, started: now, last_line: now });
     }
 
     fn train_step(&self, job: &JobId, step: u64, loss: f32) {

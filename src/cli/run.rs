@@ -39,7 +39,9 @@ pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
     eprintln!("{}: {} jobs{share} → {}", prepared.spec.name, prepared.plan.jobs.len(), out_dir.display());
     eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&prepared.plan)));
     let opts = Options { out_dir, fresh: flags.fresh, jobs, threads, keep_going: flags.keep_going, shard: flags.shard };
-    match iclc::pipeline::execute(&prepared, &opts, &Bars::new(prepared.plan.jobs.len())) {
+    let bars = std::sync::Arc::new(Bars::new(prepared.plan.jobs.len()));
+    super::interrupt::watch(bars.clone(), opts.out_dir.clone());
+    match iclc::pipeline::execute(&prepared, &opts, bars.as_ref()) {
         Ok(Outcome::Report(written)) => print_written(&written),
         Ok(Outcome::Shard { done, cached, elsewhere, not_done }) => {
             super::say(&format!(

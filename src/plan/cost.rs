@@ -121,15 +121,16 @@ pub fn graph_ops_per_step(job: &TrainJob) -> f64 {
 /// The cost of every training of a plan: on one core, and on one GPU with its trainings stacked
 /// (`stacks_of`) as a GPU run stacks them, each stack's floor counted once for all its members.
 pub fn estimate(plan: &Plan) -> Cost {
-    let flops: f64 = plan.train_jobs().map(|(_, t)| train_flops(t)).sum();
-    let cpu_core_s = plan.train_jobs().map(|(_, t)| train_seconds(t)).sum();
+    // `+ 0.0`: an empty sum of f64 is -0.0, which would print as "-0 s" for a plan without trainings.
+    let flops: f64 = plan.train_jobs().map(|(_, t)| train_flops(t)).sum::<f64>() + 0.0;
+    let cpu_core_s = plan.train_jobs().map(|(_, t)| train_seconds(t)).sum::<f64>() + 0.0;
     let stacks = super::stacks_of(&plan.jobs);
     let stacked: std::collections::BTreeSet<&super::JobId> = stacks.iter().flat_map(|s| &s.members).collect();
     let floor = |t: &TrainJob| t.setup.steps as f64 * graph_ops_per_step(t) * GPU_OP_SECONDS;
     let lone: Vec<&TrainJob> = plan.train_jobs().filter(|(id, _)| !stacked.contains(id)).map(|(_, t)| t).collect();
     let first_of = |s: &super::Stack| plan.train_jobs().find(|(id, _)| **id == s.members[0]).map(|(_, t)| t);
     let gpu_floor_s: f64 =
-        lone.iter().map(|t| floor(t)).sum::<f64>() + stacks.iter().filter_map(first_of).map(floor).sum::<f64>();
+        lone.iter().map(|t| floor(t)).sum::<f64>() + stacks.iter().filter_map(first_of).map(floor).sum::<f64>() + 0.0;
     Cost {
         trainings: plan.train_jobs().count(),
         flops,
