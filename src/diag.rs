@@ -357,7 +357,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Reads a spec file; the error says which file and why. (Here, not in `source`, so that a source
 /// knows nothing of diagnostics.)
 pub fn read_source(path: &std::path::Path) -> Result<Source, Diagnostic> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::files::read_limited(path, crate::files::SPEC_LIMIT)
         .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read spec file `{}`: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(

@@ -72,10 +72,71 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&sha2::Sha256::digest(bytes))
 }
 
-/// The SHA-256 of a file's bytes, in hex.
+/// The SHA-256 of a file's bytes, in hex, read a megabyte at a time (a weights file of gigabytes
+/// is hashed without being held); a device or a pipe, which could be endless, is refused.
 pub fn sha256(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    Ok(sha256_hex(&bytes))
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = regular(path)?.0;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buffer)? {
+            0 => return Ok(hex(&hasher.finalize())),
+            n => hasher.update(&buffer[..n]),
+        }
+    }
+}
+
+/// The most bytes of a spec file.
+pub const SPEC_LIMIT: u64 = 16 << 20;
+/// The most bytes of a JSON record or manifest of the store.
+pub const RECORD_LIMIT: u64 = 4 << 30;
+/// The most bytes of a weights or checkpoint file.
+pub const WEIGHTS_LIMIT: u64 = 16 << 30;
+
+/// A file opened for reading, and its length, when it is a regular file.
+fn regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a folder" } else { "not a regular file (a device or a pipe)" };
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("it is {what}")));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads a regular file whole when it has at most `limit` bytes; the error of a larger one says
+/// its size and the limit, before anything is read.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (file, len) = regular(path)?;
+    let too_large = |len: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("it is {}, more than the {} such a file may have", size(len), size(limit)),
+        )
+    };
+    if len > limit {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64)); // it grew while read
+    }
+    Ok(bytes)
+}
+
+/// Bytes as people read them: `512 B`, `3.2 GB`.
+pub fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
+        _ => format!("{:.1} GB", b / 1e9),
+    }
 }
 
 /// Removes the temporaries of interrupted writes in `dir` (see [`temporary`]); the caller holds the

@@ -85,7 +85,10 @@ impl Cache {
             Some(Ok(m)) => m,
         };
         let path = self.root.join(&id.0).join(file);
-        match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        match crate::files::read_limited(&path, crate::files::RECORD_LIMIT)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
             Some(record) if manifest.files.contains_key(file) => Lookup::Found(record),
             _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
         }
@@ -140,7 +143,11 @@ impl Cache {
     fn verify(&self, id: &JobId) -> Option<Result<Manifest, String>> {
         let dir = self.root.join(&id.0);
         let path = dir.join(MANIFEST);
-        let text = std::fs::read(&path).ok()?;
+        let text = match crate::files::read_limited(&path, crate::files::RECORD_LIMIT) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => return Some(Err(format!("cannot read `{}`: {e}", path.display()))),
+            Ok(text) => text,
+        };
         let Ok(manifest) = serde_json::from_slice::<Manifest>(&text) else {
             return Some(Err(format!("`{}` is not a manifest (or one of an older iclc)", path.display())));
         };

@@ -135,13 +135,33 @@ fn metadata(cfg: &Config) -> HashMap<String, String> {
 
 /// The weights a training starts from, read from its `init` file (PyTorch parameter names).
 fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
-    let bytes = std::fs::read(&file.path).map_err(|source| ExecError::Io {
-        what: "cannot read the initial weights",
-        path: file.path.clone(),
-        source,
-    })?;
-    let sha = crate::files::sha256_hex(&bytes);
     let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
+    // The header first: a file of another model, or one far larger than this model's weights
+    // (beside them only the causal-mask buffers older `transformers` save), is refused unread.
+    let header = crate::model::safetensors_header(&file.path).map_err(bad)?;
+    let wanted = crate::model::initial_weights(cfg, 0).map_err(|e| bad(e.to_string()))?;
+    let mut weight_bytes = 0u64;
+    for (name, var) in wanted.named() {
+        weight_bytes += 4 * var.elem_count() as u64;
+        match header.tensors.get(&name) {
+            Some((dtype, shape)) if dtype == "F32" && shape.as_slice() == var.dims() => {}
+            Some((dtype, shape)) => {
+                return Err(bad(format!("`{name}` is {dtype} {shape:?}, this model's is F32 {:?}", var.dims())));
+            }
+            None => return Err(bad(format!("it has no `{name}`: the weights of another model?"))),
+        }
+    }
+    const BUFFERS: u64 = 256 << 20;
+    if header.data_bytes > weight_bytes + BUFFERS {
+        return Err(bad(format!(
+            "it holds {} of tensors where this model's weights are {}",
+            crate::files::size(header.data_bytes),
+            crate::files::size(weight_bytes)
+        )));
+    }
+    let bytes = crate::files::read_limited(&file.path, crate::files::WEIGHTS_LIMIT)
+        .map_err(|source| ExecError::Io { what: "cannot read the initial weights", path: file.path.clone(), source })?;
+    let sha = crate::files::sha256_hex(&bytes);
     if sha != file.sha256 {
         return Err(bad("the file changed after the run was planned; run again".into()));
     }

@@ -104,7 +104,8 @@ pub fn verified(bytes: &[u8]) -> Result<HashMap<String, String>, String> {
 /// Checks a checkpoint or snapshot of job `owner` before it is used: its checksum and its owner;
 /// its step and training seconds.
 pub fn check(path: &Path, owner: &str) -> Result<(u64, f64), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes = crate::files::read_limited(path, crate::files::WEIGHTS_LIMIT)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let bad = |what: &str| format!("`{}` is damaged: {what}", path.display());
     let meta = verified(&bytes).map_err(|e| bad(&e))?;
     match meta.get(OWNER) {
@@ -184,9 +185,60 @@ pub fn save(
     write_safetensors(&policy.path, tensors, meta)
 }
 
+/// What a safetensors file's header says, read without its data.
+#[derive(Debug)]
+pub struct Header {
+    /// Each tensor's dtype and shape.
+    pub tensors: std::collections::BTreeMap<String, (String, Vec<usize>)>,
+    /// The bytes of the data the header describes.
+    pub data_bytes: u64,
+}
+
+/// The longest header read (the format's own limit is 100 MB).
+const HEADER_LIMIT: u64 = 100_000_000;
+
+/// Reads a safetensors file's header alone and checks that the file is as long as it says, so
+/// that a file of the wrong model or a damaged one is refused before its data is read.
+pub fn header(path: &Path) -> Result<Header, String> {
+    use std::io::Read;
+    let bad = |what: String| format!("`{}` is not a whole safetensors file: {what}", path.display());
+    let len = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?.len();
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut n = [0u8; 8];
+    file.read_exact(&mut n).map_err(|e| bad(e.to_string()))?;
+    let n = u64::from_le_bytes(n);
+    if n > HEADER_LIMIT || 8 + n > len {
+        return Err(bad(format!("a header of {n} bytes in a file of {}", crate::files::size(len))));
+    }
+    let mut text = vec![0u8; n as usize];
+    file.read_exact(&mut text).map_err(|e| bad(e.to_string()))?;
+    let value: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&text).map_err(|e| bad(format!("its header is not JSON ({e})")))?;
+    let (mut tensors, mut data_bytes) = (std::collections::BTreeMap::new(), 0u64);
+    for (name, t) in value.iter().filter(|(k, _)| *k != "__metadata__") {
+        let dtype = t["dtype"].as_str().unwrap_or_default().to_string();
+        let shape: Vec<usize> = t["shape"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|d| d.as_u64()).map(|d| d as usize).collect())
+            .unwrap_or_default();
+        let end = t["data_offsets"][1].as_u64().ok_or_else(|| bad(format!("`{name}` has no data offsets")))?;
+        data_bytes = data_bytes.max(end);
+        tensors.insert(name.clone(), (dtype, shape));
+    }
+    if 8 + n + data_bytes != len {
+        return Err(bad(format!(
+            "it is {} long where its header describes {}",
+            crate::files::size(len),
+            crate::files::size(8 + n + data_bytes)
+        )));
+    }
+    Ok(Header { tensors, data_bytes })
+}
+
 /// The step and training seconds recorded in a weights file written by [`save_weights`].
 pub fn weights_step(path: &Path) -> Result<(u64, f64), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes = crate::files::read_limited(path, crate::files::WEIGHTS_LIMIT)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let bad = |what: &str| format!("weights file `{}` is damaged: {what}", path.display());
     let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).map_err(|e| bad(&e.to_string()))?;
     let meta = header.metadata().clone().ok_or_else(|| bad("no metadata"))?;
@@ -199,7 +251,8 @@ pub fn weights_step(path: &Path) -> Result<(u64, f64), String> {
 /// against its checksum and its owner.
 pub fn load(policy: &CheckpointPolicy, params: &mut [f32], opt: &mut AdamW, rng: &mut Rng) -> Result<Restored, String> {
     let path = &policy.path;
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read checkpoint `{}`: {e}", path.display()))?;
+    let bytes = crate::files::read_limited(path, crate::files::WEIGHTS_LIMIT)
+        .map_err(|e| format!("cannot read checkpoint `{}`: {e}", path.display()))?;
     let bad = |what: &str| format!("checkpoint `{}` is damaged: {what}", path.display());
     let meta = verified(&bytes).map_err(|e| bad(&e))?;
     if meta.get(OWNER) != Some(&policy.owner) {

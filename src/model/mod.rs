@@ -30,7 +30,8 @@ mod train_loop;
 pub use adamw::{AdamW, AdamWSettings};
 pub use backend::{Backend, backend, predict, resolve, resolve_elsewhere};
 pub use checkpoint::{
-    CheckpointPolicy, Restored, check as check_checkpoint, verified as verified_safetensors, weights_step,
+    CheckpointPolicy, Header, Restored, check as check_checkpoint, header as safetensors_header,
+    verified as verified_safetensors, weights_step,
 };
 pub use config::Config;
 pub use cpu::Fused;

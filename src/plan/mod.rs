@@ -83,11 +83,11 @@ impl InitFile {
     /// Reads and hashes `written` (as in the spec), relative to `base`.
     fn read(written: &str, base: &std::path::Path) -> Result<InitFile, Diagnostic> {
         let path = if base == std::path::Path::new(".") { written.into() } else { base.join(written) };
-        let bytes = std::fs::read(&path).map_err(|e| {
+        // Hashed as it is read, not held: the weights are read when the training starts.
+        let sha256 = crate::files::sha256(&path).map_err(|e| {
             Diagnostic::error(crate::diag::Code::Io, format!("cannot read the checkpoint `{}`: {e}", path.display()))
                 .help("`init = checkpoint(\"…\")` names a safetensors file relative to the spec's folder")
         })?;
-        let sha256 = crate::files::sha256_hex(&bytes);
         Ok(InitFile { path, sha256 })
     }
 }
