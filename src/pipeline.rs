@@ -124,6 +124,8 @@ pub fn spec_dir(spec: &Path) -> &Path {
 /// `reports/<spec file stem>`: where a run writes when no out folder is given.
 pub fn default_out_dir(spec: &Path) -> PathBuf {
     let stem = spec.file_stem().map_or_else(|| "spec".into(), |s| s.to_string_lossy().into_owned());
+    // A stem of dots alone (`...icl` has the stem `..`) would name `reports` itself or a folder above it.
+    let stem = if stem.chars().all(|c| c == '.') { "spec".to_string() } else { stem };
     PathBuf::from("reports").join(stem)
 }
 
@@ -305,6 +307,15 @@ fn write_files(dir: &Path, r: &crate::report::Rendered, tidy: &[(String, String)
 #[cfg(test)]
 mod tests {
     use super::write_files;
+
+    #[test]
+    fn the_default_out_folder_is_always_a_folder_of_its_own_under_reports() {
+        use std::path::{Path, PathBuf};
+        assert_eq!(super::default_out_dir(Path::new("specs/paper.icl")), PathBuf::from("reports/paper"));
+        for odd in ["...icl", "..icl", "a/....icl"] {
+            assert_eq!(super::default_out_dir(Path::new(odd)), PathBuf::from("reports/spec"), "{odd}");
+        }
+    }
     use crate::report::Rendered;
 
     #[test]
