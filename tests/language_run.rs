@@ -221,3 +221,43 @@ fn sgd_starts_where_adamw_does_and_then_takes_its_own_steps() {
     // AdamW's normalised steps move a fresh LSTM faster than plain SGD at the same rate.
     assert!(adamw[19] < sgd[19], "{} vs {}", adamw[19], sgd[19]);
 }
+
+#[test]
+fn language_intervals_resample_the_seeds_not_the_whole_population_and_small_counts_stay_wide() {
+    let spec = SPEC.replace("checkpoint_every = 5 }", "checkpoint_every = 5  seeds = [1, 2] }");
+    let claims = r#"
+eval rules { models = [t]  tasks = [ab]  prompts = all(length = 3)  decode = greedy(max_new = 10) }
+claim "loss" { test_loss(rules, t) > 0 }
+claim "few ood prompts" { rate(rules, t, grammatical, prompts = ood) <= 0.1 }
+"#;
+    let o = Test::new()
+        .spec(&format!("{spec}{claims}"))
+        .args(&["run", "spec.icl", "--out", "out", "--jobs", "2"])
+        .status(2)
+        .run();
+    let record = walk(&o.dir.join("out/cache")).into_iter().find(|p| p.ends_with("eval.json")).unwrap();
+    let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(record).unwrap()).unwrap();
+    // Each seed's loss over every word of the language.
+    let seeds: Vec<f64> = eval["language"]["replicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let pairs = r["losses"].as_array().unwrap();
+            let sum = |i: usize| pairs.iter().map(|p| p[i].as_f64().unwrap()).sum::<f64>();
+            sum(0) / sum(1)
+        })
+        .collect();
+    assert_eq!(seeds.len(), 2);
+    let claims: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(o.dir.join("out/claims.json")).unwrap()).unwrap();
+    let loss = &claims[0]["quantities"][0];
+    let (lo, hi) = (loss["lo"].as_f64().unwrap(), loss["hi"].as_f64().unwrap());
+    let (min, max) = (seeds[0].min(seeds[1]), seeds[0].max(seeds[1]));
+    assert!(lo >= min - 1e-6 && hi <= max + 1e-6, "[{lo}, {hi}] reaches past the seeds' {seeds:?}");
+    // No OOD prompt of aⁿbⁿ completes to a word: 0 of 12, which is not a certain 0.
+    let rate = &claims[1]["quantities"][0];
+    assert_eq!(rate["mean"].as_f64().unwrap(), 0.0);
+    assert!(rate["hi"].as_f64().unwrap() > 0.05, "{rate}");
+    assert_eq!(claims[1]["verdict"], "INCONCLUSIVE", "{}", claims[1]);
+}

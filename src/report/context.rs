@@ -306,8 +306,13 @@ fn errors_are(results: &Results) -> String {
     use crate::spec::Metric;
     let has = |m: Metric| results.curves.iter().any(|c| c.metric == m);
     let mut parts = Vec::new();
-    if has(Metric::ErrorPerDim) || !has(Metric::ZeroOne) {
+    if has(Metric::ErrorPerDim) || (!has(Metric::ZeroOne) && results.languages.is_empty()) {
         parts.push("errors are squared errors divided by the input dimension");
+    }
+    if !results.languages.is_empty() {
+        parts.push(
+            "a language evaluation's prompts are the whole population its numbers speak of (every word, every string of a length, the spec's list), so its intervals resample the training seeds alone, and each rate's counts are drawn from their Jeffreys posterior, Beta(kept + ½, missed + ½): a rate over few prompts has a wide interval (0 of 12 is not a certain 0)",
+        );
     }
     if has(Metric::ZeroOne) {
         parts.push("classification errors are 0-1 errors of the query's predicted label (½ for a tie)");

@@ -1,6 +1,7 @@
 //! A language evaluation summarised: each model's rate of every metric on the in-distribution and
 //! out-of-distribution prompts and its test loss, with intervals from the same joint bootstrap as
-//! the claims (prompts and training seeds resampled together), each seed's own numbers, and the
+//! the claims (the training seeds resampled, each rate's counts drawn from their posterior; the
+//! prompts are the whole population and stay as they are), each seed's own numbers, and the
 //! same at every training step the evaluation reads.
 use super::read::{Draw, Reader};
 use super::{BOOTSTRAP_RESAMPLES, Estimate, percentile_interval};

@@ -43,6 +43,16 @@ impl Draw {
         self.pick(&self.reps, seed, crate::spec::Pruned::trained_name(predictor), n)
     }
 
+    /// A rate of `kept` of `counted` prompts: as counted in the estimate; in a resample, drawn from
+    /// its Jeffreys posterior Beta(kept + ½, counted − kept + ½), so that few prompts give a wide
+    /// interval (5 of 5 is not a certain 1) where resampling the prompts would not.
+    fn rate(&self, seed: u64, key: &str, kept: u64, counted: u64) -> f64 {
+        let Some(r) = self.index else { return kept as f64 / counted as f64 };
+        let mut rng = crate::rng::stream(seed, &format!("claims/{r}/rate/{key}"));
+        let beta = rand_distr::Beta::new(kept as f64 + 0.5, (counted - kept) as f64 + 0.5).expect("positive shapes");
+        rand_distr::Distribution::sample(&beta, &mut rng)
+    }
+
     fn pick(&self, cache: &RefCell<BTreeMap<String, Vec<usize>>>, seed: u64, key: &str, n: usize) -> Vec<usize> {
         let Some(r) = self.index else { return (0..n).collect() };
         cache
@@ -217,8 +227,10 @@ impl<'a> Reader<'a> {
         total / (drawn.len() * rows.len()) as f64
     }
 
-    /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates and
-    /// the drawn prompts (words).
+    /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates. Its
+    /// prompts (every word of the language, every string of a length, the spec's list) are the
+    /// whole population the claim speaks of, so they are not resampled; only the seeds are, and a
+    /// rate's counts are drawn from their posterior ([`Draw::rate`]).
     pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
         let Some(lang) = &out.language else { return f64::NAN };
@@ -240,25 +252,29 @@ impl<'a> Reader<'a> {
                     return f64::NAN;
                 };
                 let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
-                let rows = draw.pick(&draw.rows, self.seed, &format!("{key}/{}", prompts.name()), set.len());
-                let (mut kept, mut counted) = (0u64, 0u64);
-                for &rep in &drawn {
+                let (mut rate_sum, mut counted_all) = (0f64, 0u64);
+                for (nth, &rep) in drawn.iter().enumerate() {
                     let scores = &reps[rep].scores;
-                    for &r in &rows {
-                        let row = &scores[set[r] * m..(set[r] + 1) * m];
+                    let (mut kept, mut counted) = (0u64, 0u64);
+                    for &i in &set {
+                        let row = &scores[i * m..(i + 1) * m];
                         if among.is_none_or(|a| row[a] == 1) {
                             counted += 1;
                             kept += u64::from(row[at]);
                         }
                     }
+                    if counted > 0 {
+                        let which = format!("{key}/{}/{metric}/{nth}", prompts.name());
+                        rate_sum += draw.rate(self.seed, &which, kept, counted) * counted as f64;
+                        counted_all += counted;
+                    }
                 }
-                if counted == 0 { f64::NAN } else { kept as f64 / counted as f64 }
+                if counted_all == 0 { f64::NAN } else { rate_sum / counted_all as f64 }
             }
             LanguageRead::TestLoss => {
-                let rows = draw.pick(&draw.rows, self.seed, &format!("{key}/words"), lang.words.len());
                 let (mut loss, mut targets) = (0f64, 0f64);
                 for &rep in &drawn {
-                    for &r in &rows {
+                    for r in 0..lang.words.len() {
                         let (l, n) = reps[rep].losses[r];
                         loss += f64::from(l);
                         targets += f64::from(n);
