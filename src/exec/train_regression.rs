@@ -146,7 +146,10 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
         match header.tensors.get(&name) {
             Some((dtype, shape)) if dtype == "F32" && shape.as_slice() == var.dims() => {}
             Some((dtype, shape)) => {
-                return Err(bad(format!("`{name}` is {dtype} {shape:?}, this model's is F32 {:?}", var.dims())));
+                return Err(bad(format!(
+                    "`{name}` has shape {shape:?} ({dtype}), this model's has {:?} (F32)",
+                    var.dims()
+                )));
             }
             None => return Err(bad(format!("it has no `{name}`: the weights of another model?"))),
         }
