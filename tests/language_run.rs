@@ -260,4 +260,8 @@ claim "few ood prompts" { rate(rules, t, grammatical, prompts = ood) <= 0.1 }
     assert_eq!(rate["mean"].as_f64().unwrap(), 0.0);
     assert!(rate["hi"].as_f64().unwrap() > 0.05, "{rate}");
     assert_eq!(claims[1]["verdict"], "INCONCLUSIVE", "{}", claims[1]);
+    assert_eq!(rate["counted"], 12, "6 OOD prompts × 2 seeds");
+    assert!(loss.get("counted").is_none(), "a loss is no rate");
+    let md = std::fs::read_to_string(o.dir.join("out/report.md")).unwrap();
+    assert!(md.contains("(a small sample: 12 completions counted)"), "{md}");
 }

@@ -175,7 +175,12 @@ fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, spec: &CheckedSpec, names
     };
     let term = |t: &Term| match (&t.quantity, t.estimate.mean.is_infinite()) {
         (Quantity::FirstStep(_), true) => format!("{} = not reached", t.quantity.describe()),
-        _ => format!("{} = {}", t.quantity.describe(), fmt_estimate(&t.estimate)),
+        _ => {
+            let small = t.counted.filter(|&n| n < crate::results::SMALL_SAMPLE).map_or_else(String::new, |n| {
+                format!(" (a small sample: {n} completion{} counted)", if n == 1 { "" } else { "s" })
+            });
+            format!("{} = {}{small}", t.quantity.describe(), fmt_estimate(&t.estimate))
+        }
     };
     ClaimView {
         name: c.name.clone(),

@@ -111,6 +111,9 @@ struct QuantityRecord {
     mean: f64,
     lo: f64,
     hi: f64,
+    /// A rate's sample: the completions it counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counted: Option<u64>,
 }
 
 fn claims_json(results: &Results) -> String {
@@ -132,6 +135,7 @@ fn claims_json(results: &Results) -> String {
                     mean: t.estimate.mean,
                     lo: t.estimate.lo,
                     hi: t.estimate.hi,
+                    counted: t.counted,
                 })
                 .collect(),
         })

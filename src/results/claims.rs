@@ -36,6 +36,9 @@ impl Verdict {
     }
 }
 
+/// Fewer completions than this behind a rate make the report call it a small sample.
+pub const SMALL_SAMPLE: u64 = 30;
+
 /// One number a claim read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
@@ -43,6 +46,8 @@ pub struct Term {
     pub quantity: Quantity,
     /// Its value, with the interval over the claim's bootstrap draws.
     pub estimate: Estimate,
+    /// For a rate, the completions (prompts × seeds) it counts: the report flags a small sample.
+    pub counted: Option<u64>,
 }
 
 /// A claim and its verdict.
@@ -131,7 +136,14 @@ fn evaluate_claim(c: &ClaimSpec, reader: &Reader) -> ClaimResult {
         .iter()
         .zip(term_points)
         .zip(term_draws)
-        .map(|((q, mean), draws)| Term { quantity: (*q).clone(), estimate: percentile_interval(mean, draws) })
+        .map(|((q, mean), draws)| Term {
+            quantity: (*q).clone(),
+            estimate: percentile_interval(mean, draws),
+            counted: match q {
+                Quantity::Language(l) => reader.rate_counted(l),
+                _ => None,
+            },
+        })
         .collect();
     ClaimResult {
         name: c.name.clone(),
@@ -154,7 +166,7 @@ fn missing(c: &ClaimSpec, quantities: &[&Quantity]) -> ClaimResult {
         margin: none(),
         holds_share: f64::NAN,
         eval: quantities.first().map(|q| q.eval().to_string()).unwrap_or_default(),
-        terms: quantities.iter().map(|q| Term { quantity: (*q).clone(), estimate: none() }).collect(),
+        terms: quantities.iter().map(|q| Term { quantity: (*q).clone(), estimate: none(), counted: None }).collect(),
     }
 }
 

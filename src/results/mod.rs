@@ -8,7 +8,7 @@ mod read;
 mod training;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
-pub use claims::{ClaimResult, Term, Verdict, evaluate_claims};
+pub use claims::{ClaimResult, SMALL_SAMPLE, Term, Verdict, evaluate_claims};
 pub use classification::{ClassificationSummary, ModelAttention, hinge};
 pub use language::{LanguageSummary, ModelRates, StepRates};
 pub use read::{Draw, Reader};

@@ -234,35 +234,17 @@ impl<'a> Reader<'a> {
     pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
         let Some(lang) = &out.language else { return f64::NAN };
-        // The final weights are stored without a step.
-        let step = l.step.filter(|s| self.finals.get(&l.model).map(|f| f.0) != Some(*s));
-        let reps: Vec<&crate::exec::Completions> =
-            lang.replicates.iter().filter(|r| r.model == l.model && r.step == step).collect();
+        let reps = self.language_replicates(l, lang);
         if reps.is_empty() {
             return f64::NAN;
         }
         let drawn = draw.replicates(self.seed, &l.model, reps.len());
         match &l.read {
-            LanguageRead::Rate { metric, prompts, among } => {
-                let m = lang.metrics.len();
-                let (Some(at), among) = (
-                    lang.metrics.iter().position(|x| x == metric),
-                    among.as_ref().and_then(|a| lang.metrics.iter().position(|x| x == a)),
-                ) else {
-                    return f64::NAN;
-                };
-                let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
+            LanguageRead::Rate { metric, prompts, .. } => {
+                let Some(counts) = rate_counts(l, lang, &reps) else { return f64::NAN };
                 let (mut rate_sum, mut counted_all) = (0f64, 0u64);
                 for (nth, &rep) in drawn.iter().enumerate() {
-                    let scores = &reps[rep].scores;
-                    let (mut kept, mut counted) = (0u64, 0u64);
-                    for &i in &set {
-                        let row = &scores[i * m..(i + 1) * m];
-                        if among.is_none_or(|a| row[a] == 1) {
-                            counted += 1;
-                            kept += u64::from(row[at]);
-                        }
-                    }
+                    let (kept, counted) = counts[rep];
                     if counted > 0 {
                         let which = format!("{key}/{}/{metric}/{nth}", prompts.name());
                         rate_sum += draw.rate(self.seed, &which, kept, counted) * counted as f64;
@@ -284,4 +266,50 @@ impl<'a> Reader<'a> {
             }
         }
     }
+
+    /// How many completions (prompts × seeds) a rate counts: the size of the sample behind it;
+    /// `None` for what is not a rate.
+    pub fn rate_counted(&self, l: &LanguageRef) -> Option<u64> {
+        let (_, out) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal)?;
+        let lang = out.language.as_ref()?;
+        let counts = rate_counts(l, lang, &self.language_replicates(l, lang))?;
+        Some(counts.iter().map(|c| c.1).sum())
+    }
+
+    /// The replicates of a language reading's model at its step (the final weights are stored
+    /// without a step).
+    fn language_replicates<'l>(
+        &self,
+        l: &LanguageRef,
+        lang: &'l crate::exec::LanguageOutput,
+    ) -> Vec<&'l crate::exec::Completions> {
+        let step = l.step.filter(|s| self.finals.get(&l.model).map(|f| f.0) != Some(*s));
+        lang.replicates.iter().filter(|r| r.model == l.model && r.step == step).collect()
+    }
+}
+
+/// Each replicate's `(kept, counted)` of a rate reading; `None` for a test loss or a metric the
+/// evaluation does not score.
+fn rate_counts(
+    l: &LanguageRef,
+    lang: &crate::exec::LanguageOutput,
+    reps: &[&crate::exec::Completions],
+) -> Option<Vec<(u64, u64)>> {
+    let LanguageRead::Rate { metric, prompts, among } = &l.read else { return None };
+    let m = lang.metrics.len();
+    let at = lang.metrics.iter().position(|x| x == metric)?;
+    let among = among.as_ref().and_then(|a| lang.metrics.iter().position(|x| x == a));
+    let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
+    let count = |scores: &[u8]| {
+        let (mut kept, mut counted) = (0u64, 0u64);
+        for &i in &set {
+            let row = &scores[i * m..(i + 1) * m];
+            if among.is_none_or(|a| row[a] == 1) {
+                counted += 1;
+                kept += u64::from(row[at]);
+            }
+        }
+        (kept, counted)
+    };
+    Some(reps.iter().map(|r| count(&r.scores)).collect())
 }
