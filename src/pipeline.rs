@@ -301,6 +301,21 @@ fn write_files(dir: &Path, r: &crate::report::Rendered, tidy: &[(String, String)
     for (path, file) in staged {
         file.commit().map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
+    remove_stale_figures(dir, r)
+}
+
+/// Removes the figure files an earlier report of this folder wrote and this one does not (a
+/// renamed task, a figure renamed), so that the folder holds this report's figures alone.
+fn remove_stale_figures(dir: &Path, r: &crate::report::Rendered) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let figure = name.starts_with("fig-") && name.ends_with(".svg");
+        if figure && !r.figures.iter().any(|(f, _)| *f == name) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| format!("cannot remove `{}`: {e}", path.display()))?;
+        }
+    }
     Ok(())
 }
 
@@ -338,8 +353,13 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
         // claims.json is renamed into place after every other file of the set.
-        write_files(dir.path(), &set("new", "fig.svg"), &tidy("new")).unwrap();
+        write_files(dir.path(), &set("new", "fig-a.svg"), &tidy("new")).unwrap();
         let modified = |f: &str| std::fs::metadata(dir.path().join(f)).unwrap().modified().unwrap();
-        assert!(["report.html", "report.md", "fig.svg"].iter().all(|f| modified(f) <= modified("claims.json")));
+        assert!(["report.html", "report.md", "fig-a.svg"].iter().all(|f| modified(f) <= modified("claims.json")));
+        // A figure the next report does not draw goes; files not named like figures stay.
+        std::fs::write(dir.path().join("notes.svg"), "mine").unwrap();
+        write_files(dir.path(), &set("newer", "fig-b.svg"), &tidy("newer")).unwrap();
+        assert!(!dir.path().join("fig-a.svg").exists() && dir.path().join("fig-b.svg").exists());
+        assert!(dir.path().join("notes.svg").exists() && dir.path().join("fig.svg").exists());
     }
 }
