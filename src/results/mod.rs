@@ -6,14 +6,16 @@ mod classification;
 mod language;
 mod read;
 mod training;
+mod verdict;
 
 pub use bootstrap::{Estimate, bootstrap_means, bootstrap_replicates, percentile_interval};
-pub use claims::{ClaimResult, SMALL_SAMPLE, Term, Verdict, evaluate_claims};
+pub use claims::evaluate_claims;
 pub use classification::{ClassificationSummary, ModelAttention, hinge};
 pub use language::{LanguageSummary, ModelRates, StepRates};
 pub use read::{Draw, Reader};
 use training::training_summary;
 pub use training::{Stage, TrainingSummary};
+pub use verdict::{ClaimResult, SMALL_SAMPLE, Term, Verdict};
 
 use crate::exec::{EvalOutput, ExecOutput};
 use crate::plan::EvalJob;
