@@ -68,8 +68,17 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The SHA-256 of bytes, in hex: the one content hash of the project (store manifests, job ids,
 /// weights files, spec texts).
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    sha256_hex_of(&[bytes])
+}
+
+/// The SHA-256 of `parts` one after another, in hex, without joining them.
+pub fn sha256_hex_of(parts: &[&[u8]]) -> String {
     use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hex(&hasher.finalize())
 }
 
 /// The SHA-256 of a file's bytes, in hex, read a megabyte at a time (a weights file of gigabytes
@@ -106,26 +115,36 @@ fn regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     Ok((file, meta.len()))
 }
 
-/// Reads a regular file whole when it has at most `limit` bytes; the error of a larger one says
-/// its size and the limit, before anything is read.
-pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+/// A regular file opened for buffered reading when it has at most `limit` bytes; the error of a
+/// larger one says its size and the limit, before anything is read. Reading stops after `limit`
+/// bytes, so a file that grows meanwhile reads as truncated rather than without end.
+pub fn open_limited(path: &Path, limit: u64) -> std::io::Result<std::io::BufReader<std::io::Take<std::fs::File>>> {
     use std::io::Read;
     let (file, len) = regular(path)?;
-    let too_large = |len: u64| {
-        std::io::Error::new(
-            std::io::ErrorKind::FileTooLarge,
-            format!("it is {}, more than the {} such a file may have", size(len), size(limit)),
-        )
-    };
     if len > limit {
-        return Err(too_large(len));
+        return Err(too_large(len, limit));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok(std::io::BufReader::new(file.take(limit + 1)))
+}
+
+/// Reads a regular file whole when it has at most `limit` bytes (see [`open_limited`]).
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut reader = open_limited(path, limit)?;
+    let len = reader.get_ref().get_ref().metadata()?.len();
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    reader.read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64)); // it grew while read
+        return Err(too_large(bytes.len() as u64, limit)); // it grew while read
     }
     Ok(bytes)
+}
+
+fn too_large(len: u64, limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("it is {}, more than the {} such a file may have", size(len), size(limit)),
+    )
 }
 
 /// Bytes as people read them: `512 B`, `3.2 GB`.
@@ -135,7 +154,8 @@ pub fn size(bytes: u64) -> String {
         0..1_000 => format!("{bytes} B"),
         1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
         1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
-        _ => format!("{:.1} GB", b / 1e9),
+        1_000_000_000..1_000_000_000_000 => format!("{:.1} GB", b / 1e9),
+        _ => format!("{:.1} TB", b / 1e12),
     }
 }
 

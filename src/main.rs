@@ -2,7 +2,9 @@
 mod cli;
 
 // Training allocates and frees many mid-sized tensors per step; glibc's malloc returns them to
-// the kernel and pays for fresh zeroed pages every step, mimalloc keeps them.
+// the kernel and pays for fresh zeroed pages every step, mimalloc keeps them. `--features
+// system-alloc` keeps the system's malloc, which heap profilers such as heaptrack can follow.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

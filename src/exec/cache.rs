@@ -85,9 +85,9 @@ impl Cache {
             Some(Ok(m)) => m,
         };
         let path = self.root.join(&id.0).join(file);
-        match crate::files::read_limited(&path, crate::files::RECORD_LIMIT)
+        match crate::files::open_limited(&path, crate::files::RECORD_LIMIT)
             .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
+            .and_then(|r| serde_json::from_reader(r).ok())
         {
             Some(record) if manifest.files.contains_key(file) => Lookup::Found(record),
             _ => damaged(format!("`{}` is missing from its manifest or unreadable", path.display())),
@@ -191,8 +191,13 @@ impl Cache {
     /// Stores a JSON record atomically.
     pub fn write<T: Serialize>(&self, id: &JobId, file: &str, value: &T) -> Result<(), ExecError> {
         let path = self.job_dir(id)?.join(file);
-        let json = serde_json::to_vec(value).expect("results serialise");
-        crate::files::write(&path, &json).map_err(|source| ExecError::Io {
+        // Streamed: a record of millions of errors would otherwise sit in memory twice.
+        let stream = |tmp: &std::path::Path| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(tmp)?);
+            serde_json::to_writer(&mut out, value).map_err(std::io::Error::other)?;
+            std::io::Write::flush(&mut out)
+        };
+        crate::files::write_with(&path, stream).map_err(|source| ExecError::Io {
             what: "cannot write the result",
             path,
             source,

@@ -29,10 +29,14 @@ pub fn record(
     let mut rng = crate::rng::stream(e.seed, &format!("eval-prompts/{class_key}"));
     let prompts = data.prompts(Part::HeldOut, e.prompts, e.points, &mut rng);
     let q = [data.settings.label as f32];
-    let cut: Vec<Vec<PatternPrompt>> = (0..e.points).map(|k| with_context(&prompts, k)).collect();
-    let prefixes: Vec<PatternBatch> = cut.iter().map(|p| PatternBatch::of(p, e.dim, &q)).collect();
-    // The same prompts as (x, y) pairs, for a transformer trained on them.
-    let pairs: Vec<PromptBatch> = cut.iter().map(|p| PatternData::batch(p, e.dim)).collect();
+    // Each k's prompts cut to k examples, embedded, and as (x, y) pairs for a transformer trained
+    // on them; cut one k at a time, so that only the batches stay.
+    let (prefixes, pairs): (Vec<PatternBatch>, Vec<PromptBatch>) = (0..e.points)
+        .map(|k| {
+            let cut = with_context(&prompts, k);
+            (PatternBatch::of(&cut, e.dim, &q), PatternData::batch(&cut, e.dim))
+        })
+        .unzip();
     let full = PatternBatch::of(&prompts, e.dim, &q);
     let (mut errors, mut predictions, mut at_steps, mut attention) = (vec![], vec![], vec![], vec![]);
     for (done, (name, train_id)) in e.models.iter().enumerate() {

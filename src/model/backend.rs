@@ -124,6 +124,7 @@ impl Backend for Fused {
 /// computed `chunk` prompts at a time to bound memory.
 pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> Result<Vec<f32>, super::TensorError> {
     let device = params.device().clone();
+    let net = params.frozen()?;
     let mut out = Vec::with_capacity(batch.batch * batch.points);
     let (p, d) = (batch.points, batch.dim);
     for start in (0..batch.batch).step_by(chunk.max(1)) {
@@ -137,7 +138,7 @@ pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> Result<Vec
             components: batch.components[start..start + n].to_vec(),
         };
         let zs = Tensor::from_vec(part.interleaved(), (n, 2 * p, d), &device)?; // (n, 2p, d)
-        out.extend(params.net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?); // (n, p)
+        out.extend(net.forward(&zs)?.flatten_all()?.to_vec1::<f32>()?); // (n, p)
     }
     Ok(out)
 }

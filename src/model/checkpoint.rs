@@ -4,6 +4,7 @@ use super::adamw::AdamW;
 use crate::rng::Rng;
 use candle_core::{Device, Tensor};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where and how often a run checkpoints.
@@ -48,13 +49,19 @@ pub fn write_safetensors(
     meta: HashMap<String, String>,
 ) -> std::io::Result<()> {
     let bytes = safetensors::serialize(tensors, Some(meta)).map_err(std::io::Error::other)?;
-    crate::files::write(path, &sorted_header(&bytes)?)
+    let (head, data) = sorted_header(&bytes)?;
+    crate::files::write_with(path, |tmp| {
+        let mut f = std::fs::File::create(tmp)?;
+        f.write_all(&head)?;
+        f.write_all(data)?;
+        f.sync_all()
+    })
 }
 
-/// A safetensors file's bytes with its JSON header's keys sorted (serde_json's maps are ordered by
-/// key) and its checksum in the metadata; the data, whose offsets count from the header's end, is
-/// unchanged.
-fn sorted_header(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+/// A safetensors file's new head (length and JSON header, keys sorted as serde_json's maps are,
+/// its checksum in the metadata) and its data, which stays where it is: the file is the two one
+/// after another, written without a copy of the data (a resume file is 12 bytes a parameter).
+fn sorted_header(bytes: &[u8]) -> std::io::Result<(Vec<u8>, &[u8])> {
     let bad = || std::io::Error::other("safetensors wrote a file it cannot read back");
     let n = u64::from_le_bytes(bytes.get(..8).ok_or_else(bad)?.try_into().map_err(|_| bad())?) as usize;
     let header = bytes.get(8..8 + n).ok_or_else(bad)?;
@@ -64,14 +71,14 @@ fn sorted_header(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut text = serde_json::to_vec(&value).map_err(std::io::Error::other)?;
     // The format pads its header with spaces to a multiple of 8 bytes.
     text.resize(text.len().next_multiple_of(8), b' ');
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
-    out.extend_from_slice(&text);
-    out.extend_from_slice(&bytes[8 + n..]);
-    let at = checksum_at(&out, ZEROS).ok_or_else(bad)?;
-    let sum = crate::files::sha256_hex(&out);
-    out[at..at + sum.len()].copy_from_slice(sum.as_bytes());
-    Ok(out)
+    let mut head = Vec::with_capacity(8 + text.len());
+    head.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    head.extend_from_slice(&text);
+    let data = &bytes[8 + n..];
+    let at = checksum_at(&head, ZEROS).ok_or_else(bad)?;
+    let sum = crate::files::sha256_hex_of(&[&head, data]);
+    head[at..at + sum.len()].copy_from_slice(sum.as_bytes());
+    Ok((head, data))
 }
 
 /// The checksum's placeholder while the file's hash is taken.
@@ -93,9 +100,9 @@ pub fn verified(bytes: &[u8]) -> Result<HashMap<String, String>, String> {
     let meta = header.metadata().clone().ok_or("it has no metadata")?;
     let sum = meta.get(CHECKSUM).ok_or("it has no checksum (written by another program or an older iclc)")?;
     let at = checksum_at(bytes, sum).ok_or("its header is damaged")?;
-    let mut zeroed = bytes.to_vec();
-    zeroed[at..at + sum.len()].copy_from_slice(ZEROS.as_bytes());
-    if &crate::files::sha256_hex(&zeroed) != sum {
+    // Hashed as it was written, the checksum's place zeroed, without a copy of the file.
+    let zeroed = [&bytes[..at], ZEROS.as_bytes(), &bytes[at + sum.len()..]];
+    if &crate::files::sha256_hex_of(&zeroed) != sum {
         return Err("its bytes do not have the checksum it was written with".into());
     }
     Ok(meta)

@@ -3,6 +3,7 @@
 //! Candle stays inside `model/`.
 use super::flat::{FlatLayout, Weights};
 use super::graphs::{LmGraph, LmShape, WeightedBatches};
+use super::layers::ParamVb;
 use super::lm::{CausalLm, Decoding, LmConfig, TokenModel, generate, sequence_losses, token_loss};
 use super::lstm::{LstmConfig, LstmLm};
 use super::stack::StackBackend;
@@ -10,12 +11,16 @@ use super::target::{Target, TensorError};
 use crate::rng::Rng;
 use crate::spec::{Arch, ModelSpec};
 use crate::tasks::languages::TokenBatch;
-use candle_core::Device;
+use candle_core::{DType, Device};
+use candle_nn::{VarBuilder, VarMap};
 use std::path::Path;
 
 /// A language model: the GPT-2 causal LM or the LSTM of a spec's `model`.
 pub struct LanguageModel {
     net: Box<dyn TokenModel>,
+    /// Loaded weights' twin on tensors that record no graph, for completions and losses: through
+    /// the `Var`s every generated token's activations would be kept for a backward pass.
+    frozen: Option<Box<dyn TokenModel>>,
     shape: Shape,
     device: Device,
 }
@@ -31,7 +36,7 @@ impl LanguageModel {
             Shape::Transformer(cfg) => Box::new(CausalLm::init(&cfg, seed, &Device::Cpu).map_err(|e| e.to_string())?),
             Shape::Lstm(cfg) => Box::new(LstmLm::init(&cfg, seed, &Device::Cpu).map_err(|e| e.to_string())?),
         };
-        Ok(LanguageModel { net, shape, device: Device::Cpu })
+        Ok(LanguageModel { net, shape, frozen: None, device: Device::Cpu })
     }
 
     /// Trained weights from a checkpoint, onto `target`.
@@ -45,7 +50,12 @@ impl LanguageModel {
         let tensors =
             candle_core::safetensors::load(path, &device).map_err(|e| format!("`{}`: {e}", path.display()))?;
         super::params::fill(net.as_ref(), &tensors, &device).map_err(|e| format!("`{}`: {e}", path.display()))?;
-        Ok(LanguageModel { net, shape, device })
+        let vb = || ParamVb::single(VarBuilder::from_tensors(tensors.clone(), DType::F32, &device));
+        let frozen: Box<dyn TokenModel> = match shape {
+            Shape::Transformer(cfg) => Box::new(CausalLm::build(VarMap::new(), vb(), &cfg).map_err(|e| e.to_string())?),
+            Shape::Lstm(cfg) => Box::new(LstmLm::build(VarMap::new(), vb(), &cfg).map_err(|e| e.to_string())?),
+        };
+        Ok(LanguageModel { net, shape, frozen: Some(frozen), device })
     }
 
     /// Scalar parameters.
@@ -81,17 +91,23 @@ impl LanguageModel {
         decoding: Decoding,
         rngs: &mut [Rng],
     ) -> Result<Vec<Vec<u32>>, TensorError> {
-        Ok(generate(self.net.as_ref(), prompts, max_new, eos, decoding, rngs, &self.device)?)
+        Ok(generate(self.reading(), prompts, max_new, eos, decoding, rngs, &self.device)?)
     }
 
     /// Each sequence's summed next-token cross-entropy and its number of targets.
     pub fn sequence_losses(&self, batch: &TokenBatch) -> Result<Vec<(f32, u32)>, TensorError> {
-        Ok(sequence_losses(self.net.as_ref(), batch, &self.device)?)
+        Ok(sequence_losses(self.reading(), batch, &self.device)?)
     }
 
     /// The mean next-token cross-entropy on `batch`.
     pub fn loss(&self, batch: &TokenBatch) -> Result<f32, TensorError> {
-        Ok(token_loss(self.net.as_ref(), batch, &self.device)?.to_scalar::<f32>()?)
+        Ok(token_loss(self.reading(), batch, &self.device)?.to_scalar::<f32>()?)
+    }
+
+    /// The network that reads (completes, scores): the frozen twin of loaded weights, else the
+    /// trained one.
+    fn reading(&self) -> &dyn TokenModel {
+        self.frozen.as_deref().unwrap_or(self.net.as_ref())
     }
 }
 

@@ -42,6 +42,16 @@ impl Params {
         Ok(p)
     }
 
+    /// The network on copies of the parameters that record no graph: a forward pass through it
+    /// frees each activation once it is used, where one through the `Var`s keeps every one for
+    /// a backward pass that prediction never takes (10 GB instead of 1 at 8 layers of width 256).
+    pub fn frozen(&self) -> Result<IclTransformer> {
+        let tensors: HashMap<String, Tensor> =
+            self.named().into_iter().map(|(name, var)| (name, var.as_tensor().detach())).collect();
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &self.device);
+        IclTransformer::new(super::layers::ParamVb::single(vb), self.net.config())
+    }
+
     /// The device the parameters live on.
     pub fn device(&self) -> &Device {
         &self.device
