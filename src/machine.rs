@@ -29,13 +29,13 @@ impl Hardware {
     /// `Intel Xeon … (2 cores, 25.3 GB)`, then `; NVIDIA H200 (150.1 GB), driver CUDA 13.0, built
     /// for CUDA 13.0, compute capability 9.0` when there is a GPU.
     pub fn describe(&self) -> String {
-        let memory = self.memory_bytes.map_or_else(String::new, |b| format!(", {}", crate::plan::bytes(b)));
+        let memory = self.memory_bytes.map_or_else(String::new, |b| format!(", {}", crate::files::size(b as u64)));
         let mut text = format!("{} ({} cores{memory})", self.cpu, self.cores);
         if let Some(g) = &self.gpu {
             text += &format!(
                 "; {} ({}), driver CUDA {}, built for CUDA {}, compute capability {}",
                 g.name,
-                crate::plan::bytes(g.memory_bytes as f64),
+                crate::files::size(g.memory_bytes),
                 g.driver_cuda,
                 g.built_cuda,
                 g.capability

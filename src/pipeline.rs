@@ -139,7 +139,7 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
         shard: opts.shard,
         compute: p.compute,
     };
-    refuse_what_exhausts_this_machine(p)?;
+    refuse_what_exhausts_this_machine(p, opts.jobs)?;
     let failed = |e: crate::exec::ExecError| {
         let job_failed = matches!(e, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
         let hint =
@@ -171,15 +171,18 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
 /// An error listing every job that would exhaust the machine that runs it (memory beyond its own,
 /// an evaluation beyond a day), each with its estimate and what to change: checked where the jobs
 /// run, so a cluster's login node does not judge its compute nodes.
-fn refuse_what_exhausts_this_machine(p: &Prepared) -> Result<(), PipelineError> {
+fn refuse_what_exhausts_this_machine(p: &Prepared, jobs: usize) -> Result<(), PipelineError> {
     let memory = crate::plan::machine_memory();
-    let refusals: Vec<String> = p
+    let mut refusals: Vec<String> = p
         .plan
         .jobs
         .iter()
         .filter_map(|j| crate::plan::refusal(j, crate::plan::job_estimate(&p.plan, j), memory))
-        .map(|r| format!("{r} (spec {})", p.spec_path.display()))
         .collect();
+    if refusals.is_empty() {
+        refusals.extend(crate::plan::run_refusal(&p.plan, jobs, memory));
+    }
+    let refusals: Vec<String> = refusals.into_iter().map(|r| format!("{r} (spec {})", p.spec_path.display())).collect();
     if refusals.is_empty() { Ok(()) } else { Err(PipelineError::Failed(refusals.join("\nerror: "))) }
 }
 

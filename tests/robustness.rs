@@ -186,6 +186,53 @@ fn refused(spec: &str, needles: &[&str]) {
     assert!(!stderr.contains("panicked") && !dir.path().join("out/cache").exists(), "nothing ran: {stderr}");
 }
 
+/// `iclc run SPEC ARGS` in a fresh folder under an address-space limit of `limit_kib` (`ulimit -v`).
+fn run_limited(spec: &str, limit_kib: u64, args: &[&str]) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.icl"), spec).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_iclc"))
+        .args(["run", "spec.icl", "--out", "out", "--threads", "1"])
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned(), dir)
+}
+
+#[test]
+fn a_run_beyond_the_address_space_limit_is_refused_before_it_computes() {
+    // One evaluation of a million prompts of 41 points in 20 dimensions: 3.4 GB of prompts alone.
+    let big = r#"experiment "e" { seed = 1  dim = 20  points = 41 }
+class dense = linear()
+eval ev { tasks = [dense]  baselines = [zero]  prompts = 1000000 }"#;
+    let (code, stderr, dir) = run_limited(big, 2_000_000, &["--jobs", "1"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    for needle in ["evaluation `ev` on `dense` needs about 3.", "GB of memory", "may use 2.0 GB", "ulimit -v"] {
+        assert!(stderr.contains(needle), "lacks {needle:?}: {stderr}");
+    }
+    assert!(!dir.path().join("out/cache").exists(), "nothing ran: {stderr}");
+    // Two evaluations of 1.1 GB each: one at a time fits in 2 GB, side by side they do not, and the
+    // refusal says how many jobs fit.
+    let two = r#"experiment "e" { seed = 1  dim = 20  points = 41 }
+class dense = linear()
+eval ev { tasks = [dense, linear(scale = 2)]  baselines = [zero]  prompts = 300000 }"#;
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
+        let (code, stderr, dir) = run_limited(two, 2_000_000, &["--jobs", "2"]);
+        assert_eq!(code, Some(1), "{stderr}");
+        for needle in [
+            "the run needs about 2.",
+            "with 2 jobs side by side",
+            "run fewer jobs side by side (--jobs 1 needs about 1.",
+        ] {
+            assert!(stderr.contains(needle), "lacks {needle:?}: {stderr}");
+        }
+        assert!(!dir.path().join("out/cache").exists(), "nothing ran: {stderr}");
+    }
+}
+
 #[test]
 fn specs_that_would_exhaust_the_machine_are_refused_with_their_estimate() {
     // Activations of 12 layers × 256 over 8192 tokens: terabytes.

@@ -186,6 +186,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: plan::Format,
+        /// Jobs side by side, as `iclc run --jobs` [default: this machine's core count]: the run's peak memory.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        jobs: Option<u64>,
         #[command(flatten)]
         compute: ComputeArgs,
     },
@@ -254,7 +257,7 @@ pub fn main() -> ExitCode {
         }
         Command::Check { specs, format } => check::check(&specs, format),
         Command::Fmt { specs, check } => fmt::fmt(&specs, check),
-        Command::Plan { spec, out, format, compute } => plan::plan(&spec, out, format, compute),
+        Command::Plan { spec, out, format, jobs, compute } => plan::plan(&spec, out, format, jobs, compute),
         Command::Bench { what, prompts, model, stack, device, steps, threads } => {
             let stacked = stack.iter().any(|&k| k > 1);
             let choice =

@@ -13,7 +13,14 @@ pub enum Format {
 }
 
 /// Prints the plan of a spec.
-pub fn plan(path: &Path, out: Option<PathBuf>, format: Format, compute: super::ComputeArgs) -> ExitCode {
+pub fn plan(
+    path: &Path,
+    out: Option<PathBuf>,
+    format: Format,
+    jobs: Option<u64>,
+    compute: super::ComputeArgs,
+) -> ExitCode {
+    let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |j| j as usize);
     let compute = match compute.resolve(1) {
         Ok(c) => c,
         Err(e) => return super::run::fail(&e),
@@ -41,7 +48,7 @@ pub fn plan(path: &Path, out: Option<PathBuf>, format: Format, compute: super::C
         .collect();
     match format {
         Format::Json => {
-            let jobs: Vec<serde_json::Value> = rows
+            let rows_json: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
                     let mut v = serde_json::to_value(r.job).expect("jobs serialise");
@@ -51,13 +58,16 @@ pub fn plan(path: &Path, out: Option<PathBuf>, format: Format, compute: super::C
                     v
                 })
                 .collect();
-            let mut json = serde_json::json!({ "experiment": plan.experiment, "jobs": jobs, "cost": cost });
+            let memory =
+                serde_json::json!({ "jobs_side_by_side": jobs, "peak_bytes": iclc::plan::run_memory(&plan, jobs) });
+            let mut json =
+                serde_json::json!({ "experiment": plan.experiment, "jobs": rows_json, "cost": cost, "memory": memory });
             if !plan.stacks.is_empty() {
                 json["stacks"] = serde_json::to_value(&plan.stacks).expect("stacks serialise");
             }
             super::say(&serde_json::to_string_pretty(&json).expect("plans serialise"));
         }
-        Format::Human => human(&plan, &rows),
+        Format::Human => human(&plan, &rows, jobs),
     }
     eprintln!("{}", describe_cost(&cost));
     ExitCode::SUCCESS
@@ -71,7 +81,7 @@ struct Row<'a> {
 }
 
 /// The plan as a table: id, kind, name, dependencies, cached, seconds, memory; then totals.
-fn human(plan: &Plan, rows: &[Row]) {
+fn human(plan: &Plan, rows: &[Row], jobs: usize) {
     super::say(&format!(
         "{:<16}  {:<5}  {:>4}  {:>6}  {:>10}  {:>8}  name",
         "id", "kind", "deps", "cached", "estimate", "memory"
@@ -84,27 +94,27 @@ fn human(plan: &Plan, rows: &[Row]) {
             r.job.deps.len(),
             if r.cached { "yes" } else { "no" },
             duration(r.estimate.seconds),
-            iclc::plan::bytes(r.estimate.memory_bytes),
+            iclc::files::size(r.estimate.memory_bytes as u64),
             r.job.name()
         ));
     }
     let left: f64 = rows.iter().filter(|r| !r.cached).map(|r| r.estimate.seconds).sum();
-    let peak = rows.iter().map(|r| r.estimate.memory_bytes).fold(0.0, f64::max);
     for (i, stack) in plan.stacks.iter().enumerate() {
         super::say(&format!(
             "stack {}: {} trainings of {}, as one model (≈ {} of device memory each)",
             i + 1,
             stack.members.len(),
             stack.shape,
-            iclc::plan::bytes(stack.member_bytes)
+            iclc::files::size(stack.member_bytes as u64)
         ));
     }
     super::say(&format!(
-        "{} jobs ({} cached): {} of one core left, peak memory of one job {}",
+        "{} jobs ({} cached): {} of one core left; peak memory of the run {} with {jobs} job{} side by side (the process, every evaluation's record until the report, the largest jobs at once)",
         plan.jobs.len(),
         rows.iter().filter(|r| r.cached).count(),
         duration(left),
-        iclc::plan::bytes(peak)
+        iclc::files::size(iclc::plan::run_memory(plan, jobs) as u64),
+        if jobs == 1 { "" } else { "s" }
     ));
 }
 

@@ -9,7 +9,9 @@ pub use cost::{
     CPU_CORE_FLOPS, Cost, GPU_CALIBRATION, GPU_FLOPS, GPU_OP_SECONDS, LM_GRAPH_FLOPS, PATTERN_GRAPH_FLOPS, estimate,
     graph_ops_per_step, train_flops, train_seconds,
 };
-pub use resources::{JobEstimate, MAX_EVAL_SECONDS, bytes, job_estimate, machine_memory, refusal, train_estimate};
+pub use resources::{
+    JobEstimate, MAX_EVAL_SECONDS, job_estimate, machine_memory, refusal, run_memory, run_refusal, train_estimate,
+};
 pub use shard::{Shard, training_owners};
 pub use stacks::{Stack, member_bytes, split, stacks_of};
 

@@ -5,10 +5,23 @@ use super::{EvalJob, Job, JobKind, Plan, TrainJob};
 use crate::spec::{Baseline, ModelSpec};
 use serde::Serialize;
 
+/// Bytes as people read them (`files::size` of a count estimated as a float).
+fn bytes(b: f64) -> String {
+    crate::files::size(b as u64)
+}
+
 /// Scalar floating-point operations per second of the baselines' f64 loops on one core.
 const BASELINE_FLOPS: f64 = 2e9;
 /// Prompts the evaluation feeds the model at once (`exec::evaluate`).
 const EVAL_CHUNK: usize = 256;
+/// Bytes of the process before any job: the binary, the allocator's first arenas, spec and plan.
+/// Measured at 17 MB (`/usr/bin/time -v iclc run` of one zero baseline) on this project's machine,
+/// an Intel Xeon with AVX-512, in December 2026; rounded up.
+pub const PROCESS_BYTES: f64 = 20e6;
+/// Bytes the allocator (mimalloc) keeps of a job's freed pages for its reuse, beyond the live
+/// bytes the estimates count: 30–50 MB over the heap's peak as heaptrack measures it (a tiny
+/// regression spec, a small rules spec; same machine and date), per job side by side.
+pub const ALLOCATOR_SLACK_BYTES: f64 = 40e6;
 /// The most seconds one evaluation may be estimated to take: its baselines show no progress of
 /// their own, so beyond a day it is more likely a typo than a plan.
 pub const MAX_EVAL_SECONDS: f64 = 86_400.0;
@@ -18,8 +31,10 @@ pub const MAX_EVAL_SECONDS: f64 = 86_400.0;
 pub struct JobEstimate {
     /// Seconds on one core of this project's machine.
     pub seconds: f64,
-    /// Peak bytes of memory.
+    /// Peak bytes of memory while it runs, its record included.
     pub memory_bytes: f64,
+    /// Bytes of its record, which stays in memory until the report is written.
+    pub record_bytes: f64,
 }
 
 /// The estimate of `job` of `plan`.
@@ -52,43 +67,69 @@ fn activation_bytes(m: ModelSpec, batch: usize, points: usize) -> f64 {
 /// The estimate of a training job.
 pub fn train_estimate(t: &TrainJob) -> JobEstimate {
     let m = t.setup.model;
-    // Weights, gradients and Adam's two moments, plus the prompts of a batch.
-    let state = 4.0 * 4.0 * parameters(m, t.dim, t.points);
+    // Weights, gradients and Adam's two moments; while a resume checkpoint is written, the three
+    // it holds copied into tensors and serialised; the prompts of a batch.
+    let state = (4.0 + 6.0) * 4.0 * parameters(m, t.dim, t.points);
     let prompts = 4.0 * (t.setup.batch * 2 * t.points * (t.dim + 1)) as f64;
     JobEstimate {
         seconds: train_seconds(t),
         memory_bytes: state + prompts + activation_bytes(m, t.setup.batch, t.points),
+        record_bytes: 4.0 * t.setup.steps as f64,
     }
 }
 
+/// Bytes of a forward pass of `chunk` prompts through the regression model on weights that record
+/// no graph (`Params::frozen`): one layer's tensors at a time, the attention's scores a few times
+/// over (scaled, masked, exponentiated, normalised) or the MLP's 4C a few times (GELU's terms).
+fn forward_bytes(m: ModelSpec, chunk: usize, points: usize) -> f64 {
+    let t = 2.0 * points as f64;
+    let (c, h) = (m.width as f64, m.heads as f64);
+    4.0 * chunk as f64 * t * (4.0 * h * t + 16.0 * c)
+}
+
+/// A regression or classification evaluation: while it runs, its prompts (x and y), one
+/// predictor's working set at a time (a chunk of forward passes, or a baseline's per-prompt
+/// solve) and its record so far; the record (every predictor's predictions and errors, and the
+/// errors at each step read) stays until the report is written.
 fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
     if let Some(c) = &e.completing {
         return completion_estimate(plan, e, c);
     }
     let (n, p, d) = (e.prompts as f64, e.points as f64, e.dim as f64);
-    // The prompts (x and y), and every predictor's predictions and errors.
-    let predictors = (e.models.len() + e.baselines.len()) as f64;
-    let mut memory = 4.0 * n * p * (d + 1.0) + 8.0 * n * p * predictors;
+    let classifying = crate::tasks::kind_of(&e.task.class).is_ok_and(|k| k.metric == crate::spec::Metric::ZeroOne);
+    let prompts = if classifying {
+        // Every k's prompts cut to k examples, embedded and as (x, y) pairs: p(p + 1)/2 tokens each.
+        4.0 * n * p * (d + 1.0) + 2.0 * 4.0 * n * (d + 1.0) * p * (p + 1.0) / 2.0
+    } else {
+        4.0 * n * p * (d + 1.0) + 8.0 * n
+    };
+    let predictors = (e.models.len() + e.baselines.len() + e.pruned.len()) as f64;
+    let mut record = 8.0 * n * p * predictors;
+    let mut working = 0f64;
     let mut seconds = 0.0;
     for (_, id) in &e.models {
         if let Some(JobKind::Train(t)) = plan.jobs.iter().find(|j| &j.id == id).map(|j| &j.kind) {
             let m = t.setup.model;
-            memory =
-                memory.max(4.0 * n * p * (d + 1.0) + activation_bytes(m, EVAL_CHUNK.min(e.prompts), e.points) / 2.0);
+            let weights = 4.0 * 2.0 * parameters(m, t.dim, t.points);
+            working = working.max(weights + forward_bytes(m, EVAL_CHUNK.min(e.prompts), e.points));
+            let reads = e.at.as_ref().map_or(0, |a| a.resolve(t.setup.steps).len());
+            record += 4.0 * n * p * reads as f64;
             // A forward pass is a third of a training step's work.
             seconds += train_flops(&TrainJob { setup: crate::spec::TrainSetup { steps: 1, ..t.setup }, ..t.clone() })
                 / 3.0
                 / t.setup.batch as f64
                 * n
+                * (1 + reads) as f64
                 / core_rate(&t.setup.model.arch);
         }
     }
     for b in &e.baselines {
         let (flops, bytes) = baseline_cost(b, e);
         seconds += flops / BASELINE_FLOPS;
-        memory = memory.max(bytes + 4.0 * n * p * (d + 1.0));
+        // Each prompt's points as f64, and the baseline's solve.
+        working = working.max(8.0 * p * (d + 1.0) + bytes);
     }
-    JobEstimate { seconds, memory_bytes: memory }
+    JobEstimate { seconds, memory_bytes: prompts + working + record, record_bytes: record }
 }
 
 /// A language evaluation: every generated token is a forward pass over the whole sequence so far
@@ -110,7 +151,7 @@ fn completion_estimate(plan: &Plan, e: &EvalJob, c: &crate::spec::Completing) ->
             memory = memory.max(4.0 * chunk * context * (16.0 * t.setup.model.width as f64 + context));
         }
     }
-    JobEstimate { seconds, memory_bytes: memory }
+    JobEstimate { seconds, memory_bytes: memory, record_bytes: 0.0 }
 }
 
 /// Floating-point operations of a baseline over all prompts and positions, and its working bytes.
@@ -121,7 +162,9 @@ fn baseline_cost(b: &Baseline, e: &EvalJob) -> (f64, f64) {
     match *b {
         Baseline::Zero | Baseline::Averaging => (n * rows * d, 0.0),
         Baseline::Knn { .. } => (n * rows * d * 2.0, 8.0 * p),
-        Baseline::LeastSquares | Baseline::Ridge { .. } => (n * rows * d * d * 4.0, 8.0 * p * d * 2.0),
+        // Householder QR of the k points at k = p: the matrix and its reflections.
+        Baseline::LeastSquares => (n * rows * d * d * 4.0, 8.0 * p * d * 2.0),
+        Baseline::Ridge { .. } => (n * rows * d * d * 4.0, 8.0 * (p * d + 2.0 * p.min(d) * p.min(d))),
         Baseline::Lasso { .. } => (n * rows * d * 200.0, 8.0 * p * d * 2.0),
         Baseline::Bayes => {
             let supports = crate::baselines::bayes::Prior::of(&e.task.class).map_or(1.0, |p| p.supports(e.dim));
@@ -135,12 +178,56 @@ fn baseline_cost(b: &Baseline, e: &EvalJob) -> (f64, f64) {
     }
 }
 
-/// Bytes of memory of this machine (`/proc/meminfo`'s MemTotal); `None` where it cannot be read.
+/// Peak bytes of a run of `plan` with `jobs` side by side: the process, every job's record (all
+/// are held until the report is written) and the `jobs` largest working sets at once, each with
+/// the allocator's slack.
+pub fn run_memory(plan: &Plan, jobs: usize) -> f64 {
+    let estimates: Vec<JobEstimate> = plan.jobs.iter().map(|j| job_estimate(plan, j)).collect();
+    let records: f64 = estimates.iter().map(|e| e.record_bytes).sum();
+    let mut working: Vec<f64> = estimates.iter().map(|e| e.memory_bytes - e.record_bytes).collect();
+    working.sort_by(|a, b| b.total_cmp(a));
+    // An evaluation waits for its trainings: no more jobs run at once than the larger of the two kinds.
+    let trainings = plan.jobs.iter().filter(|j| matches!(j.kind, JobKind::Train(_))).count();
+    let side_by_side = jobs.max(1).min(trainings.max(plan.jobs.len() - trainings).max(1));
+    PROCESS_BYTES
+        + side_by_side as f64 * ALLOCATOR_SLACK_BYTES
+        + records
+        + working.iter().take(side_by_side).sum::<f64>()
+}
+
+/// Bytes of memory this process may use: the least of the machine's (`/proc/meminfo`'s
+/// MemTotal), its control group's (`memory.max`) and its address-space limit (`ulimit -v`);
+/// `None` where none can be read.
 pub fn machine_memory() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024.0)
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let total = read("/proc/meminfo").and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?.to_owned();
+        Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? * 1024.0)
+    });
+    let cgroup = read("/sys/fs/cgroup/memory.max").and_then(|t| t.trim().parse::<f64>().ok());
+    let address_space = read("/proc/self/limits").and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("Max address space"))?.to_owned();
+        line.split_whitespace().nth(3)?.parse::<f64>().ok()
+    });
+    [total, cgroup, address_space].into_iter().flatten().reduce(f64::min)
+}
+
+/// Why a run of `plan` with `jobs` side by side cannot run in `memory` bytes, if it cannot.
+pub fn run_refusal(plan: &Plan, jobs: usize, memory: Option<f64>) -> Option<String> {
+    let need = run_memory(plan, jobs);
+    let mem = memory.filter(|&m| need > m)?;
+    let alone = run_memory(plan, 1);
+    let fix = if jobs > 1 && alone <= mem {
+        format!("run fewer jobs side by side (--jobs 1 needs about {})", bytes(alone))
+    } else {
+        "lower the evaluations' prompts or points, or split the spec".to_string()
+    };
+    Some(format!(
+        "the run needs about {} of memory with {jobs} job{} side by side (the evaluations' records stay until the report), and this process may use {}: {fix}",
+        bytes(need),
+        if jobs == 1 { "" } else { "s" },
+        bytes(mem)
+    ))
 }
 
 /// Why a job cannot run here, if it cannot: more memory than `memory` bytes, or an evaluation
@@ -156,7 +243,7 @@ pub fn refusal(job: &Job, estimate: JobEstimate, memory: Option<f64>) -> Option<
             JobKind::Eval(_) => "lower prompts, points or dim",
         };
         return Some(format!(
-            "{name} needs about {} of memory, and this machine has {}: {what}",
+            "{name} needs about {} of memory, and this process may use {} (the least of the machine's memory, its control group's and `ulimit -v`): {what}",
             bytes(estimate.memory_bytes),
             bytes(mem)
         ));
@@ -168,14 +255,4 @@ pub fn refusal(job: &Job, estimate: JobEstimate, memory: Option<f64>) -> Option<
         ));
     }
     None
-}
-
-/// Bytes in the largest sensible unit.
-pub fn bytes(b: f64) -> String {
-    match b {
-        b if b < 1e6 => format!("{:.0} kB", b / 1e3),
-        b if b < 1e9 => format!("{:.0} MB", b / 1e6),
-        b if b < 1e12 => format!("{:.1} GB", b / 1e9),
-        b => format!("{:.1} TB", b / 1e12),
-    }
 }
