@@ -1,4 +1,4 @@
-//! Parity with the PyTorch reference (../shared/golden/gpt2_*.safetensors): forward predictions
+//! Parity with the PyTorch reference (tests/data/golden/gpt2_*.safetensors): forward predictions
 //! and loss, every parameter's gradient, and the state after one AdamW step.
 mod common;
 use candle_core::{Device, Tensor};

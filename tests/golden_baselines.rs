@@ -1,4 +1,4 @@
-//! The classical estimators against scikit-learn and numpy (../shared/golden/baselines_*.json):
+//! The classical estimators against scikit-learn and numpy (tests/data/golden/baselines_*.json):
 //! least squares, ridge, averaging and 3-NN to 1e-6; lasso coefficients and predictions to 1e-3.
 mod common;
 use iclc::baselines::{averaging, knn_predict, lasso, lstsq_min_norm, ridge};

@@ -4,11 +4,11 @@ pub mod builder;
 
 use std::path::PathBuf;
 
-/// `$ICLC_GOLDEN_DIR`, else `../shared/golden` beside the crate.
+/// `$ICLC_GOLDEN_DIR`, else the repository's `tests/data/golden` (made by `scripts/make_golden.py`).
 pub fn golden_dir() -> PathBuf {
     std::env::var_os("ICLC_GOLDEN_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden"))
 }
 
 /// The files in the golden folder named `prefix*suffix`, sorted; panics when there are none, so a
