@@ -52,7 +52,15 @@ eval fig2 {
 eval fig4 {
   models = [linear_model]
   tasks = [dense]
-  inputs = [normal(), skewed(), orthants(), half_subspace(), orthogonal_query(), repeated_query(), scaled(factor = 2)]
+  inputs = [
+    normal(),
+    skewed(),
+    orthants(),
+    half_subspace(),
+    orthogonal_query(),
+    repeated_query(),
+    scaled(factor = 2)
+  ]
   baselines = [least_squares]
   prompts = 1280
 }
@@ -80,15 +88,18 @@ eval fig5_tree {
 }
 
 claim "the model matches least squares once k reaches 2d" {
-  error(fig2, linear_model, dense, k = 2 * dim) <= error(fig2, least_squares, dense, k = 2 * dim) + 0.05
+  error(fig2, linear_model, dense, k = 2 * dim)
+    <= error(fig2, least_squares, dense, k = 2 * dim) + 0.05
 }
 
 claim "the model beats 3-nearest neighbours and averaging at k = 2d" {
-  error(fig2, linear_model, dense, k = 2 * dim) < error(fig2, knn, dense, k = 2 * dim) and error(fig2, linear_model, dense, k = 2 * dim) < error(fig2, averaging, dense, k = 2 * dim)
+  error(fig2, linear_model, dense, k = 2 * dim) < error(fig2, knn, dense, k = 2 * dim)
+    and error(fig2, linear_model, dense, k = 2 * dim) < error(fig2, averaging, dense, k = 2 * dim)
 }
 
 claim "in-context learning survives skewed inputs" {
-  error(fig4, linear_model, dense, k = 2 * dim, inputs = skewed()) < 0.5 * error(fig4, linear_model, dense, k = 0, inputs = skewed())
+  error(fig4, linear_model, dense, k = 2 * dim, inputs = skewed())
+    < 0.5 * error(fig4, linear_model, dense, k = 0, inputs = skewed())
 }
 
 claim "on sparse functions the model is closer to lasso than to least squares before k = d" {
@@ -96,7 +107,8 @@ claim "on sparse functions the model is closer to lasso than to least squares be
 }
 
 claim "the ReLU-network model beats least squares" {
-  error(fig5_relu, relu_model, relu, k = 2 * dim) < error(fig5_relu, least_squares, relu, k = 2 * dim)
+  error(fig5_relu, relu_model, relu, k = 2 * dim)
+    < error(fig5_relu, least_squares, relu, k = 2 * dim)
 }
 
 claim "the tree model beats a greedy tree fitted to the context" {

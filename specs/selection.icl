@@ -52,7 +52,17 @@ figure fig_selection = error_vs_step(selection, sparse, k = 3)
 figure fig_selection_time = error_vs_time(selection, sparse, k = 3)
 
 claim "the mixture selects the sparse class within 15 minutes of training on one core" {
-  time_to(selection, mixture, sparse, k = 3, below = min(1.2 * error(specialists, sparse_only, sparse, k = 3), 0.6 * error(specialists, least_squares, sparse, k = 3))) <= 900
+  time_to(
+    selection,
+    mixture,
+    sparse,
+    k = 3,
+    below = min(
+      1.2 * error(specialists, sparse_only, sparse, k = 3),
+      0.6 * error(specialists, least_squares, sparse, k = 3)
+    )
+  )
+    <= 900
 }
 
 claim "the sparse specialist beats least squares on sparse prompts before k = d" {

@@ -141,7 +141,8 @@ impl Checker<'_> {
                 && let Some(expr) = self.claim(body, &evals)
             {
                 let figure = self.claim_figure(&expr, &figures);
-                let source = self.text.get(body.span.start..body.span.end).unwrap_or_default().to_string();
+                // As written, on one line: a claim the formatter wrapped reads the same in the report.
+                let source = one_line(self.text.get(body.span.start..body.span.end).unwrap_or_default());
                 claims.push(ClaimSpec { name: name.value.clone(), expr, source, figure, span: item.span });
             }
         }
@@ -328,4 +329,10 @@ fn out_of_range(span: Span, what: &str, value: &str, lo: &str, hi: &str) -> Diag
     Diagnostic::at(Code::OutOfRange, span, format!("`{what}` = {value} is out of range"))
         .label(format!("must be between {lo} and {hi}"))
         .help(format!("choose a value from {lo} to {hi}"))
+}
+
+/// Text on one line: runs of whitespace as one space, none just inside brackets.
+fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["( ", "[ "].iter().fold(joined, |t, p| t.replace(p, p.trim_end())).replace(" )", ")").replace(" ]", "]")
 }

@@ -3,12 +3,15 @@
 //! why formatting can never change what a spec means. Rules: one item per line, a blank line kept
 //! where the source had one; block settings one per line, indented two spaces; a claim's body on
 //! its own line; single spaces around binary operators, none inside brackets or around `..`.
+//! A line of code longer than [`WIDTH`] columns wraps (`wrap.rs`): a boolean chain before each
+//! `and`/`or`, then a comparison before its operator, then a list one item a line.
 use super::parser::{ITEM_KEYWORDS, parse};
+use super::wrap::{Piece, layout};
 use crate::diag::Diagnostic;
 use crate::source::Source;
 
 #[derive(Debug, Clone, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Word,
     Number,
     Str,
@@ -91,7 +94,11 @@ pub fn format(source: &Source) -> Result<String, Vec<Diagnostic>> {
 #[derive(Default)]
 struct Formatter {
     out: String,
-    line: String,
+    /// The current line's tokens, laid out (and wrapped) when it ends.
+    line: Vec<Piece>,
+    /// Its indentation, and the brackets open when it began.
+    line_indent: usize,
+    line_base: usize,
     /// Open brackets, innermost last.
     stack: Vec<char>,
     /// The previous token on the current line, if any.
@@ -113,10 +120,11 @@ impl Formatter {
     }
 
     fn newline(&mut self, blank: bool) {
-        let line = self.line.trim_end().to_string();
-        if !line.is_empty() {
-            self.out.push_str(&line);
-            self.out.push('\n');
+        if !self.line.is_empty() {
+            for line in layout(&self.line, self.line_indent) {
+                self.out.push_str(line.trim_end());
+                self.out.push('\n');
+            }
         }
         if blank && !self.out.is_empty() && !self.out.ends_with("\n\n") {
             self.out.push('\n');
@@ -128,16 +136,22 @@ impl Formatter {
 
     fn start_line_if_needed(&mut self) {
         if self.line.is_empty() {
-            self.line.push_str(&" ".repeat(self.indent()));
+            self.line_indent = self.indent();
+            self.line_base = self.stack.len();
         }
     }
 
+    /// Adds a token to the line; an opening bracket is pushed on the stack after, a closing one
+    /// popped before, so both stand at the depth of the brackets around them.
     fn push(&mut self, kind: Kind, text: &str, space: bool) {
         self.start_line_if_needed();
-        if space && self.prev.is_some() {
-            self.line.push(' ');
-        }
-        self.line.push_str(text);
+        let depth = self.stack.len().saturating_sub(self.line_base);
+        self.line.push(Piece {
+            kind: kind.clone(),
+            text: text.to_string(),
+            space: space && self.prev.is_some(),
+            depth,
+        });
         self.prev = Some((kind, text.to_string()));
     }
 
@@ -259,6 +273,27 @@ mod tests {
         );
         let want = "claim \"c\" {\n  all(error(e, m, sparse_linear(nnz = n), k = 3) < 1 for n in 1..=8)\n}\neval e {\n  tasks = [a for x in 0..=1 step 0.25]\n}\n";
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn long_lines_wrap_lists_one_item_a_line_and_chains_before_and() {
+        let items: Vec<String> = (0..12).map(|i| format!("model_number_{i}")).collect();
+        let got = fmt(&format!("eval e {{ models = [{}] }} // why", items.join(", ")));
+        let want = format!(
+            "eval e {{\n  models = [\n{}\n  ]\n}} // why\n",
+            items.iter().map(|i| format!("    {i}")).collect::<Vec<_>>().join(",\n")
+        );
+        assert_eq!(got, want);
+        let term = "error(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20)";
+        let got = fmt(&format!("claim \"c\" {{ {term} <= 0.5 and {term} <= 0.25 // note\n}}"));
+        let want = format!("claim \"c\" {{\n  {term} <= 0.5\n    and {term} <= 0.25 // note\n}}\n");
+        assert_eq!(got, want);
+        let got = fmt(&format!("claim \"c\" {{ {term} <= {term} }}"));
+        assert_eq!(got, format!("claim \"c\" {{\n  {term}\n    <= {term}\n}}\n"));
+        for text in [got, want] {
+            assert_eq!(fmt(&text), text, "idempotent");
+            assert!(text.lines().all(|l| l.split(" //").next().unwrap().chars().count() <= super::super::wrap::WIDTH));
+        }
     }
 
     #[test]

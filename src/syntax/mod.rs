@@ -3,5 +3,6 @@ pub mod ast;
 pub mod format;
 mod parser;
 mod pest_errors;
+mod wrap;
 
 pub use parser::parse;

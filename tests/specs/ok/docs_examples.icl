@@ -25,8 +25,12 @@ eval mixes {
 }
 figure fig2 = error_vs(sweep, n, k = 3)
 claim "near Bayes at every sparsity" {
-  all(error(sweep, mix, sparse_linear(nnz = n), k = 3) <= 1.5 * error(sweep, bayes, sparse_linear(nnz = n), k = 3) for n in 1..=dim)
+  all(
+    error(sweep, mix, sparse_linear(nnz = n), k = 3)
+      <= 1.5 * error(sweep, bayes, sparse_linear(nnz = n), k = 3) for n in 1..=dim
+  )
 }
 claim "mixes" {
-  error(mixes, mix, 0.1 * dense + 0.9 * sparse, k = 3) < error(mixes, lasso(alpha = 0.01), 0.1 * dense + 0.9 * sparse, k = 3)
+  error(mixes, mix, 0.1 * dense + 0.9 * sparse, k = 3)
+    < error(mixes, lasso(alpha = 0.01), 0.1 * dense + 0.9 * sparse, k = 3)
 }

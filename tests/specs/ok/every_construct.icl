@@ -34,7 +34,10 @@ eval mix_ev {
 }
 figure f = error_vs(ev, k, k = 4)
 claim "c" {
-  all(error(ev, t, sparse_linear(nnz = k), k = 4) < error(ev, zero, sparse_linear(nnz = k), k = 4) for k in 1..=n_max)
+  all(
+    error(ev, t, sparse_linear(nnz = k), k = 4)
+      < error(ev, zero, sparse_linear(nnz = k), k = 4) for k in 1..=n_max
+  )
 }
 claim "d" {
   error(mix_ev, w, convex(dense, wave, lambda = 0.5), k = 7) > 0

@@ -15,7 +15,15 @@ class tree = decision_tree(depth = 2)
 class square = quadratic()
 class noisy_dense = noisy(dense, std = 0.1)
 class blend = convex(dense, wave, lambda ~ uniform(0, 1))
-class everything = 0.2 * dense + 0.1 * sparse + 0.1 * relu + 0.1 * wave + 0.1 * tree + 0.1 * square + 0.1 * noisy_dense + 0.1 * blend + 0.1 * scaled
+class everything = 0.2 * dense
+  + 0.1 * sparse
+  + 0.1 * relu
+  + 0.1 * wave
+  + 0.1 * tree
+  + 0.1 * square
+  + 0.1 * noisy_dense
+  + 0.1 * blend
+  + 0.1 * scaled
 
 train m {
   model = transformer(layers = 1, width = 8, heads = 2)
@@ -31,8 +39,25 @@ train m {
 eval classes {
   models = [m]
   tasks = [dense, scaled, sparse, relu, wave, tree, square, noisy_dense, blend, everything]
-  inputs = [normal(), scaled(factor = 2), skewed(), orthants(), half_subspace(), orthogonal_query(), repeated_query()]
-  baselines = [least_squares, ridge(alpha = 0.1), lasso(alpha = 0.01), knn(k = 2), averaging, zero, relu_gd(hidden = 4, steps = 10), tree(depth = 2)]
+  inputs = [
+    normal(),
+    scaled(factor = 2),
+    skewed(),
+    orthants(),
+    half_subspace(),
+    orthogonal_query(),
+    repeated_query()
+  ]
+  baselines = [
+    least_squares,
+    ridge(alpha = 0.1),
+    lasso(alpha = 0.01),
+    knn(k = 2),
+    averaging,
+    zero,
+    relu_gd(hidden = 4, steps = 10),
+    tree(depth = 2)
+  ]
   prompts = 16
 }
 

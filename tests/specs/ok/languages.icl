@@ -44,7 +44,8 @@ eval listed {
   decode = sample(temperature = 0.5, max_new = 20)
 }
 claim "R1 out of distribution" {
-  rate(rules, normal, r1, prompts = ood, among = finished) > rate(rules, adversarial, r1, prompts = ood)
+  rate(rules, normal, r1, prompts = ood, among = finished)
+    > rate(rules, adversarial, r1, prompts = ood)
     and test_loss(rules, adversarial) <= 1.1 * test_loss(rules, normal)
     and rate(rules, normal, grammatical, prompts = id, at = 100) >= 0
 }
