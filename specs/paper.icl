@@ -146,11 +146,17 @@ figure fig6 = error_vs(freq_sweep, f, k = 2 * dim)
 // Finding 1: like each specialist on its own class, at every k ("performs like": within 20%,
 // or 0.01 where both are near zero).
 claim "on dense prompts the mixture performs like the dense specialist at every k" {
-  all(error(fig1, mixture, dense, k = k) <= 1.2 * error(fig1, dense_only, dense, k = k) + 0.01 for k in 0..points)
+  all(
+    error(fig1, mixture, dense, k = k)
+      <= 1.2 * error(fig1, dense_only, dense, k = k) + 0.01 for k in 0..points
+  )
 }
 
 claim "on sparse prompts the mixture performs like the sparse specialist at every k" {
-  all(error(fig1, mixture, sparse, k = k) <= 1.2 * error(fig1, sparse_only, sparse, k = k) + 0.01 for k in 0..points)
+  all(
+    error(fig1, mixture, sparse, k = k)
+      <= 1.2 * error(fig1, sparse_only, sparse, k = k) + 0.01 for k in 0..points
+  )
 }
 
 claim "on sparse prompts the mixture is lasso-like: it beats least squares before k = d" {
@@ -160,46 +166,145 @@ claim "on sparse prompts the mixture is lasso-like: it beats least squares befor
 // The selection as a time: the first moment the mixture's error on sparse prompts at k = nnz + 2 is
 // within 1.2x the sparse specialist's and at most 0.6x least squares'.
 claim "the mixture selects the sparse class within 15 minutes of training on one core" {
-  time_to(selection, mixture, sparse, k = 3, below = min(1.2 * error(fig1, sparse_only, sparse, k = 3), 0.6 * error(fig1, least_squares, sparse, k = 3))) <= 900
+  time_to(
+    selection,
+    mixture,
+    sparse,
+    k = 3,
+    below = min(
+      1.2 * error(fig1, sparse_only, sparse, k = 3),
+      0.6 * error(fig1, least_squares, sparse, k = 3)
+    )
+  )
+    <= 900
 }
 
 // Finding 2: with both classes in the mixture both are learned and converge (at k = 2d within 0.05
 // of least squares, which is exact there); a class never seen is failed.
 claim "every model with both classes in its mixture converges on both" {
-  all(error(weights, pretrain_more(w = w), dense, k = 2 * dim) <= error(weights, least_squares, dense, k = 2 * dim) + 0.05 and error(weights, pretrain_more(w = w), sparse, k = 2 * dim) <= error(weights, least_squares, sparse, k = 2 * dim) + 0.05 for w in [0.25, 0.75]) and error(weights, pretrain(w = 0.5), dense, k = 2 * dim) <= error(weights, least_squares, dense, k = 2 * dim) + 0.05 and error(weights, pretrain(w = 0.5), sparse, k = 2 * dim) <= error(weights, least_squares, sparse, k = 2 * dim) + 0.05
+  all(
+    error(weights, pretrain_more(w = w), dense, k = 2 * dim)
+      <= error(weights, least_squares, dense, k = 2 * dim) + 0.05
+      and error(weights, pretrain_more(w = w), sparse, k = 2 * dim)
+        <= error(weights, least_squares, sparse, k = 2 * dim) + 0.05 for w in [0.25, 0.75]
+  )
+    and error(weights, pretrain(w = 0.5), dense, k = 2 * dim)
+      <= error(weights, least_squares, dense, k = 2 * dim) + 0.05
+    and error(weights, pretrain(w = 0.5), sparse, k = 2 * dim)
+      <= error(weights, least_squares, sparse, k = 2 * dim) + 0.05
 }
 
 claim "the sparse specialist, which never saw a dense function, fails on dense prompts" {
-  error(fig1, sparse_only, dense, k = 2 * dim) > 2 * error(fig1, dense_only, dense, k = 2 * dim) + 0.01
+  error(fig1, sparse_only, dense, k = 2 * dim)
+    > 2 * error(fig1, dense_only, dense, k = 2 * dim) + 0.01
 }
 
 // Finding 3: like the better specialist at every sparsity; in between at intermediate sparsity.
 claim "across sparsity levels the mixture performs like the better specialist" {
-  all(error(nnz_sweep, mixture, sparse_linear(nnz = n), k = 3) <= 1.2 * min(error(nnz_sweep, dense_only, sparse_linear(nnz = n), k = 3), error(nnz_sweep, sparse_only, sparse_linear(nnz = n), k = 3)) + 0.01 for n in 1..=dim)
+  all(
+    error(nnz_sweep, mixture, sparse_linear(nnz = n), k = 3)
+      <= 1.2 * min(
+        error(nnz_sweep, dense_only, sparse_linear(nnz = n), k = 3),
+        error(nnz_sweep, sparse_only, sparse_linear(nnz = n), k = 3)
+      )
+        + 0.01 for n in 1..=dim
+  )
 }
 
 claim "at intermediate sparsity the mixture predicts between the two specialists" {
-  all(between(nnz_sweep, mixture, dense_only, sparse_only, sparse_linear(nnz = n), k = 3) > 0 and between(nnz_sweep, mixture, dense_only, sparse_only, sparse_linear(nnz = n), k = 3) < 1 for n in [2, 3])
+  all(
+    between(nnz_sweep, mixture, dense_only, sparse_only, sparse_linear(nnz = n), k = 3) > 0
+      and between(nnz_sweep, mixture, dense_only, sparse_only, sparse_linear(nnz = n), k = 3)
+        < 1 for n in [2, 3]
+  )
 }
 
 // Finding 4: each model predicts its own classes well, the convex combination of the two not.
 // Errors relative to the zero predictor's, since a combination's functions are smaller than either
 // class's.
 claim "the linear-sine mixture predicts each pure class like its specialist" {
-  error(convex_sweep, lin_wave, convex(dense, wave, lambda = 1), k = 2 * dim) <= 1.2 * error(convex_sweep, dense_only, convex(dense, wave, lambda = 1), k = 2 * dim) + 0.01 and error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0), k = 2 * dim) <= 1.2 * error(convex_sweep, wave_only, convex(dense, wave, lambda = 0), k = 2 * dim) + 0.01
+  error(convex_sweep, lin_wave, convex(dense, wave, lambda = 1), k = 2 * dim)
+    <= 1.2 * error(convex_sweep, dense_only, convex(dense, wave, lambda = 1), k = 2 * dim) + 0.01
+    and error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0), k = 2 * dim)
+      <= 1.2 * error(convex_sweep, wave_only, convex(dense, wave, lambda = 0), k = 2 * dim) + 0.01
 }
 
 claim "no model predicts the even convex combination as well as the classes it was trained on" {
-  error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0.5), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim) > max(error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0), k = 2 * dim), error(convex_sweep, lin_wave, convex(dense, wave, lambda = 1), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 1), k = 2 * dim)) and error(convex_sweep, dense_only, convex(dense, wave, lambda = 0.5), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim) > error(convex_sweep, dense_only, convex(dense, wave, lambda = 1), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 1), k = 2 * dim) and error(convex_sweep, wave_only, convex(dense, wave, lambda = 0.5), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim) > error(convex_sweep, wave_only, convex(dense, wave, lambda = 0), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0), k = 2 * dim)
+  error(
+    convex_sweep,
+    lin_wave,
+    convex(dense, wave, lambda = 0.5),
+    k = 2 * dim
+  ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim)
+    > max(
+      error(
+        convex_sweep,
+        lin_wave,
+        convex(dense, wave, lambda = 0),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0), k = 2 * dim),
+      error(
+        convex_sweep,
+        lin_wave,
+        convex(dense, wave, lambda = 1),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 1), k = 2 * dim)
+    )
+    and error(
+      convex_sweep,
+      dense_only,
+      convex(dense, wave, lambda = 0.5),
+      k = 2 * dim
+    ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim)
+      > error(
+        convex_sweep,
+        dense_only,
+        convex(dense, wave, lambda = 1),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 1), k = 2 * dim)
+    and error(
+      convex_sweep,
+      wave_only,
+      convex(dense, wave, lambda = 0.5),
+      k = 2 * dim
+    ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim)
+      > error(
+        convex_sweep,
+        wave_only,
+        convex(dense, wave, lambda = 0),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0), k = 2 * dim)
 }
 
 // Finding 5: reasonable where one class dominates the combination, erratic where both contribute.
 claim "the mixture's relative error is highest where both classes contribute" {
-  error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0.5), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim) > max(error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0.25), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.25), k = 2 * dim), error(convex_sweep, lin_wave, convex(dense, wave, lambda = 0.75), k = 2 * dim) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.75), k = 2 * dim))
+  error(
+    convex_sweep,
+    lin_wave,
+    convex(dense, wave, lambda = 0.5),
+    k = 2 * dim
+  ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.5), k = 2 * dim)
+    > max(
+      error(
+        convex_sweep,
+        lin_wave,
+        convex(dense, wave, lambda = 0.25),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.25), k = 2 * dim),
+      error(
+        convex_sweep,
+        lin_wave,
+        convex(dense, wave, lambda = 0.75),
+        k = 2 * dim
+      ) / error(convex_sweep, zero, convex(dense, wave, lambda = 0.75), k = 2 * dim)
+    )
 }
 
 // Finding 6: sinusoids of frequencies far outside the pretraining range are predicted badly, much
 // lower or much higher ("sharply": at least twice the error at a frequency it saw).
 claim "the sine model fails at frequencies far outside its pretraining range" {
-  error(freq_sweep, wave_only, sine(freq = 4, phase ~ uniform(0, 2 * pi)), k = 2 * dim) > 2 * error(freq_sweep, wave_only, sine(freq = 1, phase ~ uniform(0, 2 * pi)), k = 2 * dim) and error(freq_sweep, wave_only, sine(freq = 0.25, phase ~ uniform(0, 2 * pi)), k = 2 * dim) > 2 * error(freq_sweep, wave_only, sine(freq = 1, phase ~ uniform(0, 2 * pi)), k = 2 * dim)
+  error(freq_sweep, wave_only, sine(freq = 4, phase ~ uniform(0, 2 * pi)), k = 2 * dim)
+    > 2 * error(freq_sweep, wave_only, sine(freq = 1, phase ~ uniform(0, 2 * pi)), k = 2 * dim)
+    and error(freq_sweep, wave_only, sine(freq = 0.25, phase ~ uniform(0, 2 * pi)), k = 2 * dim)
+      > 2 * error(freq_sweep, wave_only, sine(freq = 1, phase ~ uniform(0, 2 * pi)), k = 2 * dim)
 }

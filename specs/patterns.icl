@@ -125,10 +125,14 @@ claim "A fraction of the tasks suffices: 12 of 30 training tasks generalise to t
 }
 
 claim "Error does not rise with α′" {
-  error(alphas, icl, patterns(alpha = 0.4), k = 20) <= error(alphas, icl, patterns(alpha = 0.2), k = 20) + 0.01
-    and error(alphas, icl, patterns(alpha = 0.6), k = 20) <= error(alphas, icl, patterns(alpha = 0.4), k = 20) + 0.01
-    and error(alphas, icl, patterns(alpha = 0.8), k = 20) <= error(alphas, icl, patterns(alpha = 0.6), k = 20) + 0.01
-    and error(alphas, icl, patterns(alpha = 1), k = 20) <= error(alphas, icl, patterns(alpha = 0.8), k = 20) + 0.01
+  error(alphas, icl, patterns(alpha = 0.4), k = 20)
+    <= error(alphas, icl, patterns(alpha = 0.2), k = 20) + 0.01
+    and error(alphas, icl, patterns(alpha = 0.6), k = 20)
+      <= error(alphas, icl, patterns(alpha = 0.4), k = 20) + 0.01
+    and error(alphas, icl, patterns(alpha = 0.8), k = 20)
+      <= error(alphas, icl, patterns(alpha = 0.6), k = 20) + 0.01
+    and error(alphas, icl, patterns(alpha = 1), k = 20)
+      <= error(alphas, icl, patterns(alpha = 0.8), k = 20) + 0.01
 }
 
 claim "Error does not rise with prompt length" {
@@ -145,25 +149,31 @@ claim "Attention concentrates on the examples that share the query's relevant pa
 }
 
 claim "Pruning the smallest 30% of the neurons costs at most 0.01" {
-  error(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20) <= error(held_out, icl, pat, k = 20) + 0.01
+  error(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20)
+    <= error(held_out, icl, pat, k = 20) + 0.01
 }
 
 claim "Pruning the largest 30% of the neurons costs at least 0.1" {
-  error(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20) >= error(held_out, icl, pat, k = 20) + 0.1
+  error(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20)
+    >= error(held_out, icl, pat, k = 20) + 0.1
 }
 
 // The 0-1 error keeps its sign while either readout half keeps a neuron (a trained neuron fires
 // for its own label's prompts only), so it cannot show what pruning costs until a half is gone;
 // the margin can: the hinge loss max(0, 1 − y·F) on the same prompts, with the same thresholds.
 claim "Measured by the margin, pruning the smallest 30% of the neurons costs at most 0.01" {
-  hinge(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20) <= hinge(held_out, icl, pat, k = 20) + 0.01
+  hinge(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20)
+    <= hinge(held_out, icl, pat, k = 20) + 0.01
 }
 
 claim "Measured by the margin, pruning the largest 30% of the neurons costs at least 0.1" {
-  hinge(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20) >= hinge(held_out, icl, pat, k = 20) + 0.1
+  hinge(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20)
+    >= hinge(held_out, icl, pat, k = 20) + 0.1
 }
 
 claim "Measured by the margin, the smallest neurons cost least and the largest most" {
-  hinge(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20) < hinge(held_out, prune(icl, rate = 0.3, order = random), pat, k = 20)
-    and hinge(held_out, prune(icl, rate = 0.3, order = random), pat, k = 20) < hinge(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20)
+  hinge(held_out, prune(icl, rate = 0.3, order = smallest), pat, k = 20)
+    < hinge(held_out, prune(icl, rate = 0.3, order = random), pat, k = 20)
+    and hinge(held_out, prune(icl, rate = 0.3, order = random), pat, k = 20)
+      < hinge(held_out, prune(icl, rate = 0.3, order = largest), pat, k = 20)
 }
