@@ -322,14 +322,33 @@ impl miette::SourceCode for SourceDiagnostic {
     }
 }
 
-/// Suggests the candidate closest to `word` by edit distance, if any is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+/// Suggests the candidates closest to `word` by edit distance, if any is close enough: every one
+/// at the least distance, so that a tie (`anbcn`: `anbn` or `anbncn`) names both.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Suggestion<'a>> {
+    let close: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .collect();
+    let best = close.iter().map(|(d, _)| *d).min()?;
+    let mut names: Vec<&str> = close.into_iter().filter(|(d, _)| *d == best).map(|(_, c)| c).collect();
+    names.dedup();
+    Some(Suggestion(names))
+}
+
+/// The names [`did_you_mean`] offers, shown quoted: `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion<'a>(pub Vec<&'a str>);
+
+impl std::fmt::Display for Suggestion<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let quoted: Vec<String> = self.0.iter().map(|n| format!("`{n}`")).collect();
+        match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => write!(f, "{} or {last}", rest.join(", ")),
+            Some((last, _)) => write!(f, "{last}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Optimal-string-alignment distance: edits plus adjacent transpositions (`trian` → `train` is 1).
@@ -378,8 +397,11 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("trian", ["train", "eval", "claim"]), Some("train"));
-        assert_eq!(did_you_mean("zzzzzz", ["train", "eval"]), None);
+        let shown = |w: &str, c: &[&'static str]| did_you_mean(w, c.iter().copied()).map(|s| s.to_string());
+        assert_eq!(shown("trian", &["train", "eval", "claim"]).as_deref(), Some("`train`"));
+        assert_eq!(shown("zzzzzz", &["train", "eval"]), None);
+        // Ties are all named.
+        assert_eq!(shown("anbcn", &["anbn", "anbncn", "dyck"]).as_deref(), Some("`anbn` or `anbncn`"));
     }
 
     #[test]

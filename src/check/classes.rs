@@ -32,7 +32,7 @@ pub(super) fn unknown_callee(callee: &Ident, what: &str, names: &[&str]) -> Diag
     let d = Diagnostic::at(Code::UnknownName, callee.span, format!("unknown {what} `{}`", callee.name))
         .label(format!("not a {what}"));
     match did_you_mean(&callee.name, names.iter().copied()) {
-        Some(s) => d.help(format!("did you mean `{s}`? Known: {}", names.join(", "))),
+        Some(s) => d.help(format!("did you mean {s}? Known: {}", names.join(", "))),
         None => d.help(format!("known: {}", names.join(", "))),
     }
 }

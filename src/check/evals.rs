@@ -287,7 +287,7 @@ impl Checker<'_> {
             let d = Diagnostic::at(Code::UnknownName, callee.span, format!("unknown baseline `{}`", callee.name))
                 .label("not a baseline");
             self.diags.push(match did_you_mean(&callee.name, names.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`? Baselines: {}", names.join(", "))),
+                Some(s) => d.help(format!("did you mean {s}? Baselines: {}", names.join(", "))),
                 None => d.help(format!("baselines: {}", names.join(", "))),
             });
             return None;

@@ -80,9 +80,7 @@ impl Checker<'_> {
             Diagnostic::at(Code::BadClaimReference, e.span, format!("`{text}` is not evaluated by `{}`", eval.name))
                 .label("not in this evaluation");
         self.diags.push(match did_you_mean(&text, eval.models.iter().map(String::as_str)) {
-            Some(s) => {
-                d.help(format!("did you mean `{s}`? `{}` completes with: {}", eval.name, eval.models.join(", ")))
-            }
+            Some(s) => d.help(format!("did you mean {s}? `{}` completes with: {}", eval.name, eval.models.join(", "))),
             None => d.help(format!("`{}` completes with: {}", eval.name, eval.models.join(", "))),
         });
         None
@@ -117,7 +115,7 @@ impl Checker<'_> {
         let d = Diagnostic::at(Code::BadClaimReference, e.span, format!("this language has no metric `{}`", id.name))
             .label("not a metric of its completions");
         self.diags.push(match did_you_mean(&id.name, metrics.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`? Metrics: {}", metrics.join(", "))),
+            Some(s) => d.help(format!("did you mean {s}? Metrics: {}", metrics.join(", "))),
             None => d.help(format!("metrics: {}", metrics.join(", "))),
         });
         None

@@ -85,7 +85,7 @@ impl<'a> Params<'a> {
                 )
                 .label("unknown parameter");
                 d = match did_you_mean(&key.name, self.allowed.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`? {}", self.listing())),
+                    Some(s) => d.help(format!("did you mean {s}? {}", self.listing())),
                     None => d.help(self.listing()),
                 };
                 diags.push(d);

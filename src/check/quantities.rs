@@ -249,7 +249,7 @@ impl Checker<'_> {
             Diagnostic::at(Code::BadClaimReference, e.span, format!("`{text}` is not evaluated by `{}`", eval.name))
                 .label("not in this evaluation");
         self.diags.push(match did_you_mean(&text, known.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`? `{}` evaluates: {}", eval.name, known.join(", "))),
+            Some(s) => d.help(format!("did you mean {s}? `{}` evaluates: {}", eval.name, known.join(", "))),
             None => d.help(format!("`{}` evaluates: {}", eval.name, known.join(", "))),
         });
         None

@@ -129,7 +129,7 @@ impl Scope {
         let d = Diagnostic::at(Code::UnknownName, ident.span, format!("unknown name `{}`", ident.name))
             .label(format!("not {}", want.describe()));
         match did_you_mean(&ident.name, names.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+            Some(s) => d.help(format!("did you mean {s}?")),
             None if names.is_empty() => d.help(format!("define {} with this name", want.describe())),
             None => d.help(format!("known: {}", names.join(", "))),
         }

@@ -210,7 +210,7 @@ impl Checker<'_> {
                     let guess = crate::diag::did_you_mean(&id.name, names.iter().copied());
                     Diagnostic::at(Code::UnknownName, id.span, format!("unknown recipe `{}`", id.name))
                         .label("not a recipe")
-                        .help(guess.map_or(list.clone(), |g| format!("did you mean `{g}`? {list}")))
+                        .help(guess.map_or(list.clone(), |g| format!("did you mean {g}? {list}")))
                 }
                 _ => self.expected(e, "a recipe name").help(list),
             };

@@ -65,7 +65,7 @@ pub(super) fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Di
             Diagnostic::at(Code::UnknownKeyword, Span::new(pos, pos + word_len), format!("unknown keyword `{word}`"))
                 .label("not an item keyword");
         d = match did_you_mean(word, ITEM_KEYWORDS) {
-            Some(s) => d.help(format!("did you mean `{s}`? Items start with one of: {}", ITEM_KEYWORDS.join(", "))),
+            Some(s) => d.help(format!("did you mean {s}? Items start with one of: {}", ITEM_KEYWORDS.join(", "))),
             None => d.help(format!("items start with one of: {}", ITEM_KEYWORDS.join(", "))),
         };
         return d;
