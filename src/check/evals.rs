@@ -137,7 +137,11 @@ impl Checker<'_> {
                                 self.diags.push(
                                     Diagnostic::at(Code::NotApplicable, b.span, format!("`bayes` is not tractable for task `{}`", t.name))
                                         .label("no exact posterior here")
-                                        .help("the exact Bayes predictor exists for linear and sparse_linear classes, their noisy variants, and mixtures of these"),
+                                        .help(if tasks.len() > 1 {
+                                            "the exact Bayes predictor exists for linear and sparse_linear classes, their noisy variants, and mixtures of these: evaluate this task in an `eval` of its own without `bayes`, and keep `bayes` where it applies"
+                                        } else {
+                                            "the exact Bayes predictor exists for linear and sparse_linear classes, their noisy variants, and mixtures of these: leave `bayes` out of this evaluation"
+                                        }),
                                 );
                                 ok = false;
                             }
