@@ -258,8 +258,25 @@ impl Checker<'_> {
         }
     }
 
+    /// The number a setting `what` is given; a value that is not one is named with its setting
+    /// and the fix (a quoted number: the same without quotes).
+    fn setting_num(&mut self, e: &Expr, what: &str, env: &Env) -> Result<Num, Diagnostic> {
+        self.num(e, env).map_err(|d| {
+            if d.code != Code::WrongType || d.message != "expected a number" {
+                return d;
+            }
+            let help = match &e.kind {
+                ExprKind::Str(text) if text.trim().parse::<f64>().is_ok() => {
+                    format!("write it without quotes: `{what} = {}`", text.trim())
+                }
+                _ => format!("give a number (`{what} = 8`, `0.5`, `1e-3`) or the name of a numeric `let`"),
+            };
+            Diagnostic::at(Code::WrongType, e.span, format!("`{what}` takes a number")).label("not a number").help(help)
+        })
+    }
+
     fn int_in(&mut self, e: &Expr, what: &str, lo: i64, hi: i64, env: &Env) -> Option<i64> {
-        let n = self.num(e, env);
+        let n = self.setting_num(e, what, env);
         let n = self.report(n)?;
         let v = self.report(n.as_int(e.span, what))?;
         if v < lo || v > hi {
@@ -270,7 +287,7 @@ impl Checker<'_> {
     }
 
     fn float_in(&mut self, e: &Expr, what: &str, lo: f64, hi: f64, env: &Env) -> Option<f64> {
-        let n = self.num(e, env);
+        let n = self.setting_num(e, what, env);
         let v = self.report(n)?.value;
         if !(lo..=hi).contains(&v) {
             self.diags.push(out_of_range(e.span, what, &fmt_num(v), &fmt_num(lo), &fmt_num(hi)));
