@@ -173,14 +173,11 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
 /// run, so a cluster's login node does not judge its compute nodes.
 fn refuse_what_exhausts_this_machine(p: &Prepared, jobs: usize) -> Result<(), PipelineError> {
     let memory = crate::plan::machine_memory();
-    let mut refusals: Vec<String> = p
-        .plan
-        .jobs
-        .iter()
-        .filter_map(|j| crate::plan::refusal(j, crate::plan::job_estimate(&p.plan, j), memory))
-        .collect();
+    let estimates: Vec<_> = p.plan.jobs.iter().map(|j| crate::plan::job_estimate(&p.plan, j)).collect();
+    let mut refusals: Vec<String> =
+        p.plan.jobs.iter().zip(&estimates).filter_map(|(j, e)| crate::plan::refusal(j, *e, memory)).collect();
     if refusals.is_empty() {
-        refusals.extend(crate::plan::run_refusal(&p.plan, jobs, memory));
+        refusals.extend(crate::plan::run_refusal(&p.plan, &estimates, jobs, memory));
     }
     let refusals: Vec<String> = refusals.into_iter().map(|r| format!("{r} (spec {})", p.spec_path.display())).collect();
     if refusals.is_empty() { Ok(()) } else { Err(PipelineError::Failed(refusals.join("\nerror: "))) }

@@ -58,8 +58,7 @@ pub fn plan(
                     v
                 })
                 .collect();
-            let memory =
-                serde_json::json!({ "jobs_side_by_side": jobs, "peak_bytes": iclc::plan::run_memory(&plan, jobs) });
+            let memory = serde_json::json!({ "jobs_side_by_side": jobs, "peak_bytes": iclc::plan::run_memory(&plan, &estimates(&rows), jobs) });
             let mut json =
                 serde_json::json!({ "experiment": plan.experiment, "jobs": rows_json, "cost": cost, "memory": memory });
             if !plan.stacks.is_empty() {
@@ -71,6 +70,11 @@ pub fn plan(
     }
     eprintln!("{}", describe_cost(&cost));
     ExitCode::SUCCESS
+}
+
+/// The rows' estimates, in the plan's order.
+fn estimates(rows: &[Row]) -> Vec<JobEstimate> {
+    rows.iter().map(|r| r.estimate).collect()
 }
 
 /// One job with what is known of it before it runs.
@@ -113,7 +117,7 @@ fn human(plan: &Plan, rows: &[Row], jobs: usize) {
         plan.jobs.len(),
         rows.iter().filter(|r| r.cached).count(),
         duration(left),
-        iclc::files::size(iclc::plan::run_memory(plan, jobs) as u64),
+        iclc::files::size(iclc::plan::run_memory(plan, &estimates(rows), jobs) as u64),
         if jobs == 1 { "" } else { "s" }
     ));
 }

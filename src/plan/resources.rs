@@ -181,8 +181,8 @@ fn baseline_cost(b: &Baseline, e: &EvalJob) -> (f64, f64) {
 /// Peak bytes of a run of `plan` with `jobs` side by side: the process, every job's record (all
 /// are held until the report is written) and the `jobs` largest working sets at once, each with
 /// the allocator's slack.
-pub fn run_memory(plan: &Plan, jobs: usize) -> f64 {
-    let estimates: Vec<JobEstimate> = plan.jobs.iter().map(|j| job_estimate(plan, j)).collect();
+/// `estimates` are the jobs' own, in the plan's order (computed once by the caller).
+pub fn run_memory(plan: &Plan, estimates: &[JobEstimate], jobs: usize) -> f64 {
     let records: f64 = estimates.iter().map(|e| e.record_bytes).sum();
     let mut working: Vec<f64> = estimates.iter().map(|e| e.memory_bytes - e.record_bytes).collect();
     working.sort_by(|a, b| b.total_cmp(a));
@@ -213,10 +213,10 @@ pub fn machine_memory() -> Option<f64> {
 }
 
 /// Why a run of `plan` with `jobs` side by side cannot run in `memory` bytes, if it cannot.
-pub fn run_refusal(plan: &Plan, jobs: usize, memory: Option<f64>) -> Option<String> {
-    let need = run_memory(plan, jobs);
+pub fn run_refusal(plan: &Plan, estimates: &[JobEstimate], jobs: usize, memory: Option<f64>) -> Option<String> {
+    let need = run_memory(plan, estimates, jobs);
     let mem = memory.filter(|&m| need > m)?;
-    let alone = run_memory(plan, 1);
+    let alone = run_memory(plan, estimates, 1);
     let fix = if jobs > 1 && alone <= mem {
         format!("run fewer jobs side by side (--jobs 1 needs about {})", bytes(alone))
     } else {
