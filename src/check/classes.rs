@@ -91,7 +91,9 @@ impl Checker<'_> {
             self.diags.push(unknown_callee(callee, "function class", &class_names()));
             return None;
         };
-        self.no_drawn(args, &["lambda"]);
+        if !self.no_drawn(args, &["lambda"]).is_empty() {
+            return None;
+        }
         let p = Params::call(callee, args, keys, e.span, &mut self.diags);
         if callee.name == "noisy" {
             let class = p.require("class", &mut self.diags).and_then(|c| self.class_value(c, env));
@@ -122,13 +124,18 @@ impl Checker<'_> {
     ) -> Option<ClassSpec> {
         let decls = family.params();
         let drawable: Vec<&str> = decls.iter().filter(|d| d.kind == ParamKind::Drawable).map(|d| d.name).collect();
-        self.no_drawn(args, &drawable);
+        // A parameter wrongly drawn is reported there once, not again as "takes a number".
+        let wrongly_drawn = self.no_drawn(args, &drawable);
         let keys: Vec<&str> = decls.iter().map(|d| d.name).collect();
         let p = Params::call(callee, args, &keys, e.span, &mut self.diags);
         let dim = self.header.map_or(1024, |h| h.dim);
         let mut values = BTreeMap::new();
         let mut ok = true;
         for d in decls {
+            if wrongly_drawn.contains(&d.name) {
+                ok = false;
+                continue;
+            }
             let (lo, hi) = (d.min, d.max_at(dim));
             let value = match d.kind {
                 ParamKind::Int => self
@@ -161,8 +168,9 @@ impl Checker<'_> {
         Some(ClassSpec::Family(call))
     }
 
-    /// Reports `name ~ …` on parameters that cannot be drawn.
-    fn no_drawn(&mut self, args: &[Arg], drawable: &[&str]) {
+    /// Reports `name ~ …` on parameters that cannot be drawn, and returns their names.
+    fn no_drawn<'a>(&mut self, args: &'a [Arg], drawable: &[&str]) -> Vec<&'a str> {
+        let mut reported = Vec::new();
         for a in args {
             if let (true, Some(name)) = (a.drawn, &a.name)
                 && !drawable.contains(&name.name.as_str())
@@ -179,8 +187,10 @@ impl Checker<'_> {
                         if drawable.is_empty() { "no parameter here".to_string() } else { drawable.join(", ") }
                     )),
                 );
+                reported.push(name.name.as_str());
             }
         }
+        reported
     }
 
     /// `w₁ * c₁ + w₂ * c₂ + …`: weights non-negative and summing to 1.

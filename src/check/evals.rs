@@ -18,7 +18,10 @@ impl Checker<'_> {
         let mut ok = true;
         let (mut models, mut pruned) = (Vec::new(), Vec::new());
         if let Some(e) = p.get("models") {
-            for (m, env) in self.elements(e, &env) {
+            for (m, env) in self.elements(e, &env).unwrap_or_else(|| {
+                ok = false;
+                vec![]
+            }) {
                 if matches!(&m.kind, ExprKind::Call { callee, .. } if callee.name == "prune") {
                     match self.pruned(m, &env, Some(trainings)) {
                         Some(x) if pruned.contains(&x) => {
@@ -81,7 +84,10 @@ impl Checker<'_> {
         let mut tasks: Vec<TaskSpec> = Vec::new();
         match p.require("tasks", &mut self.diags) {
             Some(e) => {
-                for (t, env) in self.elements(e, &env) {
+                for (t, env) in self.elements(e, &env).unwrap_or_else(|| {
+                    ok = false;
+                    vec![]
+                }) {
                     let binding = env.last().cloned();
                     match self.task(t, &env, binding) {
                         Some(task) if tasks.iter().any(|x| x.name == task.name) => {
@@ -102,10 +108,16 @@ impl Checker<'_> {
             }
             None => ok = false,
         }
+        // A model or task that failed leaves the evaluation's kind unknown: the checks that depend
+        // on it (prompts, decode, snapshots) would only repeat that error in other words.
+        let known = ok;
         let mut inputs = Vec::new();
         match p.get("inputs") {
             Some(e) => {
-                for (i, env) in self.elements(e, &env) {
+                for (i, env) in self.elements(e, &env).unwrap_or_else(|| {
+                    ok = false;
+                    vec![]
+                }) {
                     match self.input_value(i, &env) {
                         Some(x) if inputs.contains(&x) => {
                             self.diags.push(
@@ -122,7 +134,10 @@ impl Checker<'_> {
         }
         let mut baselines = Vec::new();
         if let Some(e) = p.get("baselines") {
-            for (b, env) in self.elements(e, &env) {
+            for (b, env) in self.elements(e, &env).unwrap_or_else(|| {
+                ok = false;
+                vec![]
+            }) {
                 match self.baseline(b, &env) {
                     Some(bl) if baselines.contains(&bl) => {
                         self.diags.push(
@@ -177,6 +192,9 @@ impl Checker<'_> {
                     .help("give `models = [..]`, `baselines = [..]` or both"),
             );
             ok = false;
+        }
+        if !known {
+            return None;
         }
         let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
         let language = self.is_language_eval(&tasks, &evaluated);
@@ -238,7 +256,7 @@ impl Checker<'_> {
             }
             ExprKind::List(_) | ExprKind::Int(_) | ExprKind::Name(_) | ExprKind::Binary { .. } => {
                 let mut steps = Vec::new();
-                for (item, env) in self.elements(e, &env) {
+                for (item, env) in self.elements(e, &env)? {
                     steps.push(self.int_in(item, "at", 0, i64::MAX, &env)? as u64);
                 }
                 steps.sort_unstable();

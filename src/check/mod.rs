@@ -56,9 +56,15 @@ pub fn check(ast: &Ast, text: &str) -> Checked {
     };
     let spec = cx.run();
     let mut diagnostics = cx.diags;
-    diagnostics.extend(cx.scope.unused());
+    // As rustc's lints: "never used" waits until the spec is otherwise sound, since a use that had
+    // an error is no use, and the warning would point away from the error.
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.extend(cx.scope.unused(ast));
+    }
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.start, s.end)));
-    diagnostics.dedup();
+    // A sweep checks its body once per value: one mistake there is one diagnostic, not one a value.
+    let mut seen = BTreeSet::new();
+    diagnostics.retain(|d| seen.insert((d.code.as_str(), d.span.map(|s| (s.start, s.end)), d.label.clone())));
     let spec = if diagnostics.iter().any(Diagnostic::is_error) { None } else { spec };
     Checked { spec, diagnostics }
 }
@@ -318,17 +324,21 @@ impl Checker<'_> {
     }
 
     /// The elements of a setting that takes a list: a list's items or a single value, with each
-    /// sweep (`x for n in 1..=8`) expanded into one element per value.
-    fn elements<'e>(&mut self, e: &'e Expr, env: &Env) -> Vec<(&'e Expr, Env)> {
+    /// sweep (`x for n in 1..=8`) expanded into one element per value; `None` when a sweep's
+    /// values had an error (reported), so that nothing downstream reads a list with holes.
+    fn elements<'e>(&mut self, e: &'e Expr, env: &Env) -> Option<Vec<(&'e Expr, Env)>> {
         let items: Vec<&Expr> = match &e.kind {
             ExprKind::List(items) => items.iter().collect(),
             _ => vec![e],
         };
         let mut out = Vec::new();
+        let mut whole = true;
         for item in items {
             match &item.kind {
                 ExprKind::Sweep { body, var, over } => {
-                    for v in self.sweep_values(over, env).unwrap_or_default() {
+                    let values = self.sweep_values(over, env);
+                    whole &= values.is_some();
+                    for v in values.unwrap_or_default() {
                         let mut env = env.clone();
                         env.push((var.name.clone(), v));
                         out.push((body.as_ref(), env));
@@ -337,7 +347,7 @@ impl Checker<'_> {
                 _ => out.push((item, env.clone())),
             }
         }
-        out
+        whole.then_some(out)
     }
 }
 

@@ -11,6 +11,10 @@ pub struct Params<'a> {
     allowed: Vec<&'static str>,
     given: BTreeMap<&'static str, (&'a Ident, &'a Expr)>,
     span: Span,
+    /// Keys an unknown key was taken for (`setps` for `steps`): their absence is that same mistake.
+    misspelled: Vec<&'static str>,
+    /// Set when what would supply the missing keys failed (an unknown recipe).
+    quiet: std::cell::Cell<bool>,
 }
 
 impl<'a> Params<'a> {
@@ -21,7 +25,7 @@ impl<'a> Params<'a> {
         allowed: &[&'static str],
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p = Params { what: what.into(), allowed: allowed.to_vec(), given: BTreeMap::new(), span: block.span };
+        let mut p = Params::new(what.into(), allowed, block.span);
         for s in &block.settings {
             p.add(&s.key, &s.value, diags);
         }
@@ -36,8 +40,7 @@ impl<'a> Params<'a> {
         span: Span,
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
-        let mut p =
-            Params { what: format!("`{}`", callee.name), allowed: allowed.to_vec(), given: BTreeMap::new(), span };
+        let mut p = Params::new(format!("`{}`", callee.name), allowed, span);
         for (i, a) in args.iter().enumerate() {
             match &a.name {
                 Some(name) => p.add(name, &a.value, diags),
@@ -66,6 +69,16 @@ impl<'a> Params<'a> {
         p
     }
 
+    fn new(what: String, allowed: &[&'static str], span: Span) -> Self {
+        let (given, misspelled, quiet) = (BTreeMap::new(), Vec::new(), Default::default());
+        Params { what, allowed: allowed.to_vec(), given, span, misspelled, quiet }
+    }
+
+    /// Missing keys are no longer reported: what would have supplied them failed, and said so.
+    pub fn quiet_missing(&self) {
+        self.quiet.set(true);
+    }
+
     fn add(&mut self, key: &'a Ident, value: &'a Expr, diags: &mut Vec<Diagnostic>) {
         match self.allowed.iter().find(|a| **a == key.name) {
             Some(&k) => {
@@ -85,7 +98,10 @@ impl<'a> Params<'a> {
                 )
                 .label("unknown parameter");
                 d = match did_you_mean(&key.name, self.allowed.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean {s}? {}", self.listing())),
+                    Some(s) => {
+                        self.misspelled.extend(s.0.iter().filter_map(|n| self.allowed.iter().find(|a| *a == n)));
+                        d.help(format!("did you mean {s}? {}", self.listing()))
+                    }
                     None => d.help(self.listing()),
                 };
                 diags.push(d);
@@ -106,7 +122,7 @@ impl<'a> Params<'a> {
     /// The value of `key`, or a missing-parameter diagnostic.
     pub fn require(&self, key: &'static str, diags: &mut Vec<Diagnostic>) -> Option<&'a Expr> {
         let found = self.get(key);
-        if found.is_none() {
+        if found.is_none() && !self.quiet.get() && !self.misspelled.contains(&key) {
             diags.push(
                 Diagnostic::at(Code::MissingParameter, self.span, format!("{} needs `{key}`", self.what))
                     .label(format!("`{key}` missing here"))

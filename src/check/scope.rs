@@ -147,11 +147,20 @@ impl Scope {
         }
     }
 
-    /// Warnings for classes, models and trainings that nothing uses.
-    pub fn unused(&self) -> Vec<Diagnostic> {
+    /// Warnings for classes, models and trainings that nothing uses. A name written anywhere else
+    /// counts as used even where that use had an error: the error says what is wrong there, and
+    /// "never used" would send the reader after the wrong line.
+    pub fn unused(&self, ast: &Ast) -> Vec<Diagnostic> {
+        let mut written = std::collections::BTreeSet::new();
+        for item in &ast.items {
+            item.for_each_name(&mut |id| {
+                written.insert(id.name.clone());
+            });
+        }
         self.defs
             .iter()
-            .filter(|(_, d)| !d.used.get() && matches!(d.kind, Kind::Class | Kind::Model | Kind::Train | Kind::Const))
+            .filter(|(n, d)| !d.used.get() && !written.contains(*n))
+            .filter(|(_, d)| matches!(d.kind, Kind::Class | Kind::Model | Kind::Train | Kind::Const))
             .map(|(n, d)| {
                 Diagnostic::at(Code::Unused, d.span, format!("{} `{n}` is never used", d.kind.describe()))
                     .label("unused")

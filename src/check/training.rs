@@ -80,6 +80,9 @@ impl Checker<'_> {
     ) -> Option<TrainSpec> {
         let p = Params::block(format!("`train {}`", name.name), block, TRAIN_KEYS, &mut self.diags);
         let recipe = p.get("recipe").and_then(|e| self.recipe(e));
+        if p.get("recipe").is_some() && recipe.is_none() {
+            p.quiet_missing();
+        }
         let (model, model_name) = match (p.get("model"), recipe) {
             (None, Some(r)) => (Some(r.model), format!("{} model", r.name)),
             (e, _) => {
@@ -263,7 +266,7 @@ impl Checker<'_> {
             }
             (None, Some(e)) => {
                 let mut seeds = Vec::new();
-                for (item, env) in self.elements(e, env) {
+                for (item, env) in self.elements(e, env)? {
                     let seed = match &item.kind {
                         ExprKind::Range { .. } => {
                             let values = self.sweep_values(item, &env)?;

@@ -141,3 +141,60 @@ pub enum UnaryOp {
 }
 
 pub use crate::spec::BinaryOp;
+
+impl Expr {
+    /// Calls `f` on every name the expression mentions, callees included (`mix(w = 0.5)` names
+    /// the training `mix`).
+    pub fn for_each_name(&self, f: &mut impl FnMut(&Ident)) {
+        match &self.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) => {}
+            ExprKind::Name(id) => f(id),
+            ExprKind::Call { callee, args } => {
+                f(callee);
+                args.iter().for_each(|a| a.value.for_each_name(f));
+            }
+            ExprKind::List(items) => items.iter().for_each(|e| e.for_each_name(f)),
+            ExprKind::Unary { operand, .. } => operand.for_each_name(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.for_each_name(f);
+                rhs.for_each_name(f);
+            }
+            ExprKind::Range { start, end, step, .. } => {
+                start.for_each_name(f);
+                end.for_each_name(f);
+                if let Some(s) = step {
+                    s.for_each_name(f);
+                }
+            }
+            ExprKind::Sweep { body, over, .. } => {
+                body.for_each_name(f);
+                over.for_each_name(f);
+            }
+        }
+    }
+}
+
+impl Item {
+    /// Calls `f` on every name the item's values mention (not the name it defines).
+    pub fn for_each_name(&self, f: &mut impl FnMut(&Ident)) {
+        let block = |b: &Block, f: &mut dyn FnMut(&Ident)| {
+            for s in &b.settings {
+                s.value.for_each_name(&mut |id| f(id));
+            }
+        };
+        match &self.kind {
+            ItemKind::Experiment { block: b, .. } | ItemKind::Eval { block: b, .. } => block(b, f),
+            ItemKind::Train { sweep, block: b, .. } => {
+                if let Some(s) = sweep {
+                    s.over.for_each_name(f);
+                }
+                block(b, f)
+            }
+            ItemKind::Let { value, .. }
+            | ItemKind::Class { value, .. }
+            | ItemKind::Model { value, .. }
+            | ItemKind::Figure { value, .. } => value.for_each_name(f),
+            ItemKind::Claim { body, .. } => body.for_each_name(f),
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! pest's parse errors translated into diagnostics: what was expected in the spec's words
 //! (`a number`, `\`}\``), a keyword misspelled at the start of an item, and where.
-use super::parser::{ITEM_KEYWORDS, Rule};
+use super::parser::{EXPR_KEYWORDS, ITEM_KEYWORDS, Rule};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::{Source, Span};
 
@@ -70,6 +70,9 @@ pub(super) fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Di
         };
         return d;
     }
+    if let Some(d) = keyword_as_name(text, pos, word) {
+        return d;
+    }
     // Separators and closers (`,`, `)`, `}`) are not rules, so pest lists them only in its parse attempts.
     let punctuation: Vec<String> = err
         .parse_attempts()
@@ -85,7 +88,7 @@ pub(super) fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Di
             if !positives.is_empty() || !punctuation.is_empty() =>
         {
             let mut names: Vec<String> = Vec::new();
-            for n in punctuation.iter().cloned().chain(positives.iter().map(rule_name)) {
+            for n in punctuation.iter().cloned().chain(trimmed(positives).into_iter()) {
                 if !names.contains(&n) {
                     names.push(n);
                 }
@@ -107,6 +110,62 @@ pub(super) fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Di
     };
     let end = (pos + word_len.max(1)).min(text.len()).max(pos);
     Diagnostic::at(Code::Syntax, Span::new(pos, end), message).label("here").help(help)
+}
+
+/// The expected rules in the spec's words, with the long alternatives folded: every operator
+/// that could continue an expression is "an operator", every way to start one is "a value".
+fn trimmed(positives: &[Rule]) -> Vec<String> {
+    let infix = |r: &Rule| {
+        use Rule::*;
+        matches!(r, step | or | and | le | ge | eq | ne | lt | gt | range_incl | range | add | sub | mul | div)
+    };
+    let starts = |r: &Rule| matches!(r, Rule::list | Rule::neg | Rule::not | Rule::number | Rule::string | Rule::ident);
+    let fold_infix = positives.iter().filter(|r| infix(r)).count() >= 3;
+    let fold_starts = [Rule::number, Rule::string, Rule::ident].iter().all(|r| positives.contains(r));
+    let mut out = Vec::new();
+    for r in positives {
+        let name = match r {
+            r if fold_infix && infix(r) => "an operator".to_string(),
+            r if fold_starts && starts(r) => "a value".to_string(),
+            r => rule_name(r),
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// A reserved word where a name was meant: `step = 10` (read as a range's `step`, then a stray
+/// `=`) or `let in = 3`. Names the keyword, not the sixteen things that could follow it.
+fn keyword_as_name(text: &str, pos: usize, word: &str) -> Option<Diagnostic> {
+    let is_keyword = |w: &str| EXPR_KEYWORDS.iter().find(|(k, _)| *k == w);
+    let before = text[..pos].trim_end();
+    let word_before = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let (start, found) = match is_keyword(word) {
+        Some(k) => (pos, k),
+        None => (word_before, is_keyword(&before[word_before..])?),
+    };
+    // Only where the keyword is followed by `=`, as a name being defined or set is.
+    let after = text[start + found.0.len()..].trim_start();
+    if !after.starts_with('=') || after.starts_with("==") {
+        return None;
+    }
+    let (keyword, use_) = found;
+    let help = if *keyword == "step" {
+        format!("`{keyword}` {use_}; a training's length is `steps`")
+    } else {
+        format!("`{keyword}` {use_}; choose another name")
+    };
+    Some(
+        Diagnostic::at(
+            Code::Syntax,
+            Span::new(start, start + keyword.len()),
+            format!("`{keyword}` is a keyword and cannot name a setting or a definition"),
+        )
+        .label("keyword")
+        .help(help),
+    )
 }
 
 /// Separators and closers: the tokens whose absence the rule names do not already say.

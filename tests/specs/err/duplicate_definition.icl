@@ -1,7 +1,8 @@
 // expect: E0102 at 4:7
 experiment "e" { seed = 1  dim = 4  points = 8 }
 class dense = linear()
-model dense = transformer(layers = 2, width = 32, heads = 4)
+class dense = sparse_linear(nnz = 2)
+model m = transformer(layers = 2, width = 32, heads = 4)
 train t { model = m  data = dense  steps = 10 }
 eval ev { models = [t]  tasks = [dense]  baselines = [least_squares, zero] }
 claim "c" { error(ev, t, dense, k = 4) < error(ev, zero, dense, k = 4) }
