@@ -88,7 +88,7 @@ pub(super) fn syntax_error(source: &Source, err: pest::error::Error<Rule>) -> Di
             if !positives.is_empty() || !punctuation.is_empty() =>
         {
             let mut names: Vec<String> = Vec::new();
-            for n in punctuation.iter().cloned().chain(trimmed(positives).into_iter()) {
+            for n in punctuation.iter().cloned().chain(trimmed(positives)) {
                 if !names.contains(&n) {
                     names.push(n);
                 }
