@@ -2,7 +2,7 @@
 use crate::source::{Source, Span};
 use std::fmt;
 
-/// Stable diagnostic codes; `iclc explain CODE` prints the long text.
+/// Stable diagnostic codes; `iclc explain CODE` prints the long text ([`crate::explain`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Code {
     /// A file could not be read or written.
@@ -39,15 +39,13 @@ pub enum Code {
     BaselineName,
     /// A spec whose sweeps multiply into more jobs or numbers than a run can hold.
     TooLarge,
-    /// A construct the checker accepts but this version cannot run yet.
-    Unsupported,
     /// A definition nothing uses.
     Unused,
 }
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 18] = [
         Code::Io,
         Code::Syntax,
         Code::UnknownKeyword,
@@ -65,7 +63,6 @@ impl Code {
         Code::NotApplicable,
         Code::BaselineName,
         Code::TooLarge,
-        Code::Unsupported,
         Code::Unused,
     ];
 
@@ -89,71 +86,7 @@ impl Code {
             Code::NotApplicable => "E0110",
             Code::BaselineName => "E0111",
             Code::TooLarge => "E0112",
-            Code::Unsupported => "E0201",
             Code::Unused => "W0001",
-        }
-    }
-
-    /// The long explanation for `iclc explain`.
-    pub fn explanation(self) -> &'static str {
-        match self {
-            Code::Io => {
-                "A file named on the command line or in the spec could not be read or written. Check the path and its permissions."
-            }
-            Code::Syntax => {
-                "The spec does not follow the grammar at the marked spot. The message lists what the parser expected there; docs/language.md shows every construct."
-            }
-            Code::UnknownKeyword => {
-                "Every top-level item starts with one of: experiment, let, class, model, train, eval, figure, claim. The marked word is none of them."
-            }
-            Code::NumberOverflow => {
-                "A number literal is too large to represent (integers must fit in 64 bits, floats must be finite)."
-            }
-            Code::TooDeep => {
-                "Brackets nested more than 64 deep, or an expression with more than 512 operators. Such input is rejected before parsing so that no phase can run out of stack; name parts of the expression with `let`."
-            }
-            Code::NotApplicable => {
-                "The baseline cannot be computed for the marked task: the exact Bayes-optimal predictor exists only for Gaussian linear priors (dense or sparse, with or without noise) and mixtures of them."
-            }
-            Code::BaselineName => {
-                "A training, model or evaluation has the name of a baseline (least_squares, lasso, zero, ...). An evaluation lists trained models and baselines side by side and a claim reads either by name, so the two could not be told apart; rename the definition."
-            }
-            Code::Unsupported => {
-                "The spec is valid, but this version of iclc cannot run the marked construct yet. `iclc check` accepts it; `iclc run` stops before training anything."
-            }
-            Code::UnknownName => {
-                "The marked name is not defined anywhere in the spec. Define it with `let`, `class`, `model`, `train` or `eval`, or fix its spelling."
-            }
-            Code::Duplicate => {
-                "Two definitions share one name. Names of classes, models, trainings, evaluations and constants share one namespace; rename one of them."
-            }
-            Code::WrongKind => {
-                "The marked name is defined, but as something else: for example a model where a function class is expected."
-            }
-            Code::UnknownParameter => {
-                "The construct does not take the marked setting or argument. The help lists the ones it takes."
-            }
-            Code::MissingParameter => {
-                "The construct needs a setting or argument that is absent. The help lists what is required."
-            }
-            Code::OutOfRange => {
-                "The value is outside the range the construct accepts, e.g. zero training steps or a head count that does not divide the width."
-            }
-            Code::WrongType => {
-                "The value has the wrong type, e.g. a string where a number is expected or a fraction where an integer is expected."
-            }
-            Code::BadClaimReference => {
-                "A claim reads a number that its evaluation does not produce: a model or baseline not in the evaluation, a task it does not run, or a position k beyond the prompt."
-            }
-            Code::Experiment => {
-                "A spec has exactly one `experiment \"name\" { ... }` block with its seed, input dimension and points per prompt."
-            }
-            Code::TooLarge => {
-                "The spec's sweeps multiply into a plan larger than a run can hold: too many jobs (trainings, and evaluations of each task and input distribution), or too many predictions (prompts × predictors × positions k × snapshots) to keep. The message names the lists that multiply and their lengths. Sweep fewer values, split the experiment into several specs, or evaluate fewer prompts."
-            }
-            Code::Unused => {
-                "A definition that nothing refers to. It is harmless, but often a sign of a typo elsewhere."
-            }
         }
     }
 

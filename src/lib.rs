@@ -11,6 +11,7 @@ pub mod check;
 pub mod cluster;
 pub mod diag;
 pub mod exec;
+pub mod explain;
 pub mod files;
 pub mod machine;
 pub mod model;

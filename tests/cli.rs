@@ -194,7 +194,7 @@ fn a_missing_spec_file_is_an_error_not_a_panic() {
 #[test]
 fn check_and_explain() {
     Test::new().spec(TINY).args(&["check", "spec.icl"]).run();
-    Test::new().args(&["explain", "E0104"]).stdout("E0104").stdout("does not take").run();
+    Test::new().args(&["explain", "E0104"]).stdout("E0104").stdout("does not take").stdout("stpes = 10").run();
     Test::new().args(&["explain", "E9999"]).status(1).stderr("unknown code").run();
 }
 

@@ -6,7 +6,15 @@ use std::process::ExitCode;
 pub fn explain(code: &str) -> ExitCode {
     match Code::parse(code) {
         Some(c) => {
-            super::say(&format!("{}: {}", c.as_str(), c.explanation()));
+            let e = iclc::explain::explain(c);
+            let indent = |t: &str| t.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n");
+            super::say(&format!(
+                "{}: {}\n\nFor example, this spec:\n\n{}\n\nis fixed as:\n\n{}",
+                c.as_str(),
+                e.meaning,
+                indent(e.wrong),
+                indent(e.fixed)
+            ));
             ExitCode::SUCCESS
         }
         None => {

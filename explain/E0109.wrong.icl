@@ -1,0 +1,4 @@
+class dense = linear()
+model m = transformer(layers = 2, width = 32, heads = 4)
+train t { model = m  data = dense  steps = 10 }
+eval ev { models = [t]  tasks = [dense]  baselines = [zero] }
