@@ -186,7 +186,7 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: plan::Format,
-        /// Jobs side by side, as `iclc run --jobs` [default: this machine's core count]: the run's peak memory.
+        /// Jobs side by side, as `iclc run --jobs` [default: this machine's core count]: the run's wall time and peak memory.
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
         jobs: Option<u64>,
         #[command(flatten)]

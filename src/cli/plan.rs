@@ -59,8 +59,10 @@ pub fn plan(
                 })
                 .collect();
             let memory = serde_json::json!({ "jobs_side_by_side": jobs, "peak_bytes": iclc::plan::run_memory(&plan, &estimates(&rows), jobs) });
-            let mut json =
-                serde_json::json!({ "experiment": plan.experiment, "jobs": rows_json, "cost": cost, "memory": memory });
+            let schedule = serde_json::json!({ "jobs_side_by_side": jobs, "wall_s": wall(&plan, &rows, jobs) });
+            let mut json = serde_json::json!({
+                "experiment": plan.experiment, "jobs": rows_json, "cost": cost, "memory": memory, "schedule": schedule
+            });
             if !plan.stacks.is_empty() {
                 json["stacks"] = serde_json::to_value(&plan.stacks).expect("stacks serialise");
             }
@@ -70,6 +72,12 @@ pub fn plan(
     }
     eprintln!("{}", describe_cost(&cost));
     ExitCode::SUCCESS
+}
+
+/// Estimated wall seconds of the jobs left, `jobs` side by side as the run schedules them.
+fn wall(plan: &Plan, rows: &[Row], jobs: usize) -> f64 {
+    let seconds: Vec<f64> = rows.iter().map(|r| if r.cached { 0.0 } else { r.estimate.seconds }).collect();
+    iclc::plan::wall_seconds(plan, &seconds, jobs)
 }
 
 /// The rows' estimates, in the plan's order.
@@ -113,10 +121,11 @@ fn human(plan: &Plan, rows: &[Row], jobs: usize) {
         ));
     }
     super::say(&format!(
-        "{} jobs ({} cached): {} of one core left; peak memory of the run {} with {jobs} job{} side by side (the process, every evaluation's record until the report, the largest jobs at once)",
+        "{} jobs ({} cached): {} of one core left, ≈ {} of wall time with {jobs} side by side; peak memory of the run {} with {jobs} job{} side by side (the process, every evaluation's record until the report, the largest jobs at once)",
         plan.jobs.len(),
         rows.iter().filter(|r| r.cached).count(),
         duration(left),
+        duration(wall(plan, rows, jobs)),
         iclc::files::size(iclc::plan::run_memory(plan, &estimates(rows), jobs) as u64),
         if jobs == 1 { "" } else { "s" }
     ));
@@ -129,7 +138,7 @@ pub fn describe_cost(cost: &iclc::plan::Cost) -> String {
         |c| format!("calibrated on {c}"),
     );
     format!(
-        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core ({:.0} GFLOP/s, this project's machine; the candle graph {:.0} for language models, {:.0} for pattern classifiers) or {} on one GPU ({} stack{} one after another: a floor of {} for the steps at {:.0} µs per graph operation, plus the arithmetic at {:.0} TFLOP/s; {calibration})",
+        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core (at rates measured on this project's 2-core CPU, docs/performance.md: {:.0} GFLOP/s for regression transformers on the fused engine; {:.1} for language models and {:.1} for pattern classifiers, which train on the candle graph, where the overhead of each operation sets the pace at these sizes) or {} on one GPU ({} stack{} one after another: a floor of {} for the steps at {:.0} µs per graph operation, plus the arithmetic at {:.0} TFLOP/s; {calibration})",
         cost.trainings,
         if cost.trainings == 1 { "" } else { "s" },
         cost.flops,

@@ -160,7 +160,7 @@ impl Shared<'_> {
             if b.waiting.is_empty() {
                 break;
             }
-            let ready = b.waiting.iter().position(|&i| self.plan.jobs[i].deps.iter().all(|d| b.done.contains(d)));
+            let ready = crate::plan::first_ready(&self.plan.jobs, &b.waiting, &b.done);
             let Some(pos) = ready else {
                 if b.running > 0 {
                     b = self.changed.wait(b).unwrap_or_else(|p| p.into_inner());

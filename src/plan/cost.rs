@@ -6,15 +6,18 @@ use serde::Serialize;
 /// Floating-point operations per second of iclc's training engine on one core of the project's
 /// 2-core CPU (AMD EPYC, AVX2): `iclc bench train` on `small` (≈ 13.4 GFLOP per step, 493 ms).
 pub const CPU_CORE_FLOPS: f64 = 27e9;
-/// The rate of the candle graph that trains language models at the sizes of specs/rules.icl (width
-/// 16–32, sequences of tens of tokens), where per-operation overhead dominates: reports/rules'
-/// trainings took 34 s (GPT-2, 16 words a step), 62 s (with 32 completions) and 13 s (LSTM) for
-/// 2.3e11, 6.9e11 and 1.2e11 counted FLOPs: 7–11 GFLOP/s.
-pub const LM_GRAPH_FLOPS: f64 = 8e9;
+/// The rate of the candle graph on language models at the sizes of specs/rules.icl (width 16–32,
+/// sequences of tens of tokens), counted at the lengths a step reads: per-operation overhead, not
+/// arithmetic, sets the pace. Measured on the project's 2-core Xeon (December 2026) with
+/// `iclc run --jobs 1 --threads 1`: rules.icl's four variants at 200 steps took 3.7 s (GPT-2, 16
+/// words a step), 8.2 and 6.9 s (with 32 completions) and 1.4 s (LSTM) for 8.1e9, 1.6e10, 1.6e10
+/// and 5.3e9 counted FLOPs: 2.2, 2.0, 2.3 and 3.8 GFLOP/s (docs/performance.md, "Estimates").
+pub const LM_GRAPH_FLOPS: f64 = 2.2e9;
 /// The rate of the candle graph on Li et al.'s one-layer classifier at specs/patterns.icl's size
-/// (d = 30, 20 examples, 64 neurons, 64 prompts a step): 1 000 steps (2.3e9 counted FLOPs) in
-/// 2.3 s of one core — per-operation overhead, not arithmetic, sets the pace.
-pub const PATTERN_GRAPH_FLOPS: f64 = 1e9;
+/// (d = 30, 20 examples, 64 neurons, 64 prompts a step): its 25 trainings of 1 000 steps (2.3e9
+/// counted FLOPs each) took 0.6–1.0 s each in reports/patterns — per-operation overhead, not
+/// arithmetic, sets the pace.
+pub const PATTERN_GRAPH_FLOPS: f64 = 2.5e9;
 /// The sustained rate of one data-centre GPU on the arithmetic of models this small (batches of
 /// a few thousand tokens, widths of a few hundred), beyond the per-step floor: an assumed H100 at
 /// a few percent of its dense peak, until [`GPU_CALIBRATION`] names a measurement.
@@ -51,8 +54,8 @@ pub struct Cost {
 }
 
 /// Floating-point operations of one training: forward and backward (3× the forward's products)
-/// of every step at the curriculum's prompt length. A language model's sequences are counted at
-/// its full context (an upper bound: its words may be shorter), its words and any completions.
+/// of every step at the curriculum's prompt length. A language model's at the lengths of its
+/// words and completions, as many as a step reads.
 pub fn train_flops(job: &TrainJob) -> f64 {
     let m = job.setup.model;
     let (c, l) = (m.width as f64, m.layers as f64);
@@ -63,14 +66,16 @@ pub fn train_flops(job: &TrainJob) -> f64 {
         return 3.0 * forward * job.setup.batch as f64 * job.setup.steps as f64;
     }
     if let Some(context) = m.arch.context() {
-        let t = context as f64;
-        let sequences = (job.setup.batch + job.setup.completions.map_or(0, |a| a.batch)) as f64;
-        // The recurrent cell: four gates of (input + hidden) × hidden weights per layer.
-        let per_token = match m.arch {
+        // The model reads what a step gives it: every word when the batch holds them all (else
+        // `batch` drawn), padded to the longest, and any completions padded to theirs.
+        let (words, longest, aux) = token_batches(job, context);
+        let per_token = |t: f64| match m.arch {
+            // The recurrent cell: four gates of (input + hidden) × hidden weights per layer.
             crate::spec::Arch::Lstm { .. } => l * 16.0 * c * c,
             _ => l * (24.0 * c * c + 4.0 * t * c),
         };
-        return 3.0 * per_token * t * sequences * job.setup.steps as f64;
+        let step = words * longest * per_token(longest) + aux.0 * aux.1 * per_token(aux.1);
+        return 3.0 * step * job.setup.steps as f64;
     }
     (0..job.setup.steps)
         .map(|step| {
@@ -82,6 +87,25 @@ pub fn train_flops(job: &TrainJob) -> f64 {
             3.0 * per_token * t * job.setup.batch as f64
         })
         .sum()
+}
+
+/// A language training's sequences a step: (words, their padded length, (completions, their
+/// padded length)), counted from the language itself; the context where it cannot be built.
+fn token_batches(job: &TrainJob, context: usize) -> (f64, f64, (f64, f64)) {
+    let t = context as f64;
+    let Ok(lang) = crate::tasks::language_of(&job.data.class) else {
+        let aux = job.setup.completions.map_or(0.0, |a| a.batch as f64);
+        return (job.setup.batch as f64, t, (aux, t));
+    };
+    let words = lang.words();
+    let n = job.setup.batch.min(words.len()) as f64;
+    let aux = job.setup.completions.map_or((0.0, 0.0), |a| {
+        let pairs = crate::tasks::languages::ood_completions(lang.as_ref(), a.variant, a.length);
+        // SOS, the prompt and its completion.
+        let longest = pairs.iter().flatten().map(|(p, c)| 1 + p.len() + c.len()).max().unwrap_or(context);
+        (a.batch as f64, longest.min(context) as f64)
+    });
+    (n, (lang.longest_framed().min(context)) as f64, aux)
 }
 
 /// Seconds of one training on one core: the fused engine's rate for the regression model, the

@@ -2,6 +2,7 @@
 //! its result, so a cache can tell a finished job from a changed one.
 mod cost;
 mod resources;
+mod schedule;
 mod shard;
 mod stacks;
 
@@ -12,6 +13,7 @@ pub use cost::{
 pub use resources::{
     JobEstimate, MAX_EVAL_SECONDS, job_estimate, machine_memory, refusal, run_memory, run_refusal, train_estimate,
 };
+pub use schedule::{first_ready, wall_seconds};
 pub use shard::{Shard, training_owners};
 pub use stacks::{Stack, member_bytes, split, stacks_of};
 
