@@ -14,7 +14,7 @@ impl Family for DyckFamily {
         "dyck"
     }
     fn definition(&self) -> &'static str {
-        "well-nested brackets, `()` or `()[]`, 1 … pairs pairs at most max_depth deep; R1 the `[]` matched alone, R2 the `()` matched alone (one kind: R1 the `()`)"
+        "well-nested brackets, `()` or `()[]`, 1 … pairs pairs at most max_depth deep; R1 the `[]` matched when the `()` are ignored, R2 the `()` matched when the `[]` are ignored (`[(])` keeps both and is no word); one kind: R1 the `()` matched"
     }
     fn params(&self) -> &'static [ParamDecl] {
         const PARAMS: &[ParamDecl] = &[
