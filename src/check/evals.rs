@@ -18,10 +18,7 @@ impl Checker<'_> {
         let mut ok = true;
         let (mut models, mut pruned) = (Vec::new(), Vec::new());
         if let Some(e) = p.get("models") {
-            for (m, env) in self.elements(e, &env).unwrap_or_else(|| {
-                ok = false;
-                vec![]
-            }) {
+            for (m, env) in self.elements_or_fail(e, &env, &mut ok) {
                 if matches!(&m.kind, ExprKind::Call { callee, .. } if callee.name == "prune") {
                     match self.pruned(m, &env, Some(trainings)) {
                         Some(x) if pruned.contains(&x) => {
@@ -84,10 +81,7 @@ impl Checker<'_> {
         let mut tasks: Vec<TaskSpec> = Vec::new();
         match p.require("tasks", &mut self.diags) {
             Some(e) => {
-                for (t, env) in self.elements(e, &env).unwrap_or_else(|| {
-                    ok = false;
-                    vec![]
-                }) {
+                for (t, env) in self.elements_or_fail(e, &env, &mut ok) {
                     let binding = env.last().cloned();
                     match self.task(t, &env, binding) {
                         Some(task) if tasks.iter().any(|x| x.name == task.name) => {
@@ -114,10 +108,7 @@ impl Checker<'_> {
         let mut inputs = Vec::new();
         match p.get("inputs") {
             Some(e) => {
-                for (i, env) in self.elements(e, &env).unwrap_or_else(|| {
-                    ok = false;
-                    vec![]
-                }) {
+                for (i, env) in self.elements_or_fail(e, &env, &mut ok) {
                     match self.input_value(i, &env) {
                         Some(x) if inputs.contains(&x) => {
                             self.diags.push(
@@ -134,10 +125,7 @@ impl Checker<'_> {
         }
         let mut baselines = Vec::new();
         if let Some(e) = p.get("baselines") {
-            for (b, env) in self.elements(e, &env).unwrap_or_else(|| {
-                ok = false;
-                vec![]
-            }) {
+            for (b, env) in self.elements_or_fail(e, &env, &mut ok) {
                 match self.baseline(b, &env) {
                     Some(bl) if baselines.contains(&bl) => {
                         self.diags.push(

@@ -349,6 +349,13 @@ impl Checker<'_> {
         }
         whole.then_some(out)
     }
+
+    /// [`Checker::elements`], clearing `ok` (and giving none) when a sweep's values failed.
+    fn elements_or_fail<'e>(&mut self, e: &'e Expr, env: &Env, ok: &mut bool) -> Vec<(&'e Expr, Env)> {
+        let out = self.elements(e, env);
+        *ok &= out.is_some();
+        out.unwrap_or_default()
+    }
 }
 
 /// A value-out-of-range diagnostic.

@@ -105,7 +105,9 @@ fn token_batches(job: &TrainJob, context: usize) -> (f64, f64, (f64, f64)) {
         let longest = pairs.iter().flatten().map(|(p, c)| 1 + p.len() + c.len()).max().unwrap_or(context);
         (a.batch as f64, longest.min(context) as f64)
     });
-    (n, (lang.longest_framed().min(context)) as f64, aux)
+    // SOS, the word and EOS (`Language::longest_framed`, from the words already made).
+    let longest = words.iter().map(|w| w.len() + 2).max().unwrap_or(context);
+    (n, longest.min(context) as f64, aux)
 }
 
 /// Seconds of one training on one core: the fused engine's rate for the regression model, the
@@ -209,5 +211,27 @@ mod tests {
         assert!((gflop - 13.4).abs() < 0.2, "{gflop}");
         let ten = TrainJob { setup: TrainSetup { steps: 10, ..job.setup }, ..job };
         assert!((train_flops(&ten) / 1e9 - 134.0).abs() < 2.0);
+    }
+
+    #[test]
+    fn a_language_step_costs_the_words_it_reads_padded_to_the_longest() {
+        let plan_of = |batch: usize| {
+            let text = format!(
+                "experiment \"e\" {{ seed = 1  dim = 1  points = 2 }}\nclass ab = anbn(max_n = 8)\n\
+                 model lm = causal_lm(layers = 2, width = 16, heads = 4, context = 40)\n\
+                 train t {{ data = ab  model = lm  steps = 10  batch = {batch} }}\n\
+                 eval rules {{ models = [t]  tasks = [ab]  prompts = all(length = 6)  decode = greedy(max_new = 20) }}\n"
+            );
+            let source = crate::source::Source::new("l.icl", text);
+            let spec = crate::check::check_source(&source).unwrap().spec.expect("checks");
+            crate::plan::plan(&spec, std::path::Path::new("."), &Default::default()).unwrap()
+        };
+        let flops = |batch| plan_of(batch).train_jobs().map(|(_, t)| train_flops(t)).sum::<f64>();
+        // The 8 words of aⁿbⁿ (n ≤ 8), each step; the longest framed is 18 tokens, not the context of 40.
+        let (c, l, t) = (16.0, 2.0, 18.0);
+        let expected = 3.0 * 8.0 * t * l * (24.0 * c * c + 4.0 * t * c) * 10.0;
+        assert_eq!(flops(64), expected, "a batch beyond the language reads every word once");
+        assert_eq!(flops(8), expected);
+        assert_eq!(flops(4), expected / 2.0, "a smaller batch draws that many words");
     }
 }
