@@ -21,51 +21,33 @@
 
 experiment "rule extrapolation on anbn" {
   seed = 1
-  dim = 1
-  points = 2
 }
 
 class ab = anbn(max_n = 16)
 
-// Learned positions as GPT-2; the context holds SOS, a prompt of 8 and 40 new tokens.
-model lm = causal_lm(layers = 3, width = 16, heads = 4, context = 74, positions = learned)
+// `cpu_rules` (docs/language.md) is the model and optimiser of every training here: GPT-2 with
+// learned positions, width 16, 3 layers, 4 heads, a context of 74 (a prompt of 8 and the 40 new
+// tokens of greedy decoding fit, and every word); 2 000 full-batch AdamW steps at lr 2e-3 (cosine,
+// 100 warmup), clip 1, no weight decay.
 
 train normal {
+  recipe = cpu_rules
   data = ab
-  model = lm
-  steps = 2000
-  batch = 16
-  lr = 2e-3
-  schedule = cosine(warmup = 100, final = 0.1)
-  clip = 1
-  weight_decay = 0
   seeds = [1, 2, 3]
   checkpoint_every = 250
 }
 
 train adversarial {
+  recipe = cpu_rules
   data = ab
-  model = lm
-  steps = 2000
-  batch = 16
-  lr = 2e-3
-  schedule = cosine(warmup = 100, final = 0.1)
-  clip = 1
-  weight_decay = 0
   seeds = [1, 2, 3]
   checkpoint_every = 250
   completions = adversarial(weight = 1, batch = 32, length = 8)
 }
 
 train oracle {
+  recipe = cpu_rules
   data = ab
-  model = lm
-  steps = 2000
-  batch = 16
-  lr = 2e-3
-  schedule = cosine(warmup = 100, final = 0.1)
-  clip = 1
-  weight_decay = 0
   seeds = [1, 2, 3]
   checkpoint_every = 250
   completions = oracle(weight = 1, batch = 32, length = 8)
@@ -76,14 +58,9 @@ train oracle {
 model rnn = lstm(layers = 1, hidden = 32, context = 74)
 
 train lstm {
-  data = ab
+  recipe = cpu_rules
   model = rnn
-  steps = 2000
-  batch = 16
-  lr = 2e-3
-  schedule = cosine(warmup = 100, final = 0.1)
-  clip = 1
-  weight_decay = 0
+  data = ab
   seeds = [1, 2, 3]
   checkpoint_every = 250
 }

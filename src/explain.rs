@@ -63,7 +63,7 @@ pub fn explain(code: Code) -> Explanation {
         ),
         Code::MissingParameter => example!(
             "E0105",
-            "The construct needs a setting or argument that is absent: `steps` and `model` of a training without a recipe, `data` of a training, `tasks` of an evaluation, a function class's required argument (`sparse_linear` needs `nnz`, `anbn` needs `max_n`), or an evaluation with neither models nor baselines. The help lists the construct's parameters. Give the missing value, or name a recipe (`recipe = cpu_icl`) that supplies a training's model and optimiser settings."
+            "The construct needs a setting or argument that is absent: `steps` and `model` of a training without a recipe, `data` of a training, `tasks` of an evaluation, a function class's required argument (`sparse_linear` needs `nnz`, `anbn` needs `max_n`), an evaluation with neither models nor baselines, or the experiment's `dim` and `points` in a spec whose function classes or `patterns` draw real-valued prompts (a spec of languages alone needs neither). The help lists the construct's parameters. Give the missing value, or name a recipe (`recipe = cpu_icl`) that supplies a training's model and optimiser settings."
         ),
         Code::OutOfRange => example!(
             "E0106",
@@ -83,7 +83,7 @@ pub fn explain(code: Code) -> Explanation {
         ),
         Code::NotApplicable => example!(
             "E0110",
-            "The marked construct does not apply to what it is used with. The exact `bayes` baseline exists only for Gaussian linear priors (dense or sparse, with or without noise) and mixtures of them; a model reads one kind of data (regression pairs, tokens or pattern prompts) and cannot train on another; `decode` completes language models' prompts only; `lowest_loss`, completions and `loss` belong to their kinds of training; only a regression transformer starts from a checkpoint; a curriculum grows regression prompts only. Give such a task or model an evaluation or training of its own."
+            "The marked construct does not apply to what it is used with. The exact `bayes` baseline exists only for Gaussian linear priors (dense or sparse, with or without noise) and mixtures of them; a model reads one kind of data (regression pairs, tokens or pattern prompts) and cannot train on another; `decode` completes language models' prompts only; `lowest_loss`, completions and `loss` belong to their kinds of training; only a regression transformer starts from a checkpoint; a curriculum grows regression prompts only; a rule's `_completion` rate exists only for a rule the new tokens alone keep or break (an order such as R2 of `anbn`, not a count or a bracket matching). Give such a task or model an evaluation or training of its own."
         ),
         Code::BaselineName => example!(
             "E0111",

@@ -128,7 +128,7 @@ impl Checker<'_> {
         let wrongly_drawn = self.no_drawn(args, &drawable);
         let keys: Vec<&str> = decls.iter().map(|d| d.name).collect();
         let p = Params::call(callee, args, &keys, e.span, &mut self.diags);
-        let dim = self.header.map_or(1024, |h| h.dim);
+        let dim = self.header.and_then(|h| h.dim).unwrap_or(1024);
         let mut values = BTreeMap::new();
         let mut ok = true;
         for d in decls {

@@ -121,8 +121,20 @@ impl Checker<'_> {
         let h = self.header;
         match id.name.as_str() {
             "pi" => Ok(Num::float(std::f64::consts::PI)),
-            "dim" => h.map(|h| Num::int(h.dim as i64)).ok_or_else(|| quiet(id.span)),
-            "points" => h.map(|h| Num::int(h.points as i64)).ok_or_else(|| quiet(id.span)),
+            "dim" | "points" => {
+                let h = h.ok_or_else(|| quiet(id.span))?;
+                let value = if id.name == "dim" { h.dim } else { h.points };
+                value.map(|v| Num::int(v as i64)).ok_or_else(|| {
+                    self.shape_reported = true;
+                    Diagnostic::at(
+                        Code::MissingParameter,
+                        id.span,
+                        format!("`{}` is read here, but the `experiment` block sets none", id.name),
+                    )
+                    .label("not set")
+                    .help(format!("add `{} = …` to the `experiment` block", id.name))
+                })
+            }
             _ => {
                 let vars: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).collect();
                 let mut extra = vec!["dim", "points", "pi"];

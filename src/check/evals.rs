@@ -148,7 +148,7 @@ impl Checker<'_> {
                                 );
                                 ok = false;
                             }
-                            let d = self.header.map_or(1, |h| h.dim);
+                            let d = self.header.and_then(|h| h.dim).unwrap_or(1);
                             for t in tasks.iter().filter(|t| supports(&t.class, d) > MAX_BAYES_SUPPORTS) {
                                 self.diags.push(
                                     Diagnostic::at(

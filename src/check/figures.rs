@@ -38,7 +38,7 @@ impl Checker<'_> {
         let eval = self.eval_ref(eval_e, evals)?;
         // A language evaluation draws its own figures.
         self.scores_predictions(eval, eval_e.span)?;
-        let points = self.header.map_or(usize::MAX, |h| h.points) as i64;
+        let points = self.header.and_then(|h| h.points).unwrap_or(usize::MAX) as i64;
         let name = name.name.clone();
         match callee.name.as_str() {
             "error_vs_k" => Some(FigureSpec::ErrorVsK { name, eval: eval.name.clone() }),
@@ -125,12 +125,12 @@ impl Checker<'_> {
                 let k = self.int_param(&p, "k", 0, points - 1, None, &env);
                 let task_e = p.require("task", &mut self.diags)?;
                 let task = self.eval_task(task_e, eval, &env)?;
-                if let Some(h) = self.header.filter(|h| h.dim != 1) {
+                if let Some(d) = self.header.and_then(|h| h.dim).filter(|&d| d != 1) {
                     self.diags.push(
                         Diagnostic::at(
                             Code::OutOfRange,
                             value.span,
-                            format!("a function plot needs dim = 1, the experiment has dim = {}", h.dim),
+                            format!("a function plot needs dim = 1, the experiment has dim = {d}"),
                         )
                         .label("not one-dimensional")
                         .help("plot functions in a spec with `dim = 1`"),

@@ -5,6 +5,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::spec::{EvalSpec, LanguageRead, LanguageRef, PromptSet};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
+use crate::tasks::languages::Rule;
 
 const RATE_ARGS: &[&str] = &["eval", "model", "metric", "prompts", "among", "task", "at"];
 const LOSS_ARGS: &[&str] = &["eval", "model", "task", "at"];
@@ -49,9 +50,10 @@ impl Checker<'_> {
             None => Some(None),
         };
         let read = if rate {
+            let rules = task.as_deref().map_or(&[][..], |t| rules_of(eval, t));
             let metrics = task.as_deref().map_or_else(Vec::new, |t| metrics_of(eval, t));
-            let metric = self.metric(metric_e?, &metrics);
-            let among = p.get("among").map(|e| self.metric(e, &metrics));
+            let metric = self.metric(metric_e?, &metrics, rules);
+            let among = p.get("among").map(|e| self.metric(e, &metrics, rules));
             let prompts = match p.get("prompts") {
                 None => Some(PromptSet::All),
                 Some(e) => self
@@ -104,13 +106,28 @@ impl Checker<'_> {
     }
 
     /// A metric of the language's completions: a rule it has, `finished` or `grammatical`.
-    fn metric(&mut self, e: &Expr, metrics: &[String]) -> Option<String> {
+    fn metric(&mut self, e: &Expr, metrics: &[String], rules: &[Rule]) -> Option<String> {
         let ExprKind::Name(id) = &e.kind else {
             self.diags.push(self.expected(e, "a metric such as `r1` or `finished`"));
             return None;
         };
         if metrics.is_empty() || metrics.contains(&id.name) {
             return Some(id.name.clone());
+        }
+        let whole = id.name.strip_suffix("_completion").and_then(|r| rules.iter().find(|rule| rule.name == r));
+        if let Some(rule) = whole {
+            self.diags.push(
+                Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` does not apply to this language", id.name))
+                    .label("no rate of the completion alone")
+                    .help(format!(
+                        "{} ({}) belongs to the whole word: the new tokens alone neither keep nor break it, \
+                         whatever the prompt did; read `{}` (prompt + completion)",
+                        rule.name.to_uppercase(),
+                        rule.description,
+                        rule.name
+                    )),
+            );
+            return None;
         }
         let d = Diagnostic::at(Code::BadClaimReference, e.span, format!("this language has no metric `{}`", id.name))
             .label("not a metric of its completions");
@@ -163,6 +180,12 @@ impl Checker<'_> {
         }
         self.step_read(e, eval, model?, step).map(Some)
     }
+}
+
+/// The rules of one of an evaluation's languages (none when it is no language).
+fn rules_of(eval: &EvalSpec, task: &str) -> &'static [Rule] {
+    let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class);
+    class.and_then(|c| crate::tasks::language_of(c).ok()).map_or(&[], |l| l.rules())
 }
 
 /// The metrics of the completions of one of an evaluation's languages.

@@ -5,6 +5,7 @@ mod classes;
 mod consts;
 mod distributions;
 mod evals;
+mod experiment;
 mod figures;
 mod language_evals;
 mod language_quantities;
@@ -25,6 +26,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Ast, Expr, ExprKind, ItemKind};
 use consts::Num;
+use experiment::Header;
 use params::Params;
 use scope::Scope;
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,6 +55,7 @@ pub fn check(ast: &Ast, text: &str) -> Checked {
         classes: BTreeMap::new(),
         classes_pending: BTreeSet::new(),
         trainings: Vec::new(),
+        shape_reported: false,
     };
     let spec = cx.run();
     let mut diagnostics = cx.diags;
@@ -75,14 +78,6 @@ pub fn check_source(source: &crate::source::Source) -> Result<Checked, Vec<Diagn
     Ok(check(&ast, &source.text))
 }
 
-/// The experiment block's values.
-#[derive(Debug, Clone, Copy)]
-struct Header {
-    seed: u64,
-    dim: usize,
-    points: usize,
-}
-
 /// Sweep variables in scope and their current values.
 type Env = Vec<(String, f64)>;
 
@@ -100,10 +95,9 @@ struct Checker<'a> {
     classes_pending: BTreeSet<String>,
     /// The checked trainings, once every `train` block is checked.
     trainings: Vec<TrainSpec>,
+    /// A read of an unset `dim` or `points` was reported: the block's own error would repeat it.
+    shape_reported: bool,
 }
-
-/// What `experiment` takes.
-const EXPERIMENT_KEYS: &[&str] = &["seed", "dim", "points"];
 
 impl Checker<'_> {
     fn run(&mut self) -> Option<CheckedSpec> {
@@ -133,6 +127,7 @@ impl Checker<'_> {
                 _ => {}
             }
         }
+        self.shape_needed(&trainings, &evals);
         self.size_bound(&trainings, &evals);
         self.trainings = trainings.clone();
         let mut figures = Vec::new();
@@ -165,17 +160,6 @@ impl Checker<'_> {
         })
     }
 
-    fn experiment_name(&self) -> String {
-        self.ast
-            .items
-            .iter()
-            .find_map(|i| match &i.kind {
-                ItemKind::Experiment { name, .. } => Some(name.value.clone()),
-                _ => None,
-            })
-            .unwrap_or_default()
-    }
-
     /// Pushes the error of a result, keeping its value.
     fn report<T>(&mut self, r: Result<T, Diagnostic>) -> Option<T> {
         r.map_err(|d| {
@@ -185,37 +169,6 @@ impl Checker<'_> {
             }
         })
         .ok()
-    }
-
-    fn experiment(&mut self) -> Option<Header> {
-        let blocks: Vec<_> = self
-            .ast
-            .items
-            .iter()
-            .filter_map(|i| match &i.kind {
-                ItemKind::Experiment { block, .. } => Some((i.span, block)),
-                _ => None,
-            })
-            .collect();
-        let Some(&(_, block)) = blocks.first() else {
-            self.diags.push(
-                Diagnostic::at(Code::Experiment, Span::new(0, 0), "the spec has no `experiment` block")
-                    .help("start the spec with `experiment \"name\" { seed = 1  dim = 5  points = 11 }`"),
-            );
-            return None;
-        };
-        for (span, _) in &blocks[1..] {
-            self.diags.push(
-                Diagnostic::at(Code::Experiment, *span, "a spec has one `experiment` block")
-                    .label("second experiment block")
-                    .help("merge the settings into the first block"),
-            );
-        }
-        let p = Params::block("`experiment`", block, EXPERIMENT_KEYS, &mut self.diags);
-        let seed = self.int_param(&p, "seed", 0, i64::MAX, None, &vec![]);
-        let dim = self.int_param(&p, "dim", 1, 1024, None, &vec![]);
-        let points = self.int_param(&p, "points", 1, 4096, None, &vec![]);
-        Some(Header { seed: seed? as u64, dim: dim? as usize, points: points? as usize })
     }
 
     /// The expression given for `key`; when absent, `Err` with the default (a missing-parameter

@@ -51,7 +51,7 @@ impl Checker<'_> {
                 self.refuse(span_of(key), message, "pattern data brings its own inputs", help);
             }
         }
-        let dim = self.header.map_or(1, |h| h.dim);
+        let dim = self.header.and_then(|h| h.dim).unwrap_or(1);
         for t in tasks {
             let Ok(held) = crate::tasks::patterns_of(&t.class, dim) else { continue };
             for m in models {

@@ -135,7 +135,7 @@ impl Checker<'_> {
         let k_e = p.require("k", &mut self.diags)?;
         let r = self.num(k_e, env).and_then(|n| n.as_int(k_e.span, "k"));
         let k = self.report(r)?;
-        let points = self.header.map_or(usize::MAX, |h| h.points);
+        let points = self.header.and_then(|h| h.points).unwrap_or(usize::MAX);
         if k < 0 || k as usize >= points {
             self.diags.push(
                 Diagnostic::at(Code::BadClaimReference, k_e.span, format!("k = {k} is outside the prompt"))

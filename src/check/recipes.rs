@@ -1,6 +1,6 @@
 //! Training recipes: named defaults for a `train` block's model and optimisation settings, each
 //! measured to do something specific on this project's hardware (see docs/language.md).
-use crate::spec::{Curriculum, ModelSpec, Schedule, Stage};
+use crate::spec::{Arch, Curriculum, ModelSpec, Positions, Schedule, Stage};
 
 /// A recipe: what a `train` block gets for every setting it does not write itself.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +19,8 @@ pub struct Recipe {
     pub schedule: Schedule,
     /// Gradient-norm clipping.
     pub clip: Option<f64>,
+    /// AdamW's decoupled weight decay.
+    pub weight_decay: f64,
     /// Steps between curriculum stages, if the recipe has a curriculum.
     pub curriculum_every: Option<u64>,
 }
@@ -48,6 +50,7 @@ pub const RECIPES: &[Recipe] = &[
         lr: 1e-3,
         schedule: Schedule::Cosine { warmup: 500, final_fraction: 0.1 },
         clip: Some(1.0),
+        weight_decay: 0.01,
         curriculum_every: Some(500),
     },
     Recipe {
@@ -63,7 +66,28 @@ pub const RECIPES: &[Recipe] = &[
         lr: 2e-3,
         schedule: Schedule::Cosine { warmup: 100, final_fraction: 0.1 },
         clip: Some(1.0),
+        weight_decay: 0.01,
         curriculum_every: Some(100),
+    },
+    Recipe {
+        // Rule extrapolation on aⁿbⁿ (n ≤ 16, every word each step): the three variants reach the same
+        // minimal test loss and extrapolate R1 differently (reports/rules/), about a minute per training
+        // on one core; docs/rules.md has the search that led here. A context of 74 holds every
+        // word up to n = 36 (SOS, 2n symbols, EOS).
+        name: "cpu_rules",
+        model: ModelSpec {
+            layers: 3,
+            width: 16,
+            heads: 4,
+            arch: Arch::CausalLm { context: 74, positions: Positions::Learned },
+        },
+        steps: 2_000,
+        batch: 16,
+        lr: 2e-3,
+        schedule: Schedule::Cosine { warmup: 100, final_fraction: 0.1 },
+        clip: Some(1.0),
+        weight_decay: 0.0,
+        curriculum_every: None,
     },
 ];
 
@@ -82,5 +106,17 @@ mod tests {
         assert_eq!((t.model, t.lr, t.schedule, t.clip), (r.model, r.lr, r.schedule, r.clip), "from the recipe");
         let c = t.curriculum.expect("the recipe's curriculum");
         assert_eq!((c.dims.start, c.dims.end, c.points.start, c.points.end), (2, 3, 5, 6), "fitted to dim and points");
+    }
+
+    #[test]
+    fn the_rules_recipe_gives_a_language_training_its_model_and_optimiser() {
+        let text = include_str!("../../tests/specs/ok/languages.icl");
+        let spec = crate::check::check_source(&Source::new("l.icl", text)).expect("parses").spec.expect("checks");
+        let t = &spec.trainings.iter().find(|t| t.name == "from_recipe").expect("trained").setup;
+        let r = RECIPES.iter().find(|r| r.name == "cpu_rules").expect("a recipe");
+        assert_eq!(t.steps, 200, "written");
+        assert_eq!((t.model, t.batch as i64, t.lr, t.schedule, t.clip), (r.model, r.batch, r.lr, r.schedule, r.clip));
+        assert_eq!((t.weight_decay, t.curriculum), (0.0, None), "no decay, no curriculum");
+        assert!(matches!(t.model.arch, Arch::CausalLm { context: 74, positions: Positions::Learned }));
     }
 }

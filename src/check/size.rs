@@ -93,7 +93,7 @@ impl Checker<'_> {
         if self.diags.iter().any(|d| d.code == Code::TooLarge) {
             return;
         }
-        let points = self.header.map_or(1, |h| h.points) as f64;
+        let points = self.header.and_then(|h| h.points).unwrap_or(1) as f64;
         let (mut jobs, mut predictions) = (Vec::new(), Vec::new());
         let mut anchor = None;
         for item in &self.ast.items {

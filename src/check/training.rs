@@ -117,7 +117,8 @@ impl Checker<'_> {
             Some(e) => self.float_in(e, "clip", 1e-12, 1e12, env).map(Some),
             None => Some(recipe.and_then(|r| r.clip)),
         };
-        let weight_decay = self.float_param(&p, "weight_decay", 0.0, 1e3, Some(0.01), env);
+        let weight_decay =
+            self.float_param(&p, "weight_decay", 0.0, 1e3, Some(recipe.map_or(0.01, |r| r.weight_decay)), env);
         let decay_on = match p.get("decay") {
             Some(e) => self.keyword(
                 e,
@@ -128,7 +129,7 @@ impl Checker<'_> {
         };
         let curriculum = match (p.get("curriculum"), recipe, self.header) {
             (Some(e), _, _) => self.curriculum(e, env).map(Some),
-            (None, Some(r), Some(h)) => Some(r.curriculum(h.dim, h.points)),
+            (None, Some(r), Some(super::Header { dim: Some(d), points: Some(p), .. })) => Some(r.curriculum(d, p)),
             (None, _, _) => Some(None),
         };
         let curriculum = match (curriculum, &data) {
@@ -344,9 +345,9 @@ impl Checker<'_> {
         }
         let p = Params::call(callee, args, &["dims", "points", "every"], e.span, &mut self.diags);
         let h = self.header;
-        let dims = p.require("dims", &mut self.diags).and_then(|d| self.stage(d, "dims", h.map(|h| h.dim), env));
+        let dims = p.require("dims", &mut self.diags).and_then(|d| self.stage(d, "dims", h.and_then(|h| h.dim), env));
         let points =
-            p.require("points", &mut self.diags).and_then(|d| self.stage(d, "points", h.map(|h| h.points), env));
+            p.require("points", &mut self.diags).and_then(|d| self.stage(d, "points", h.and_then(|h| h.points), env));
         let every = self.int_param(&p, "every", 1, i64::MAX, None, env);
         Some(Curriculum { dims: dims?, points: points?, every: every? as u64 })
     }

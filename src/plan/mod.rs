@@ -221,6 +221,12 @@ fn job_id(kind: &JobKind) -> JobId {
     JobId(crate::files::hex(&digest[..8]))
 }
 
+/// A job's prompt shape (dim, points). `check` demands both of a spec with any task that reads
+/// them, so a spec without them holds language jobs alone, which read neither: 0 for each.
+fn shape(spec: &CheckedSpec) -> (usize, usize) {
+    (spec.dim.unwrap_or(0), spec.points.unwrap_or(0))
+}
+
 /// Expands a checked spec into jobs: one per training, one per (evaluation, task, inputs), and the
 /// trainings' stacks when `compute` stacks. A spec that names a weights file that cannot be read
 /// gets diagnostics instead of a plan; `base` is the folder files in the spec are relative to;
@@ -264,8 +270,8 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 name: t.name.clone(),
                 aliases: vec![],
                 data: t.data.clone(),
-                dim: spec.dim,
-                points: spec.points,
+                dim: shape(spec).0,
+                points: shape(spec).1,
                 setup: t.setup,
                 seed,
                 init: init.clone(),
@@ -321,8 +327,8 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 eval: e.name.clone(),
                 task: task.clone(),
                 inputs,
-                dim: spec.dim,
-                points: spec.points,
+                dim: shape(spec).0,
+                points: shape(spec).1,
                 prompts: e.prompts,
                 seed: e.seed,
                 models: models.clone(),

@@ -52,14 +52,22 @@ fn parameters(m: ModelSpec, dim: usize, points: usize) -> f64 {
         let e = dim as f64 + 1.0;
         return 3.0 * e * e + c * e;
     }
-    l * (12.0 * c * c + 13.0 * c) + 2.0 * points as f64 * c + c * (dim as f64 + 4.0) + 1.0
+    l * (12.0 * c * c + 13.0 * c) + tokens(m, points) as f64 * c + c * (dim as f64 + 4.0) + 1.0
+}
+
+/// Tokens one prompt holds: a language model's context, or two per (x, y) point.
+fn tokens(m: ModelSpec, points: usize) -> usize {
+    match m.arch {
+        crate::spec::Arch::CausalLm { context, .. } | crate::spec::Arch::Lstm { context } => context,
+        _ => 2 * points,
+    }
 }
 
 /// Bytes of the activations a forward and backward pass keep for `batch` prompts: per layer and
 /// token about 16 vectors of width C (norms, q, k, v, the MLP's 4C twice, residuals) and the
 /// attention probabilities of every head.
 fn activation_bytes(m: ModelSpec, batch: usize, points: usize) -> f64 {
-    let t = 2.0 * points as f64;
+    let t = tokens(m, points) as f64;
     let (c, l, h) = (m.width as f64, m.layers as f64, m.heads as f64);
     4.0 * batch as f64 * t * l * (16.0 * c + 2.0 * h * t)
 }

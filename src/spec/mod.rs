@@ -30,10 +30,10 @@ pub struct CheckedSpec {
     pub name: String,
     /// Master seed; every random stream derives from it.
     pub seed: u64,
-    /// Input dimension d.
-    pub dim: usize,
-    /// Points (x, y) per prompt.
-    pub points: usize,
+    /// Input dimension d; `None` in a spec of formal languages alone, which reads no inputs.
+    pub dim: Option<usize>,
+    /// Points (x, y) per prompt; `None` in a spec of formal languages alone.
+    pub points: Option<usize>,
     /// Training runs in source order.
     pub trainings: Vec<TrainSpec>,
     /// Evaluations in source order.

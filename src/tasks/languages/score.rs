@@ -11,8 +11,8 @@ pub struct Completion {
     pub grammatical: bool,
     /// Each rule (in [`Language::rules`] order) on prompt + completion.
     pub rules: Vec<bool>,
-    /// Each rule on the completion alone (R2 on the completion: no a after a b among the new
-    /// tokens, whatever the prompt did).
+    /// Each rule that is one of the completion alone ([`super::Rule::of_completion`]; R2 of aⁿbⁿ:
+    /// no a after a b among the new tokens, whatever the prompt did).
     pub rules_on_completion: Vec<bool>,
 }
 
@@ -23,15 +23,29 @@ pub const FIRST_RULE: usize = 2;
 const LEADING: [&str; FIRST_RULE] = ["finished", "grammatical"];
 
 /// The metrics of a language's completions, in the order of [`Completion::flags`]: `finished`,
-/// `grammatical`, each rule on prompt + completion (`r1`, …), each rule on the completion alone
-/// (`r1_completion`, …).
+/// `grammatical`, each rule on prompt + completion (`r1`, …), each rule that the completion alone
+/// keeps or breaks (`r2_completion`, …).
 pub fn metric_names(lang: &dyn Language) -> Vec<String> {
+    metrics(lang).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Each metric of [`metric_names`] with what it counts, for reports.
+pub fn metrics(lang: &dyn Language) -> Vec<(String, String)> {
     let rules = lang.rules().iter();
+    let leading = [
+        "an EOS came within the new tokens, and nothing but padding after it",
+        "prompt + completion is a word of the language: 0 on out-of-distribution prompts by definition, since no word starts with them",
+    ];
     LEADING
         .into_iter()
-        .map(String::from)
-        .chain(rules.clone().map(|r| r.name.to_string()))
-        .chain(rules.map(|r| format!("{}_completion", r.name)))
+        .zip(leading)
+        .map(|(n, m)| (n.to_string(), m.to_string()))
+        .chain(rules.clone().map(|r| (r.name.to_string(), format!("{} in prompt + completion", r.description))))
+        .chain(
+            rules
+                .filter(|r| r.of_completion)
+                .map(|r| (format!("{}_completion", r.name), format!("{} among the new tokens alone", r.description))),
+        )
         .collect()
 }
 
@@ -61,7 +75,7 @@ pub fn score(lang: &dyn Language, prompt: &[Token], generated: &[Token]) -> Comp
         finished,
         grammatical: clean && lang.is_member(&word),
         rules: lang.rules().iter().map(|r| (r.holds)(&word)).collect(),
-        rules_on_completion: lang.rules().iter().map(|r| (r.holds)(&completion)).collect(),
+        rules_on_completion: lang.rules().iter().filter(|r| r.of_completion).map(|r| (r.holds)(&completion)).collect(),
     }
 }
 
@@ -79,7 +93,7 @@ mod tests {
         assert!(c.finished && c.grammatical && c.rules == [true, true]);
         // ba + ab EOS: R1 holds, R2 breaks (in the prompt), the completion alone keeps R2.
         let c = score(&lang, &[b, a], &[a, b, eos]);
-        assert_eq!((c.rules.clone(), c.rules_on_completion.clone()), (vec![true, false], vec![true, true]));
+        assert_eq!((c.rules.clone(), c.rules_on_completion.clone()), (vec![true, false], vec![true]));
         assert!(c.finished && !c.grammatical);
         // A symbol after EOS: not finished.
         assert!(!score(&lang, &[a], &[b, eos, a]).finished);
@@ -91,9 +105,9 @@ mod tests {
         assert!(!c.finished && c.rules == [false, true]);
         // The flags line up with the metrics' names.
         let names = metric_names(&lang);
-        assert_eq!(names, ["finished", "grammatical", "r1", "r2", "r1_completion", "r2_completion"]);
+        assert_eq!(names, ["finished", "grammatical", "r1", "r2", "r2_completion"], "a count has no completion rate");
         let c = score(&lang, &[b, a], &[a, b, eos]);
-        assert_eq!(c.flags(), [true, false, true, false, true, true]);
+        assert_eq!(c.flags(), [true, false, true, false, true]);
         assert_eq!(c.flags().len(), names.len());
     }
 }

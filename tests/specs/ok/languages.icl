@@ -1,8 +1,6 @@
 // Every construct of language models and their evaluations (docs/language.md), checked clean.
 experiment "languages" {
   seed = 1
-  dim = 1
-  points = 2
 }
 class ab = anbn(max_n = 8)
 model lm = causal_lm(layers = 2, width = 16, heads = 4, context = 40, positions = sinusoidal)
@@ -30,6 +28,11 @@ train selected {
   checkpoint_every = 50
   select = lowest_loss
 }
+train from_recipe {
+  recipe = cpu_rules
+  data = ab
+  steps = 200
+}
 eval rules {
   models = [normal, adversarial]
   tasks = [ab]
@@ -38,7 +41,7 @@ eval rules {
   at = every(100)
 }
 eval listed {
-  models = [selected]
+  models = [selected, from_recipe]
   tasks = [ab]
   prompts = ["aab", "ba", "abab"]
   decode = sample(temperature = 0.5, max_new = 20)
