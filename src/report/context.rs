@@ -33,8 +33,8 @@ pub struct ReportContext {
     pub confidence_pct: u32,
     /// `(name as written, class written out)` for each task whose name is not its class.
     pub names: Vec<(String, String)>,
-    /// What the report's errors are, by the metrics its curves measure.
-    pub errors_are: String,
+    /// What the report's intervals and errors are, by the metrics it measures: one paragraph.
+    pub intervals_are: String,
 }
 
 /// A job the run did not finish.
@@ -69,6 +69,8 @@ pub struct Figure {
     pub header: Vec<String>,
     /// Rows of the numbers table, already formatted.
     pub rows: Vec<Vec<String>>,
+    /// What the table's terms mean, (term, meaning), shown above it; empty for most figures.
+    pub legend: Vec<(String, String)>,
 }
 
 /// A claim as the report shows it.
@@ -302,27 +304,34 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
         repro,
         confidence_pct,
         names,
-        errors_are: errors_are(results),
+        intervals_are: intervals_are(results, confidence_pct),
     }
 }
 
-/// What the errors of the report's curves are: squared errors / d, 0-1 errors, or both.
-fn errors_are(results: &Results) -> String {
+/// What the report's intervals are and what its errors measure: squared errors / d, 0-1 errors,
+/// language rates, or several of them.
+fn intervals_are(results: &Results, pct: u32) -> String {
     use crate::spec::Metric;
     let has = |m: Metric| results.curves.iter().any(|c| c.metric == m);
+    let curves = !results.curves.is_empty() || results.languages.is_empty();
     let mut parts = Vec::new();
+    if curves {
+        parts.push(format!("Intervals are {pct}% percentile-bootstrap intervals over prompts"));
+    }
     if has(Metric::ErrorPerDim) || (!has(Metric::ZeroOne) && results.languages.is_empty()) {
-        parts.push("errors are squared errors divided by the input dimension");
+        parts.push("errors are squared errors divided by the input dimension".into());
     }
     if !results.languages.is_empty() {
-        parts.push(
-            "a language evaluation's prompts are the whole population its numbers speak of (every word, every string of a length, the spec's list), so its intervals resample the training seeds alone, and each rate's counts are drawn from their Jeffreys posterior, Beta(kept + ½, missed + ½): a rate over few prompts has a wide interval (0 of 12 is not a certain 0)",
-        );
+        parts.push(format!(
+            "{} language evaluation's intervals are {pct}% percentile-bootstrap intervals{}, but its prompts are the whole population its numbers speak of (every word, every string of a length, the spec's list), so they resample the training seeds alone, and each rate's counts are drawn from their Jeffreys posterior, Beta(kept + ½, missed + ½): a rate over few prompts has a wide interval (0 of 12 is not a certain 0)",
+            if curves { "a" } else { "A" },
+            if curves { " too" } else { "" }
+        ));
     }
     if has(Metric::ZeroOne) {
-        parts.push("classification errors are 0-1 errors of the query's predicted label (½ for a tie)");
+        parts.push("classification errors are 0-1 errors of the query's predicted label (½ for a tie)".into());
     }
-    parts.join("; ")
+    parts.join("; ") + "."
 }
 
 /// What each task name that is not a plain class name stands for: the footnote to names as written.

@@ -25,6 +25,12 @@ pub struct LanguageSummary {
     pub ood_prompts: usize,
     /// The metrics, in order.
     pub metrics: Vec<String>,
+    /// What each metric counts, in the order of `metrics`.
+    pub meanings: Vec<String>,
+    /// Words of the language, on which the test loss is taken.
+    pub words: usize,
+    /// The lowest test loss a model can reach on them ([`crate::tasks::languages::minimum_loss`]).
+    pub minimum_loss: f64,
     /// One per model, at its final weights.
     pub models: Vec<ModelRates>,
     /// Each model at the steps the evaluation reads (final weights last), means only.
@@ -142,6 +148,13 @@ pub fn language_summary(
             });
         }
     }
+    let language = crate::tasks::language_of(&job.task.class).ok();
+    let known = language.as_ref().map(|l| crate::tasks::languages::metrics(l.as_ref())).unwrap_or_default();
+    let meanings = lang
+        .metrics
+        .iter()
+        .map(|m| known.iter().find(|(n, _)| n == m).map_or_else(String::new, |(_, meaning)| meaning.clone()))
+        .collect();
     LanguageSummary {
         eval: job.eval.clone(),
         task: job.task.name.clone(),
@@ -149,6 +162,9 @@ pub fn language_summary(
         id_prompts: lang.ood.iter().filter(|o| !**o).count(),
         ood_prompts: lang.ood.iter().filter(|o| **o).count(),
         metrics: lang.metrics.clone(),
+        meanings,
+        words: language.as_ref().map_or(0, |l| l.words().len()),
+        minimum_loss: language.as_ref().map_or(f64::NAN, |l| crate::tasks::languages::minimum_loss(l.as_ref())),
         models,
         by_step,
     }

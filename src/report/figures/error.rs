@@ -46,6 +46,7 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         .map(|k| std::iter::once(k.to_string()).chain(t.curves.iter().map(|c| fmt_estimate(&c.points[k]))).collect())
         .collect();
     Figure {
+        legend: vec![],
         file: format!("{id}.svg"),
         id,
         title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),

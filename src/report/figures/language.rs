@@ -57,12 +57,22 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
         .iter()
         .map(|m| format!("`{}` {}", m.model, m.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")))
         .collect();
+    let mut legend: Vec<(String, String)> = l.metrics.iter().cloned().zip(l.meanings.iter().cloned()).collect();
+    legend.push((
+        "test loss".into(),
+        format!(
+            "next-token cross-entropy (nats per token) on the language's {} words; the lowest a model can reach is {}, predicting each next token as often as the words continue with it",
+            l.words,
+            fmt(l.minimum_loss)
+        ),
+    ));
     Figure {
+        legend,
         file: format!("{id}.svg"),
         id,
         title: format!("Rules kept out of distribution — `{}` on `{}`", l.eval, l.task),
         caption: format!(
-            "Share of the completions of the {ood} out-of-distribution prompts {described} (strings no word of the language starts with; {id_n} in-distribution prompts in the table) that are finished, grammatical, keep each rule on prompt + completion, and keep it on the completion alone. Bars: mean over the models' training seeds ({seeds}); whiskers: {confidence_pct}% bootstrap interval resampling prompts and seeds together; dots: each seed. Test loss: next-token cross-entropy on the language's words.",
+            "Share of the completions of the {ood} out-of-distribution prompts {described} (strings no word of the language starts with; {id_n} in-distribution prompts in the table) that keep each metric (what each counts: the table above the numbers). Bars: mean over the models' training seeds ({seeds}); whiskers: {confidence_pct}% bootstrap interval resampling the seeds, each rate's counts drawn from their posterior (the prompts are the whole population, not a sample); dots: each seed.",
             ood = l.ood_prompts,
             described = l.prompts,
             id_n = l.id_prompts,
@@ -105,6 +115,7 @@ pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
         y_max: Some(1.0),
     };
     Some(Figure {
+        legend: vec![],
         file: format!("{id}.svg"),
         id,
         title: format!("`{rule}` out of distribution against test loss over training — `{}` on `{}`", l.eval, l.task),

@@ -86,7 +86,7 @@ pub fn named(
     rows: Vec<Vec<String>>,
 ) -> super::Figure {
     let id = format!("fig-{}", slug(name));
-    super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows }
+    super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows, legend: vec![] }
 }
 
 #[cfg(test)]

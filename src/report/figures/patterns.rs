@@ -63,6 +63,7 @@ pub fn attention_figure(a: &ClassificationSummary, confidence_pct: u32) -> Optio
         }
     }
     Some(Figure {
+        legend: vec![],
         file: format!("{id}.svg"),
         id,
         title: format!("Attention on same-pattern examples — `{}`", a.eval),
@@ -182,6 +183,7 @@ fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&str) -> Option<Estimate>, axis
         y_max: None,
     };
     Some(Figure {
+        legend: vec![],
         file: format!("{}.svg", axis.id),
         id: axis.id,
         title: axis.title,

@@ -70,6 +70,7 @@ fn loss_label(trainings: &[TrainingSummary]) -> &'static str {
 pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
     let curve = |t: &TrainingSummary| t.curve.iter().map(|&(s, l)| (s as f64, l)).collect();
     let mut figures = vec![Figure {
+        legend: vec![],
         id: "fig-training".into(),
         file: "fig-training.svg".into(),
         title: "Training loss".into(),
@@ -86,6 +87,7 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
     }];
     let lr = |t: &TrainingSummary| t.lr.iter().map(|&(s, v)| (s as f64, v)).collect();
     figures.push(Figure {
+        legend: vec![],
         id: "fig-training-lr".into(),
         file: "fig-training-lr.svg".into(),
         title: "Learning rate".into(),
@@ -129,6 +131,7 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
             })
             .collect();
         figures.push(Figure {
+            legend: vec![],
             id: "fig-training-curriculum".into(),
             file: "fig-training-curriculum.svg".into(),
             title: "Curriculum".into(),

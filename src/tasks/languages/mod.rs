@@ -8,6 +8,7 @@ mod anbncn;
 mod batch;
 mod completions;
 mod dyck;
+mod minimum_loss;
 mod prompts;
 mod score;
 
@@ -16,8 +17,9 @@ pub use anbncn::Anbncn;
 pub use batch::TokenBatch;
 pub use completions::{Variant, ood_completions};
 pub use dyck::Dyck;
+pub use minimum_loss::minimum_loss;
 pub use prompts::{PromptSplit, all_prompts, listed_prompts, symbols};
-pub use score::{Completion, FIRST_RULE, metric_names, score};
+pub use score::{Completion, FIRST_RULE, metric_names, metrics, score};
 
 use crate::rng::Rng;
 
@@ -33,6 +35,10 @@ pub struct Rule {
     pub description: &'static str,
     /// Whether a word (symbols only) keeps it.
     pub holds: fn(&[Token]) -> bool,
+    /// Whether the new tokens alone keep or break it, whatever the prompt did: true of an order
+    /// (no a after a b), not of a count or a matching, which belong to the whole word (the rule
+    /// then has no `_completion` metric).
+    pub of_completion: bool,
 }
 
 /// A formal language over a few symbols.
