@@ -3,7 +3,7 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::spec::{EvalSpec, LanguageRead, LanguageRef, PromptSet};
+use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 use crate::tasks::languages::Rule;
 
@@ -106,34 +106,36 @@ impl Checker<'_> {
     }
 
     /// A metric of the language's completions: a rule it has, `finished` or `grammatical`.
-    fn metric(&mut self, e: &Expr, metrics: &[String], rules: &[Rule]) -> Option<String> {
+    fn metric(&mut self, e: &Expr, metrics: &[LanguageMetric], rules: &[Rule]) -> Option<LanguageMetric> {
         let ExprKind::Name(id) = &e.kind else {
             self.diags.push(self.expected(e, "a metric such as `r1` or `finished`"));
             return None;
         };
-        if metrics.is_empty() || metrics.contains(&id.name) {
-            return Some(id.name.clone());
+        let metric = LanguageMetric::parse(&id.name);
+        // No metrics: the language itself failed, and said so.
+        if metrics.is_empty() || metric.is_some_and(|m| metrics.contains(&m)) {
+            return metric;
         }
-        let whole = id.name.strip_suffix("_completion").and_then(|r| rules.iter().find(|rule| rule.name == r));
-        if let Some(rule) = whole {
+        if let Some(LanguageMetric::RuleOnCompletion(n)) = metric
+            && let Some(rule) = rules.get(usize::from(n) - 1)
+        {
             self.diags.push(
                 Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` does not apply to this language", id.name))
                     .label("no rate of the completion alone")
                     .help(format!(
-                        "{} ({}) belongs to the whole word: the new tokens alone neither keep nor break it, \
-                         whatever the prompt did; read `{}` (prompt + completion)",
-                        rule.name.to_uppercase(),
+                        "R{n} ({}) belongs to the whole word: the new tokens alone neither keep nor break it, \
+                         whatever the prompt did; read `r{n}` (prompt + completion)",
                         rule.description,
-                        rule.name
                     )),
             );
             return None;
         }
+        let names: Vec<String> = metrics.iter().map(LanguageMetric::name).collect();
         let d = Diagnostic::at(Code::BadClaimReference, e.span, format!("this language has no metric `{}`", id.name))
             .label("not a metric of its completions");
-        self.diags.push(match did_you_mean(&id.name, metrics.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean {s}? Metrics: {}", metrics.join(", "))),
-            None => d.help(format!("metrics: {}", metrics.join(", "))),
+        self.diags.push(match did_you_mean(&id.name, names.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean {s}? Metrics: {}", names.join(", "))),
+            None => d.help(format!("metrics: {}", names.join(", "))),
         });
         None
     }
@@ -189,7 +191,7 @@ fn rules_of(eval: &EvalSpec, task: &str) -> &'static [Rule] {
 }
 
 /// The metrics of the completions of one of an evaluation's languages.
-fn metrics_of(eval: &EvalSpec, task: &str) -> Vec<String> {
+fn metrics_of(eval: &EvalSpec, task: &str) -> Vec<LanguageMetric> {
     let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class);
     class
         .and_then(|c| crate::tasks::language_of(c).ok())

@@ -155,6 +155,9 @@ impl Checker<'_> {
         let eval = evals.iter().find(|e| e.name == r.eval)?;
         let why = match (&r.predictor, &eval.at) {
             (Predictor::Baseline(b), _) => format!("`{}` is a baseline; it has no training steps", b.name()),
+            (Predictor::Pruned(p), _) => {
+                format!("`{}` is pruned from its final weights; it has no training steps", p.name())
+            }
             (Predictor::Model(_), None) => format!("`{}` reads its models only at their last step", eval.name),
             (Predictor::Model(_), Some(_)) => return Some(()),
         };
@@ -170,12 +173,19 @@ impl Checker<'_> {
     fn read_step(&mut self, e: &Expr, r: &ErrorRef, evals: &[EvalSpec], env: &Env) -> Option<u64> {
         let step = self.int_in(e, "at", 0, i64::MAX, env)? as u64;
         let eval = evals.iter().find(|x| x.name == r.eval)?;
-        let Predictor::Model(model) = &r.predictor else {
-            self.diags.push(
-                Diagnostic::at(Code::BadClaimReference, e.span, "a baseline has no training steps")
-                    .label("not a model"),
-            );
-            return None;
+        let model = match &r.predictor {
+            Predictor::Model(model) => model,
+            other => {
+                let (what, label) = match other {
+                    Predictor::Pruned(_) => ("a pruned model", "pruned from the final weights"),
+                    _ => ("a baseline", "not a model"),
+                };
+                self.diags.push(
+                    Diagnostic::at(Code::BadClaimReference, e.span, format!("{what} has no training steps"))
+                        .label(label),
+                );
+                return None;
+            }
         };
         self.step_read(e, eval, model, step)
     }
@@ -208,7 +218,7 @@ impl Checker<'_> {
         {
             let x = self.pruned(e, env, None)?;
             if eval.pruned.contains(&x) {
-                return Some(Predictor::Model(x.name()));
+                return Some(Predictor::Pruned(x));
             }
         }
         if let Some(name) = self.training_written(e, env)

@@ -65,10 +65,10 @@ pub fn record(
         let mass = same_pattern_mass(model, &full).map_err(tensor_err)?;
         attention.push(AttentionMass { model: name.clone(), seed: t.seed, mass });
         for p in e.pruned.iter().filter(|p| &p.model == name) {
-            let mut rng = crate::rng::stream(e.seed, &format!("prune/{}/{}", p.name(), t.seed));
+            let mut rng = crate::rng::stream(e.seed, &format!("{}/{}", p.key(), t.seed));
             let keep = model.prune_mask(p.rate, p.order, &mut rng).map_err(tensor_err)?;
             let pred = outputs(model, &prefixes, Some(&keep)).map_err(tensor_err)?;
-            errors.push((Predictor::Model(p.name()), scores(&pred, &prefixes)));
+            errors.push((Predictor::Pruned(p.clone()), scores(&pred, &prefixes)));
             predictions.push(pred);
         }
         read_at_steps(e, (name, train_id), t, out, cache, &load, &prefixes, &pairs, &mut at_steps)?;

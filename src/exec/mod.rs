@@ -129,7 +129,7 @@ pub struct LanguageOutput {
     /// Whether each prompt is out of distribution (no grammatical word starts with it).
     pub ood: Vec<bool>,
     /// The metrics each completion is scored on (`finished`, `grammatical`, `r1`, …).
-    pub metrics: Vec<String>,
+    pub metrics: Vec<crate::spec::LanguageMetric>,
     /// The words the test loss is taken on.
     pub words: Vec<String>,
     /// One per model replicate, and per training step read (`at`).

@@ -25,9 +25,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// Bumped when a job's meaning changes without its fields changing, so old caches are not reused.
-/// 2: under a curriculum, sparse supports and sine directions are drawn among the live coordinates.
-const JOB_FORMAT: u32 = 2;
+/// Bumped when a training's meaning changes without its fields changing, so old caches are not
+/// reused. 2: under a curriculum, sparse supports and sine directions are drawn among the live
+/// coordinates.
+const TRAIN_FORMAT: u32 = 2;
+
+/// The same for an evaluation, whose record may change without its training's. 3: a pruned model
+/// is its own kind of predictor in the record, and a random order draws its neurons from a
+/// stream keyed by the rate's bits, not its printed form.
+const EVAL_FORMAT: u32 = 3;
 
 /// A content hash naming a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -216,7 +222,11 @@ fn train_id(job: &TrainJob) -> JobId {
 
 /// The hash of a job's content.
 fn job_id(kind: &JobKind) -> JobId {
-    let json = serde_json::to_vec(&(JOB_FORMAT, kind)).expect("jobs serialise");
+    let format = match kind {
+        JobKind::Train(_) => TRAIN_FORMAT,
+        JobKind::Eval(_) => EVAL_FORMAT,
+    };
+    let json = serde_json::to_vec(&(format, kind)).expect("jobs serialise");
     let digest = Sha256::digest(&json);
     JobId(crate::files::hex(&digest[..8]))
 }

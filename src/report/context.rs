@@ -160,9 +160,7 @@ fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, spec: &CheckedSpec, names
         ) => format!("fig-{}", slug(name)),
         _ => c.terms.first().map_or_else(String::new, |t| {
             let q = &t.quantity;
-            let pruned = |r: &crate::spec::ErrorRef| {
-                spec.evals.iter().any(|e| e.name == r.eval && e.pruned.iter().any(|p| r.predictor.name() == p.name()))
-            };
+            let pruned = |r: &crate::spec::ErrorRef| matches!(r.predictor, crate::spec::Predictor::Pruned(_));
             match q {
                 Quantity::Attention(a) => figures::attention_figure_id(&a.eval),
                 _ if c.terms.iter().any(|t| matches!(&t.quantity, Quantity::Error(r) if pruned(r))) => {

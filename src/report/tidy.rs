@@ -1,6 +1,7 @@
 //! The run's numbers as tidy files beside the report, for re-plotting without parsing Markdown:
 //! `results.csv`, `claims.json`, `training.csv` and `rates.csv` (columns in docs/results-files.md).
 use crate::results::{Estimate, Results};
+use crate::spec::LanguageMetric;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -26,11 +27,11 @@ fn rates_csv(results: &Results) -> String {
         };
         let bare = |v: f64| Estimate { mean: v, lo: f64::NAN, hi: f64::NAN };
         for m in &l.models {
-            for (k, metric) in l.metrics.iter().enumerate() {
-                row(&m.model, "", "id", metric, m.id[k], "");
-                row(&m.model, "", "ood", metric, m.ood[k], "");
+            for (k, metric) in l.metrics.iter().map(LanguageMetric::name).enumerate() {
+                row(&m.model, "", "id", &metric, m.id[k], "");
+                row(&m.model, "", "ood", &metric, m.ood[k], "");
                 for (seed, rates) in m.seeds.iter().zip(&m.ood_per_seed) {
-                    row(&m.model, &seed.to_string(), "ood", metric, bare(rates[k]), "");
+                    row(&m.model, &seed.to_string(), "ood", &metric, bare(rates[k]), "");
                 }
             }
             row(&m.model, "", "words", "test_loss", m.test_loss, "");
@@ -40,7 +41,7 @@ fn rates_csv(results: &Results) -> String {
         }
         for s in &l.by_step {
             for (metric, rate) in l.metrics.iter().zip(&s.ood) {
-                row(&s.model, "", "ood", metric, bare(*rate), &s.step.to_string());
+                row(&s.model, "", "ood", &metric.name(), bare(*rate), &s.step.to_string());
             }
             row(&s.model, "", "words", "test_loss", bare(s.test_loss), &s.step.to_string());
         }

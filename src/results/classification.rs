@@ -25,7 +25,7 @@ pub struct ClassificationSummary {
     /// Per task, each whole model's attention, in the evaluation's order.
     pub attention: Vec<Vec<ModelAttention>>,
     /// Per task, each model's (whole or pruned) hinge loss after `k` examples.
-    pub hinge: Vec<Vec<(String, Estimate)>>,
+    pub hinge: Vec<Vec<(Predictor, Estimate)>>,
 }
 
 /// One model's attention mass on same-pattern examples.
@@ -104,7 +104,7 @@ fn task_attention(eval: &EvalOutput, seed: u64) -> Vec<ModelAttention> {
 }
 
 /// Each predictor's hinge loss after the whole context, its replicates pooled.
-fn task_hinge(eval: &EvalOutput, seed: u64) -> Vec<(String, Estimate)> {
+fn task_hinge(eval: &EvalOutput, seed: u64) -> Vec<(Predictor, Estimate)> {
     let k = eval.points.saturating_sub(1);
     let mut names: Vec<&Predictor> = eval.errors.iter().map(|(p, _)| p).collect();
     names.dedup();
@@ -119,7 +119,7 @@ fn task_hinge(eval: &EvalOutput, seed: u64) -> Vec<(String, Estimate)> {
                 .map(|(_, pred)| (0..eval.prompts).map(|r| hinge(pred[r * eval.points + k], eval.labels[r])).collect())
                 .collect();
             let reps: Vec<&[f32]> = tables.iter().map(Vec::as_slice).collect();
-            (who.name(), bootstrap_replicates(&reps, eval.prompts, 1, seed)[0])
+            (who.clone(), bootstrap_replicates(&reps, eval.prompts, 1, seed)[0])
         })
         .collect()
 }

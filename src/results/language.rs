@@ -7,7 +7,7 @@ use super::read::{Draw, Reader};
 use super::{BOOTSTRAP_RESAMPLES, Estimate, percentile_interval};
 use crate::exec::LanguageOutput;
 use crate::plan::EvalJob;
-use crate::spec::{LanguageRead, LanguageRef, PromptSet};
+use crate::spec::{LanguageMetric, LanguageRead, LanguageRef, PromptSet};
 use serde::Serialize;
 
 /// One language of one evaluation.
@@ -24,7 +24,7 @@ pub struct LanguageSummary {
     /// Out-of-distribution prompts.
     pub ood_prompts: usize,
     /// The metrics, in order.
-    pub metrics: Vec<String>,
+    pub metrics: Vec<LanguageMetric>,
     /// What each metric counts, in the order of `metrics`.
     pub meanings: Vec<String>,
     /// Words of the language, on which the test loss is taken.
@@ -89,7 +89,7 @@ pub fn language_summary(
         read,
         step,
     };
-    let rate = |metric: &str, prompts| LanguageRead::Rate { metric: metric.to_string(), prompts, among: None };
+    let rate = |metric: &LanguageMetric, prompts| LanguageRead::Rate { metric: *metric, prompts, among: None };
     let estimate = |q: &LanguageRef| {
         let draws = (0..BOOTSTRAP_RESAMPLES).map(|r| reader.language(q, &Draw::resample(r))).collect();
         percentile_interval(reader.language(q, &Draw::all()), draws)

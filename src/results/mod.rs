@@ -279,7 +279,7 @@ fn task_curves(
                 };
                 Curve {
                     predictor: predictor.clone(),
-                    is_model: matches!(predictor, Predictor::Model(_)),
+                    is_model: predictor.is_model(),
                     points: bootstrap_replicates(&tables, rows.len(), p, seed),
                     replicates: reps.len(),
                     per_seed,
@@ -304,7 +304,7 @@ fn step_curves(
     let mut out = Vec::new();
     for (model, last) in replicate_groups(&eval.errors).into_iter().filter_map(|(p, reps)| match p {
         Predictor::Model(m) => Some((m, reps)),
-        Predictor::Baseline(_) => None,
+        Predictor::Pruned(_) | Predictor::Baseline(_) => None,
     }) {
         let mut steps: Vec<u64> = eval.at_steps.iter().filter(|s| &s.model == model).map(|s| s.step).collect();
         steps.sort_unstable();

@@ -35,12 +35,10 @@ impl Draw {
         Draw { index: Some(index), ..Draw::all() }
     }
 
-    /// `n` indices for `key`: `0..n`, or `n` drawn with replacement (the same for one key within
-    /// a draw).
-    /// The replicates drawn of a predictor's `n`: those of the training it comes from, so a pruned
-    /// model is resampled with the seeds of the model it prunes.
-    fn replicates(&self, seed: u64, predictor: &str, n: usize) -> Vec<usize> {
-        self.pick(&self.reps, seed, crate::spec::Pruned::trained_name(predictor), n)
+    /// The replicates drawn of `n` under `key` ([`Predictor::replicates_key`], or a training's
+    /// name): the same for every table of that training within a draw.
+    fn replicates(&self, seed: u64, key: &str, n: usize) -> Vec<usize> {
+        self.pick(&self.reps, seed, key, n)
     }
 
     /// A rate of `kept` of `counted` prompts: as counted in the estimate; in a resample, drawn from
@@ -53,6 +51,8 @@ impl Draw {
         rand_distr::Distribution::sample(&beta, &mut rng)
     }
 
+    /// `n` indices for `key`: `0..n`, or `n` drawn with replacement (the same for one key within
+    /// a draw).
     fn pick(&self, cache: &RefCell<BTreeMap<String, Vec<usize>>>, seed: u64, key: &str, n: usize) -> Vec<usize> {
         let Some(r) = self.index else { return (0..n).collect() };
         cache
@@ -112,14 +112,14 @@ impl<'a> Reader<'a> {
     pub fn error(&self, r: &ErrorRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return f64::NAN };
         let tables = self.tables_at(out, &r.predictor, r.step);
-        self.mean(draw, &key, &r.predictor.name(), &tables, out.points, r.k)
+        self.mean(draw, &key, &r.predictor.replicates_key(), &tables, out.points, r.k)
     }
 
     /// The per-prompt errors of a predictor's replicates, at `step` for a model read at steps.
     fn tables_at<'o>(&self, out: &'o EvalOutput, predictor: &Predictor, step: Option<u64>) -> Vec<&'o [f32]> {
         let last = match predictor {
             Predictor::Model(m) => self.finals.get(m).map(|f| f.0),
-            Predictor::Baseline(_) => None,
+            Predictor::Pruned(_) | Predictor::Baseline(_) => None,
         };
         match (predictor, step) {
             (Predictor::Model(m), Some(s)) if Some(s) != last => {
@@ -173,7 +173,7 @@ impl<'a> Reader<'a> {
             if reps.is_empty() {
                 return vec![f64::NAN; rows.len()];
             }
-            let drawn = draw.replicates(self.seed, &who.name(), reps.len());
+            let drawn = draw.replicates(self.seed, &who.replicates_key(), reps.len());
             rows.iter()
                 .map(|&r| drawn.iter().map(|&i| reps[i][r * p + b.k] as f64).sum::<f64>() / drawn.len() as f64)
                 .collect()
@@ -216,7 +216,7 @@ impl<'a> Reader<'a> {
             return f64::NAN;
         }
         let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
-        let drawn = draw.replicates(self.seed, &r.predictor.name(), reps.len());
+        let drawn = draw.replicates(self.seed, &r.predictor.replicates_key(), reps.len());
         let p = out.points;
         let total: f64 = drawn
             .iter()

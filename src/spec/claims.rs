@@ -1,5 +1,5 @@
 //! Claims: typed statements over evaluated quantities, and the quantities they read.
-use super::{Baseline, InputSpec};
+use super::{Baseline, InputSpec, LanguageMetric, Pruned};
 use crate::source::Span;
 use serde::{Deserialize, Serialize};
 
@@ -24,17 +24,50 @@ pub struct ClaimSpec {
 pub enum Predictor {
     /// The model of the training with this name.
     Model(String),
+    /// A trained model with a share of its MLP neurons removed at evaluation time.
+    Pruned(Pruned),
     /// A baseline.
     Baseline(Baseline),
 }
 
 impl Predictor {
-    /// The name a spec and a figure use.
+    /// As a spec writes it (`icl`, `prune(icl, rate = 0.3, order = smallest)`, `ridge(alpha = 0.1)`).
     pub fn name(&self) -> String {
         match self {
             Predictor::Model(n) => n.clone(),
+            Predictor::Pruned(p) => p.name(),
             Predictor::Baseline(b) => b.name(),
         }
+    }
+
+    /// The training whose weights it reads; none for a baseline.
+    pub fn trained(&self) -> Option<&str> {
+        match self {
+            Predictor::Model(n) => Some(n),
+            Predictor::Pruned(p) => Some(&p.model),
+            Predictor::Baseline(_) => None,
+        }
+    }
+
+    /// Whether it is a trained model, whole or pruned.
+    pub fn is_model(&self) -> bool {
+        !matches!(self, Predictor::Baseline(_))
+    }
+
+    /// Its stable key for random streams: the training's name for a model, and for the rest a
+    /// form no change in how a number prints can move ([`Pruned::key`]).
+    pub fn key(&self) -> String {
+        match self {
+            Predictor::Model(n) => n.clone(),
+            Predictor::Pruned(p) => p.key(),
+            Predictor::Baseline(b) => format!("baseline/{}", serde_json::to_string(b).expect("baselines serialise")),
+        }
+    }
+
+    /// The key its replicates are drawn by in a bootstrap: its training's name, so that a pruned
+    /// model is resampled with the seeds of the model it prunes; its own key for a baseline.
+    pub fn replicates_key(&self) -> String {
+        self.trained().map_or_else(|| self.key(), str::to_string)
     }
 }
 
@@ -122,11 +155,11 @@ pub enum LanguageRead {
     /// The share of completions of `prompts` that keep `metric` (among those that keep `among`).
     Rate {
         /// A metric of the language's completions (`finished`, `grammatical`, `r1`, `r2_completion`, …).
-        metric: String,
+        metric: LanguageMetric,
         /// Which prompts.
         prompts: PromptSet,
         /// Only completions that keep this metric count (`finished`), when given.
-        among: Option<String>,
+        among: Option<LanguageMetric>,
     },
     /// The mean next-token cross-entropy on the language's words.
     TestLoss,

@@ -48,10 +48,10 @@ impl Pruned {
         format!("prune({}, rate = {}, order = {})", self.model, fmt_num(self.rate), self.order.keyword())
     }
 
-    /// The training a predictor's weights come from: the pruned model's for a name [`Pruned::name`]
-    /// wrote, the name itself for any other.
-    pub fn trained_name(predictor: &str) -> &str {
-        predictor.strip_prefix("prune(").and_then(|rest| rest.rsplit_once(", rate = ")).map_or(predictor, |(m, _)| m)
+    /// The key of its random streams: the rate by its bits, so no change in how a number prints
+    /// changes the neurons a random order draws.
+    pub fn key(&self) -> String {
+        format!("prune/{}/{:016x}/{}", self.model, self.rate.to_bits(), self.order.keyword())
     }
 }
 
@@ -72,12 +72,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pruned_name_leads_back_to_its_training() {
+    fn a_pruned_model_is_named_as_written_and_keyed_by_its_values() {
         let p = Pruned { model: "tasks(n = 6)".into(), rate: 0.3, order: PruneOrder::Largest };
         assert_eq!(p.name(), "prune(tasks(n = 6), rate = 0.3, order = largest)");
-        assert_eq!(Pruned::trained_name(&p.name()), "tasks(n = 6)");
-        assert_eq!(Pruned::trained_name("icl"), "icl");
-        assert_eq!(Pruned::trained_name("least_squares"), "least_squares");
+        // Pinned: a changed key changes the neurons a random order removes, and so the data.
+        assert_eq!(p.key(), "prune/tasks(n = 6)/3fd3333333333333/largest");
+        let q = Pruned { rate: 0.1 + 0.2, ..p.clone() };
+        assert_ne!(q.key(), p.key(), "0.1 + 0.2 is not 0.3, however both print");
+        let predictor = crate::spec::Predictor::Pruned(p);
+        assert_eq!(predictor.trained(), Some("tasks(n = 6)"), "its weights and seeds are the training's");
     }
 }
 

@@ -6,7 +6,7 @@ use crate::report::Figure;
 use crate::report::bars::{Bar, BarChart, BarSeries};
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::LanguageSummary;
-use crate::spec::InputSpec;
+use crate::spec::{InputSpec, LanguageMetric};
 
 /// The bar chart of one language evaluation, with every number (ID and OOD) in its table.
 pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
@@ -32,7 +32,7 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
     let chart = BarChart {
         title: format!("{}: completions of OOD {} prompts", l.eval, l.task),
         y_label: "share of completions".into(),
-        groups: l.metrics.clone(),
+        groups: l.metrics.iter().map(LanguageMetric::name).collect(),
         series,
         y_max: 1.0,
     };
@@ -43,7 +43,7 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
             let seeds: Vec<String> = m.ood_per_seed.iter().map(|s| fmt(s[k])).collect();
             rows.push(vec![
                 m.model.clone(),
-                metric.clone(),
+                metric.name(),
                 fmt_estimate(&m.id[k]),
                 fmt_estimate(&m.ood[k]),
                 seeds.join(", "),
@@ -57,7 +57,8 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
         .iter()
         .map(|m| format!("`{}` {}", m.model, m.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")))
         .collect();
-    let mut legend: Vec<(String, String)> = l.metrics.iter().cloned().zip(l.meanings.iter().cloned()).collect();
+    let mut legend: Vec<(String, String)> =
+        l.metrics.iter().map(LanguageMetric::name).zip(l.meanings.iter().cloned()).collect();
     legend.push((
         "test loss".into(),
         format!(
@@ -87,8 +88,8 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
 /// The first rule's OOD rate against the test loss, one line per model through the training steps
 /// the evaluation reads (none without `at`).
 pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
-    let first = crate::tasks::languages::FIRST_RULE;
-    let rule = l.metrics.get(first)?;
+    let first = l.metrics.iter().position(|m| *m == LanguageMetric::Rule(1))?;
+    let rule = l.metrics[first];
     if l.by_step.is_empty() {
         return None;
     }

@@ -86,10 +86,9 @@ pub fn pruning_figures(
     confidence_pct: u32,
 ) -> Vec<Figure> {
     let Some(k) = t.curves.first().and_then(|c| c.points.len().checked_sub(1)) else { return vec![] };
-    let error =
-        |name: &str| t.curves.iter().find(|c| c.predictor == Predictor::Model(name.into()))?.points.get(k).copied();
+    let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
     let hinge = summary.and_then(|s| s.tasks.iter().position(|x| *x == t.task).map(|i| &s.hinge[i]));
-    let hinge_of = |name: &str| hinge?.iter().find(|(n, _)| n == name).map(|(_, e)| *e);
+    let hinge_of = |who: &Predictor| hinge?.iter().find(|(p, _)| p == who).map(|(_, e)| *e);
     let what = format!(
         "after {k} examples when the share of MLP neurons on the x axis is removed at evaluation time (no retraining): those with the smallest ‖W_O row‖ first, the largest first, or random ones; 0 is the whole model; over {} held-out prompts; shaded: {confidence_pct}% bootstrap interval over prompts and training seeds.",
         t.prompts
@@ -129,8 +128,8 @@ struct PruningAxis {
     caption: String,
 }
 
-/// One line per (model, order) of `at(name)` against the pruning rate, rate 0 the whole model.
-fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&str) -> Option<Estimate>, axis: PruningAxis) -> Option<Figure> {
+/// One line per (model, order) of `at(predictor)` against the pruning rate, rate 0 the whole model.
+fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&Predictor) -> Option<Estimate>, axis: PruningAxis) -> Option<Figure> {
     let mut models: Vec<&str> = pruned.iter().map(|p| p.model.as_str()).collect();
     models.dedup();
     let mut lines: Vec<(String, Vec<(f64, Estimate)>)> = Vec::new();
@@ -139,12 +138,12 @@ fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&str) -> Option<Estimate>, axis
             let mut points: Vec<(f64, Estimate)> = pruned
                 .iter()
                 .filter(|p| p.model == model && p.order == order)
-                .filter_map(|p| Some((p.rate, at(&p.name())?)))
+                .filter_map(|p| Some((p.rate, at(&Predictor::Pruned(p.clone()))?)))
                 .collect();
             if points.is_empty() {
                 continue;
             }
-            points.extend(at(model).map(|e| (0.0, e)));
+            points.extend(at(&Predictor::Model(model.to_string())).map(|e| (0.0, e)));
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             points.dedup_by(|a, b| a.0 == b.0);
             lines.push((format!("{model}, {keyword} first"), points));

@@ -28,8 +28,8 @@ fn r2(w: &[Token]) -> bool {
 }
 
 const RULES: &[Rule] = &[
-    Rule { name: "r1", description: "as many a's as b's", holds: r1, of_completion: false },
-    Rule { name: "r2", description: "no a after a b", holds: r2, of_completion: true },
+    Rule { description: "as many a's as b's", holds: r1, of_completion: false },
+    Rule { description: "no a after a b", holds: r2, of_completion: true },
 ];
 
 impl Language for Anbn {

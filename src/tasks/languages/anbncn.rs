@@ -23,8 +23,8 @@ fn r2(w: &[Token]) -> bool {
 }
 
 const RULES: &[Rule] = &[
-    Rule { name: "r1", description: "as many a's as b's as c's", holds: r1, of_completion: false },
-    Rule { name: "r2", description: "a's before b's before c's", holds: r2, of_completion: true },
+    Rule { description: "as many a's as b's as c's", holds: r1, of_completion: false },
+    Rule { description: "a's before b's before c's", holds: r2, of_completion: true },
 ];
 
 impl Language for Anbncn {

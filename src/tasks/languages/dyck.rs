@@ -47,16 +47,12 @@ fn parentheses_matched(w: &[Token]) -> bool {
 }
 
 const RULES_TWO: &[Rule] = &[
-    Rule { name: "r1", description: "the square brackets are matched", holds: brackets_matched, of_completion: false },
-    Rule { name: "r2", description: "the parentheses are matched", holds: parentheses_matched, of_completion: false },
+    Rule { description: "the square brackets are matched", holds: brackets_matched, of_completion: false },
+    Rule { description: "the parentheses are matched", holds: parentheses_matched, of_completion: false },
 ];
 
-const RULES_ONE: &[Rule] = &[Rule {
-    name: "r1",
-    description: "the parentheses are matched",
-    holds: parentheses_matched,
-    of_completion: false,
-}];
+const RULES_ONE: &[Rule] =
+    &[Rule { description: "the parentheses are matched", holds: parentheses_matched, of_completion: false }];
 
 impl Dyck {
     /// Walks `w` with one stack: `None` at a closer that does not match the innermost opener or

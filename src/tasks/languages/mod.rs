@@ -19,18 +19,17 @@ pub use completions::{Variant, ood_completions};
 pub use dyck::Dyck;
 pub use minimum_loss::minimum_loss;
 pub use prompts::{PromptSplit, all_prompts, listed_prompts, symbols};
-pub use score::{Completion, FIRST_RULE, metric_names, metrics, score};
+pub use score::{Completion, metric_names, metrics, score};
 
 use crate::rng::Rng;
 
 /// A token id.
 pub type Token = u32;
 
-/// A rule a word keeps or breaks (aⁿbⁿ's R1: as many a's as b's).
+/// A rule a word keeps or breaks (aⁿbⁿ's R1: as many a's as b's); a spec names it by its place
+/// among [`Language::rules`] (`r1` the first, [`crate::spec::LanguageMetric::Rule`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// Its name in a spec (`r1`).
-    pub name: &'static str,
     /// What it says, for documentation and reports.
     pub description: &'static str,
     /// Whether a word (symbols only) keeps it.
@@ -84,10 +83,6 @@ pub trait Language: Send + Sync {
         out.extend_from_slice(word);
         out.push(self.eos());
         out
-    }
-    /// The rule called `name`.
-    fn rule(&self, name: &str) -> Option<&'static Rule> {
-        self.rules().iter().find(|r| r.name == name)
     }
     /// A word as text (`aabb`).
     fn spell(&self, word: &[Token]) -> String {

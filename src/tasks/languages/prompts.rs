@@ -47,7 +47,7 @@ mod tests {
         let id: Vec<String> = split.id.iter().map(|w| lang.spell(w)).collect();
         assert_eq!(id, ["aaaaaaaa", "aaaaaaab", "aaaaaabb", "aaaaabbb", "aaaabbbb"]);
         // Of the OOD prompts 247 contain "ba" (already break R2); 4 keep R2 with more b's than a's.
-        let r2 = lang.rule("r2").unwrap().holds;
+        let r2 = lang.rules()[1].holds;
         assert_eq!(split.ood.iter().filter(|w| r2(w)).count(), 4);
     }
 

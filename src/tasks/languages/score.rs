@@ -1,6 +1,7 @@
 //! A completion scored against a language's rules: the reference's metrics, computed over the
 //! prompt and the completion up to its first EOS.
 use super::{Language, Token};
+use crate::spec::LanguageMetric;
 
 /// What a completion of a prompt does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,35 +18,32 @@ pub struct Completion {
 }
 
 /// Where the rules start among [`metric_names`]: after `finished` and `grammatical`.
-pub const FIRST_RULE: usize = 2;
-
-/// The metrics before the rules (the array's type keeps [`FIRST_RULE`] true).
-const LEADING: [&str; FIRST_RULE] = ["finished", "grammatical"];
+const FIRST_RULE: usize = 2;
 
 /// The metrics of a language's completions, in the order of [`Completion::flags`]: `finished`,
 /// `grammatical`, each rule on prompt + completion (`r1`, …), each rule that the completion alone
 /// keeps or breaks (`r2_completion`, …).
-pub fn metric_names(lang: &dyn Language) -> Vec<String> {
-    metrics(lang).into_iter().map(|(name, _)| name).collect()
+pub fn metric_names(lang: &dyn Language) -> Vec<LanguageMetric> {
+    metrics(lang).into_iter().map(|(metric, _)| metric).collect()
 }
 
 /// Each metric of [`metric_names`] with what it counts, for reports.
-pub fn metrics(lang: &dyn Language) -> Vec<(String, String)> {
-    let rules = lang.rules().iter();
-    let leading = [
-        "an EOS came within the new tokens, and nothing but padding after it",
-        "prompt + completion is a word of the language: 0 on out-of-distribution prompts by definition, since no word starts with them",
+pub fn metrics(lang: &dyn Language) -> Vec<(LanguageMetric, String)> {
+    let rules = || lang.rules().iter().enumerate().map(|(i, r)| (i as u8 + 1, r));
+    // The array's type keeps FIRST_RULE true.
+    let leading: [(LanguageMetric, String); FIRST_RULE] = [
+        (LanguageMetric::Finished, "an EOS came within the new tokens, and nothing but padding after it".to_string()),
+        (
+            LanguageMetric::Grammatical,
+            "prompt + completion is a word of the language: 0 on out-of-distribution prompts by definition, since no word starts with them".to_string(),
+        ),
     ];
-    LEADING
+    leading
         .into_iter()
-        .zip(leading)
-        .map(|(n, m)| (n.to_string(), m.to_string()))
-        .chain(rules.clone().map(|r| (r.name.to_string(), format!("{} in prompt + completion", r.description))))
-        .chain(
-            rules
-                .filter(|r| r.of_completion)
-                .map(|r| (format!("{}_completion", r.name), format!("{} among the new tokens alone", r.description))),
-        )
+        .chain(rules().map(|(n, r)| (LanguageMetric::Rule(n), format!("{} in prompt + completion", r.description))))
+        .chain(rules().filter(|(_, r)| r.of_completion).map(|(n, r)| {
+            (LanguageMetric::RuleOnCompletion(n), format!("{} among the new tokens alone", r.description))
+        }))
         .collect()
 }
 
@@ -105,6 +103,7 @@ mod tests {
         assert!(!c.finished && c.rules == [false, true]);
         // The flags line up with the metrics' names.
         let names = metric_names(&lang);
+        let names: Vec<String> = names.iter().map(LanguageMetric::name).collect();
         assert_eq!(names, ["finished", "grammatical", "r1", "r2", "r2_completion"], "a count has no completion rate");
         let c = score(&lang, &[b, a], &[a, b, eos]);
         assert_eq!(c.flags(), [true, false, true, false, true]);
