@@ -57,8 +57,36 @@ pub enum PipelineError {
         /// Its diagnostics (warnings too).
         diagnostics: Vec<Diagnostic>,
     },
+    /// A job could not be done: the executor's error as it is, and the spec it ran.
+    Exec {
+        /// What went wrong, and where.
+        error: ExecError,
+        /// The spec.
+        spec: PathBuf,
+    },
     /// Anything else, in one line that says what and where.
     Failed(String),
+}
+
+impl std::fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PipelineError::Spec { source, diagnostics } => {
+                write!(f, "{}: {} diagnostic(s)", source.name, diagnostics.len())
+            }
+            PipelineError::Exec { error, spec } => {
+                let job_failed =
+                    matches!(error, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
+                let hint = if job_failed {
+                    "; --keep-going finishes the jobs that do not need it and writes the report"
+                } else {
+                    ""
+                };
+                write!(f, "{error} (spec {}){hint}", spec.display())
+            }
+            PipelineError::Failed(message) => f.write_str(message),
+        }
+    }
 }
 
 /// What a run produced.
@@ -140,12 +168,7 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
         compute: p.compute,
     };
     refuse_what_exhausts_this_machine(p, opts.jobs)?;
-    let failed = |e: crate::exec::ExecError| {
-        let job_failed = matches!(e, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
-        let hint =
-            if job_failed { "; --keep-going finishes the jobs that do not need it and writes the report" } else { "" };
-        PipelineError::Failed(format!("{e} (spec {}){hint}", p.spec_path.display()))
-    };
+    let failed = |error: ExecError| PipelineError::Exec { error, spec: p.spec_path.clone() };
     if opts.shard.is_some() {
         // Shards share the folder with each other, never with a whole run or a report.
         let _lock = crate::files::FolderLock::share(&opts.out_dir).map_err(PipelineError::Failed)?;

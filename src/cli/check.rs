@@ -2,7 +2,7 @@
 use super::diagnostics;
 use iclc::diag::{Diagnostic, Severity};
 use iclc::source::Source;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// How `check` prints diagnostics.
@@ -58,26 +58,4 @@ fn to_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
         "label": d.label,
         "help": d.help,
     })
-}
-
-/// Reads and checks a spec, printing diagnostics; `None` when it has errors.
-pub fn load_and_check(path: &Path) -> Option<(Source, iclc::spec::CheckedSpec)> {
-    let source = match iclc::diag::read_source(path) {
-        Ok(s) => s,
-        Err(d) => {
-            diagnostics::print_plain(&format!("[{}] {}", d.code.as_str(), d.message));
-            return None;
-        }
-    };
-    let checked = match iclc::check::check_source(&source) {
-        Ok(c) => c,
-        Err(diags) => {
-            diagnostics::print(&source, &diags);
-            return None;
-        }
-    };
-    if diagnostics::print(&source, &checked.diagnostics) {
-        return None;
-    }
-    checked.spec.map(|s| (source, s))
 }

@@ -21,20 +21,9 @@ pub fn plan(
     compute: super::ComputeArgs,
 ) -> ExitCode {
     let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |j| j as usize);
-    let compute = match compute.resolve(1) {
-        Ok(c) => c,
-        Err(e) => return super::run::fail(&e),
-    };
-    let Some((source, spec)) = super::check::load_and_check(path) else {
-        return ExitCode::FAILURE;
-    };
-    let plan = match iclc::plan::plan(&spec, iclc::pipeline::spec_dir(path), &compute) {
-        Ok(plan) => plan,
-        Err(diags) => {
-            super::diagnostics::print(&source, &diags);
-            return ExitCode::FAILURE;
-        }
-    };
+    // The road `run` takes, to its plan: what this prints is what a run would do.
+    let Some(prepared) = super::run::resolve_and_prepare(path, &compute, 1) else { return ExitCode::FAILURE };
+    let plan = prepared.plan;
     let cost = iclc::plan::estimate(&plan);
     let cache = out.map(|o| o.join("cache"));
     let rows: Vec<Row> = plan

@@ -99,7 +99,7 @@ fn print_error(e: &PipelineError) -> ExitCode {
         PipelineError::Spec { source, diagnostics } => {
             diagnostics::print(source, diagnostics);
         }
-        PipelineError::Failed(message) => diagnostics::print_plain(message),
+        other => diagnostics::print_plain(&other.to_string()),
     }
     ExitCode::FAILURE
 }
