@@ -10,8 +10,6 @@ use crate::tasks::{self, PromptBatch};
 use std::collections::BTreeMap;
 
 const RECORD: &str = "eval.json";
-/// Prompts per forward pass, to bound memory on large evaluations.
-const CHUNK: usize = 256;
 
 /// The stored record of an evaluation, if it is complete.
 pub fn load(id: &JobId, cache: &Cache, observer: &dyn Observer) -> Option<EvalOutput> {
@@ -87,7 +85,7 @@ fn regression(
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
         }
         let replicated = e.models.iter().filter(|(n, _)| n == name).count() > 1;
-        let label = if replicated { format!("{name} (seed {})", t.seed) } else { name.clone() };
+        let label = if replicated { crate::plan::replicate_label(name, t.seed) } else { name.clone() };
         for plot in &mut plots {
             let at_grid = predictions_along_grid(&params, plot).map_err(tensor_err)?;
             plot.models.push((label.clone(), at_grid));
@@ -135,12 +133,7 @@ fn class_key(e: &EvalJob) -> String {
 /// The evaluation's prompts: their own stream per (seed, task), the same for every predictor.
 fn prompts(e: &EvalJob) -> Result<PromptBatch, ExecError> {
     let class = sampler(e)?;
-    let mut purpose = format!("eval-prompts/{}", class_key(e));
-    if e.inputs != crate::spec::InputSpec::Normal {
-        // Normal inputs keep the stream they always had, so adding inputs changes no other prompts.
-        purpose.push_str(&serde_json::to_string(&e.inputs).expect("inputs serialise"));
-    }
-    let mut rng = rng::stream(e.seed, &purpose);
+    let mut rng = rng::stream(e.seed, &e.prompt_stream());
     Ok(tasks::sample_batch(class.as_ref(), &e.inputs, &mut rng, e.prompts, e.points, e.dim, e.dim))
 }
 
@@ -193,7 +186,7 @@ fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> Result<Vec<f3
 
 /// The model's prediction at every position, `(prompts, points)`.
 fn model_predictions(params: &Params, prompts: &PromptBatch) -> Result<Vec<f32>, TensorError> {
-    crate::model::predict(params, prompts, CHUNK)
+    crate::model::predict(params, prompts, crate::plan::EVAL_CHUNK)
 }
 
 #[cfg(test)]

@@ -82,9 +82,6 @@ pub fn record(
     Ok(record)
 }
 
-/// Prompts completed at most this many at a time (a batch of generation).
-const CHUNK: usize = 256;
-
 /// Each prompt's completion as text and its metrics, `(prompts, metrics)` row-major.
 fn complete(
     model: &LanguageModel,
@@ -105,7 +102,7 @@ fn complete(
     let mut done: Vec<Option<Vec<Token>>> = vec![None; prompts.len()];
     for len in lengths {
         let same: Vec<usize> = (0..prompts.len()).filter(|&i| prompts[i].len() == len).collect();
-        for chunk in same.chunks(CHUNK) {
+        for chunk in same.chunks(crate::plan::EVAL_CHUNK) {
             let framed: Vec<Vec<Token>> = chunk
                 .iter()
                 .map(|&i| std::iter::once(lang.sos()).chain(prompts[i].iter().copied()).collect())

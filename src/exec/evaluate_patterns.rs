@@ -11,9 +11,6 @@ use crate::tasks::PromptBatch;
 use crate::tasks::patterns::{Part, PatternData, PatternPrompt};
 use std::collections::BTreeMap;
 
-/// Prompts per forward pass of a transformer, to bound memory.
-const CHUNK: usize = 256;
-
 /// The record of one task of a classification evaluation (`evaluate::run` stores it).
 pub fn record(
     id: &JobId,
@@ -25,8 +22,7 @@ pub fn record(
 ) -> Result<EvalOutput, ExecError> {
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
     let data = crate::tasks::patterns_of(&e.task.class, e.dim).map_err(unsupported)?;
-    let class_key = serde_json::to_string(&e.task.class).expect("classes serialise");
-    let mut rng = crate::rng::stream(e.seed, &format!("eval-prompts/{class_key}"));
+    let mut rng = crate::rng::stream(e.seed, &e.prompt_stream());
     let prompts = data.prompts(Part::HeldOut, e.prompts, e.points, &mut rng);
     let q = [data.settings.label as f32];
     // Each k's prompts cut to k examples, embedded, and as (x, y) pairs for a transformer trained
@@ -103,7 +99,7 @@ impl Classifier {
             Classifier::Net(model) => outputs(model, prefixes, None),
             Classifier::Transformer(params) => by_k(pairs.len(), |k| {
                 // The prediction at the query, the last of k + 1 points.
-                let pred = crate::model::predict(params, &pairs[k], CHUNK)?; // (B, k + 1)
+                let pred = crate::model::predict(params, &pairs[k], crate::plan::EVAL_CHUNK)?; // (B, k + 1)
                 Ok(pred.chunks_exact(k + 1).map(|row| row[k]).collect())
             }),
         }

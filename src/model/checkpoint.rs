@@ -171,8 +171,10 @@ pub fn save(
     let (m, v) = opt.moments();
     let tensors = || -> candle_core::Result<Vec<(String, Tensor)>> {
         let mut all = layout.tensors(params, "")?;
-        all.extend(layout.tensors(m, "optim.m.")?);
-        all.extend(layout.tensors(v, "optim.v.")?);
+        if !m.is_empty() {
+            all.extend(layout.tensors(m, "optim.m.")?);
+            all.extend(layout.tensors(v, "optim.v.")?);
+        }
         Ok(all)
     };
     let tensors = tensors().map_err(std::io::Error::other)?;
@@ -288,9 +290,13 @@ pub fn load(policy: &CheckpointPolicy, params: &mut [f32], opt: &mut AdamW, rng:
         Ok(())
     };
     read("", params)?;
-    let (mut m, mut v) = (vec![0f32; layout.len()], vec![0f32; layout.len()]);
-    read("optim.m.", &mut m)?;
-    read("optim.v.", &mut v)?;
+    // As many moments as the optimiser keeps: none for SGD (a file that has some is read past).
+    let n = opt.moments().0.len();
+    let (mut m, mut v) = (vec![0f32; n], vec![0f32; n]);
+    if n > 0 {
+        read("optim.m.", &mut m)?;
+        read("optim.v.", &mut v)?;
+    }
     opt.restore(optim_step, m, v);
     let mut restored = <Rng as rand::SeedableRng>::from_seed(seed);
     restored.set_stream(stream);

@@ -11,7 +11,8 @@ pub use cost::{
     graph_ops_per_step, train_flops, train_seconds,
 };
 pub use resources::{
-    JobEstimate, MAX_EVAL_SECONDS, job_estimate, machine_memory, refusal, run_memory, run_refusal, train_estimate,
+    EVAL_CHUNK, JobEstimate, MAX_EVAL_SECONDS, job_estimate, machine_memory, refusal, run_memory, run_refusal,
+    train_estimate,
 };
 pub use schedule::{first_ready, wall_seconds};
 pub use shard::{Shard, training_owners};
@@ -141,6 +142,19 @@ pub struct EvalJob {
     pub pruned: Vec<Pruned>,
 }
 
+impl EvalJob {
+    /// The name of its prompts' random stream (with its seed): the task's class as JSON, and the
+    /// inputs when they are not N(0, I) — so adding inputs changes no other prompts — the same
+    /// for every predictor.
+    pub fn prompt_stream(&self) -> String {
+        let class = serde_json::to_string(&self.task.class).expect("classes serialise");
+        match self.inputs {
+            InputSpec::Normal => format!("eval-prompts/{class}"),
+            _ => format!("eval-prompts/{class}{}", serde_json::to_string(&self.inputs).expect("inputs serialise")),
+        }
+    }
+}
+
 /// What a job does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -177,11 +191,16 @@ impl Job {
         match &self.kind {
             JobKind::Train(t) => {
                 let names = std::iter::once(&t.name).chain(&t.aliases).cloned().collect::<Vec<_>>().join(" = ");
-                format!("{names} (seed {})", t.seed)
+                replicate_label(&names, t.seed)
             }
             JobKind::Eval(e) => format!("{}/{}", e.eval, e.task.name),
         }
     }
+}
+
+/// One replicate of a training, as jobs, progress, plots and the report name it: `mix (seed 3)`.
+pub fn replicate_label(name: &str, seed: u64) -> String {
+    format!("{name} (seed {seed})")
 }
 
 /// Every job of a spec, in an order where each job comes after its dependencies.

@@ -12,8 +12,9 @@ fn bytes(b: f64) -> String {
 
 /// Scalar floating-point operations per second of the baselines' f64 loops on one core.
 const BASELINE_FLOPS: f64 = 2e9;
-/// Prompts the evaluation feeds the model at once (`exec::evaluate`).
-const EVAL_CHUNK: usize = 256;
+/// Prompts an evaluation feeds a model at once (a forward pass, or a batch of generation): what
+/// bounds its memory, here and in `exec`.
+pub const EVAL_CHUNK: usize = 256;
 /// Bytes of the process before any job: the binary, the allocator's first arenas, spec and plan.
 /// Measured at 17 MB (`/usr/bin/time -v iclc run` of one zero baseline) on this project's machine,
 /// an Intel Xeon with AVX-512, in December 2026; rounded up.

@@ -95,13 +95,7 @@ impl BarChart {
             );
             let _ = write!(s, r#"<text x="{}" y="{}">{}</text>"#, lx + 24.0, ly + 4.0, esc(&series.label));
         }
-        let _ = write!(s, r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##);
-        let _ = write!(
-            s,
-            r#"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
-            TOP + ph / 2.0,
-            esc(&self.y_label)
-        );
+        super::svg::frame(&mut s, (pw, ph), None, &self.y_label);
         s.push_str("</svg>");
         s
     }

@@ -74,6 +74,26 @@ pub(super) fn open(title: &str, plot_width: f64, ys: (f64, f64), sy: &dyn Fn(f64
     s
 }
 
+/// The plot's frame, `pw` × `ph` at the margins, and its axes' labels (a bar chart has no x label).
+pub(super) fn frame(s: &mut String, (pw, ph): (f64, f64), x_label: Option<&str>, y_label: &str) {
+    let _ = write!(s, r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##);
+    if let Some(x_label) = x_label {
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            LEFT + pw / 2.0,
+            H - 12.0,
+            esc(x_label)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
+        TOP + ph / 2.0,
+        esc(y_label)
+    );
+}
+
 /// About five round tick values covering `[lo, hi]`.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let step = tick_step(lo, hi);
@@ -159,20 +179,7 @@ impl Chart {
                 fmt_tick(t, x_step)
             );
         }
-        let _ = write!(s, r##"<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>"##);
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-            LEFT + pw / 2.0,
-            H - 12.0,
-            esc(&self.x_label)
-        );
-        let _ = write!(
-            s,
-            r#"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
-            TOP + ph / 2.0,
-            esc(&self.y_label)
-        );
+        frame(&mut s, (pw, ph), Some(&self.x_label), &self.y_label);
         for (i, series) in self.series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
             // Past the palette, a dot pattern keeps series apart.
