@@ -59,8 +59,8 @@ pub enum PipelineError {
     },
     /// A job could not be done: the executor's error as it is, and the spec it ran.
     Exec {
-        /// What went wrong, and where.
-        error: ExecError,
+        /// What went wrong, and where (boxed: it is large beside the other variants).
+        error: Box<ExecError>,
         /// The spec.
         spec: PathBuf,
     },
@@ -76,7 +76,7 @@ impl std::fmt::Display for PipelineError {
             }
             PipelineError::Exec { error, spec } => {
                 let job_failed =
-                    matches!(error, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
+                    matches!(**error, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
                 let hint = if job_failed {
                     "; --keep-going finishes the jobs that do not need it and writes the report"
                 } else {
@@ -168,7 +168,7 @@ pub fn execute(p: &Prepared, opts: &Options, observer: &dyn Observer) -> Result<
         compute: p.compute,
     };
     refuse_what_exhausts_this_machine(p, opts.jobs)?;
-    let failed = |error: ExecError| PipelineError::Exec { error, spec: p.spec_path.clone() };
+    let failed = |error: ExecError| PipelineError::Exec { error: Box::new(error), spec: p.spec_path.clone() };
     if opts.shard.is_some() {
         // Shards share the folder with each other, never with a whole run or a report.
         let _lock = crate::files::FolderLock::share(&opts.out_dir).map_err(PipelineError::Failed)?;
