@@ -75,8 +75,10 @@ impl std::fmt::Display for PipelineError {
                 write!(f, "{}: {} diagnostic(s)", source.name, diagnostics.len())
             }
             PipelineError::Exec { error, spec } => {
-                let job_failed =
-                    matches!(**error, ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. });
+                let job_failed = matches!(
+                    **error,
+                    ExecError::Train { .. } | ExecError::Checkpoint { .. } | ExecError::Tensor { .. }
+                );
                 let hint = if job_failed {
                     "; --keep-going finishes the jobs that do not need it and writes the report"
                 } else {

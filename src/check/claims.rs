@@ -7,7 +7,7 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 /// The type of a claim expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ty {
+enum Ty {
     Num,
     Bool,
 }
@@ -49,7 +49,7 @@ impl Checker<'_> {
         Some(figures.iter().find(|f| f.eval() == first).map_or(first, |f| f.name().to_string()))
     }
 
-    pub(super) fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
+    fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
         match &e.kind {
             ExprKind::Call { callee, args } if super::quantities::QUANTITIES.contains(&callee.name.as_str()) => {
                 let q = self.quantity(callee, args, e.span, evals, env)?;
@@ -128,7 +128,13 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn want(&mut self, e: &Expr, got: Ty, want: Ty) -> Option<()> {
+    /// A claim expression that must be a number (a threshold such as `below = …`).
+    pub(super) fn claim_number(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<ClaimExpr> {
+        let (x, ty) = self.claim_expr(e, evals, env)?;
+        self.want(e, ty, Ty::Num).map(|_| x)
+    }
+
+    fn want(&mut self, e: &Expr, got: Ty, want: Ty) -> Option<()> {
         if got == want {
             return Some(());
         }

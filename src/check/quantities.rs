@@ -39,10 +39,7 @@ impl Checker<'_> {
             "first_step" | "time_to" => {
                 let p = Params::call(callee, args, STEP_ARGS, span, &mut self.diags);
                 let error = self.error_ref(&p, evals, env);
-                let below = p.require("below", &mut self.diags).and_then(|b| {
-                    let (x, ty) = self.claim_expr(b, evals, env)?;
-                    self.want(b, ty, super::claims::Ty::Num).map(|_| x)
-                });
+                let below = p.require("below", &mut self.diags).and_then(|b| self.claim_number(b, evals, env));
                 let error = error?;
                 self.has_steps(&error, evals, span)?;
                 Some(Quantity::FirstStep(StepQuery { error, below: Box::new(below?), time: callee.name == "time_to" }))

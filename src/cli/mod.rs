@@ -1,6 +1,7 @@
 //! Subcommands. Only this layer prints.
 mod bench;
 mod check;
+mod cost;
 mod diagnostics;
 mod explain;
 mod fmt;

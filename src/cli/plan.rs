@@ -59,7 +59,7 @@ pub fn plan(
         }
         Format::Human => human(&plan, &rows, jobs),
     }
-    eprintln!("{}", describe_cost(&cost));
+    eprintln!("{}", super::cost::describe_cost(&cost));
     ExitCode::SUCCESS
 }
 
@@ -94,7 +94,7 @@ fn human(plan: &Plan, rows: &[Row], jobs: usize) {
             r.job.id.0,
             r.job.deps.len(),
             if r.cached { "yes" } else { "no" },
-            duration(r.estimate.seconds),
+            super::cost::duration(r.estimate.seconds),
             iclc::files::size(r.estimate.memory_bytes as u64),
             r.job.name()
         ));
@@ -113,43 +113,9 @@ fn human(plan: &Plan, rows: &[Row], jobs: usize) {
         "{} jobs ({} cached): {} of one core left, ≈ {} of wall time with {jobs} side by side; peak memory of the run {} with {jobs} job{} side by side (the process, every evaluation's record until the report, the largest jobs at once)",
         plan.jobs.len(),
         rows.iter().filter(|r| r.cached).count(),
-        duration(left),
-        duration(wall(plan, rows, jobs)),
+        super::cost::duration(left),
+        super::cost::duration(wall(plan, rows, jobs)),
         iclc::files::size(iclc::plan::run_memory(plan, &estimates(rows), jobs) as u64),
         if jobs == 1 { "" } else { "s" }
     ));
-}
-
-/// The cost of a plan's trainings in words: operations, and time on a CPU core and on a GPU.
-pub fn describe_cost(cost: &iclc::plan::Cost) -> String {
-    let calibration = cost.gpu_calibration.map_or_else(
-        || "uncalibrated: assumed constants until scripts/gpu-check.sh measures a GPU".to_string(),
-        |c| format!("calibrated on {c}"),
-    );
-    format!(
-        "cost: {} training{}, {:.2e} FLOPs ≈ {} on one CPU core (at rates measured on this project's 2-core CPU, docs/performance.md: {:.0} GFLOP/s for regression transformers on the fused engine; {:.1} for language models and {:.1} for pattern classifiers, which train on the candle graph, where the overhead of each operation sets the pace at these sizes) or {} on one GPU ({} stack{} one after another: a floor of {} for the steps at {:.0} µs per graph operation, plus the arithmetic at {:.0} TFLOP/s; {calibration})",
-        cost.trainings,
-        if cost.trainings == 1 { "" } else { "s" },
-        cost.flops,
-        duration(cost.cpu_core_s),
-        iclc::plan::CPU_CORE_FLOPS / 1e9,
-        iclc::plan::LM_GRAPH_FLOPS / 1e9,
-        iclc::plan::PATTERN_GRAPH_FLOPS / 1e9,
-        duration(cost.gpu_s),
-        cost.gpu_stacks,
-        if cost.gpu_stacks == 1 { "" } else { "s" },
-        duration(cost.gpu_floor_s),
-        cost.gpu_op_seconds * 1e6,
-        iclc::plan::GPU_FLOPS / 1e12
-    )
-}
-
-/// Seconds as the largest sensible unit.
-fn duration(s: f64) -> String {
-    match s {
-        s if s < 120.0 => format!("{s:.0} s"),
-        s if s < 7200.0 => format!("{:.1} min", s / 60.0),
-        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
-        s => format!("{:.1} days", s / 86_400.0),
-    }
 }

@@ -37,7 +37,7 @@ pub fn run(spec_path: &Path, flags: RunFlags) -> ExitCode {
     let out_dir = flags.out.unwrap_or_else(|| iclc::pipeline::default_out_dir(spec_path));
     let share = flags.shard.map_or_else(String::new, |s| format!(" (shard {s})"));
     eprintln!("{}: {} jobs{share} → {}", prepared.spec.name, prepared.plan.jobs.len(), out_dir.display());
-    eprintln!("{}", super::plan::describe_cost(&iclc::plan::estimate(&prepared.plan)));
+    eprintln!("{}", super::cost::describe_cost(&iclc::plan::estimate(&prepared.plan)));
     let opts = Options { out_dir, fresh: flags.fresh, jobs, threads, keep_going: flags.keep_going, shard: flags.shard };
     let bars = std::sync::Arc::new(Bars::new(prepared.plan.jobs.len()));
     super::interrupt::watch(bars.clone(), opts.out_dir.clone());

@@ -33,7 +33,7 @@ pub fn run(
     }
     cache.unseal(id)?;
     let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
-    let target = super::training::target(compute)?;
+    let target = super::train_job::target(compute)?;
     // Each kind of task is evaluated its own way; the record is stored the same.
     let mut record = match (&e.completing, kind.metric) {
         (Some(completing), _) => super::evaluate_language::record(id, e, completing, trains, cache, &target, observer)?,
@@ -66,7 +66,7 @@ fn regression(
     for (name, train_id) in &e.models {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
-        let cfg = super::training::model_config(t);
+        let cfg = super::train_job::model_config(t);
         let params =
             crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), target).map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;

@@ -6,6 +6,7 @@ mod evaluate_language;
 mod evaluate_patterns;
 mod observer;
 mod schedule;
+mod train_job;
 mod train_language;
 mod train_patterns;
 mod train_regression;

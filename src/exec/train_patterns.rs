@@ -2,7 +2,7 @@
 //! tasks through the shared training loop (checkpoints, resume, snapshots as every other job),
 //! their records and weights.
 use super::cache::Cache;
-use super::training::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
+use super::train_job::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
 use super::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, PatternBatch, PatternModel};
 use crate::plan::{JobId, TrainJob};

@@ -2,7 +2,7 @@
 //! (or pattern prompts, their labels as ys) through the shared training loop, their records and
 //! weights.
 use super::cache::Cache;
-use super::training::{
+use super::train_job::{
     Jobs, Outcome, Prepared, all_failed, checkpoints, finish, model_config, settings, train_prepared,
 };
 use super::{ExecError, Observer};

@@ -46,7 +46,5 @@ pub use pattern_model::PatternModel;
 pub use pattern_net::{PatternBatch, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss, logistic_loss};
 pub use stack::{Single, StackBackend};
 pub use target::{GpuInfo, Target, TensorError, gpu_info, initial_weights, load_weights, weights_from_file};
-pub use train::{
-    StepShape, TrainError, TrainOutcome, TrainSettings, learning_rate, loss, step_shape, train, train_on, train_with,
-};
-pub use train_loop::{Member, train_stack};
+pub use train::{StepShape, TrainError, TrainOutcome, TrainSettings, loss, step_shape};
+pub use train_loop::{Member, train, train_on, train_stack, train_with};

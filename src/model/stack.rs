@@ -91,15 +91,3 @@ pub(super) fn member_means(values: &Tensor) -> Result<Tensor> {
     let k = values.dim(0)?;
     values.reshape((k, ()))?.mean(1)
 }
-
-/// A device as a record names it: `cpu`, `cuda:0 (NVIDIA H200)`, `metal:0`.
-pub(super) fn device_name(device: &Device) -> String {
-    match device.location() {
-        candle_core::DeviceLocation::Cpu => "cpu".into(),
-        candle_core::DeviceLocation::Cuda { gpu_id } => match super::target::gpu_name(device) {
-            Some(name) => format!("cuda:{gpu_id} ({name})"),
-            None => format!("cuda:{gpu_id}"),
-        },
-        candle_core::DeviceLocation::Metal { gpu_id } => format!("metal:{gpu_id}"),
-    }
-}

@@ -44,7 +44,7 @@ impl Target {
 
     /// The device as a record names it: `cpu`, `cuda:0 (NVIDIA H200)`.
     pub fn name(&self) -> String {
-        super::stack::device_name(&self.0)
+        device_name(&self.0)
     }
 
     /// Bytes of memory free for models on the device: a GPU's free memory now; for the CPU, the
@@ -77,6 +77,18 @@ fn gpu_device(choice: DeviceChoice) -> candle_core::Result<Device> {
         *opened.borrow_mut() = Some(device.clone());
         Ok(device)
     })
+}
+
+/// A device as a record names it: `cpu`, `cuda:0 (NVIDIA H200)`, `metal:0`.
+pub(super) fn device_name(device: &Device) -> String {
+    match device.location() {
+        candle_core::DeviceLocation::Cpu => "cpu".into(),
+        candle_core::DeviceLocation::Cuda { gpu_id } => match gpu_name(device) {
+            Some(name) => format!("cuda:{gpu_id} ({name})"),
+            None => format!("cuda:{gpu_id}"),
+        },
+        candle_core::DeviceLocation::Metal { gpu_id } => format!("metal:{gpu_id}"),
+    }
 }
 
 /// The GPU behind a CUDA device: its name, where the driver tells it.

@@ -1,17 +1,11 @@
-//! What a training needs besides its model — settings, schedule, curriculum, errors, outcomes —
-//! and its entry points for one model; the loop itself is `train_loop`.
+//! What a training needs besides its model — settings, curriculum, errors, outcomes; the loop
+//! and its entry points are `train_loop`, the schedule's rate is the spec's.
 use super::adamw::AdamWSettings;
-use super::backend::Backend;
-use super::checkpoint::CheckpointPolicy;
-use super::flat::{FlatLayout, Weights};
 use super::params::Params;
-use super::train_loop::{Member, train_stack};
-use crate::rng::Rng;
 use crate::spec::Objective;
 use crate::spec::{Curriculum, Schedule};
 use crate::tasks::PromptBatch;
 use candle_core::{Device, Tensor};
-use std::ops::ControlFlow;
 
 /// What one training run needs besides the model and its data.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,22 +88,6 @@ pub fn loss_of(
     Ok((loss, pred))
 }
 
-/// The learning rate at `step` (1-based) of `total`.
-pub fn learning_rate(schedule: &Schedule, peak: f64, step: u64, total: u64) -> f64 {
-    let warm = |w: u64| if w == 0 { 1.0 } else { (step as f64 / w as f64).min(1.0) };
-    match *schedule {
-        Schedule::Constant => peak,
-        Schedule::Warmup { steps } => peak * warm(steps),
-        Schedule::Cosine { warmup, final_fraction } => {
-            if step <= warmup {
-                return peak * warm(warmup);
-            }
-            let progress = (step - warmup) as f64 / (total - warmup).max(1) as f64;
-            peak * (final_fraction + (1.0 - final_fraction) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
-        }
-    }
-}
-
 /// The prompt shape at `step` (0-based): Garg et al.'s curriculum raises dims and points by their
 /// increments every `every` steps, up to their ends.
 pub fn step_shape(settings: &TrainSettings, points: usize, dims: usize, step: u64) -> StepShape {
@@ -139,81 +117,9 @@ pub enum TrainOutcome {
     },
 }
 
-/// Trains `params` in place on batches from `next_batch`. `on_step(step, loss)` sees every step
-/// and may stop the run (`ControlFlow::Break`). With a checkpoint policy the run writes a checkpoint
-/// every `every` steps and, if the file already exists, first resumes from it — bit for bit the run
-/// that was interrupted — and keeps the weights of the policy's snapshot steps.
-pub fn train(
-    params: &Params,
-    settings: &TrainSettings,
-    data_rng: &mut Rng,
-    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
-    on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
-    checkpoints: Option<&CheckpointPolicy>,
-) -> Result<TrainOutcome, TrainError> {
-    train_on(params, settings, Objective::SquaredError, data_rng, next_batch, on_step, checkpoints)
-}
-
-/// [`train`] minimising `objective` of every prediction: the squared error of regression, or the
-/// hinge or logistic loss of ±1 labels when the regression transformer classifies pattern prompts.
-pub fn train_on(
-    params: &Params,
-    settings: &TrainSettings,
-    objective: Objective,
-    data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
-    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
-    checkpoints: Option<&CheckpointPolicy>,
-) -> Result<TrainOutcome, TrainError> {
-    let layout = FlatLayout::of(params);
-    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout, objective)?;
-    let member = Member {
-        model: params,
-        settings: *settings,
-        data_rng,
-        next_batch: &mut next_batch,
-        on_step: &mut on_step,
-        checkpoints,
-    };
-    train_stack(engine.as_mut(), vec![member]).pop().expect("one member, one outcome")
-}
-
-/// The training loop over any model and backend: schedule, clipping, the NaN guard, checkpoints
-/// and resume, snapshots; [`train`] for the regression model, the language model through it too.
-pub fn train_with<B: Send>(
-    model: &dyn Weights,
-    engine: &mut dyn Backend<B>,
-    settings: &TrainSettings,
-    data_rng: &mut Rng,
-    mut next_batch: impl FnMut(&mut Rng, u64) -> B + Send,
-    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
-    checkpoints: Option<&CheckpointPolicy>,
-) -> Result<TrainOutcome, TrainError> {
-    let place = settings.compute.describe();
-    let member = Member {
-        model,
-        settings: *settings,
-        data_rng,
-        next_batch: &mut next_batch,
-        on_step: &mut on_step,
-        checkpoints,
-    };
-    train_stack(&mut super::stack::Single(engine, place), vec![member]).pop().expect("one member, one outcome")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn schedules() {
-        assert_eq!(learning_rate(&Schedule::Constant, 1.0, 5, 10), 1.0);
-        assert_eq!(learning_rate(&Schedule::Warmup { steps: 4 }, 1.0, 2, 10), 0.5);
-        assert_eq!(learning_rate(&Schedule::Warmup { steps: 4 }, 1.0, 8, 10), 1.0);
-        let c = Schedule::Cosine { warmup: 0, final_fraction: 0.1 };
-        assert!((learning_rate(&c, 1.0, 10, 10) - 0.1).abs() < 1e-12);
-        assert!((learning_rate(&c, 1.0, 5, 10) - 0.55).abs() < 1e-12);
-    }
 
     #[test]
     fn curriculum_grows_and_stops_at_its_ends() {

@@ -1,12 +1,78 @@
 //! The training loop, a straight line for every member of a stack: sample, forward, loss,
 //! backward, clip, step — the forward and backward of all members in one call of the backend.
 use super::adamw::AdamW;
+use super::backend::Backend;
 use super::checkpoint::{self, CheckpointPolicy};
 use super::flat::{FlatLayout, Weights};
+use super::params::Params;
 use super::stack::StackBackend;
-use super::train::{TrainError, TrainOutcome, TrainSettings, learning_rate};
+use super::train::{TrainError, TrainOutcome, TrainSettings};
 use crate::rng::Rng;
+use crate::spec::Objective;
+use crate::tasks::PromptBatch;
 use std::ops::ControlFlow;
+
+/// Trains `params` in place on batches from `next_batch`. `on_step(step, loss)` sees every step
+/// and may stop the run (`ControlFlow::Break`). With a checkpoint policy the run writes a checkpoint
+/// every `every` steps and, if the file already exists, first resumes from it — bit for bit the run
+/// that was interrupted — and keeps the weights of the policy's snapshot steps.
+pub fn train(
+    params: &Params,
+    settings: &TrainSettings,
+    data_rng: &mut Rng,
+    next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
+    on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
+    train_on(params, settings, Objective::SquaredError, data_rng, next_batch, on_step, checkpoints)
+}
+
+/// [`train`] minimising `objective` of every prediction: the squared error of regression, or the
+/// hinge or logistic loss of ±1 labels when the regression transformer classifies pattern prompts.
+pub fn train_on(
+    params: &Params,
+    settings: &TrainSettings,
+    objective: Objective,
+    data_rng: &mut Rng,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
+    let layout = FlatLayout::of(params);
+    let mut engine = super::backend::backend(&settings.compute, params.net.config(), &layout, objective)?;
+    let member = Member {
+        model: params,
+        settings: *settings,
+        data_rng,
+        next_batch: &mut next_batch,
+        on_step: &mut on_step,
+        checkpoints,
+    };
+    train_stack(engine.as_mut(), vec![member]).pop().expect("one member, one outcome")
+}
+
+/// The training loop over any model and backend: schedule, clipping, the NaN guard, checkpoints
+/// and resume, snapshots; [`train`] for the regression model, the language model through it too.
+pub fn train_with<B: Send>(
+    model: &dyn Weights,
+    engine: &mut dyn Backend<B>,
+    settings: &TrainSettings,
+    data_rng: &mut Rng,
+    mut next_batch: impl FnMut(&mut Rng, u64) -> B + Send,
+    mut on_step: impl FnMut(u64, f32) -> ControlFlow<()> + Send,
+    checkpoints: Option<&CheckpointPolicy>,
+) -> Result<TrainOutcome, TrainError> {
+    let place = settings.compute.describe();
+    let member = Member {
+        model,
+        settings: *settings,
+        data_rng,
+        next_batch: &mut next_batch,
+        on_step: &mut on_step,
+        checkpoints,
+    };
+    train_stack(&mut super::stack::Single(engine, place), vec![member]).pop().expect("one member, one outcome")
+}
 
 /// One training of a stack: its weights (trained in place), its settings (learning rate, decay,
 /// clipping and schedule its own), its data stream and batches, what sees its steps, its
@@ -212,7 +278,7 @@ fn advance<B>(
     if !value.is_finite() {
         return Err(TrainError::NonFinite { step, loss: value, last_checkpoint: p.last_checkpoint.clone() });
     }
-    p.opt.settings.lr = learning_rate(&settings.schedule, settings.adamw.lr, step, settings.steps);
+    p.opt.settings.lr = settings.schedule.learning_rate(settings.adamw.lr, step, settings.steps);
     p.opt.step(&mut p.flat, &p.grad, settings.clip);
     p.losses.push(value);
     // Snapshots first: a resumable checkpoint of step s promises every snapshot up to s exists.

@@ -77,7 +77,7 @@ pub(super) fn training_summary(job: &crate::plan::TrainJob, t: &crate::exec::Tra
     let final_loss = (!tail.is_empty()).then(|| tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len() as f64);
     let lr = curve
         .iter()
-        .map(|&(step, _)| (step, crate::model::learning_rate(&job.setup.schedule, job.setup.lr, step, job.setup.steps)))
+        .map(|&(step, _)| (step, job.setup.schedule.learning_rate(job.setup.lr, step, job.setup.steps)))
         .collect();
     let objective =
         crate::tasks::kind_of(&job.data.class).map_or(crate::spec::Objective::SquaredError, |k| job.setup.objective(k));

@@ -123,6 +123,24 @@ pub enum Schedule {
     },
 }
 
+impl Schedule {
+    /// The learning rate at `step` (1-based) of `total`.
+    pub fn learning_rate(&self, peak: f64, step: u64, total: u64) -> f64 {
+        let warm = |w: u64| if w == 0 { 1.0 } else { (step as f64 / w as f64).min(1.0) };
+        match *self {
+            Schedule::Constant => peak,
+            Schedule::Warmup { steps } => peak * warm(steps),
+            Schedule::Cosine { warmup, final_fraction } => {
+                if step <= warmup {
+                    return peak * warm(warmup);
+                }
+                let progress = (step - warmup) as f64 / (total - warmup).max(1) as f64;
+                peak * (final_fraction + (1.0 - final_fraction) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
+            }
+        }
+    }
+}
+
 /// One curriculum axis: from `start` to `end` by `inc` every so many steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stage {
@@ -308,4 +326,19 @@ pub enum Variant {
     Adversarial,
     /// Completions that keep R1: the minority symbol |#a − #b| times.
     Oracle,
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::Schedule;
+
+    #[test]
+    fn schedules() {
+        assert_eq!(Schedule::Constant.learning_rate(1.0, 5, 10), 1.0);
+        assert_eq!(Schedule::Warmup { steps: 4 }.learning_rate(1.0, 2, 10), 0.5);
+        assert_eq!(Schedule::Warmup { steps: 4 }.learning_rate(1.0, 8, 10), 1.0);
+        let c = Schedule::Cosine { warmup: 0, final_fraction: 0.1 };
+        assert!((c.learning_rate(1.0, 10, 10) - 0.1).abs() < 1e-12);
+        assert!((c.learning_rate(1.0, 5, 10) - 0.55).abs() < 1e-12);
+    }
 }

@@ -5,20 +5,11 @@
 //! its own line; single spaces around binary operators, none inside brackets or around `..`.
 //! A line of code longer than [`WIDTH`] columns wraps (`wrap.rs`): a boolean chain before each
 //! `and`/`or`, then a comparison before its operator, then a list one item a line.
-use super::parser::{ITEM_KEYWORDS, parse};
-use super::wrap::{Piece, layout};
+use super::grammar::ITEM_KEYWORDS;
+use super::parser::parse;
+use super::wrap::{Kind, Piece, layout};
 use crate::diag::Diagnostic;
 use crate::source::Source;
-
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Kind {
-    Word,
-    Number,
-    Str,
-    Punct,
-    LineComment,
-    BlockComment,
-}
 
 #[derive(Debug, Clone)]
 struct Token<'a> {

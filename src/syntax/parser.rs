@@ -1,5 +1,6 @@
 //! pest grammar → AST, and pest errors → diagnostics.
 use super::ast::*;
+use super::grammar::{IclParser, Rule};
 use super::pest_errors::syntax_error;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{Source, Span};
@@ -7,23 +8,6 @@ use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/icl.pest"]
-struct IclParser;
-
-/// The words that may start a top-level item.
-/// Words the grammar reserves inside expressions (`reserved` in grammar/icl.pest), each with the
-/// construct it belongs to.
-pub const EXPR_KEYWORDS: [(&str, &str); 6] = [
-    ("and", "joins a claim's conditions: `a < b and c < d`"),
-    ("or", "joins a claim's alternatives: `a < b or c < d`"),
-    ("not", "negates a claim's condition: `not a < b`"),
-    ("for", "starts a sweep: `sparse_linear(nnz = n) for n in 1..=8`"),
-    ("in", "names a sweep's values: `for n in 1..=8`"),
-    ("step", "spaces a range's values: `0..=1 step 0.25`"),
-];
-pub const ITEM_KEYWORDS: [&str; 8] = ["experiment", "let", "class", "model", "train", "eval", "figure", "claim"];
 
 /// Deepest bracket nesting accepted; deeper input is rejected before parsing so that neither
 /// the parser nor later recursive phases can overflow the stack.

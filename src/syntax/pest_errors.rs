@@ -1,6 +1,6 @@
 //! pest's parse errors translated into diagnostics: what was expected in the spec's words
 //! (`a number`, `\`}\``), a keyword misspelled at the start of an item, and where.
-use super::parser::{EXPR_KEYWORDS, ITEM_KEYWORDS, Rule};
+use super::grammar::{EXPR_KEYWORDS, ITEM_KEYWORDS, Rule};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::{Source, Span};
 

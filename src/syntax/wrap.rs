@@ -4,7 +4,17 @@
 //! operator, before the `+` and `-` of a sum, then the first bracketed list, one item a line
 //! between its brackets. A trailing
 //! comment stays at the end of the last line and does not count towards the width.
-use super::format::Kind;
+
+/// What a token is, as far as layout cares.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Kind {
+    Word,
+    Number,
+    Str,
+    Punct,
+    LineComment,
+    BlockComment,
+}
 
 /// The column a line of code may reach.
 pub const WIDTH: usize = 100;
