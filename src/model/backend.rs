@@ -95,6 +95,9 @@ pub fn backend(
     layout: &FlatLayout,
     objective: Objective,
 ) -> candle_core::Result<Box<dyn StackBackend<PromptBatch>>> {
+    if objective == Objective::CrossEntropy {
+        candle_core::bail!("cross-entropy is a token model's objective: the regression transformer predicts numbers");
+    }
     Ok(match compute.backend {
         BackendChoice::Graph => {
             let target = super::Target::open(compute).map_err(|e| candle_core::Error::Msg(e.to_string()))?;

@@ -23,7 +23,10 @@ pub(super) fn member_losses(objective: Objective, pred: &Tensor, targets: &Tenso
     member_means(&match objective {
         Objective::Hinge => hinge(pred, targets)?,
         Objective::Logistic => logistic(pred, targets)?,
-        Objective::SquaredError | Objective::CrossEntropy => (pred - targets)?.sqr()?,
+        Objective::SquaredError => (pred - targets)?.sqr()?,
+        Objective::CrossEntropy => {
+            candle_core::bail!("cross-entropy is a token model's objective: a real-valued prediction has none")
+        }
     })
 }
 

@@ -152,6 +152,7 @@ impl Fused {
     pub fn loss(&mut self, p: &[f32], batch: &PromptBatch) -> f32 {
         self.forward(p, batch);
         let total: f64 = match self.objective {
+            // `backend` refuses cross-entropy before an engine is made: it never gets here.
             Objective::SquaredError | Objective::CrossEntropy => {
                 self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum()
             }
