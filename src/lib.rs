@@ -13,6 +13,7 @@ pub mod diag;
 pub mod exec;
 pub mod explain;
 pub mod files;
+pub mod lanes;
 pub mod machine;
 pub mod model;
 pub mod pipeline;

@@ -28,7 +28,7 @@ pub fn predict(baseline: Baseline, prompts: &PromptBatch, class: &ClassSpec) -> 
         return Some(out);
     }
     if baseline == Baseline::Bayes {
-        let prior = bayes::Prior::of(class)?;
+        let prior = crate::tasks::Prior::of(class)?;
         for b in 0..prompts.batch {
             let xs: Vec<f64> = prompts.prompt_xs(b).iter().map(|&v| v as f64).collect();
             let ys = prompts.prompt_ys(b);

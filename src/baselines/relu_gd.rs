@@ -8,7 +8,7 @@
 use crate::rng::Rng;
 use rand::Rng as _;
 
-use crate::model::cpu::lanes::{L, Strided, dot, product};
+use crate::lanes::{L, Strided, dot, product};
 
 /// Trains `Linear(d, hidden) → ReLU → Linear(hidden, 1)` for `steps` Adam steps of size `lr` on
 /// the `n` context points and predicts at `query`.

@@ -1,10 +1,10 @@
 //! `eval` blocks: models × tasks × input distributions, baselines with their parameters, and
 //! sweeps that expand into one task per value.
 use super::{Checker, Env, Params};
-use crate::baselines::bayes::Prior;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
+use crate::tasks::Prior;
 
 const EVAL_KEYS: &[&str] = &["models", "tasks", "inputs", "baselines", "prompts", "seed", "at", "decode"];
 

@@ -176,7 +176,7 @@ fn baseline_cost(b: &Baseline, e: &EvalJob) -> (f64, f64) {
         Baseline::Ridge { .. } => (n * rows * d * d * 4.0, 8.0 * (p * d + 2.0 * p.min(d) * p.min(d))),
         Baseline::Lasso { .. } => (n * rows * d * 200.0, 8.0 * p * d * 2.0),
         Baseline::Bayes => {
-            let supports = crate::baselines::bayes::Prior::of(&e.task.class).map_or(1.0, |p| p.supports(e.dim));
+            let supports = crate::tasks::Prior::of(&e.task.class).map_or(1.0, |p| p.supports(e.dim));
             (n * p * supports * (d * d + 30.0), 8.0 * d * d * 4.0)
         }
         Baseline::ReluGd { hidden, steps, .. } => {

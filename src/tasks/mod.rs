@@ -8,6 +8,7 @@ pub mod languages;
 mod mixture;
 mod noisy;
 pub mod patterns;
+mod prior;
 mod prompt;
 mod registry;
 
@@ -18,6 +19,7 @@ pub use family::{
 pub use inputs::{InputSampler, random_orthonormal};
 pub use mixture::Mixture;
 pub use noisy::Noisy;
+pub use prior::{NOISELESS_JITTER, Prior};
 pub use prompt::PromptBatch;
 pub use registry::*;
 

@@ -243,7 +243,7 @@ impl Fused {
         kernels::layer_norm(&w.x, lw, lb, eps, &mut w.xhat_f, &mut w.rstd_f, &mut w.a_f);
         let (ro_w, ro_b) = (self.read_out.w(p), self.read_out.b(p)[0]);
         w.pred.clear();
-        w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + super::lanes::dot(row, ro_w)));
+        w.pred.extend(w.a_f.chunks_exact(c).map(|row| ro_b + crate::lanes::dot(row, ro_w)));
     }
 
     fn backward(&mut self, p: &[f32], batch: &PromptBatch, grad: &mut [f32]) {

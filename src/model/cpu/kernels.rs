@@ -2,8 +2,8 @@
 //! crate candle itself uses), LayerNorm, GELU and causal softmax attention, each with its
 //! analytic backward. Loops are written so the compiler vectorises them (lane accumulators for
 //! sums, a branch-free `exp`).
-pub use super::lanes::Strided;
-use super::lanes::{L, copy, dot, product, sum};
+pub use crate::lanes::Strided;
+use crate::lanes::{L, copy, dot, product, sum};
 use gemm::Parallelism;
 
 /// `dst (m, n) = [dst +] a (m, k) · b (k, n)`, `dst` row-major.

@@ -1,8 +1,7 @@
 //! The CPU engine: hand-fused forward and backward passes of the transformer over one flat
-//! parameter buffer (`fused`), the `gemm` and lane kernels they are made of (`kernels`, `lanes`;
-//! the baselines' small products use the lanes too).
+//! parameter buffer (`fused`), the `gemm` kernels they are made of (`kernels`) over the lane
+//! products of `crate::lanes`, which the baselines use too.
 mod fused;
 pub(super) mod kernels;
-pub mod lanes;
 
 pub use fused::Fused;
