@@ -1,9 +1,9 @@
 //! The Bayes-optimal baseline: ridge on noisy dense priors (unit test), better than lasso on sparse
 //! truths, and posterior weight on the right class of a mixture as the context grows.
 use iclc::baselines::bayes::{Stats, posterior};
-use iclc::tasks::Prior;
 use iclc::baselines::predict;
 use iclc::spec::{Baseline, ClassSpec, Component, InputSpec};
+use iclc::tasks::Prior;
 use iclc::tasks::{class_for, sample_batch};
 
 fn mean_error_at(pred: &[f32], ys: &[f32], points: usize, k: usize) -> f64 {
