@@ -2,7 +2,7 @@
 //! `time_to`, `between`), with `min`/`max`, and `all(… for n in …)` / `any(…)` over sweeps.
 use super::{Checker, Env};
 use crate::diag::{Code, Diagnostic};
-use crate::spec::{ClaimExpr, EvalSpec, FigureSpec};
+use crate::spec::{ClaimExpr, EvalSpec, FigureRef, FigureSpec, Predictor, Quantity};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 /// The type of a claim expression.
@@ -44,9 +44,25 @@ impl Checker<'_> {
 
     /// The figure a claim is shown in: the first figure item of the evaluation it reads, else the
     /// evaluation's own error-vs-k figure.
-    pub(super) fn claim_figure(&self, expr: &ClaimExpr, figures: &[FigureSpec]) -> Option<String> {
-        let first = expr.reads().first().map(|q| q.eval().to_string())?;
-        Some(figures.iter().find(|f| f.eval() == first).map_or(first, |f| f.name().to_string()))
+    pub(super) fn claim_figure(&self, expr: &ClaimExpr, figures: &[FigureSpec]) -> Option<FigureRef> {
+        let reads = expr.reads();
+        let q = reads.first()?;
+        // The spec's first figure of the claim's first evaluation, unless it is the error-vs-k
+        // figure the evaluation draws anyway.
+        match figures.iter().find(|f| f.eval() == q.eval()) {
+            Some(FigureSpec::ErrorVsK { .. }) | None => {}
+            Some(f) => return Some(FigureRef::Named { name: f.name().to_string() }),
+        }
+        let pruned = |q: &&Quantity| match q {
+            Quantity::Error(r) | Quantity::Hinge(r) => matches!(r.predictor, Predictor::Pruned(_)),
+            _ => false,
+        };
+        let (eval, task) = (q.eval().to_string(), q.task().to_string());
+        Some(match (q, reads.iter().copied().find(pruned)) {
+            (Quantity::Attention(a), _) => FigureRef::Attention { eval: a.eval.clone() },
+            (_, Some(p)) => FigureRef::Pruning { eval, task, hinge: matches!(p, Quantity::Hinge(_)) },
+            _ => FigureRef::Curves { eval, task, inputs: q.inputs() },
+        })
     }
 
     fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {

@@ -1,7 +1,7 @@
 //! The one typed context both templates render.
-use super::figures::{self, fmt, fmt_estimate, slug};
+use super::figures::{self, fmt, fmt_estimate};
 use crate::results::{ClaimResult, Results, Term, Verdict};
-use crate::spec::{CheckedSpec, ClaimSpec, FigureSpec, Quantity, SweepOver};
+use crate::spec::{CheckedSpec, ClaimSpec, FigureRef, FigureSpec, Quantity, SweepOver};
 use serde::Serialize;
 
 /// Everything a report shows.
@@ -150,29 +150,8 @@ pub struct Repro {
 }
 
 /// A claim with its verdict, margin and the numbers it read.
-fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, spec: &CheckedSpec, names: &[(String, String)]) -> ClaimView {
-    let figure = match claim_spec.figure.as_deref().and_then(|f| spec.figures.iter().find(|x| x.name() == f)) {
-        Some(
-            FigureSpec::ErrorVsSweep { name, .. }
-            | FigureSpec::FunctionPlot { name, .. }
-            | FigureSpec::ErrorVsStep { name, .. }
-            | FigureSpec::BetweenVs { name, .. },
-        ) => format!("fig-{}", slug(name)),
-        _ => c.terms.first().map_or_else(String::new, |t| {
-            let q = &t.quantity;
-            let pruned = |r: &crate::spec::ErrorRef| matches!(r.predictor, crate::spec::Predictor::Pruned(_));
-            match q {
-                Quantity::Attention(a) => figures::attention_figure_id(&a.eval),
-                _ if c.terms.iter().any(|t| matches!(&t.quantity, Quantity::Error(r) if pruned(r))) => {
-                    figures::pruning_figure_id(q.eval(), q.task(), false)
-                }
-                _ if c.terms.iter().any(|t| matches!(&t.quantity, Quantity::Hinge(r) if pruned(r))) => {
-                    figures::pruning_figure_id(q.eval(), q.task(), true)
-                }
-                _ => figures::figure_id(q.eval(), q.task(), &q.inputs()),
-            }
-        }),
-    };
+fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, names: &[(String, String)]) -> ClaimView {
+    let figure = claim_spec.figure.as_ref().map(FigureRef::id).unwrap_or_default();
     let term = |t: &Term| match (&t.quantity, t.estimate.mean.is_infinite()) {
         (Quantity::FirstStep(_), true) => format!("{} = not reached", t.quantity.describe()),
         _ => {
@@ -256,12 +235,8 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
         figures.extend(figures::training_figures(&results.trainings));
     }
     let names = expansions(spec);
-    let claims: Vec<ClaimView> = results
-        .claims
-        .iter()
-        .zip(&spec.claims)
-        .map(|(c, claim_spec)| claim_view(c, claim_spec, spec, &names))
-        .collect();
+    let claims: Vec<ClaimView> =
+        results.claims.iter().zip(&spec.claims).map(|(c, claim_spec)| claim_view(c, claim_spec, &names)).collect();
     let count = |v: Verdict| results.claims.iter().filter(|c| c.verdict == v).count();
     ReportContext {
         experiment: spec.name.clone(),

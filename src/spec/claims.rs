@@ -13,7 +13,7 @@ pub struct ClaimSpec {
     /// The claim's body in the spec, for the report.
     pub source: String,
     /// The figure that shows it.
-    pub figure: Option<String>,
+    pub figure: Option<super::FigureRef>,
     /// Where the claim is.
     pub span: Span,
 }

@@ -104,3 +104,71 @@ impl FigureSpec {
         }
     }
 }
+
+/// The figure that shows a claim, as `check` decides it: a figure the spec names, or one every
+/// evaluation of its kind draws. Its [`FigureRef::id`] is the one schema of every figure's anchor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "shows", rename_all = "snake_case")]
+pub enum FigureRef {
+    /// A `figure` item of the spec.
+    Named {
+        /// Its name.
+        name: String,
+    },
+    /// An evaluation's curves on one (task, inputs): its error against k, or a language's rates.
+    Curves {
+        /// The evaluation.
+        eval: String,
+        /// The task.
+        task: String,
+        /// The input distribution.
+        inputs: InputSpec,
+    },
+    /// A classification evaluation's pruning figure on a task: of the 0-1 error, or the hinge loss.
+    Pruning {
+        /// The evaluation.
+        eval: String,
+        /// The task.
+        task: String,
+        /// Of the hinge loss.
+        hinge: bool,
+    },
+    /// A classification evaluation's attention figure.
+    Attention {
+        /// The evaluation.
+        eval: String,
+    },
+}
+
+impl FigureRef {
+    /// The figure's anchor in the report and the stem of its file.
+    pub fn id(&self) -> String {
+        match self {
+            FigureRef::Named { name } => format!("fig-{}", slug(name)),
+            FigureRef::Curves { eval, task, inputs: InputSpec::Normal } => format!("fig-{}-{}", slug(eval), slug(task)),
+            FigureRef::Curves { eval, task, inputs } => {
+                format!("fig-{}-{}-{}", slug(eval), slug(task), slug(&inputs.describe()))
+            }
+            FigureRef::Pruning { eval, task, hinge } => {
+                format!("fig-{}-{}-pruning{}", slug(eval), slug(task), if *hinge { "-hinge" } else { "" })
+            }
+            FigureRef::Attention { eval } => format!("fig-{}-attention", slug(eval)),
+        }
+    }
+}
+
+/// A name as an HTML anchor and a part of a file name, unique by construction: a lower-case
+/// identifier as it is (`_` written `-`, which no identifier holds); any other name (an expression
+/// such as `linear(scale = -1)`, upper case) readable but lossy, so followed by a hash of the whole
+/// name — `linear(scale = 1)` and `linear(scale = -1)` never share a figure file.
+pub fn slug(s: &str) -> String {
+    let raw: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let readable = raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    let identifier = !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if identifier && !s.starts_with('_') && !s.ends_with('_') && !s.contains("__") {
+        readable
+    } else {
+        let hash = crate::files::sha256_hex(s.as_bytes());
+        if readable.is_empty() { hash[..8].to_string() } else { format!("{readable}-{}", &hash[..8]) }
+    }
+}

@@ -12,7 +12,7 @@ pub use between::between_figure;
 pub use error::error_figure;
 pub use function::function_figure;
 pub use language::{language_figure, rate_loss_figure};
-pub use patterns::{attention_figure, attention_figure_id, pruning_figure_id, pruning_figures};
+pub use patterns::{attention_figure, pruning_figures};
 pub use steps::step_figure;
 pub use sweep::{sweep_figure, training_sweep_figure};
 pub use training::training_figures;
@@ -36,28 +36,11 @@ pub fn fmt_estimate(e: &Estimate) -> String {
     format!("{} [{}, {}]", fmt(e.mean), fmt(e.lo), fmt(e.hi))
 }
 
-/// A name as an HTML anchor and a part of a file name, unique by construction: a lower-case
-/// identifier as it is (`_` written `-`, which no identifier holds); any other name (an expression
-/// such as `linear(scale = -1)`, upper case) readable but lossy, so followed by a hash of the whole
-/// name — `linear(scale = 1)` and `linear(scale = -1)` never share a figure file.
-pub fn slug(s: &str) -> String {
-    let raw: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let readable = raw.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    let identifier = !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if identifier && !s.starts_with('_') && !s.ends_with('_') && !s.contains("__") {
-        readable
-    } else {
-        let hash = crate::files::sha256_hex(s.as_bytes());
-        if readable.is_empty() { hash[..8].to_string() } else { format!("{readable}-{}", &hash[..8]) }
-    }
-}
+pub use crate::spec::slug;
 
 /// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
 pub fn figure_id(eval: &str, task: &str, inputs: &crate::spec::InputSpec) -> String {
-    match inputs {
-        crate::spec::InputSpec::Normal => format!("fig-{}-{}", slug(eval), slug(task)),
-        other => format!("fig-{}-{}-{}", slug(eval), slug(task), slug(&other.describe())),
-    }
+    crate::spec::FigureRef::Curves { eval: eval.into(), task: task.into(), inputs: *inputs }.id()
 }
 
 /// Says which models are means over several training seeds, and what their intervals resample.
@@ -85,7 +68,7 @@ pub fn named(
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 ) -> super::Figure {
-    let id = format!("fig-{}", slug(name));
+    let id = crate::spec::FigureRef::Named { name: name.to_string() }.id();
     super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows, legend: vec![] }
 }
 

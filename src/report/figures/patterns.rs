@@ -1,7 +1,7 @@
 //! A classification evaluation's figures: each classifier's attention mass on same-pattern
 //! examples as bars (the mechanism), and its 0-1 error and hinge loss against the share of MLP
 //! neurons pruned, one line per model and order (Li et al.'s pruning figure).
-use super::{fmt, fmt_estimate, slug};
+use super::{fmt, fmt_estimate};
 use crate::report::Figure;
 use crate::report::bars::{Bar, BarChart, BarSeries};
 use crate::report::svg::{Chart, Series, Stroke};
@@ -10,12 +10,12 @@ use crate::spec::{Predictor, PruneOrder, Pruned};
 
 /// The id of a classification evaluation's attention figure.
 pub fn attention_figure_id(eval: &str) -> String {
-    format!("fig-{}-attention", slug(eval))
+    crate::spec::FigureRef::Attention { eval: eval.into() }.id()
 }
 
 /// The id of a classification evaluation's pruning figure on a task (`hinge`: of the hinge loss).
 pub fn pruning_figure_id(eval: &str, task: &str, hinge: bool) -> String {
-    format!("fig-{}-{}-pruning{}", slug(eval), slug(task), if hinge { "-hinge" } else { "" })
+    crate::spec::FigureRef::Pruning { eval: eval.into(), task: task.into(), hinge }.id()
 }
 
 /// Bars of each model's attention mass on the examples that share the query's relevant pattern,
