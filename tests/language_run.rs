@@ -128,6 +128,17 @@ fn a_language_evaluation_scores_every_prompt_and_its_claims_read_the_rates() {
     assert!(md.contains("Rules kept out of distribution") && md.contains("| t | r2_completion |"), "{md}");
     assert!(md.contains("against test loss over training"), "the evaluation reads steps: the loss figure is drawn");
     assert!(!md.contains("Error against in-context examples"), "no regression figure for a language evaluation");
+    // The figure says what each metric counts, and no rate of a count on the completion alone.
+    assert!(md.contains("| `r2_completion` | no a after a b among the new tokens alone |"), "{md}");
+    assert!(md.contains("| `grammatical` | prompt + completion is a word of the language: 0 on out-of-distribution"));
+    assert!(!md.contains("r1_completion"), "R1 counts the whole word");
+    use iclc::tasks::languages::Language as _;
+    let floor = iclc::tasks::languages::minimum_loss(&iclc::tasks::languages::Anbn { max_n: 4 }.words());
+    let floor = iclc::report::format_number(floor);
+    assert!(md.contains(&format!("the lowest a model can reach is {floor},")), "{floor} in {md}");
+    // A report of languages alone speaks neither of squared errors nor of intervals over prompts.
+    assert!(!md.contains("squared errors") && !md.contains("intervals over prompts"), "{md}");
+    assert!(md.contains("resample the training seeds alone"));
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -85,9 +85,10 @@ impl Checker<'_> {
             .find(|t| reads_vectors(&t.data.class))
             .map(|t| format!("training `{}` draws its prompts from `{}`", t.family, t.data.name));
         let evaluated = || {
-            let e = evals.iter().find(|e| e.tasks.iter().any(|t| reads_vectors(&t.class)))?;
-            let t = e.tasks.iter().find(|t| reads_vectors(&t.class))?;
-            Some(format!("evaluation `{}` prompts with `{}`", e.name, t.name))
+            evals.iter().find_map(|e| {
+                let t = e.tasks.iter().find(|t| reads_vectors(&t.class))?;
+                Some(format!("evaluation `{}` prompts with `{}`", e.name, t.name))
+            })
         };
         let Some(reader) = trained.or_else(evaluated) else { return };
         let keys = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");

@@ -5,7 +5,7 @@ use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
-use crate::tasks::languages::Rule;
+use crate::tasks::languages::{Language, Rule};
 
 const RATE_ARGS: &[&str] = &["eval", "model", "metric", "prompts", "among", "task", "at"];
 const LOSS_ARGS: &[&str] = &["eval", "model", "task", "at"];
@@ -50,8 +50,9 @@ impl Checker<'_> {
             None => Some(None),
         };
         let read = if rate {
-            let rules = task.as_deref().map_or(&[][..], |t| rules_of(eval, t));
-            let metrics = task.as_deref().map_or_else(Vec::new, |t| metrics_of(eval, t));
+            let lang = task.as_deref().and_then(|t| language_of_task(eval, t));
+            let rules = lang.as_ref().map_or(&[][..], |l| l.rules());
+            let metrics = lang.as_ref().map_or_else(Vec::new, |l| crate::tasks::languages::metric_names(l.as_ref()));
             let metric = self.metric(metric_e?, &metrics, rules);
             let among = p.get("among").map(|e| self.metric(e, &metrics, rules));
             let prompts = match p.get("prompts") {
@@ -145,8 +146,7 @@ impl Checker<'_> {
         let Some(crate::spec::Prompts::Listed { words }) = eval.completing.as_ref().map(|c| &c.prompts) else {
             return Some(set);
         };
-        let class = eval.tasks.iter().find(|t| Some(t.name.as_str()) == task).map(|t| &t.class);
-        let Some(lang) = class.and_then(|c| crate::tasks::language_of(c).ok()) else { return Some(set) };
+        let Some(lang) = task.and_then(|t| language_of_task(eval, t)) else { return Some(set) };
         let Ok(split) = crate::tasks::languages::listed_prompts(lang.as_ref(), words) else { return Some(set) };
         let n = match set {
             PromptSet::Id => split.id.len(),
@@ -184,16 +184,8 @@ impl Checker<'_> {
     }
 }
 
-/// The rules of one of an evaluation's languages (none when it is no language).
-fn rules_of(eval: &EvalSpec, task: &str) -> &'static [Rule] {
-    let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class);
-    class.and_then(|c| crate::tasks::language_of(c).ok()).map_or(&[], |l| l.rules())
-}
-
-/// The metrics of the completions of one of an evaluation's languages.
-fn metrics_of(eval: &EvalSpec, task: &str) -> Vec<LanguageMetric> {
-    let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class);
-    class
-        .and_then(|c| crate::tasks::language_of(c).ok())
-        .map_or_else(Vec::new, |l| crate::tasks::languages::metric_names(l.as_ref()))
+/// The language of one of an evaluation's tasks (none when it is no language).
+fn language_of_task(eval: &EvalSpec, task: &str) -> Option<Box<dyn Language>> {
+    let class = eval.tasks.iter().find(|t| t.name == task).map(|t| &t.class)?;
+    crate::tasks::language_of(class).ok()
 }

@@ -261,6 +261,7 @@ fn shape(spec: &CheckedSpec) -> (usize, usize) {
 /// gets diagnostics instead of a plan; `base` is the folder files in the spec are relative to;
 /// `compute` names the backend and device that will run it.
 pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Result<Plan, Vec<Diagnostic>> {
+    let (dim, points) = shape(spec);
     let computed_on = (!compute.is_default()).then(|| compute.describe());
     let mut problems = Vec::new();
     let mut inits = BTreeMap::new();
@@ -299,8 +300,8 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 name: t.name.clone(),
                 aliases: vec![],
                 data: t.data.clone(),
-                dim: shape(spec).0,
-                points: shape(spec).1,
+                dim,
+                points,
                 setup: t.setup,
                 seed,
                 init: init.clone(),
@@ -356,8 +357,8 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 eval: e.name.clone(),
                 task: task.clone(),
                 inputs,
-                dim: shape(spec).0,
-                points: shape(spec).1,
+                dim,
+                points,
                 prompts: e.prompts,
                 seed: e.seed,
                 models: models.clone(),

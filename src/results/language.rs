@@ -150,6 +150,7 @@ pub fn language_summary(
     }
     let language = crate::tasks::language_of(&job.task.class).ok();
     let known = language.as_ref().map(|l| crate::tasks::languages::metrics(l.as_ref())).unwrap_or_default();
+    let words = language.as_ref().map(|l| l.words());
     let meanings = lang
         .metrics
         .iter()
@@ -163,8 +164,8 @@ pub fn language_summary(
         ood_prompts: lang.ood.iter().filter(|o| **o).count(),
         metrics: lang.metrics.clone(),
         meanings,
-        words: language.as_ref().map_or(0, |l| l.words().len()),
-        minimum_loss: language.as_ref().map_or(f64::NAN, |l| crate::tasks::languages::minimum_loss(l.as_ref())),
+        words: words.as_ref().map_or(0, Vec::len),
+        minimum_loss: words.as_deref().map_or(f64::NAN, crate::tasks::languages::minimum_loss),
         models,
         by_step,
     }
