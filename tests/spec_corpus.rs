@@ -89,7 +89,7 @@ fn bad_specs_give_exactly_the_expected_diagnostics() {
 
 #[test]
 fn every_registered_family_checks_and_plans_as_a_task_and_as_training_data() {
-    for family in iclc::tasks::families().iter().filter(|f| f.kind() == iclc::spec::TaskKind::REGRESSION) {
+    for family in iclc::tasks::families().iter().filter(|f| f.kind() == iclc::spec::TaskKind::Regression) {
         // Required parameters at their least value; the others at their defaults.
         let args: Vec<String> = family
             .params()

@@ -79,7 +79,7 @@ impl Checker<'_> {
         if missing.is_empty() || self.shape_reported {
             return;
         }
-        let reads_vectors = |class| crate::tasks::kind_of(class).is_ok_and(|k| k.batch != BatchKind::Tokens);
+        let reads_vectors = |class| crate::tasks::kind_of(class).is_ok_and(|k| k.batch() != BatchKind::Tokens);
         let trained = trainings
             .iter()
             .find(|t| reads_vectors(&t.data.class))

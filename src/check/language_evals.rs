@@ -14,7 +14,7 @@ const MAX_PROMPTS: usize = 1 << 20;
 impl Checker<'_> {
     /// Whether an evaluation completes prompts: it names a language or a language model.
     pub(super) fn is_language_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
-        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::TOKENS))
+        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Tokens))
             || models.iter().any(|t| t.setup.model.arch.reads() == BatchKind::Tokens)
     }
 
@@ -32,7 +32,7 @@ impl Checker<'_> {
         let mut ok = true;
         let help = "a language evaluation completes prompts of languages with language models: \
                     `tasks = [anbn(max_n = 16)]`, `models = [a causal_lm or lstm training]`";
-        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::TOKENS)) {
+        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::Tokens)) {
             ok = false;
             self.refuse(
                 span_of("tasks"),

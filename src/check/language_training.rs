@@ -15,8 +15,8 @@ impl Checker<'_> {
     /// for the pattern classifier, and every word within a language model's context.
     pub(super) fn data_suits_model(&mut self, d: &TaskSpec, span: Span, m: &ModelSpec) -> Option<()> {
         let kind = crate::tasks::kind_of(&d.class).ok()?;
-        if !m.arch.learns(kind.batch) {
-            let help = match kind.batch {
+        if !m.arch.learns(kind.batch()) {
+            let help = match kind.batch() {
                 BatchKind::Tokens => "learn a language with `causal_lm(…)` or `lstm(…)`",
                 BatchKind::RealPairs => "learn a function class with `transformer(…)` or a preset",
                 BatchKind::Patterns => "learn pattern data with `pattern_net(neurons = ..)` or `transformer(…)`",
@@ -47,7 +47,7 @@ impl Checker<'_> {
     /// trainings before it have run).
     pub(super) fn init_fits(&mut self, span: Span, model: Option<&ModelSpec>, data: Option<&TaskSpec>) -> Option<()> {
         let (Some(m), Some(d)) = (model, data) else { return Some(()) };
-        let batch = crate::tasks::kind_of(&d.class).ok()?.batch;
+        let batch = crate::tasks::kind_of(&d.class).ok()?.batch();
         if m.arch.loads_checkpoint(batch) {
             return Some(());
         }
@@ -172,7 +172,7 @@ impl Checker<'_> {
             "a classifier minimises the hinge loss (the paper's) or the logistic loss",
         )?;
         if let Some(d) = data
-            && crate::tasks::kind_of(&d.class).map(|k| k.batch) != Ok(BatchKind::Patterns)
+            && crate::tasks::kind_of(&d.class).map(|k| k.batch()) != Ok(BatchKind::Patterns)
         {
             self.diags.push(
                 Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is no classification data", d.name))

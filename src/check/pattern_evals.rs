@@ -16,7 +16,7 @@ const HINGE_ARGS: &[&str] = &["eval", "model", "task", "k"];
 impl Checker<'_> {
     /// Whether an evaluation classifies pattern prompts: it names pattern data or a classifier.
     pub(super) fn is_pattern_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
-        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::CLASSIFICATION))
+        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Classification))
             || models.iter().any(|t| classifier(t))
     }
 
@@ -34,7 +34,7 @@ impl Checker<'_> {
         let help = "a classification evaluation prompts classifiers with pattern data: \
                     `tasks = [patterns(…)]`, `models = [a training on patterns(…)]`";
         let mut ok = true;
-        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::CLASSIFICATION)) {
+        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::Classification)) {
             ok = false;
             let message = format!("`{}` is no pattern data; this evaluation classifies pattern prompts", t.name);
             self.refuse(span_of("tasks"), message, "not pattern data", help);
@@ -199,7 +199,7 @@ impl Checker<'_> {
 
     /// Whether `eval` classifies pattern prompts with models, after reporting why not.
     fn classifies(&mut self, eval: &EvalSpec, span: Span, what: &str) -> Option<()> {
-        let classifies = eval.tasks.iter().all(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::CLASSIFICATION));
+        let classifies = eval.tasks.iter().all(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Classification));
         if classifies && !eval.models.is_empty() {
             return Some(());
         }
@@ -214,5 +214,5 @@ impl Checker<'_> {
 
 /// Whether a training learns to classify: its data is pattern data.
 fn classifier(t: &TrainSpec) -> bool {
-    crate::tasks::kind_of(&t.data.class) == Ok(TaskKind::CLASSIFICATION)
+    crate::tasks::kind_of(&t.data.class) == Ok(TaskKind::Classification)
 }

@@ -134,7 +134,7 @@ impl Checker<'_> {
         };
         let curriculum = match (curriculum, &data) {
             (Some(Some(_)), Some(d))
-                if crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::CLASSIFICATION) =>
+                if crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::Classification) =>
             {
                 let span = p.get("curriculum").or(p.get("recipe")).map_or(block.span, |e| e.span);
                 self.diags.push(

@@ -44,7 +44,7 @@ pub fn record(
                     Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, target).map_err(unsupported)?)
                 }
                 _ => Classifier::Transformer(
-                    crate::model::load_weights(&super::train_job::model_config(t), path, target).map_err(tensor_err)?,
+                    crate::model::load_weights(&super::kinds::model_config(t), path, target).map_err(tensor_err)?,
                 ),
             })
         };

@@ -2,14 +2,12 @@
 //! under its content hash so an interrupted or repeated run redoes only what is missing.
 mod cache;
 mod evaluate;
-mod evaluate_language;
 mod evaluate_patterns;
+mod kinds;
 mod observer;
 mod schedule;
 mod train_job;
-mod train_language;
 mod train_patterns;
-mod train_regression;
 mod training;
 
 pub use observer::{NoObserver, Observer};

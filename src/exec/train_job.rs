@@ -1,11 +1,11 @@
 //! What every kind's training shares: its settings, the files of its folder, the member it
 //! prepares for a stack, the one loop all kinds train in, and sealing its record (the lowest-loss
-//! selection included). `training` dispatches a stack to a kind; each kind (`train_regression`,
-//! `train_language`, `train_patterns`) builds on this and on nothing above it.
+//! selection included). `training` dispatches a stack to a kind; each kind (`kinds/`) builds on
+//! this and on nothing above it.
 use super::cache::Cache;
 use super::{ExecError, Observer, Snapshot, TrainOutput};
 use crate::model::{
-    AdamWSettings, CheckpointPolicy, Config, Member, StackBackend, TrainError, TrainOutcome, TrainSettings, Weights,
+    AdamWSettings, CheckpointPolicy, Member, StackBackend, TrainError, TrainOutcome, TrainSettings, Weights,
 };
 use crate::plan::{JobId, TrainJob};
 use crate::rng;
@@ -21,12 +21,6 @@ pub(super) const RESUME: &str = "resume.safetensors";
 /// The file that keeps the weights of `step`, in the job's folder.
 pub(super) fn snapshot_file(step: u64) -> String {
     format!("step-{step:09}.safetensors")
-}
-
-/// The model config of a training job.
-pub fn model_config(t: &TrainJob) -> Config {
-    let m = t.setup.model;
-    Config::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
 /// The loop's settings for a training job.

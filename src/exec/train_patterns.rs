@@ -30,7 +30,7 @@ pub fn train(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Obser
             Err(e) => out[index] = Some(Err(e)),
         }
     }
-    let objective = ready.first().map(|r| r.job.1.setup.objective(crate::spec::TaskKind::CLASSIFICATION));
+    let objective = ready.first().map(|r| r.job.1.setup.objective(crate::spec::TaskKind::Classification));
     let engine = target(compute).and_then(|target| {
         let first = ready.first().zip(objective).map(|(r, o)| r.model.engine(o, &target)).transpose();
         first.map_err(|source| ExecError::Tensor { context: "building the classifiers' graph".into(), source })

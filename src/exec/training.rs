@@ -1,6 +1,5 @@
 //! A training job, or a stack of them: cached records, unsealing, the memory parts of a stack,
-//! and the kind that trains each part (`train_regression`, `train_language`, `train_patterns`,
-//! all on `train_job`).
+//! and the kind that trains each part (`kinds/`, all on `train_job`).
 use super::cache::Cache;
 use super::train_job::{Jobs, Outcome, RECORD};
 use super::{ExecError, Observer, TrainOutput};
@@ -114,9 +113,9 @@ fn train_part(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Obse
         Ok(kind) => kind,
         Err(why) => return jobs.iter().map(|_| Err(ExecError::Unsupported(why.clone()))).collect(),
     };
-    match (first.setup.objective(kind), first.setup.model.arch) {
-        (crate::spec::Objective::CrossEntropy, _) => super::train_language::train(jobs, cache, compute, observer),
-        (_, crate::spec::Arch::PatternNet) => super::train_patterns::train(jobs, cache, compute, observer),
-        _ => super::train_regression::train(jobs, cache, compute, observer),
+    match (super::kinds::of(kind), first.setup.model.arch) {
+        (Some(k), _) => k.train(jobs, cache, compute, observer),
+        (None, crate::spec::Arch::PatternNet) => super::train_patterns::train(jobs, cache, compute, observer),
+        (None, _) => super::kinds::train_regression(jobs, cache, compute, observer),
     }
 }

@@ -258,7 +258,7 @@ fn task_curves(
         inputs: job.inputs,
         component,
         prompts: rows.len(),
-        metric: crate::tasks::kind_of(&job.task.class).map_or(crate::spec::Metric::ErrorPerDim, |k| k.metric),
+        metric: crate::tasks::kind_of(&job.task.class).map_or(crate::spec::Metric::ErrorPerDim, |k| k.metric()),
         curves: replicate_groups(&eval.errors)
             .into_iter()
             .map(|(predictor, reps)| {

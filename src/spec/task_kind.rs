@@ -4,36 +4,53 @@
 //! of pattern data (hinge loss, 0-1 error).
 use serde::{Deserialize, Serialize};
 
-/// A family's batch kind, objective and metric.
+/// A family's kind: what its prompts hold, what a model minimises on them, how it is scored.
+/// Each kind's jobs run behind one seam (`exec/kinds/`, a folder per kind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskKind {
-    /// What a prompt holds.
-    pub batch: BatchKind,
-    /// What training minimises.
-    pub objective: Objective,
-    /// What evaluation reports.
-    pub metric: Metric,
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// In-context regression: real (x, y) pairs, squared error, error / d.
+    Regression,
+    /// Formal languages: token sequences, next-token cross-entropy, rule rates of completions.
+    Tokens,
+    /// In-context binary classification: pattern inputs with ±1 labels, hinge loss, 0-1 error.
+    Classification,
 }
 
 impl TaskKind {
-    /// In-context regression: real (x, y) pairs, squared error, error / d.
-    pub const REGRESSION: TaskKind =
-        TaskKind { batch: BatchKind::RealPairs, objective: Objective::SquaredError, metric: Metric::ErrorPerDim };
+    /// What a prompt of this kind holds.
+    pub fn batch(self) -> BatchKind {
+        match self {
+            TaskKind::Regression => BatchKind::RealPairs,
+            TaskKind::Tokens => BatchKind::Tokens,
+            TaskKind::Classification => BatchKind::Patterns,
+        }
+    }
 
-    /// Formal languages: token sequences, next-token cross-entropy, rule rates of completions.
-    pub const TOKENS: TaskKind =
-        TaskKind { batch: BatchKind::Tokens, objective: Objective::CrossEntropy, metric: Metric::RuleRates };
+    /// What training minimises unless the training chooses (`loss = …`).
+    pub fn objective(self) -> Objective {
+        match self {
+            TaskKind::Regression => Objective::SquaredError,
+            TaskKind::Tokens => Objective::CrossEntropy,
+            TaskKind::Classification => Objective::Hinge,
+        }
+    }
 
-    /// In-context binary classification: pattern inputs with ±1 labels, hinge loss, 0-1 error.
-    pub const CLASSIFICATION: TaskKind =
-        TaskKind { batch: BatchKind::Patterns, objective: Objective::Hinge, metric: Metric::ZeroOne };
+    /// What evaluation reports.
+    pub fn metric(self) -> Metric {
+        match self {
+            TaskKind::Regression => Metric::ErrorPerDim,
+            TaskKind::Tokens => Metric::RuleRates,
+            TaskKind::Classification => Metric::ZeroOne,
+        }
+    }
 
     /// The kind in words, for diagnostics.
-    pub fn describe(&self) -> &'static str {
-        match self.batch {
-            BatchKind::RealPairs => "regression",
-            BatchKind::Tokens => "token-sequence",
-            BatchKind::Patterns => "classification",
+    pub fn describe(self) -> &'static str {
+        match self {
+            TaskKind::Regression => "regression",
+            TaskKind::Tokens => "token-sequence",
+            TaskKind::Classification => "classification",
         }
     }
 }

@@ -286,7 +286,7 @@ impl Select {
 impl TrainSetup {
     /// What the training minimises: its `loss`, or what its data's kind prescribes.
     pub fn objective(&self, data: TaskKind) -> Objective {
-        self.loss.unwrap_or(data.objective)
+        self.loss.unwrap_or(data.objective())
     }
 
     /// The steps before the last whose weights a selection compares with the last's: every

@@ -16,7 +16,7 @@ pub trait Family: Sync {
     fn params(&self) -> &'static [ParamDecl];
     /// What its prompts are, what a model minimises on them and how it is scored.
     fn kind(&self) -> TaskKind {
-        TaskKind::REGRESSION
+        TaskKind::Regression
     }
     /// The sampler for a checked call (a regression family).
     fn sampler(&self, call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String>;
@@ -222,7 +222,7 @@ mod tests {
                 args.insert(p.name.to_string(), value);
             }
             let call = FamilyCall { family: f.name().to_string(), args };
-            if f.kind() == crate::spec::TaskKind::CLASSIFICATION {
+            if f.kind() == crate::spec::TaskKind::Classification {
                 let data = f.patterns(&call, 30).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
                 assert_eq!(f.validate(&call, 30), Ok(()), "{}", f.name());
                 let mut rng = crate::rng::stream(1, "registry");
@@ -231,7 +231,7 @@ mod tests {
                 assert!(f.sampler(&call).is_err() && f.language(&call).is_err(), "{}", f.name());
                 continue;
             }
-            if f.kind() == crate::spec::TaskKind::TOKENS {
+            if f.kind() == crate::spec::TaskKind::Tokens {
                 let lang = f.language(&call).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
                 let words = lang.words();
                 assert!(!words.is_empty() && words.iter().all(|w| lang.is_member(w)), "{}", f.name());

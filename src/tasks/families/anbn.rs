@@ -21,7 +21,7 @@ impl Family for AnbnFamily {
         PARAMS
     }
     fn kind(&self) -> TaskKind {
-        TaskKind::TOKENS
+        TaskKind::Tokens
     }
     fn sampler(&self, _call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
         Err("`anbn` is a language, not a function class".into())

@@ -21,7 +21,7 @@ impl Family for AnbncnFamily {
         PARAMS
     }
     fn kind(&self) -> TaskKind {
-        TaskKind::TOKENS
+        TaskKind::Tokens
     }
     fn sampler(&self, _call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
         Err("`anbncn` is a language, not a function class".into())

@@ -25,7 +25,7 @@ impl Family for DyckFamily {
         PARAMS
     }
     fn kind(&self) -> TaskKind {
-        TaskKind::TOKENS
+        TaskKind::Tokens
     }
     fn sampler(&self, _call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
         Err("`dyck` is a language, not a function class".into())

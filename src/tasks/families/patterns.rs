@@ -36,7 +36,7 @@ impl Family for PatternsFamily {
         PARAMS
     }
     fn kind(&self) -> TaskKind {
-        TaskKind::CLASSIFICATION
+        TaskKind::Classification
     }
     fn sampler(&self, _call: &FamilyCall) -> Result<Box<dyn FunctionClass>, String> {
         Err("`patterns` brings its own inputs and labels, not a function of x".into())

@@ -1,9 +1,9 @@
 //! Language-model training jobs (one, or a stack of them): the words of a token-sequence family
 //! through the shared training loop (checkpoints, resume, snapshots as the regression jobs),
 //! their records and weights.
-use super::cache::Cache;
-use super::train_job::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
-use super::{ExecError, Observer};
+use crate::exec::cache::Cache;
+use crate::exec::train_job::{Jobs, LossOf, Outcome, Prepared, checkpoints, finish, target, train_prepared};
+use crate::exec::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, LanguageModel, Target};
 use crate::plan::{JobId, TrainJob};
 use crate::spec::{Compute, Select};
@@ -121,7 +121,7 @@ fn seal(r: &Ready, outcome: crate::model::TrainOutcome, cache: &Cache, target: &
         let kept = LanguageModel::load(&t.setup.model, r.lang.vocab(), path, target)?;
         kept.loss(&r.everything).map(f64::from).map_err(|e| e.to_string())
     };
-    let select = (t.setup.select == Select::LowestLoss).then_some(&loss_of as super::train_job::LossOf);
+    let select = (t.setup.select == Select::LowestLoss).then_some(&loss_of as LossOf);
     let steps = t.setup.steps;
     let save = |path: &std::path::Path, wall_s: f64| r.model.save(path, steps, wall_s);
     finish(id, t, cache, &r.policy, outcome, r.model.parameters(), save, select)

@@ -1,11 +1,9 @@
 //! Regression-transformer training jobs (one, or a stack of them): prompts of a function class
 //! (or pattern prompts, their labels as ys) through the shared training loop, their records and
 //! weights.
-use super::cache::Cache;
-use super::train_job::{
-    Jobs, Outcome, Prepared, all_failed, checkpoints, finish, model_config, settings, train_prepared,
-};
-use super::{ExecError, Observer};
+use crate::exec::cache::Cache;
+use crate::exec::train_job::{Jobs, Outcome, Prepared, all_failed, checkpoints, finish, settings, train_prepared};
+use crate::exec::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, Config, FlatLayout, Params, step_shape};
 use crate::plan::{InitFile, TrainJob};
 use crate::spec::{BatchKind, Compute, InputSpec};
@@ -26,6 +24,12 @@ struct Ready<'a> {
     params: Params,
     source: Source,
     policy: CheckpointPolicy,
+}
+
+/// The regression transformer's shape for a training job.
+pub fn model_config(t: &TrainJob) -> Config {
+    let m = t.setup.model;
+    Config::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
 /// Trains the regression models of `jobs` (unsealed job folders, one shape) as one stack and
@@ -84,7 +88,7 @@ fn prepare(t: &TrainJob) -> Result<(Params, Source), ExecError> {
     };
     let unsupported = |why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name));
     let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
-    let source = if kind.batch == BatchKind::Patterns {
+    let source = if kind.batch() == BatchKind::Patterns {
         Source::Patterns(tasks::patterns_of(&t.data.class, t.dim).map_err(unsupported)?)
     } else {
         Source::Class(tasks::class_for(&t.data.class).map_err(unsupported)?)

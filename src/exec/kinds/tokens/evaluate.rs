@@ -1,25 +1,20 @@
 //! A language evaluation job: every prompt of a length completed by every language model
 //! replicate (final weights, and the steps `at` reads), each completion scored against the
 //! language's rules, and the model's loss on the language's words.
-use super::cache::Cache;
-use super::{Completions, EvalOutput, ExecError, LanguageOutput, Observer, TrainOutput};
-use crate::model::{Decoding, LanguageModel, Target};
-use crate::plan::{EvalJob, JobId, TrainJob};
-use crate::spec::{Completing, Decode, Prompts};
+use super::super::Evaluating;
+use crate::exec::{Completions, EvalOutput, ExecError, LanguageOutput};
+use crate::model::{Decoding, LanguageModel};
+use crate::spec::{Decode, Prompts};
 use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metric_names, score};
-use std::collections::BTreeMap;
 
 /// The record of one language of a language evaluation (`evaluate::run` stores it).
-pub fn record(
-    id: &JobId,
-    e: &EvalJob,
-    completing: &Completing,
-    trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
-    cache: &Cache,
-    target: &Target,
-    observer: &dyn Observer,
-) -> Result<EvalOutput, ExecError> {
+pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
+    let Evaluating { id, job: e, trains, cache, target, observer } = *job;
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
+    let completing = e
+        .completing
+        .as_ref()
+        .ok_or_else(|| unsupported("a language is read by completing prompts (`completing`)".into()))?;
     let lang = crate::tasks::language_of(&e.task.class).map_err(unsupported)?;
     let split = match &completing.prompts {
         Prompts::All { length } => all_prompts(lang.as_ref(), *length),

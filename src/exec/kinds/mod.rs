@@ -1,0 +1,51 @@
+//! The seam between the kind-agnostic executor (scheduler, store, the shared training loop) and
+//! what each task kind does with a job: how it trains a stack of members and how it evaluates
+//! one task. A kind is a folder here and one line of [`of`]; see docs/architecture.md, "Adding a
+//! task kind".
+mod regression;
+mod tokens;
+
+pub(super) use regression::{model_config, train as train_regression};
+
+use super::cache::Cache;
+use super::train_job::{Jobs, Outcome};
+use super::{EvalOutput, ExecError, Observer, TrainOutput};
+use crate::model::Target;
+use crate::plan::{EvalJob, JobId, TrainJob};
+use crate::spec::{Compute, TaskKind};
+use std::collections::BTreeMap;
+
+/// What the executor asks of a task kind.
+pub(super) trait Kind: Sync {
+    /// Trains the members of `jobs` (unsealed job folders of one shape, data of this kind) as one
+    /// stack and seals their records; one outcome per job, in order.
+    fn train(&self, jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome>;
+
+    /// The record of one task of an evaluation (the executor stores and seals it).
+    fn evaluate(&self, job: &Evaluating) -> Result<EvalOutput, ExecError>;
+}
+
+/// One task of an evaluation, as a kind evaluates it: the job, the trainings it reads, where.
+pub(super) struct Evaluating<'a> {
+    /// The job's id (its progress is reported under it).
+    pub id: &'a JobId,
+    /// The job.
+    pub job: &'a EvalJob,
+    /// Every training of the run, by id, with its record.
+    pub trains: &'a BTreeMap<JobId, (TrainJob, TrainOutput)>,
+    /// The store the trainings' weights are read from.
+    pub cache: &'a Cache,
+    /// The device the models predict on.
+    pub target: &'a Target,
+    /// Told of each predictor done.
+    pub observer: &'a dyn Observer,
+}
+
+/// The registry: each task kind's jobs (classification not yet on the seam).
+pub(super) fn of(kind: TaskKind) -> Option<&'static dyn Kind> {
+    match kind {
+        TaskKind::Regression => Some(&regression::Regression),
+        TaskKind::Tokens => Some(&tokens::Tokens),
+        TaskKind::Classification => None,
+    }
+}

@@ -1,0 +1,25 @@
+//! In-context regression: the transformer of Garg et al. trained on prompts of a function class
+//! and scored by squared error / d at every prompt and position, beside the classical baselines.
+mod evaluate;
+mod train;
+
+pub(in crate::exec) use train::{model_config, train};
+
+use super::{Evaluating, Kind};
+use crate::exec::cache::Cache;
+use crate::exec::train_job::{Jobs, Outcome};
+use crate::exec::{EvalOutput, ExecError, Observer};
+use crate::spec::Compute;
+
+/// The regression kind.
+pub(super) struct Regression;
+
+impl Kind for Regression {
+    fn train(&self, jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
+        train(jobs, cache, compute, observer)
+    }
+
+    fn evaluate(&self, job: &Evaluating) -> Result<EvalOutput, ExecError> {
+        evaluate::record(job)
+    }
+}
