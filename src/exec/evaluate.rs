@@ -33,10 +33,7 @@ pub fn run(
     let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
     let target = super::train_job::target(compute)?;
     // Each kind of task is evaluated its own way; the record is stored the same.
-    let mut record = match kinds::of(kind) {
-        Some(k) => k.evaluate(&Evaluating { id, job: e, trains, cache, target: &target, observer })?,
-        None => super::evaluate_patterns::record(id, e, trains, cache, &target, observer)?,
-    };
+    let mut record = kinds::of(kind).evaluate(&Evaluating { id, job: e, trains, cache, target: &target, observer })?;
     record.ran_on = Some(format!("graph on {}", target.name()));
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

@@ -2,12 +2,10 @@
 //! under its content hash so an interrupted or repeated run redoes only what is missing.
 mod cache;
 mod evaluate;
-mod evaluate_patterns;
 mod kinds;
 mod observer;
 mod schedule;
 mod train_job;
-mod train_patterns;
 mod training;
 
 pub use observer::{NoObserver, Observer};

@@ -113,9 +113,5 @@ fn train_part(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Obse
         Ok(kind) => kind,
         Err(why) => return jobs.iter().map(|_| Err(ExecError::Unsupported(why.clone()))).collect(),
     };
-    match (super::kinds::of(kind), first.setup.model.arch) {
-        (Some(k), _) => k.train(jobs, cache, compute, observer),
-        (None, crate::spec::Arch::PatternNet) => super::train_patterns::train(jobs, cache, compute, observer),
-        (None, _) => super::kinds::train_regression(jobs, cache, compute, observer),
-    }
+    super::kinds::of(kind).train(jobs, cache, compute, observer)
 }

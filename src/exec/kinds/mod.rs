@@ -2,10 +2,9 @@
 //! what each task kind does with a job: how it trains a stack of members and how it evaluates
 //! one task. A kind is a folder here and one line of [`of`]; see docs/architecture.md, "Adding a
 //! task kind".
+mod classification;
 mod regression;
 mod tokens;
-
-pub(super) use regression::{model_config, train as train_regression};
 
 use super::cache::Cache;
 use super::train_job::{Jobs, Outcome};
@@ -41,11 +40,11 @@ pub(super) struct Evaluating<'a> {
     pub observer: &'a dyn Observer,
 }
 
-/// The registry: each task kind's jobs (classification not yet on the seam).
-pub(super) fn of(kind: TaskKind) -> Option<&'static dyn Kind> {
+/// The registry: each task kind's jobs.
+pub(super) fn of(kind: TaskKind) -> &'static dyn Kind {
     match kind {
-        TaskKind::Regression => Some(&regression::Regression),
-        TaskKind::Tokens => Some(&tokens::Tokens),
-        TaskKind::Classification => None,
+        TaskKind::Regression => &regression::Regression,
+        TaskKind::Tokens => &tokens::Tokens,
+        TaskKind::Classification => &classification::Classification,
     }
 }

@@ -3,7 +3,7 @@
 mod evaluate;
 mod train;
 
-pub(in crate::exec) use train::{model_config, train};
+pub(super) use train::{Prompts, model_config, train_with};
 
 use super::{Evaluating, Kind};
 use crate::exec::cache::Cache;
@@ -16,7 +16,7 @@ pub(super) struct Regression;
 
 impl Kind for Regression {
     fn train(&self, jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
-        train(jobs, cache, compute, observer)
+        train::train(jobs, cache, compute, observer)
     }
 
     fn evaluate(&self, job: &Evaluating) -> Result<EvalOutput, ExecError> {

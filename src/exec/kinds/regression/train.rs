@@ -1,28 +1,52 @@
 //! Regression-transformer training jobs (one, or a stack of them): prompts of a function class
-//! (or pattern prompts, their labels as ys) through the shared training loop, their records and
-//! weights.
+//! (or of another kind's data, as (x, y) pairs: `Prompts`) through the shared training loop,
+//! their records and weights.
 use crate::exec::cache::Cache;
 use crate::exec::train_job::{Jobs, Outcome, Prepared, all_failed, checkpoints, finish, settings, train_prepared};
 use crate::exec::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, Config, FlatLayout, Params, step_shape};
 use crate::plan::{InitFile, TrainJob};
-use crate::spec::{BatchKind, Compute, InputSpec};
+use crate::spec::{Compute, InputSpec};
 use crate::tasks;
 use std::collections::HashMap;
 
-/// Where a training's prompts come from: a function class fills the ys of drawn xs; pattern data
-/// brings both (the labels as ys).
-enum Source {
-    Class(Box<dyn tasks::FunctionClass>),
-    Patterns(tasks::patterns::PatternData),
+/// Where a regression transformer's training prompts come from: a function class fills the ys
+/// of drawn xs; another kind's data may bring both (classification: the labels as ys).
+pub trait Prompts: Send + Sync {
+    /// A step's batch of `batch` prompts of `points` (x, y) pairs in `dim` dimensions, the
+    /// curriculum's `active_dims` of them live.
+    fn draw(
+        &self,
+        rng: &mut crate::rng::Rng,
+        batch: usize,
+        points: usize,
+        dim: usize,
+        active_dims: usize,
+    ) -> tasks::PromptBatch;
 }
+
+impl Prompts for Box<dyn tasks::FunctionClass> {
+    fn draw(
+        &self,
+        rng: &mut crate::rng::Rng,
+        batch: usize,
+        points: usize,
+        dim: usize,
+        active_dims: usize,
+    ) -> tasks::PromptBatch {
+        tasks::sample_batch(self.as_ref(), &InputSpec::Normal, rng, batch, points, dim, active_dims)
+    }
+}
+
+/// A training's prompts, or why its data cannot give them.
+pub type PromptsOf = dyn Fn(&TrainJob) -> Result<Box<dyn Prompts>, String>;
 
 /// A member ready to train: its first weights, its data, its checkpoints.
 struct Ready<'a> {
     index: usize,
     job: (&'a crate::plan::JobId, &'a TrainJob),
     params: Params,
-    source: Source,
+    source: Box<dyn Prompts>,
     policy: CheckpointPolicy,
 }
 
@@ -32,13 +56,27 @@ pub fn model_config(t: &TrainJob) -> Config {
     Config::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
-/// Trains the regression models of `jobs` (unsealed job folders, one shape) as one stack and
-/// seals their records; one outcome per job.
+/// Trains the regression models of `jobs` (unsealed job folders, one shape) on prompts of their
+/// function classes as one stack and seals their records; one outcome per job.
 pub fn train(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Observer) -> Vec<Outcome> {
+    let of_class = |t: &TrainJob| tasks::class_for(&t.data.class).map(|c| Box::new(c) as Box<dyn Prompts>);
+    train_with(jobs, cache, compute, observer, &of_class)
+}
+
+/// Trains the regression transformers of `jobs` on the prompts `prompts_of` gives each.
+pub fn train_with(
+    jobs: &Jobs,
+    cache: &Cache,
+    compute: &Compute,
+    observer: &dyn Observer,
+    prompts_of: &PromptsOf,
+) -> Vec<Outcome> {
     let mut out: Vec<Option<Outcome>> = (0..jobs.len()).map(|_| None).collect();
     let mut ready = Vec::new();
     for (index, &(id, t)) in jobs.iter().enumerate() {
-        match prepare(t).and_then(|(params, source)| Ok((params, source, checkpoints(id, t, cache, observer)?))) {
+        match prepare(t, prompts_of)
+            .and_then(|(params, source)| Ok((params, source, checkpoints(id, t, cache, observer)?)))
+        {
             Ok((params, source, policy)) => ready.push(Ready { index, job: (id, t), params, source, policy }),
             Err(e) => out[index] = Some(Err(e)),
         }
@@ -79,20 +117,14 @@ pub fn train(jobs: &Jobs, cache: &Cache, compute: &Compute, observer: &dyn Obser
 }
 
 /// A member's first weights (its init policy or its `init` file) and its data.
-fn prepare(t: &TrainJob) -> Result<(Params, Source), ExecError> {
+fn prepare(t: &TrainJob, prompts_of: &PromptsOf) -> Result<(Params, Box<dyn Prompts>), ExecError> {
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = match &t.init {
         None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
         Some(file) => load_init(t, file, &cfg)?,
     };
-    let unsupported = |why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name));
-    let kind = tasks::kind_of(&t.data.class).map_err(ExecError::Unsupported)?;
-    let source = if kind.batch() == BatchKind::Patterns {
-        Source::Patterns(tasks::patterns_of(&t.data.class, t.dim).map_err(unsupported)?)
-    } else {
-        Source::Class(tasks::class_for(&t.data.class).map_err(unsupported)?)
-    };
+    let source = prompts_of(t).map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
     Ok((params, source))
 }
 
@@ -100,24 +132,10 @@ fn prepare(t: &TrainJob) -> Result<(Params, Source), ExecError> {
 fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, tasks::PromptBatch> {
     let t = r.job.1;
     let settings = settings(t, compute);
-    let source = &r.source;
+    let source = r.source.as_ref();
     let next_batch = move |rng: &mut crate::rng::Rng, step: u64| {
         let shape = step_shape(&settings, t.points, t.dim, step);
-        match source {
-            Source::Class(class) => tasks::sample_batch(
-                class.as_ref(),
-                &InputSpec::Normal,
-                rng,
-                shape.batch,
-                shape.points,
-                t.dim,
-                shape.active_dims,
-            ),
-            Source::Patterns(data) => {
-                let prompts = data.prompts(tasks::patterns::Part::Train, shape.batch, shape.points, rng);
-                tasks::patterns::PatternData::batch(&prompts, t.dim)
-            }
-        }
+        source.draw(rng, shape.batch, shape.points, t.dim, shape.active_dims)
     };
     Prepared::of(r.job, &r.params, compute, &r.policy, next_batch)
 }

@@ -1,9 +1,9 @@
 //! Pattern-classifier training jobs (one, or a stack of them): prompts of the class's training
 //! tasks through the shared training loop (checkpoints, resume, snapshots as every other job),
 //! their records and weights.
-use super::cache::Cache;
-use super::train_job::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
-use super::{ExecError, Observer};
+use crate::exec::cache::Cache;
+use crate::exec::train_job::{Jobs, Outcome, Prepared, checkpoints, finish, target, train_prepared};
+use crate::exec::{ExecError, Observer};
 use crate::model::{CheckpointPolicy, PatternBatch, PatternModel};
 use crate::plan::{JobId, TrainJob};
 use crate::spec::Compute;

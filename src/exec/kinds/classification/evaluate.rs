@@ -2,24 +2,19 @@
 //! replicate, whole and pruned. Each query is classified after its first k context examples for
 //! every k, so the error-vs-k table of a regression evaluation is the error against prompt length
 //! here; and the query's attention on the examples that share its relevant pattern is recorded.
-use super::cache::Cache;
-use super::{AttentionMass, EvalOutput, ExecError, Observer, StepErrors, TrainOutput};
-use crate::model::{PatternBatch, PatternModel, Target, TensorError};
+use super::super::Evaluating;
+use super::super::regression::model_config;
+use crate::exec::cache::Cache;
+use crate::exec::{AttentionMass, EvalOutput, ExecError, StepErrors, TrainOutput};
+use crate::model::{PatternBatch, PatternModel, TensorError};
 use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Arch, Metric, Predictor};
 use crate::tasks::PromptBatch;
 use crate::tasks::patterns::{Part, PatternData, PatternPrompt};
-use std::collections::BTreeMap;
 
 /// The record of one task of a classification evaluation (`evaluate::run` stores it).
-pub fn record(
-    id: &JobId,
-    e: &EvalJob,
-    trains: &BTreeMap<JobId, (TrainJob, TrainOutput)>,
-    cache: &Cache,
-    target: &Target,
-    observer: &dyn Observer,
-) -> Result<EvalOutput, ExecError> {
+pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
+    let Evaluating { id, job: e, trains, cache, target, observer } = *job;
     let unsupported = |why: String| ExecError::Unsupported(format!("evaluating `{}`: {why}", e.eval));
     let data = crate::tasks::patterns_of(&e.task.class, e.dim).map_err(unsupported)?;
     let mut rng = crate::rng::stream(e.seed, &e.prompt_stream());
@@ -44,7 +39,7 @@ pub fn record(
                     Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, target).map_err(unsupported)?)
                 }
                 _ => Classifier::Transformer(
-                    crate::model::load_weights(&super::kinds::model_config(t), path, target).map_err(tensor_err)?,
+                    crate::model::load_weights(&model_config(t), path, target).map_err(tensor_err)?,
                 ),
             })
         };
