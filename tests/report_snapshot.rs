@@ -1,7 +1,7 @@
 //! The report rendered from fixed results equals its committed snapshot: any change to what a
 //! report shows (tables, claims, numbers, wording, figure links) shows up here as a diff to
 //! review. `ICLC_UPDATE_SNAPSHOTS=1 cargo test --test report_snapshot` rewrites the snapshot.
-use iclc::exec::{EvalOutput, ExecOutput, TrainOutput};
+use iclc::exec::{ErrorTables, EvalOutput, ExecOutput, KindRecord, RegressionRecord, TrainOutput};
 use iclc::plan::JobKind;
 use iclc::report::Repro;
 use iclc::source::Source;
@@ -94,19 +94,12 @@ fn fixed_results() -> (iclc::spec::CheckedSpec, iclc::results::Results) {
                     };
                     errors.push((Predictor::Baseline(b), errs));
                 }
-                let record = EvalOutput {
-                    points: e.points,
-                    prompts: e.prompts,
-                    errors,
-                    components: vec![],
-                    plots: vec![],
-                    predictions: vec![],
-                    at_steps: vec![],
-                    language: None,
-                    attention: vec![],
-                    labels: vec![],
-                    ran_on: None,
-                };
+                let tables = ErrorTables::of(errors, vec![]);
+                let record = EvalOutput::of(
+                    e.points,
+                    e.prompts,
+                    KindRecord::Regression(RegressionRecord { tables, ..Default::default() }),
+                );
                 out.evals.push((e.clone(), record));
             }
         }

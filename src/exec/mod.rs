@@ -5,14 +5,18 @@ mod evaluate;
 mod kinds;
 mod observer;
 mod schedule;
+mod tables;
 mod train_job;
 mod training;
 
+pub use kinds::{
+    AttentionMass, ClassificationRecord, Completions, FunctionPlot, KindRecord, LanguageOutput, RegressionRecord,
+};
 pub use observer::{NoObserver, Observer};
+pub use tables::{ErrorTables, StepErrors};
 
 use crate::plan::{EvalJob, Job, JobId, JobKind, Plan, Shard, TrainJob};
 use crate::spec::Compute;
-use crate::spec::Predictor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -69,118 +73,50 @@ pub struct Snapshot {
     pub file: String,
 }
 
-/// Errors of every predictor on one task, per prompt and position.
+/// One task's evaluation record: what every kind stores, and its kind's own record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalOutput {
-    /// Points per prompt.
+    /// Points per prompt (0 for a language, whose prompts are strings).
     pub points: usize,
     /// Prompts.
     pub prompts: usize,
-    /// Squared error / d, `(prompts, points)` row-major, per predictor (models first).
-    pub errors: Vec<(Predictor, Vec<f32>)>,
-    /// The mixture component each prompt's function was drawn from (0 for a plain class).
-    #[serde(default)]
-    pub components: Vec<usize>,
-    /// One per k the job's `plots` asks for.
-    #[serde(default)]
-    pub plots: Vec<FunctionPlot>,
-    /// Predictions, `(prompts, points)` row-major, per predictor in the order of `errors`.
-    #[serde(default)]
-    pub predictions: Vec<Vec<f32>>,
-    /// Errors of the models at the training steps the job's `at` asks for.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub at_steps: Vec<StepErrors>,
-    /// A language evaluation's completions (its `errors` are then empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<LanguageOutput>,
-    /// A classification evaluation's attention of each whole model replicate.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attention: Vec<AttentionMass>,
-    /// A classification evaluation's query labels (±1), one per prompt: with `predictions`, the
-    /// margins y·F the hinge loss reads.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub labels: Vec<f32>,
+    /// What the task's kind recorded.
+    pub record: KindRecord,
     /// Where the models predicted (`graph on cuda:0 (NVIDIA H200)`); absent in records of
     /// earlier versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ran_on: Option<String>,
 }
 
-/// Where a classifier's query looks: per prompt, the share of its attention on the context
-/// examples that share its relevant pattern.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AttentionMass {
-    /// The training's name.
-    pub model: String,
-    /// The replicate's seed.
-    pub seed: u64,
-    /// The mass per prompt, in [0, 1].
-    pub mass: Vec<f32>,
-}
+impl EvalOutput {
+    /// The record of `points` × `prompts` of a kind, not yet placed.
+    pub fn of(points: usize, prompts: usize, record: KindRecord) -> Self {
+        EvalOutput { points, prompts, record, ran_on: None }
+    }
 
-/// A language evaluation: every prompt completed by every model replicate, each completion scored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LanguageOutput {
-    /// The prompts as text, in-distribution first.
-    pub prompts: Vec<String>,
-    /// Whether each prompt is out of distribution (no grammatical word starts with it).
-    pub ood: Vec<bool>,
-    /// The metrics each completion is scored on (`finished`, `grammatical`, `r1`, …).
-    pub metrics: Vec<crate::spec::LanguageMetric>,
-    /// The words the test loss is taken on.
-    pub words: Vec<String>,
-    /// One per model replicate, and per training step read (`at`).
-    pub replicates: Vec<Completions>,
-}
+    /// The error tables, for a kind that keeps them (regression, classification).
+    pub fn tables(&self) -> Option<&ErrorTables> {
+        match &self.record {
+            KindRecord::Regression(r) => Some(&r.tables),
+            KindRecord::Classification(c) => Some(&c.tables),
+            KindRecord::Tokens(_) => None,
+        }
+    }
 
-/// One model replicate's completions, at its final weights or at a training step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Completions {
-    /// The training's name.
-    pub model: String,
-    /// The replicate's seed.
-    pub seed: u64,
-    /// The training step whose weights completed (`None`: the final weights).
-    pub step: Option<u64>,
-    /// Seconds of training up to those weights.
-    pub wall_s: f64,
-    /// Each prompt's completion (up to and with its first EOS, `$`).
-    pub completions: Vec<String>,
-    /// Each metric per prompt (1: holds), `(prompts, metrics)` row-major.
-    pub scores: Vec<u8>,
-    /// Each test word's summed next-token cross-entropy and its number of targets.
-    pub losses: Vec<(f32, u32)>,
-}
+    /// A regression evaluation's record.
+    pub fn regression(&self) -> Option<&RegressionRecord> {
+        if let KindRecord::Regression(r) = &self.record { Some(r) } else { None }
+    }
 
-/// One model replicate's errors at one training step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepErrors {
-    /// The training's name.
-    pub model: String,
-    /// The replicate's seed.
-    pub seed: u64,
-    /// The step.
-    pub step: u64,
-    /// Seconds of training up to it.
-    pub wall_s: f64,
-    /// Squared error / d, `(prompts, points)` row-major.
-    pub errors: Vec<f32>,
-}
+    /// A language evaluation's completions.
+    pub fn language(&self) -> Option<&LanguageOutput> {
+        if let KindRecord::Tokens(l) = &self.record { Some(l) } else { None }
+    }
 
-/// One function drawn from a one-dimensional task, k context points from it, and each model's
-/// prediction at a grid of query points after seeing them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionPlot {
-    /// In-context examples shown.
-    pub k: usize,
-    /// The examples `(x, y)`.
-    pub context: Vec<(f32, f32)>,
-    /// Query points, ascending.
-    pub grid: Vec<f32>,
-    /// The drawn function at the grid (with the task's noise, if it has any).
-    pub truth: Vec<f32>,
-    /// Each model's predictions at the grid.
-    pub models: Vec<(String, Vec<f32>)>,
+    /// A classification evaluation's record.
+    pub fn classification(&self) -> Option<&ClassificationRecord> {
+        if let KindRecord::Classification(c) = &self.record { Some(c) } else { None }
+    }
 }
 
 /// Everything a run produced.

@@ -33,8 +33,9 @@ const TRAIN_FORMAT: u32 = 2;
 
 /// The same for an evaluation, whose record may change without its training's. 3: a pruned model
 /// is its own kind of predictor in the record, and a random order draws its neurons from a
-/// stream keyed by the rate's bits, not its printed form.
-const EVAL_FORMAT: u32 = 3;
+/// stream keyed by the rate's bits, not its printed form. 4: the record is its kind's own
+/// (`exec::KindRecord`, tagged), not one struct of every kind's fields.
+const EVAL_FORMAT: u32 = 4;
 
 /// A content hash naming a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -186,7 +186,7 @@ fn combine(parts: impl Iterator<Item = (bool, f64)>, every: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::{EvalOutput, StepErrors};
+    use crate::exec::{ErrorTables, EvalOutput, KindRecord, RegressionRecord, StepErrors};
     use crate::plan::EvalJob;
     use crate::spec::{Baseline, BetweenRef, ClassSpec, ErrorRef, InputSpec, Predictor, StepQuery, TaskSpec};
     use rand::Rng as _;
@@ -254,19 +254,14 @@ mod tests {
     }
 
     fn output(errors: Vec<(Predictor, Vec<f32>)>) -> EvalOutput {
-        EvalOutput {
-            points: POINTS,
-            prompts: PROMPTS,
-            errors,
-            components: vec![],
-            plots: vec![],
-            predictions: vec![],
-            at_steps: vec![],
-            language: None,
-            attention: vec![],
-            labels: vec![],
-            ran_on: None,
-        }
+        let tables = ErrorTables::of(errors, vec![]);
+        EvalOutput::of(POINTS, PROMPTS, KindRecord::Regression(RegressionRecord { tables, ..Default::default() }))
+    }
+
+    /// The error tables of a regression record made by `output`.
+    fn tables(out: &mut EvalOutput) -> &mut ErrorTables {
+        let KindRecord::Regression(r) = &mut out.record else { unreachable!("`output` makes regression records") };
+        &mut r.tables
     }
 
     #[test]
@@ -333,7 +328,7 @@ mod tests {
     fn first_step_finds_the_step_where_the_error_reaches_its_threshold() {
         let mut out = output(vec![(model("m"), table(0.1, 0.01, "final"))]);
         for (step, mean) in [(100, 0.9), (200, 0.5), (300, 0.2)] {
-            out.at_steps.push(StepErrors {
+            tables(&mut out).at_steps.push(StepErrors {
                 model: "m".into(),
                 seed: 1,
                 step,
@@ -375,7 +370,7 @@ mod tests {
             (model("a"), vec![0.0; PROMPTS * POINTS]),
             (model("b"), vec![0.0; PROMPTS * POINTS]),
         ]);
-        out.predictions = vec![m, a, b];
+        tables(&mut out).predictions = vec![m, a, b];
         let between = ClaimExpr::Read(Quantity::Between(BetweenRef {
             eval: "e".into(),
             model: model("m"),

@@ -4,7 +4,7 @@
 //! training seeds.
 use super::Estimate;
 use super::bootstrap::{bootstrap_means, bootstrap_replicates};
-use crate::exec::EvalOutput;
+use crate::exec::{ClassificationRecord, EvalOutput};
 use crate::plan::EvalJob;
 use crate::spec::Predictor;
 use serde::Serialize;
@@ -51,8 +51,9 @@ pub fn summaries<'a>(
     seed: u64,
 ) -> Vec<ClassificationSummary> {
     let mut out: Vec<ClassificationSummary> = Vec::new();
-    for (job, eval) in evals.filter(|(_, e)| !e.labels.is_empty()) {
-        let (attention, hinge) = (task_attention(eval, seed), task_hinge(eval, seed));
+    for (job, eval) in evals {
+        let Some(c) = eval.classification() else { continue };
+        let (attention, hinge) = (task_attention(c, eval.prompts, seed), task_hinge(c, eval, seed));
         match out.iter_mut().find(|s| s.eval == job.eval) {
             Some(s) => {
                 s.tasks.push(job.task.name.clone());
@@ -83,40 +84,35 @@ fn label(job: &EvalJob) -> String {
 }
 
 /// Each model's attention on one task's prompts.
-fn task_attention(eval: &EvalOutput, seed: u64) -> Vec<ModelAttention> {
-    let mut models: Vec<&str> = eval.attention.iter().map(|a| a.model.as_str()).collect();
+fn task_attention(c: &ClassificationRecord, prompts: usize, seed: u64) -> Vec<ModelAttention> {
+    let mut models: Vec<&str> = c.attention.iter().map(|a| a.model.as_str()).collect();
     models.dedup();
     models
         .into_iter()
         .map(|model| {
-            let reps: Vec<_> = eval.attention.iter().filter(|a| a.model == model).collect();
+            let reps: Vec<_> = c.attention.iter().filter(|a| a.model == model).collect();
             let tables: Vec<&[f32]> = reps.iter().map(|a| a.mass.as_slice()).collect();
             ModelAttention {
                 model: model.to_string(),
-                mass: bootstrap_replicates(&tables, eval.prompts, 1, seed)[0],
-                per_seed: reps
-                    .iter()
-                    .map(|a| (a.seed, bootstrap_means(&a.mass, eval.prompts, 1, seed)[0].mean))
-                    .collect(),
+                mass: bootstrap_replicates(&tables, prompts, 1, seed)[0],
+                per_seed: reps.iter().map(|a| (a.seed, bootstrap_means(&a.mass, prompts, 1, seed)[0].mean)).collect(),
             }
         })
         .collect()
 }
 
 /// Each predictor's hinge loss after the whole context, its replicates pooled.
-fn task_hinge(eval: &EvalOutput, seed: u64) -> Vec<(Predictor, Estimate)> {
+fn task_hinge(c: &ClassificationRecord, eval: &EvalOutput, seed: u64) -> Vec<(Predictor, Estimate)> {
     let k = eval.points.saturating_sub(1);
-    let mut names: Vec<&Predictor> = eval.errors.iter().map(|(p, _)| p).collect();
+    let mut names: Vec<&Predictor> = c.tables.errors.iter().map(|(p, _)| p).collect();
     names.dedup();
     names
         .into_iter()
         .map(|who| {
-            let tables: Vec<Vec<f32>> = eval
-                .errors
-                .iter()
-                .zip(&eval.predictions)
-                .filter(|((p, _), _)| p == who)
-                .map(|(_, pred)| (0..eval.prompts).map(|r| hinge(pred[r * eval.points + k], eval.labels[r])).collect())
+            let tables: Vec<Vec<f32>> = c
+                .tables
+                .predictions_of(who)
+                .map(|pred| (0..eval.prompts).map(|r| hinge(pred[r * eval.points + k], c.labels[r])).collect())
                 .collect();
             let reps: Vec<&[f32]> = tables.iter().map(Vec::as_slice).collect();
             (who.clone(), bootstrap_replicates(&reps, eval.prompts, 1, seed)[0])

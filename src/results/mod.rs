@@ -151,18 +151,18 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     let mut languages = Vec::new();
     let classification = classification::summaries(out.evals.iter().map(|(j, e)| (j, e)), spec.seed);
     for (job, eval) in &out.evals {
-        if let Some(lang) = &eval.language {
+        if let Some(lang) = eval.language() {
             languages.push(language::language_summary(job, lang, &reader, &finals));
             continue;
         }
         let all: Vec<usize> = (0..eval.prompts).collect();
         curves.push(task_curves(job, eval, None, &all, spec.seed, &finals, &seeds));
         // A mixture's prompts split by the component drawn: does the model pick the right class?
-        if let ClassSpec::Mixture { components } = &job.task.class
-            && eval.components.len() == eval.prompts
+        if let (ClassSpec::Mixture { components }, Some(r)) = (&job.task.class, eval.regression())
+            && r.components.len() == eval.prompts
         {
             for (i, c) in components.iter().enumerate() {
-                let rows: Vec<usize> = (0..eval.prompts).filter(|&r| eval.components[r] == i).collect();
+                let rows: Vec<usize> = (0..eval.prompts).filter(|&row| r.components[row] == i).collect();
                 if !rows.is_empty() {
                     curves.push(task_curves(job, eval, Some(c.name.clone()), &rows, spec.seed, &finals, &seeds));
                 }
@@ -190,7 +190,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         .evals
         .iter()
         .flat_map(|(job, eval)| {
-            eval.plots.iter().map(|plot| PlottedFunction {
+            eval.regression().into_iter().flat_map(|r| &r.plots).map(|plot| PlottedFunction {
                 eval: job.eval.clone(),
                 task: job.task.name.clone(),
                 plot: plot.clone(),
@@ -259,7 +259,7 @@ fn task_curves(
         component,
         prompts: rows.len(),
         metric: crate::tasks::kind_of(&job.task.class).map_or(crate::spec::Metric::ErrorPerDim, |k| k.metric()),
-        curves: replicate_groups(&eval.errors)
+        curves: replicate_groups(eval.tables().map_or(&[][..], |t| &t.errors))
             .into_iter()
             .map(|(predictor, reps)| {
                 let picked: Vec<Vec<f32>> = reps.iter().map(|errs| pick(errs)).collect();
@@ -298,20 +298,18 @@ fn step_curves(
     seed: u64,
     finals: &Finals,
 ) -> Vec<StepCurve> {
-    if eval.at_steps.is_empty() {
-        return vec![];
-    }
+    let Some(t) = eval.tables().filter(|t| !t.at_steps.is_empty()) else { return vec![] };
     let mut out = Vec::new();
-    for (model, last) in replicate_groups(&eval.errors).into_iter().filter_map(|(p, reps)| match p {
+    for (model, last) in replicate_groups(&t.errors).into_iter().filter_map(|(p, reps)| match p {
         Predictor::Model(m) => Some((m, reps)),
         Predictor::Pruned(_) | Predictor::Baseline(_) => None,
     }) {
-        let mut steps: Vec<u64> = eval.at_steps.iter().filter(|s| &s.model == model).map(|s| s.step).collect();
+        let mut steps: Vec<u64> = t.at_steps.iter().filter(|s| &s.model == model).map(|s| s.step).collect();
         steps.sort_unstable();
         steps.dedup();
         for step in steps {
             let at: Vec<&crate::exec::StepErrors> =
-                eval.at_steps.iter().filter(|s| &s.model == model && s.step == step).collect();
+                t.at_steps.iter().filter(|s| &s.model == model && s.step == step).collect();
             let picked: Vec<Vec<f32>> = at.iter().map(|s| pick(&s.errors)).collect();
             let tables: Vec<&[f32]> = picked.iter().map(Vec::as_slice).collect();
             out.push(StepCurve {
@@ -396,19 +394,9 @@ mod tests {
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];
-        let eval = EvalOutput {
-            points: 2,
-            prompts: 4,
-            errors: vec![(Predictor::Baseline(Baseline::Zero), errors)],
-            components: vec![0, 1, 1, 0],
-            plots: vec![],
-            predictions: vec![],
-            at_steps: vec![],
-            language: None,
-            attention: vec![],
-            labels: vec![],
-            ran_on: None,
-        };
+        let tables = crate::exec::ErrorTables::of(vec![(Predictor::Baseline(Baseline::Zero), errors)], vec![]);
+        let record = crate::exec::RegressionRecord { tables, components: vec![0, 1, 1, 0], plots: vec![] };
+        let eval = EvalOutput::of(2, 4, crate::exec::KindRecord::Regression(record));
         let all: Vec<usize> = (0..4).collect();
         let whole = task_curves(&job, &eval, None, &all, 1, &Finals::new(), &Seeds::new());
         assert_eq!(whole.curves[0].points[1].mean, 2.0);

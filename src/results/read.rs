@@ -121,25 +121,26 @@ impl<'a> Reader<'a> {
             Predictor::Model(m) => self.finals.get(m).map(|f| f.0),
             Predictor::Pruned(_) | Predictor::Baseline(_) => None,
         };
+        let Some(t) = out.tables() else { return vec![] };
         match (predictor, step) {
             (Predictor::Model(m), Some(s)) if Some(s) != last => {
-                out.at_steps.iter().filter(|a| &a.model == m && a.step == s).map(|a| a.errors.as_slice()).collect()
+                t.at_steps.iter().filter(|a| &a.model == m && a.step == s).map(|a| a.errors.as_slice()).collect()
             }
-            _ => out.errors.iter().filter(|(p, _)| p == predictor).map(|(_, e)| e.as_slice()).collect(),
+            _ => t.errors.iter().filter(|(p, _)| p == predictor).map(|(_, e)| e.as_slice()).collect(),
         }
     }
 
     /// The model of `r` at every step its evaluation read it at, its final weights last.
     pub fn steps(&self, r: &ErrorRef, draw: &Draw) -> Vec<AtStep> {
         let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return vec![] };
-        let Predictor::Model(model) = &r.predictor else { return vec![] };
-        let mut steps: Vec<u64> = out.at_steps.iter().filter(|a| &a.model == model).map(|a| a.step).collect();
+        let (Predictor::Model(model), Some(t)) = (&r.predictor, out.tables()) else { return vec![] };
+        let mut steps: Vec<u64> = t.at_steps.iter().filter(|a| &a.model == model).map(|a| a.step).collect();
         steps.sort_unstable();
         steps.dedup();
         let mut at: Vec<AtStep> = steps
             .into_iter()
             .map(|step| {
-                let reps: Vec<_> = out.at_steps.iter().filter(|a| &a.model == model && a.step == step).collect();
+                let reps: Vec<_> = t.at_steps.iter().filter(|a| &a.model == model && a.step == step).collect();
                 let tables: Vec<&[f32]> = reps.iter().map(|a| a.errors.as_slice()).collect();
                 AtStep {
                     step,
@@ -160,16 +161,11 @@ impl<'a> Reader<'a> {
     /// prompts (each predictor's replicates averaged per prompt).
     pub fn between(&self, b: &BetweenRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&b.eval, &b.task, &b.inputs) else { return f64::NAN };
+        let Some(t) = out.tables() else { return f64::NAN };
         let (p, n) = (out.points, out.prompts);
         let rows = draw.pick(&draw.rows, self.seed, &key, n);
         let prediction = |who: &Predictor| -> Vec<f64> {
-            let reps: Vec<&[f32]> = out
-                .errors
-                .iter()
-                .zip(&out.predictions)
-                .filter(|((q, _), _)| q == who)
-                .map(|(_, pred)| pred.as_slice())
-                .collect();
+            let reps: Vec<&[f32]> = t.predictions_of(who).collect();
             if reps.is_empty() {
                 return vec![f64::NAN; rows.len()];
             }
@@ -191,8 +187,8 @@ impl<'a> Reader<'a> {
     /// on same-pattern examples (the prompts drawn as the error table's, so jointly with errors).
     pub fn attention(&self, a: &crate::spec::AttentionRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&a.eval, &a.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
-        let reps: Vec<&[f32]> =
-            out.attention.iter().filter(|r| r.model == a.model).map(|r| r.mass.as_slice()).collect();
+        let Some(c) = out.classification() else { return f64::NAN };
+        let reps: Vec<&[f32]> = c.attention.iter().filter(|r| r.model == a.model).map(|r| r.mass.as_slice()).collect();
         if reps.is_empty() {
             return f64::NAN;
         }
@@ -205,14 +201,9 @@ impl<'a> Reader<'a> {
     /// `hinge(…)`: the mean hinge loss of the drawn replicates' outputs on the drawn prompts.
     pub fn hinge(&self, r: &ErrorRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return f64::NAN };
-        let reps: Vec<&[f32]> = out
-            .errors
-            .iter()
-            .zip(&out.predictions)
-            .filter(|((p, _), _)| *p == r.predictor)
-            .map(|(_, f)| f.as_slice())
-            .collect();
-        if reps.is_empty() || out.labels.len() != out.prompts {
+        let Some(c) = out.classification() else { return f64::NAN };
+        let reps: Vec<&[f32]> = c.tables.predictions_of(&r.predictor).collect();
+        if reps.is_empty() || c.labels.len() != out.prompts {
             return f64::NAN;
         }
         let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
@@ -221,7 +212,7 @@ impl<'a> Reader<'a> {
         let total: f64 = drawn
             .iter()
             .map(|&i| {
-                rows.iter().map(|&row| f64::from(super::hinge(reps[i][row * p + r.k], out.labels[row]))).sum::<f64>()
+                rows.iter().map(|&row| f64::from(super::hinge(reps[i][row * p + r.k], c.labels[row]))).sum::<f64>()
             })
             .sum();
         total / (drawn.len() * rows.len()) as f64
@@ -233,7 +224,7 @@ impl<'a> Reader<'a> {
     /// rate's counts are drawn from their posterior ([`Draw::rate`]).
     pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
         let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
-        let Some(lang) = &out.language else { return f64::NAN };
+        let Some(lang) = out.language() else { return f64::NAN };
         let reps = self.language_replicates(l, lang);
         if reps.is_empty() {
             return f64::NAN;
@@ -271,7 +262,7 @@ impl<'a> Reader<'a> {
     /// `None` for what is not a rate.
     pub fn rate_counted(&self, l: &LanguageRef) -> Option<u64> {
         let (_, out) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal)?;
-        let lang = out.language.as_ref()?;
+        let lang = out.language()?;
         let counts = rate_counts(l, lang, &self.language_replicates(l, lang))?;
         Some(counts.iter().map(|c| c.1).sum())
     }

@@ -14,6 +14,22 @@ use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Compute, TaskKind};
 use std::collections::BTreeMap;
 
+pub use classification::{AttentionMass, ClassificationRecord};
+pub use regression::{FunctionPlot, RegressionRecord};
+pub use tokens::{Completions, LanguageOutput};
+
+/// What an evaluation of each kind records (stored tagged by its kind).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KindRecord {
+    /// Error tables, mixture components, function plots.
+    Regression(RegressionRecord),
+    /// Completions and their scores.
+    Tokens(LanguageOutput),
+    /// Error tables, labels, attention.
+    Classification(ClassificationRecord),
+}
+
 /// What the executor asks of a task kind.
 pub(super) trait Kind: Sync {
     /// Trains the members of `jobs` (unsealed job folders of one shape, data of this kind) as one

@@ -3,9 +3,11 @@
 //! every k, so the error-vs-k table of a regression evaluation is the error against prompt length
 //! here; and the query's attention on the examples that share its relevant pattern is recorded.
 use super::super::Evaluating;
+use super::super::KindRecord;
 use super::super::regression::model_config;
+use super::{AttentionMass, ClassificationRecord};
 use crate::exec::cache::Cache;
-use crate::exec::{AttentionMass, EvalOutput, ExecError, StepErrors, TrainOutput};
+use crate::exec::{ErrorTables, EvalOutput, ExecError, StepErrors, TrainOutput};
 use crate::model::{PatternBatch, PatternModel, TensorError};
 use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Arch, Metric, Predictor};
@@ -65,20 +67,9 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
         read_at_steps(e, (name, train_id), t, out, cache, &load, &prefixes, &pairs, &mut at_steps)?;
         observer.eval_step(id, done as u64 + 1);
     }
-    let record = EvalOutput {
-        points: e.points,
-        prompts: e.prompts,
-        errors,
-        components: vec![0; e.prompts],
-        plots: vec![],
-        predictions,
-        at_steps,
-        language: None,
-        attention,
-        labels: full.labels.clone(),
-        ran_on: None,
-    };
-    Ok(record)
+    let tables = ErrorTables { errors, predictions, at_steps };
+    let record = ClassificationRecord { tables, labels: full.labels.clone(), attention };
+    Ok(EvalOutput::of(e.points, e.prompts, KindRecord::Classification(record)))
 }
 
 /// A trained classifier: Li et al.'s network, or the regression transformer trained on the labels.

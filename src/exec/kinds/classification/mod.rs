@@ -2,6 +2,7 @@
 //! transformer reading the pattern prompts as (x, y) pairs, trained on a class's training tasks
 //! and scored by 0-1 error on its held-out tasks, whole and pruned, with the query's attention.
 mod evaluate;
+mod record;
 mod train;
 
 use super::regression::{Prompts, train_with};
@@ -13,6 +14,7 @@ use crate::plan::TrainJob;
 use crate::spec::{Arch, Compute};
 use crate::tasks::patterns::{Part, PatternData};
 use crate::tasks::{self, PromptBatch};
+pub use record::{AttentionMass, ClassificationRecord};
 
 /// The classification kind.
 pub(super) struct Classification;

@@ -1,9 +1,11 @@
 //! A regression evaluation: fresh prompts of one task through every model and baseline, each
 //! predictor's squared error / d at every prompt and position, and the function plots asked for.
 use super::super::Evaluating;
+use super::super::KindRecord;
 use super::model_config;
+use super::{FunctionPlot, RegressionRecord};
 use crate::baselines;
-use crate::exec::{EvalOutput, ExecError, FunctionPlot, StepErrors};
+use crate::exec::{ErrorTables, EvalOutput, ExecError, StepErrors};
 use crate::model::{Params, TensorError};
 use crate::plan::EvalJob;
 use crate::rng;
@@ -53,20 +55,9 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
         predictions.push(pred);
         observer.eval_step(id, errors.len() as u64);
     }
-    let record = EvalOutput {
-        points: e.points,
-        prompts: e.prompts,
-        errors,
-        components: prompts.components,
-        plots,
-        predictions,
-        at_steps,
-        language: None,
-        attention: vec![],
-        labels: vec![],
-        ran_on: None,
-    };
-    Ok(record)
+    let tables = ErrorTables { errors, predictions, at_steps };
+    let record = RegressionRecord { tables, components: prompts.components, plots };
+    Ok(EvalOutput::of(e.points, e.prompts, KindRecord::Regression(record)))
 }
 
 /// The sampler of the task's class.

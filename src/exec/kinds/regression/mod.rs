@@ -1,8 +1,10 @@
 //! In-context regression: the transformer of Garg et al. trained on prompts of a function class
 //! and scored by squared error / d at every prompt and position, beside the classical baselines.
 mod evaluate;
+mod record;
 mod train;
 
+pub use record::{FunctionPlot, RegressionRecord};
 pub(super) use train::{Prompts, model_config, train_with};
 
 use super::{Evaluating, Kind};

@@ -2,7 +2,9 @@
 //! replicate (final weights, and the steps `at` reads), each completion scored against the
 //! language's rules, and the model's loss on the language's words.
 use super::super::Evaluating;
-use crate::exec::{Completions, EvalOutput, ExecError, LanguageOutput};
+use super::super::KindRecord;
+use super::{Completions, LanguageOutput};
+use crate::exec::{EvalOutput, ExecError};
 use crate::model::{Decoding, LanguageModel};
 use crate::spec::{Decode, Prompts};
 use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metric_names, score};
@@ -55,26 +57,14 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
         }
         observer.eval_step(id, done as u64 + 1);
     }
-    let record = EvalOutput {
-        points: 0,
-        prompts: prompts.len(),
-        errors: vec![],
-        components: vec![],
-        plots: vec![],
-        predictions: vec![],
-        at_steps: vec![],
-        language: Some(LanguageOutput {
-            prompts: prompts.iter().map(|p| lang.spell(p)).collect(),
-            ood: (0..prompts.len()).map(|i| i >= split.id.len()).collect(),
-            metrics: metric_names(lang.as_ref()),
-            words: words.iter().map(|w| lang.spell(w)).collect(),
-            replicates,
-        }),
-        attention: vec![],
-        labels: vec![],
-        ran_on: None,
+    let record = LanguageOutput {
+        prompts: prompts.iter().map(|p| lang.spell(p)).collect(),
+        ood: (0..prompts.len()).map(|i| i >= split.id.len()).collect(),
+        metrics: metric_names(lang.as_ref()),
+        words: words.iter().map(|w| lang.spell(w)).collect(),
+        replicates,
     };
-    Ok(record)
+    Ok(EvalOutput::of(0, prompts.len(), KindRecord::Tokens(record)))
 }
 
 /// Each prompt's completion as text and its metrics, `(prompts, metrics)` row-major.
