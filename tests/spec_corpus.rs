@@ -30,6 +30,26 @@ fn good_specs_check_clean() {
             checked.diagnostics
         );
         let spec = checked.spec.unwrap();
+        // Every claim shows in a figure the report draws: one of the spec's or of the defaults
+        // the checker gave, each with an anchor of its own.
+        let drawn: Vec<iclc::spec::FigureRef> = spec
+            .figures
+            .iter()
+            .map(|f| iclc::spec::FigureRef::Named { name: f.name().to_string() })
+            .chain(spec.default_figures.iter().cloned())
+            .collect();
+        for claim in &spec.claims {
+            let figure =
+                claim.figure.as_ref().unwrap_or_else(|| panic!("{}: `{}` has no figure", path.display(), claim.name));
+            assert!(
+                drawn.contains(figure),
+                "{}: `{}` shows in {figure:?}, which is not drawn",
+                path.display(),
+                claim.name
+            );
+        }
+        let ids: std::collections::BTreeSet<String> = drawn.iter().map(|f| f.id()).collect();
+        assert_eq!(ids.len(), drawn.len(), "{}: two figures share an anchor", path.display());
         let plan = iclc::plan::plan(&spec, path.parent().unwrap(), &Default::default())
             .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
         assert!(plan.jobs.len() > 1, "{}", path.display());

@@ -2,7 +2,7 @@
 //! sweeps that expand into one task per value.
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskSpec, TrainSpec};
+use crate::spec::{AtSteps, Baseline, EvalSpec, InputSpec, MAX_BAYES_SUPPORTS, TaskKind, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident};
 use crate::tasks::Prior;
 
@@ -194,7 +194,8 @@ impl Checker<'_> {
             );
             ok = false;
         }
-        if self.is_pattern_eval(&tasks, &evaluated) {
+        let classifies = self.is_pattern_eval(&tasks, &evaluated);
+        if classifies {
             ok &= self.pattern_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
         }
         let (prompts, completing) = if language {
@@ -228,6 +229,11 @@ impl Checker<'_> {
             at: at?,
             completing,
             pruned,
+            kind: match (language, classifies) {
+                (true, _) => TaskKind::Tokens,
+                (false, true) => TaskKind::Classification,
+                (false, false) => TaskKind::Regression,
+            },
         })
     }
 

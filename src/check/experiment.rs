@@ -3,7 +3,6 @@
 use super::{Checker, EvalSpec, TrainSpec};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::BatchKind;
 use crate::syntax::ast::ItemKind;
 
 /// The experiment block's values.
@@ -79,7 +78,7 @@ impl Checker<'_> {
         if missing.is_empty() || self.shape_reported {
             return;
         }
-        let reads_vectors = |class| crate::tasks::kind_of(class).is_ok_and(|k| k.batch() != BatchKind::Tokens);
+        let reads_vectors = |class| crate::tasks::kind_of(class).is_ok_and(|k| k.reads_vectors());
         let trained = trainings
             .iter()
             .find(|t| reads_vectors(&t.data.class))

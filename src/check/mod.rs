@@ -3,6 +3,7 @@
 mod claims;
 mod classes;
 mod consts;
+mod default_figures;
 mod distributions;
 mod evals;
 mod experiment;
@@ -148,6 +149,10 @@ impl Checker<'_> {
             }
         }
         let h = self.header?;
+        // A spec with an error is not returned; one too large to run has too many figures to list.
+        let sound = !self.diags.iter().any(Diagnostic::is_error);
+        let default_figures =
+            if sound { default_figures::default_figures(&evals, !trainings.is_empty()) } else { vec![] };
         Some(CheckedSpec {
             name: self.experiment_name(),
             seed: h.seed,
@@ -156,6 +161,7 @@ impl Checker<'_> {
             trainings,
             evals,
             figures,
+            default_figures,
             claims,
         })
     }

@@ -132,19 +132,20 @@ impl Checker<'_> {
             (None, Some(r), Some(super::Header { dim: Some(d), points: Some(p), .. })) => Some(r.curriculum(d, p)),
             (None, _, _) => Some(None),
         };
-        let curriculum = match (curriculum, &data) {
-            (Some(Some(_)), Some(d))
-                if crate::tasks::kind_of(&d.class) == Ok(crate::spec::TaskKind::Classification) =>
-            {
+        let fixed_shape = data
+            .as_ref()
+            .and_then(|d| crate::tasks::kind_of(&d.class).ok().filter(|k| !k.grows_by_curriculum()).map(|k| (d, k)));
+        let curriculum = match (curriculum, fixed_shape) {
+            (Some(Some(_)), Some((d, kind))) => {
                 let span = p.get("curriculum").or(p.get("recipe")).map_or(block.span, |e| e.span);
                 self.diags.push(
                     Diagnostic::at(
                         Code::NotApplicable,
                         span,
-                        "a curriculum grows regression prompts; pattern prompts keep their shape",
+                        format!("a curriculum grows regression prompts; {} prompts keep their shape", kind.describe()),
                     )
-                    .label("not for classification data")
-                    .help("leave `curriculum` (and recipes that bring one) out of a training on `patterns(…)`"),
+                    .label(format!("not for {} data", kind.describe()))
+                    .help(format!("leave `curriculum` (and recipes that bring one) out of a training on `{}`", d.name)),
                 );
                 None
             }

@@ -1,7 +1,7 @@
 //! The one typed context both templates render.
 use super::figures::{self, fmt, fmt_estimate};
-use crate::results::{ClaimResult, Results, Term, Verdict};
-use crate::spec::{CheckedSpec, ClaimSpec, FigureRef, FigureSpec, Quantity, SweepOver};
+use crate::results::{ClaimResult, Results, TaskCurves, Term, Verdict};
+use crate::spec::{CheckedSpec, ClaimSpec, FigureRef, FigureSpec, InputSpec, Predictor, Quantity, SweepOver};
 use serde::Serialize;
 
 /// Everything a report shows.
@@ -71,6 +71,24 @@ pub struct Figure {
     pub rows: Vec<Vec<String>>,
     /// What the table's terms mean, (term, meaning), shown above it; empty for most figures.
     pub legend: Vec<(String, String)>,
+}
+
+impl Figure {
+    /// The figure `shown`, empty: its anchor and file named by the one id schema
+    /// ([`FigureRef::id`]); the builders fill the rest.
+    pub fn of(shown: &FigureRef) -> Figure {
+        let id = shown.id();
+        Figure {
+            file: format!("{id}.svg"),
+            id,
+            title: String::new(),
+            caption: String::new(),
+            svg: String::new(),
+            header: vec![],
+            rows: vec![],
+            legend: vec![],
+        }
+    }
 }
 
 /// A claim as the report shows it.
@@ -178,6 +196,44 @@ fn claim_view(c: &ClaimResult, claim_spec: &ClaimSpec, names: &[(String, String)
     }
 }
 
+/// One of the figures `check` gave every evaluation of its kind and the trainings, drawn from
+/// the results it reads; `None` where they hold nothing for it (an evaluation not done, a
+/// mixture component no prompt drew, a language not read at steps).
+fn default_figure(shown: &FigureRef, spec: &CheckedSpec, results: &Results, pct: u32) -> Option<Figure> {
+    let curves = |eval: &str, task: &str, inputs: &InputSpec, component: Option<&str>| {
+        results
+            .curves
+            .iter()
+            .find(|c| c.eval == eval && c.task == task && c.inputs == *inputs && c.component.as_deref() == component)
+    };
+    let language = |eval: &str, task: &str| results.languages.iter().find(|l| l.eval == eval && l.task == task);
+    let classification = |eval: &str| results.classification.iter().find(|c| c.eval == eval);
+    // Pruned models have their own figure; the error-vs-k figure keeps the whole ones.
+    let whole = |t: &TaskCurves| {
+        let mut whole = t.clone();
+        whole.curves.retain(|c| !matches!(c.predictor, Predictor::Pruned(_)));
+        figures::error_figure(&whole, pct)
+    };
+    match shown {
+        FigureRef::Named { .. } => None,
+        FigureRef::Curves { eval, task, inputs } => match language(eval, task) {
+            Some(l) => Some(figures::language_figure(l, pct)),
+            None => curves(eval, task, inputs, None).map(whole),
+        },
+        FigureRef::Component { eval, task, inputs, component } => {
+            curves(eval, task, inputs, Some(component)).map(whole)
+        }
+        FigureRef::RatesOverTraining { eval, task } => language(eval, task).and_then(figures::rate_loss_figure),
+        FigureRef::Attention { eval } => classification(eval).and_then(|c| figures::attention_figure(c, pct)),
+        FigureRef::Pruning { eval, task, hinge } => {
+            let t = curves(eval, task, &InputSpec::Normal, None)?;
+            let pruned = spec.evals.iter().find(|e| &e.name == eval).map_or(&[][..], |e| &e.pruned[..]);
+            figures::pruning_figure(t, classification(eval), pruned, *hinge, pct)
+        }
+        FigureRef::Training(which) => figures::training_figure(*which, &results.trainings),
+    }
+}
+
 /// Builds the context of a report.
 pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> ReportContext {
     let confidence_pct = (crate::results::CONFIDENCE * 100.0).round() as u32;
@@ -214,26 +270,8 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
             FigureSpec::ErrorVsK { .. } => {}
         }
     }
-    for l in &results.languages {
-        figures.push(figures::language_figure(l, confidence_pct));
-        figures.extend(figures::rate_loss_figure(l));
-    }
-    figures.extend(results.classification.iter().filter_map(|c| figures::attention_figure(c, confidence_pct)));
-    for t in results.curves.iter().filter(|t| t.component.is_none()) {
-        let pruned = spec.evals.iter().find(|e| e.name == t.eval).map_or(&[][..], |e| &e.pruned[..]);
-        let summary = results.classification.iter().find(|c| c.eval == t.eval);
-        figures.extend(figures::pruning_figures(t, summary, pruned, confidence_pct));
-    }
-    // Pruned models have their own figure; the error-vs-k figure keeps the whole ones.
-    for t in &results.curves {
-        let pruned = spec.evals.iter().find(|e| e.name == t.eval).map_or(&[][..], |e| &e.pruned[..]);
-        let mut whole = t.clone();
-        whole.curves.retain(|c| !pruned.iter().any(|p| c.predictor.name() == p.name()));
-        figures.push(figures::error_figure(&whole, confidence_pct));
-    }
-    if !results.trainings.is_empty() {
-        figures.extend(figures::training_figures(&results.trainings));
-    }
+    figures
+        .extend(spec.default_figures.iter().filter_map(|shown| default_figure(shown, spec, results, confidence_pct)));
     let names = expansions(spec);
     let claims: Vec<ClaimView> =
         results.claims.iter().zip(&spec.claims).map(|(c, claim_spec)| claim_view(c, claim_spec, &names)).collect();
@@ -284,25 +322,24 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
 /// What the report's intervals are and what its errors measure: squared errors / d, 0-1 errors,
 /// language rates, or several of them.
 fn intervals_are(results: &Results, pct: u32) -> String {
-    use crate::spec::Metric;
-    let has = |m: Metric| results.curves.iter().any(|c| c.metric == m);
+    let mut metrics: Vec<crate::spec::Metric> = results.curves.iter().map(|c| c.metric).collect();
+    metrics.sort_by_key(|m| *m as u8);
+    metrics.dedup();
     let curves = !results.curves.is_empty() || results.languages.is_empty();
+    if metrics.is_empty() && results.languages.is_empty() {
+        metrics.push(crate::spec::Metric::default());
+    }
     let mut parts = Vec::new();
     if curves {
         parts.push(format!("Intervals are {pct}% percentile-bootstrap intervals over prompts"));
     }
-    if has(Metric::ErrorPerDim) || (!has(Metric::ZeroOne) && results.languages.is_empty()) {
-        parts.push("errors are squared errors divided by the input dimension".into());
-    }
+    parts.extend(metrics.iter().filter_map(|m| m.errors_are()).map(String::from));
     if !results.languages.is_empty() {
         parts.push(format!(
             "{} language evaluation's intervals are {pct}% percentile-bootstrap intervals{}, but its prompts are the whole population its numbers speak of (every word, every string of a length, the spec's list), so they resample the training seeds alone, and each rate's counts are drawn from their Jeffreys posterior, Beta(kept + ½, missed + ½): a rate over few prompts has a wide interval (0 of 12 is not a certain 0)",
             if curves { "a" } else { "A" },
             if curves { " too" } else { "" }
         ));
-    }
-    if has(Metric::ZeroOne) {
-        parts.push("classification errors are 0-1 errors of the query's predicted label (½ for a tie)".into());
     }
     parts.join("; ") + "."
 }

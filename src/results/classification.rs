@@ -28,6 +28,13 @@ pub struct ClassificationSummary {
     pub hinge: Vec<Vec<(Predictor, Estimate)>>,
 }
 
+impl ClassificationSummary {
+    /// The figure of its attention.
+    pub fn attention_figure(&self) -> crate::spec::FigureRef {
+        crate::spec::FigureRef::Attention { eval: self.eval.clone() }
+    }
+}
+
 /// One model's attention mass on same-pattern examples.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelAttention {

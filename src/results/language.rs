@@ -37,6 +37,19 @@ pub struct LanguageSummary {
     pub by_step: Vec<StepRates>,
 }
 
+impl LanguageSummary {
+    /// The figure of its rates.
+    pub fn figure(&self) -> crate::spec::FigureRef {
+        let (eval, task) = (self.eval.clone(), self.task.clone());
+        crate::spec::FigureRef::Curves { eval, task, inputs: crate::spec::InputSpec::Normal }
+    }
+
+    /// The figure of its first rule's rate against its test loss over the steps read.
+    pub fn over_training(&self) -> crate::spec::FigureRef {
+        crate::spec::FigureRef::RatesOverTraining { eval: self.eval.clone(), task: self.task.clone() }
+    }
+}
+
 /// A model's rates and test loss.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelRates {

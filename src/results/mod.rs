@@ -80,6 +80,20 @@ pub struct StepCurve {
 }
 
 impl TaskCurves {
+    /// The figure of these curves: the task's error against k, or one mixture component's.
+    pub fn figure(&self) -> crate::spec::FigureRef {
+        let (eval, task, inputs) = (self.eval.clone(), self.task.clone(), self.inputs);
+        match &self.component {
+            None => crate::spec::FigureRef::Curves { eval, task, inputs },
+            Some(c) => crate::spec::FigureRef::Component { eval, task, inputs, component: c.clone() },
+        }
+    }
+
+    /// The figure of the task's pruned models: of the 0-1 error, or of the hinge loss.
+    pub fn pruning_figure(&self, hinge: bool) -> crate::spec::FigureRef {
+        crate::spec::FigureRef::Pruning { eval: self.eval.clone(), task: self.task.clone(), hinge }
+    }
+
     /// The estimate of `predictor` at position `k`.
     pub fn at(&self, predictor: &Predictor, k: usize) -> Option<&Estimate> {
         self.curves.iter().find(|c| &c.predictor == predictor)?.points.get(k)
@@ -258,7 +272,7 @@ fn task_curves(
         inputs: job.inputs,
         component,
         prompts: rows.len(),
-        metric: crate::tasks::kind_of(&job.task.class).map_or(crate::spec::Metric::ErrorPerDim, |k| k.metric()),
+        metric: crate::tasks::kind_of(&job.task.class).map(|k| k.metric()).unwrap_or_default(),
         curves: replicate_groups(eval.tables().map_or(&[][..], |t| &t.errors))
             .into_iter()
             .map(|(predictor, reps)| {

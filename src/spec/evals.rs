@@ -28,6 +28,8 @@ pub struct EvalSpec {
     /// Classifiers evaluated with a share of their MLP neurons removed, besides whole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pruned: Vec<Pruned>,
+    /// The kind its tasks (and models) share, as the checker found it.
+    pub kind: crate::spec::TaskKind,
 }
 
 /// `prune(model, rate = r, order = o)`: a trained classifier with the share `rate` of its MLP

@@ -138,6 +138,38 @@ pub enum FigureRef {
         /// The evaluation.
         eval: String,
     },
+    /// A mixture's error against k on the prompts whose function one component drew.
+    Component {
+        /// The evaluation.
+        eval: String,
+        /// The task (a mixture).
+        task: String,
+        /// The input distribution.
+        inputs: InputSpec,
+        /// The component's name.
+        component: String,
+    },
+    /// A language's first rule's OOD rate against its test loss over the training steps read.
+    RatesOverTraining {
+        /// The evaluation.
+        eval: String,
+        /// The language.
+        task: String,
+    },
+    /// One of the training figures.
+    Training(TrainingFigure),
+}
+
+/// The figures of the trainings of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingFigure {
+    /// The loss of every training run per step.
+    Loss,
+    /// The learning rate per step.
+    LearningRate,
+    /// The curriculum's stages (where a run has one).
+    Curriculum,
 }
 
 impl FigureRef {
@@ -153,6 +185,17 @@ impl FigureRef {
                 format!("fig-{}-{}-pruning{}", slug(eval), slug(task), if *hinge { "-hinge" } else { "" })
             }
             FigureRef::Attention { eval } => format!("fig-{}-attention", slug(eval)),
+            FigureRef::Component { eval, task, inputs, component } => {
+                let whole = FigureRef::Curves { eval: eval.clone(), task: task.clone(), inputs: *inputs };
+                format!("{}-drawn-{}", whole.id(), slug(component))
+            }
+            FigureRef::RatesOverTraining { eval, task } => {
+                let whole = FigureRef::Curves { eval: eval.clone(), task: task.clone(), inputs: InputSpec::Normal };
+                format!("{}-over-training", whole.id())
+            }
+            FigureRef::Training(TrainingFigure::Loss) => "fig-training".into(),
+            FigureRef::Training(TrainingFigure::LearningRate) => "fig-training-lr".into(),
+            FigureRef::Training(TrainingFigure::Curriculum) => "fig-training-curriculum".into(),
         }
     }
 }
@@ -170,5 +213,31 @@ pub fn slug(s: &str) -> String {
     } else {
         let hash = crate::files::sha256_hex(s.as_bytes());
         if readable.is_empty() { hash[..8].to_string() } else { format!("{readable}-{}", &hash[..8]) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn identifiers_keep_their_slug_and_names_a_slug_would_merge_stay_apart() {
+        assert_eq!(slug("on_sparse"), "on-sparse");
+        assert_eq!(slug("dense"), "dense");
+        let apart = [
+            "linear(scale = 1)",
+            "linear(scale = -1)",
+            "linear(scale = 1/2)",
+            "linear(scale = 1*2)",
+            "linear(scale = 1-2)",
+            "Dense",
+            "dense_",
+            "a__b",
+            "a_b",
+        ];
+        let slugs: std::collections::BTreeSet<String> = apart.iter().map(|s| slug(s)).collect();
+        assert_eq!(slugs.len(), apart.len(), "{slugs:?}");
+        assert!(slug("linear(scale = -1)").starts_with("linear-scale-1-"), "still readable");
+        assert!(slugs.iter().all(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
     }
 }

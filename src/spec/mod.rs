@@ -42,6 +42,9 @@ pub struct CheckedSpec {
     pub evals: Vec<EvalSpec>,
     /// Extra figures in source order (every evaluation also gets its error-vs-k figure).
     pub figures: Vec<FigureSpec>,
+    /// The figures the report draws after `figures`, in order: what every evaluation of its kind
+    /// shows, and the trainings' (`check` decides them).
+    pub default_figures: Vec<FigureRef>,
     /// Claims in source order.
     pub claims: Vec<ClaimSpec>,
 }

@@ -45,6 +45,16 @@ impl TaskKind {
         }
     }
 
+    /// Whether its prompts are `points` vectors in the experiment's `dim` (a language's are words).
+    pub fn reads_vectors(self) -> bool {
+        self.batch() != BatchKind::Tokens
+    }
+
+    /// Whether a curriculum can grow its prompts (pattern prompts keep their shape).
+    pub fn grows_by_curriculum(self) -> bool {
+        self == TaskKind::Regression
+    }
+
     /// The kind in words, for diagnostics.
     pub fn describe(self) -> &'static str {
         match self {
@@ -85,13 +95,55 @@ impl Objective {
     /// The objectives a classification training may choose with `loss = …`.
     pub const CLASSIFICATION: [(&'static str, Objective); 2] =
         [("hinge", Objective::Hinge), ("logistic", Objective::Logistic)];
+
+    /// Every objective, in the order a caption lists them.
+    pub const ALL: [Objective; 4] =
+        [Objective::SquaredError, Objective::CrossEntropy, Objective::Hinge, Objective::Logistic];
+
+    /// The models that minimise it, as a caption names them.
+    pub fn minimised_by(&self) -> &'static str {
+        match self {
+            Objective::SquaredError => "the regression models",
+            Objective::CrossEntropy => "the language models",
+            Objective::Hinge => "the classifiers trained on the hinge loss",
+            Objective::Logistic => "the classifiers trained on the logistic loss",
+        }
+    }
+
+    /// What a training's loss curve shows.
+    pub fn curve(&self) -> &'static str {
+        match self {
+            Objective::SquaredError => {
+                "the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1"
+            }
+            Objective::CrossEntropy => {
+                "the mean next-token cross-entropy in nats over the target tokens (padding excluded)"
+            }
+            Objective::Hinge => {
+                "the mean hinge loss max(0, 1 − y·F) of the queries (0 once every query is classified with margin 1)"
+            }
+            Objective::Logistic => "the mean logistic loss log(1 + e^(−y·F)) of the queries, in nats",
+        }
+    }
+
+    /// The axis label of a loss curve.
+    pub fn axis_label(&self) -> &'static str {
+        match self {
+            Objective::SquaredError => "mean squared error (not / d)",
+            Objective::CrossEntropy => "cross-entropy (nats per token)",
+            Objective::Hinge => "hinge loss",
+            Objective::Logistic => "logistic loss (nats)",
+        }
+    }
 }
 
 /// What evaluation reports per prediction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
-    /// (prediction − y)² / d, Garg et al.'s normalised squared error.
+    /// (prediction − y)² / d, Garg et al.'s normalised squared error: the default, as regression
+    /// is the default kind.
+    #[default]
     ErrorPerDim,
     /// The fractions of completions that finish, are grammatical and keep each rule.
     RuleRates,
@@ -119,6 +171,18 @@ impl Metric {
             Metric::ErrorPerDim => "Mean squared error / d",
             Metric::RuleRates => "Mean rate",
             Metric::ZeroOne => "Mean 0-1 error (the share of queries whose predicted label is wrong, ties counting ½)",
+        }
+    }
+
+    /// What a report's closing note says the errors of curves of it are; `None` for a metric
+    /// without error curves.
+    pub fn errors_are(&self) -> Option<&'static str> {
+        match self {
+            Metric::ErrorPerDim => Some("errors are squared errors divided by the input dimension"),
+            Metric::RuleRates => None,
+            Metric::ZeroOne => {
+                Some("classification errors are 0-1 errors of the query's predicted label (½ for a tie)")
+            }
         }
     }
 

@@ -1,17 +1,12 @@
 //! Error against in-context examples k, one figure per (evaluation, task, inputs[, component]).
-use super::{figure_id, fmt_estimate, reference_stroke, replicates_note, slug};
+use super::{fmt_estimate, reference_stroke, replicates_note};
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series};
 use crate::results::TaskCurves;
 
 /// The figure of one evaluation's curves on one task.
 pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
-    let mut id = figure_id(&t.eval, &t.task, &t.inputs);
-    let mut subset = String::new();
-    if let Some(c) = &t.component {
-        id = format!("{id}-drawn-{}", slug(c));
-        subset = format!(" whose function was drawn from `{c}`");
-    }
+    let subset = t.component.as_ref().map_or_else(String::new, |c| format!(" whose function was drawn from `{c}`"));
     let series = t
         .curves
         .iter()
@@ -46,9 +41,6 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         .map(|k| std::iter::once(k.to_string()).chain(t.curves.iter().map(|c| fmt_estimate(&c.points[k]))).collect())
         .collect();
     Figure {
-        legend: vec![],
-        file: format!("{id}.svg"),
-        id,
         title: format!("Error against in-context examples — `{}` on `{}`{subset}", t.eval, t.task),
         caption: format!(
             "{} of the prediction for the query after k examples, over {} fresh prompts{subset}; shaded: the trained models' {confidence_pct}% bootstrap interval over prompts (the baselines' are in the table).{}",
@@ -59,5 +51,7 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         svg: chart.render(),
         header,
         rows,
+        legend: vec![],
+        ..Figure::of(&t.figure())
     }
 }

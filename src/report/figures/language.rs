@@ -1,16 +1,16 @@
 //! A language evaluation's figures: each model's rate of every metric on the out-of-distribution
 //! prompts as bars with seed intervals (Reizinger et al.'s Table 1 as a chart), and, when the
 //! evaluation reads the models during training, the first rule's OOD rate against the test loss.
-use super::{figure_id, fmt, fmt_estimate};
+use super::{fmt, fmt_estimate};
 use crate::report::Figure;
 use crate::report::bars::{Bar, BarChart, BarSeries};
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::LanguageSummary;
-use crate::spec::{InputSpec, LanguageMetric};
+use crate::spec::LanguageMetric;
 
 /// The bar chart of one language evaluation, with every number (ID and OOD) in its table.
 pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
-    let id = figure_id(&l.eval, &l.task, &InputSpec::Normal);
+    let shown = l.figure();
     let series = l
         .models
         .iter()
@@ -69,8 +69,6 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
     ));
     Figure {
         legend,
-        file: format!("{id}.svg"),
-        id,
         title: format!("Rules kept out of distribution — `{}` on `{}`", l.eval, l.task),
         caption: format!(
             "Share of the completions of the {ood} out-of-distribution prompts {described} (strings no word of the language starts with; {id_n} in-distribution prompts in the table) that keep each metric (what each counts: the table above the numbers). Bars: mean over the models' training seeds ({seeds}); whiskers: {confidence_pct}% bootstrap interval resampling the seeds, each rate's counts drawn from their posterior (the prompts are the whole population, not a sample); dots: each seed.",
@@ -82,6 +80,7 @@ pub fn language_figure(l: &LanguageSummary, confidence_pct: u32) -> Figure {
         svg: chart.render(),
         header,
         rows,
+        ..Figure::of(&shown)
     }
 }
 
@@ -107,7 +106,7 @@ pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
             steps.iter().map(|s| vec![m.model.clone(), s.step.to_string(), fmt(s.test_loss), fmt(s.ood[first])]),
         );
     }
-    let id = format!("{}-over-training", figure_id(&l.eval, &l.task, &InputSpec::Normal));
+    let shown = l.over_training();
     let chart = Chart {
         title: format!("{}: OOD {rule} against test loss over training", l.eval),
         x_label: "test loss (next-token cross-entropy)".into(),
@@ -116,9 +115,6 @@ pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
         y_max: Some(1.0),
     };
     Some(Figure {
-        legend: vec![],
-        file: format!("{id}.svg"),
-        id,
         title: format!("`{rule}` out of distribution against test loss over training — `{}` on `{}`", l.eval, l.task),
         caption: format!(
             "Each point: one model (its seeds pooled) at a training step the evaluation reads, its test loss and the share of its OOD completions that keep {rule}; the last point of each line is its final weights. Models at one test loss can be read across: equal loss need not mean equal behaviour out of distribution."
@@ -126,5 +122,6 @@ pub fn rate_loss_figure(l: &LanguageSummary) -> Option<Figure> {
         svg: chart.render(),
         header: ["model", "step", "test loss", &format!("OOD {rule}")].map(String::from).to_vec(),
         rows,
+        ..Figure::of(&shown)
     })
 }

@@ -12,10 +12,10 @@ pub use between::between_figure;
 pub use error::error_figure;
 pub use function::function_figure;
 pub use language::{language_figure, rate_loss_figure};
-pub use patterns::{attention_figure, pruning_figures};
+pub use patterns::{attention_figure, pruning_figure};
 pub use steps::step_figure;
 pub use sweep::{sweep_figure, training_sweep_figure};
-pub use training::training_figures;
+pub use training::training_figure;
 
 use super::svg::Stroke;
 use crate::results::Estimate;
@@ -34,13 +34,6 @@ pub fn fmt(v: f64) -> String {
 /// `mean [lo, hi]`.
 pub fn fmt_estimate(e: &Estimate) -> String {
     format!("{} [{}, {}]", fmt(e.mean), fmt(e.lo), fmt(e.hi))
-}
-
-pub use crate::spec::slug;
-
-/// The anchor of the error-vs-k figure of one (evaluation, task, inputs).
-pub fn figure_id(eval: &str, task: &str, inputs: &crate::spec::InputSpec) -> String {
-    crate::spec::FigureRef::Curves { eval: eval.into(), task: task.into(), inputs: *inputs }.id()
 }
 
 /// Says which models are means over several training seeds, and what their intervals resample.
@@ -68,32 +61,6 @@ pub fn named(
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 ) -> super::Figure {
-    let id = crate::spec::FigureRef::Named { name: name.to_string() }.id();
-    super::Figure { file: format!("{id}.svg"), id, title, caption, svg: chart.render(), header, rows, legend: vec![] }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn identifiers_keep_their_slug_and_names_a_slug_would_merge_stay_apart() {
-        assert_eq!(slug("on_sparse"), "on-sparse");
-        assert_eq!(slug("dense"), "dense");
-        let apart = [
-            "linear(scale = 1)",
-            "linear(scale = -1)",
-            "linear(scale = 1/2)",
-            "linear(scale = 1*2)",
-            "linear(scale = 1-2)",
-            "Dense",
-            "dense_",
-            "a__b",
-            "a_b",
-        ];
-        let slugs: std::collections::BTreeSet<String> = apart.iter().map(|s| slug(s)).collect();
-        assert_eq!(slugs.len(), apart.len(), "{slugs:?}");
-        assert!(slug("linear(scale = -1)").starts_with("linear-scale-1-"), "still readable");
-        assert!(slugs.iter().all(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
-    }
+    let shown = crate::spec::FigureRef::Named { name: name.to_string() };
+    super::Figure { title, caption, svg: chart.render(), header, rows, ..super::Figure::of(&shown) }
 }

@@ -8,20 +8,10 @@ use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::{ClassificationSummary, Estimate, ModelAttention, TaskCurves};
 use crate::spec::{Predictor, PruneOrder, Pruned};
 
-/// The id of a classification evaluation's attention figure.
-pub fn attention_figure_id(eval: &str) -> String {
-    crate::spec::FigureRef::Attention { eval: eval.into() }.id()
-}
-
-/// The id of a classification evaluation's pruning figure on a task (`hinge`: of the hinge loss).
-pub fn pruning_figure_id(eval: &str, task: &str, hinge: bool) -> String {
-    crate::spec::FigureRef::Pruning { eval: eval.into(), task: task.into(), hinge }.id()
-}
-
 /// Bars of each model's attention mass on the examples that share the query's relevant pattern,
 /// one group per task of the evaluation.
 pub fn attention_figure(a: &ClassificationSummary, confidence_pct: u32) -> Option<Figure> {
-    let id = attention_figure_id(&a.eval);
+    let shown = a.attention_figure();
     let mut names: Vec<&str> = a.attention.iter().flatten().map(|m| m.model.as_str()).collect();
     names.sort_unstable();
     names.dedup();
@@ -63,9 +53,6 @@ pub fn attention_figure(a: &ClassificationSummary, confidence_pct: u32) -> Optio
         }
     }
     Some(Figure {
-        legend: vec![],
-        file: format!("{id}.svg"),
-        id,
         title: format!("Attention on same-pattern examples — `{}`", a.eval),
         caption: format!(
             "The share of each query's softmax attention that falls on the context examples sharing its relevant pattern (within a task: those labelled as the query), averaged over {} held-out prompts of each task at full length; whisker: {confidence_pct}% bootstrap interval over prompts and training seeds; dots: each seed. The paper's mechanism: attention concentrates there, and the MLP promotes their label.",
@@ -74,54 +61,56 @@ pub fn attention_figure(a: &ClassificationSummary, confidence_pct: u32) -> Optio
         svg: chart.render(),
         header: ["task", "model", "mass", "per seed"].map(String::from).to_vec(),
         rows,
+        ..Figure::of(&shown)
     })
 }
 
-/// The pruning figures of one task: its 0-1 error and, where the summary has it, its hinge loss
-/// after the whole context against the share of neurons pruned. None when nothing is pruned.
-pub fn pruning_figures(
+/// A pruning figure of one task: its 0-1 error or (`hinge`, where the summary has it) its hinge
+/// loss after the whole context against the share of neurons pruned. None when nothing is pruned.
+pub fn pruning_figure(
     t: &TaskCurves,
     summary: Option<&ClassificationSummary>,
     pruned: &[Pruned],
+    hinge: bool,
     confidence_pct: u32,
-) -> Vec<Figure> {
-    let Some(k) = t.curves.first().and_then(|c| c.points.len().checked_sub(1)) else { return vec![] };
-    let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
-    let hinge = summary.and_then(|s| s.tasks.iter().position(|x| *x == t.task).map(|i| &s.hinge[i]));
-    let hinge_of = |who: &Predictor| hinge?.iter().find(|(p, _)| p == who).map(|(_, e)| *e);
+) -> Option<Figure> {
+    let k = t.curves.first().and_then(|c| c.points.len().checked_sub(1))?;
     let what = format!(
         "after {k} examples when the share of MLP neurons on the x axis is removed at evaluation time (no retraining): those with the smallest ‖W_O row‖ first, the largest first, or random ones; 0 is the whole model; over {} held-out prompts; shaded: {confidence_pct}% bootstrap interval over prompts and training seeds.",
         t.prompts
     );
-    let mut out = Vec::new();
-    out.extend(pruning_figure(
-        pruned,
-        &error,
-        PruningAxis {
-            id: pruning_figure_id(&t.eval, &t.task, false),
-            title: format!("Error against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
-            chart_title: format!("{}: {} error at k = {k} against neurons pruned", t.eval, t.task),
-            y_label: t.metric.axis_label(),
-            caption: format!("{} {what}", t.metric.caption()),
-        },
-    ));
-    out.extend(pruning_figure(
+    if !hinge {
+        let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
+        return pruning_lines(
+            pruned,
+            &error,
+            PruningAxis {
+                shown: t.pruning_figure(false),
+                title: format!("Error against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
+                chart_title: format!("{}: {} error at k = {k} against neurons pruned", t.eval, t.task),
+                y_label: t.metric.axis_label(),
+                caption: format!("{} {what}", t.metric.caption()),
+            },
+        );
+    }
+    let losses = summary.and_then(|s| s.tasks.iter().position(|x| *x == t.task).map(|i| &s.hinge[i]));
+    let hinge_of = |who: &Predictor| losses?.iter().find(|(p, _)| p == who).map(|(_, e)| *e);
+    pruning_lines(
         pruned,
         &hinge_of,
         PruningAxis {
-            id: pruning_figure_id(&t.eval, &t.task, true),
+            shown: t.pruning_figure(true),
             title: format!("Hinge loss against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
             chart_title: format!("{}: {} hinge loss at k = {k} against neurons pruned", t.eval, t.task),
             y_label: "hinge loss",
             caption: format!("Mean hinge loss max(0, 1 − y·F) — the margin the 0-1 error hides — {what}"),
         },
-    ));
-    out
+    )
 }
 
 /// The words around one pruning figure.
 struct PruningAxis {
-    id: String,
+    shown: crate::spec::FigureRef,
     title: String,
     chart_title: String,
     y_label: &'static str,
@@ -129,7 +118,7 @@ struct PruningAxis {
 }
 
 /// One line per (model, order) of `at(predictor)` against the pruning rate, rate 0 the whole model.
-fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&Predictor) -> Option<Estimate>, axis: PruningAxis) -> Option<Figure> {
+fn pruning_lines(pruned: &[Pruned], at: &dyn Fn(&Predictor) -> Option<Estimate>, axis: PruningAxis) -> Option<Figure> {
     let mut models: Vec<&str> = pruned.iter().map(|p| p.model.as_str()).collect();
     models.dedup();
     let mut lines: Vec<(String, Vec<(f64, Estimate)>)> = Vec::new();
@@ -182,13 +171,11 @@ fn pruning_figure(pruned: &[Pruned], at: &dyn Fn(&Predictor) -> Option<Estimate>
         y_max: None,
     };
     Some(Figure {
-        legend: vec![],
-        file: format!("{}.svg", axis.id),
-        id: axis.id,
         title: axis.title,
         caption: axis.caption,
         svg: chart.render(),
         header,
         rows,
+        ..Figure::of(&axis.shown)
     })
 }

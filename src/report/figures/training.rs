@@ -3,7 +3,7 @@ use super::fmt;
 use crate::report::Figure;
 use crate::report::svg::{Chart, Series, Stroke};
 use crate::results::{Stage, TrainingSummary};
-use crate::spec::Objective;
+use crate::spec::{FigureRef, Objective, TrainingFigure};
 
 /// One line per training run, drawn from `points` of each.
 fn training_chart(
@@ -25,29 +25,14 @@ fn training_chart(
     .render()
 }
 
-const SQUARED: &str = "the mean squared error over every position of the prompt, at the curriculum's dimension — not divided by d like the error curves, so it starts near the variance of y (about d for a linear class), not near 1";
-const CROSS_ENTROPY: &str = "the mean next-token cross-entropy in nats over the target tokens (padding excluded)";
-const HINGE: &str =
-    "the mean hinge loss max(0, 1 − y·F) of the queries (0 once every query is classified with margin 1)";
-const LOGISTIC: &str = "the mean logistic loss log(1 + e^(−y·F)) of the queries, in nats";
-
 /// What the loss curves are, by the objectives the runs minimise.
 fn loss_caption(trainings: &[TrainingSummary]) -> String {
-    let has = |o: Objective| trainings.iter().any(|t| t.objective == o);
-    let parts: Vec<(&str, &str)> = [
-        (Objective::SquaredError, "the regression models", SQUARED),
-        (Objective::CrossEntropy, "the language models", CROSS_ENTROPY),
-        (Objective::Hinge, "the classifiers trained on the hinge loss", HINGE),
-        (Objective::Logistic, "the classifiers trained on the logistic loss", LOGISTIC),
-    ]
-    .into_iter()
-    .filter(|(o, _, _)| has(*o))
-    .map(|(_, who, what)| (who, what))
-    .collect();
+    let has = |o: &Objective| trainings.iter().any(|t| t.objective == *o);
+    let parts: Vec<Objective> = Objective::ALL.into_iter().filter(has).collect();
     let what = match parts.as_slice() {
-        [(_, only)] => only.to_string(),
-        [] => SQUARED.to_string(),
-        many => many.iter().map(|(who, what)| format!("for {who} {what}")).collect::<Vec<_>>().join("; "),
+        [only] => only.curve().to_string(),
+        [] => Objective::SquaredError.curve().to_string(),
+        many => many.iter().map(|o| format!("for {} {}", o.minimised_by(), o.curve())).collect::<Vec<_>>().join("; "),
     };
     format!("Loss per step (window means), one line per training run: {what}.")
 }
@@ -58,21 +43,26 @@ fn loss_label(trainings: &[TrainingSummary]) -> &'static str {
     if trainings.iter().any(|t| t.objective != first) {
         return "loss";
     }
-    match first {
-        Objective::SquaredError => "mean squared error (not / d)",
-        Objective::CrossEntropy => "cross-entropy (nats per token)",
-        Objective::Hinge => "hinge loss",
-        Objective::Logistic => "logistic loss (nats)",
+    first.axis_label()
+}
+
+/// A training figure: the loss, the learning rate, or (where any run has one) the curriculum;
+/// none without trainings.
+pub fn training_figure(which: TrainingFigure, trainings: &[TrainingSummary]) -> Option<Figure> {
+    if trainings.is_empty() {
+        return None;
+    }
+    match which {
+        TrainingFigure::Loss => Some(loss_figure(trainings)),
+        TrainingFigure::LearningRate => Some(lr_figure(trainings)),
+        TrainingFigure::Curriculum => curriculum_figure(trainings),
     }
 }
 
-/// The training figures: loss, learning rate and, where any run has one, the curriculum.
-pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
+/// Every run's loss per step.
+fn loss_figure(trainings: &[TrainingSummary]) -> Figure {
     let curve = |t: &TrainingSummary| t.curve.iter().map(|&(s, l)| (s as f64, l)).collect();
-    let mut figures = vec![Figure {
-        legend: vec![],
-        id: "fig-training".into(),
-        file: "fig-training.svg".into(),
+    Figure {
         title: "Training loss".into(),
         caption: loss_caption(trainings),
         svg: training_chart(trainings, "Training loss", loss_label(trainings), curve),
@@ -84,12 +74,14 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
                 vec![t.name.clone(), t.steps.to_string(), t.final_loss.map_or_else(|| "—".into(), fmt), fmt(peak)]
             })
             .collect(),
-    }];
+        ..Figure::of(&FigureRef::Training(TrainingFigure::Loss))
+    }
+}
+
+/// Every run's learning rate per step.
+fn lr_figure(trainings: &[TrainingSummary]) -> Figure {
     let lr = |t: &TrainingSummary| t.lr.iter().map(|&(s, v)| (s as f64, v)).collect();
-    figures.push(Figure {
-        legend: vec![],
-        id: "fig-training-lr".into(),
-        file: "fig-training-lr.svg".into(),
+    Figure {
         title: "Learning rate".into(),
         caption: "The learning rate the schedule gave at each step of the loss curve.".into(),
         svg: training_chart(trainings, "Learning rate", "learning rate", lr),
@@ -105,55 +97,58 @@ pub fn training_figures(trainings: &[TrainingSummary]) -> Vec<Figure> {
                     .map(move |i| vec![t.name.clone(), t.lr[i].0.to_string(), fmt(t.lr[i].1)])
             })
             .collect(),
-    });
+        ..Figure::of(&FigureRef::Training(TrainingFigure::LearningRate))
+    }
+}
+
+/// The curriculum's stages of the runs that have one; none when no run has.
+fn curriculum_figure(trainings: &[TrainingSummary]) -> Option<Figure> {
     let with_stages: Vec<&TrainingSummary> = trainings.iter().filter(|t| !t.stages.is_empty()).collect();
-    if !with_stages.is_empty() {
-        let steps = |t: &TrainingSummary, pick: fn(&Stage) -> usize| -> Vec<(f64, f64)> {
-            // A staircase: each stage holds until the next begins.
-            let mut pts = Vec::new();
-            for (i, st) in t.stages.iter().enumerate() {
-                let end = t.stages.get(i + 1).map_or(t.steps as f64, |n| n.from_step as f64 - 1.0);
-                pts.push((st.from_step as f64, pick(st) as f64));
-                pts.push((end, pick(st) as f64));
-            }
-            pts
-        };
-        let series = with_stages
+    if with_stages.is_empty() {
+        return None;
+    }
+    let steps = |t: &TrainingSummary, pick: fn(&Stage) -> usize| -> Vec<(f64, f64)> {
+        // A staircase: each stage holds until the next begins.
+        let mut pts = Vec::new();
+        for (i, st) in t.stages.iter().enumerate() {
+            let end = t.stages.get(i + 1).map_or(t.steps as f64, |n| n.from_step as f64 - 1.0);
+            pts.push((st.from_step as f64, pick(st) as f64));
+            pts.push((end, pick(st) as f64));
+        }
+        pts
+    };
+    let series = with_stages
+        .iter()
+        .flat_map(|t| {
+            let line = |what: &str, pick: fn(&Stage) -> usize| Series {
+                label: format!("{} {what}", t.name),
+                points: steps(t, pick),
+                band: vec![],
+                stroke: if what == "points" { Stroke::Dashed } else { Stroke::Solid },
+            };
+            [line("active dims", |s| s.dims), line("points", |s| s.points)]
+        })
+        .collect();
+    Some(Figure {
+        title: "Curriculum".into(),
+        caption: "Active input dimensions and points per prompt at each step (Garg et al.'s curriculum).".into(),
+        svg: Chart {
+            title: "Curriculum".into(),
+            x_label: "step".into(),
+            y_label: "dims, points".into(),
+            series,
+            y_max: None,
+        }
+        .render(),
+        header: vec!["run".into(), "from step".into(), "active dims".into(), "points".into()],
+        rows: with_stages
             .iter()
             .flat_map(|t| {
-                let line = |what: &str, pick: fn(&Stage) -> usize| Series {
-                    label: format!("{} {what}", t.name),
-                    points: steps(t, pick),
-                    band: vec![],
-                    stroke: if what == "points" { Stroke::Dashed } else { Stroke::Solid },
-                };
-                [line("active dims", |s| s.dims), line("points", |s| s.points)]
+                t.stages
+                    .iter()
+                    .map(|s| vec![t.name.clone(), s.from_step.to_string(), s.dims.to_string(), s.points.to_string()])
             })
-            .collect();
-        figures.push(Figure {
-            legend: vec![],
-            id: "fig-training-curriculum".into(),
-            file: "fig-training-curriculum.svg".into(),
-            title: "Curriculum".into(),
-            caption: "Active input dimensions and points per prompt at each step (Garg et al.'s curriculum).".into(),
-            svg: Chart {
-                title: "Curriculum".into(),
-                x_label: "step".into(),
-                y_label: "dims, points".into(),
-                series,
-                y_max: None,
-            }
-            .render(),
-            header: vec!["run".into(), "from step".into(), "active dims".into(), "points".into()],
-            rows: with_stages
-                .iter()
-                .flat_map(|t| {
-                    t.stages.iter().map(|s| {
-                        vec![t.name.clone(), s.from_step.to_string(), s.dims.to_string(), s.points.to_string()]
-                    })
-                })
-                .collect(),
-        });
-    }
-    figures
+            .collect(),
+        ..Figure::of(&FigureRef::Training(TrainingFigure::Curriculum))
+    })
 }
