@@ -3,14 +3,14 @@
 mod common;
 use candle_core::Device;
 use common::builder::Test;
-use iclc::model::{AdamWSettings, Config, Params, TrainOutcome, TrainSettings};
+use iclc::model::{AdamWSettings, IclConfig, IclParams, TrainOutcome, TrainSettings};
 use iclc::spec::{BackendChoice, ClassSpec, Compute, DeviceChoice, InputSpec, Schedule};
 use std::ops::ControlFlow;
 
 /// 200 steps of a tiny model on dense linear prompts with `backend`; the losses.
 fn losses(backend: BackendChoice) -> Vec<f32> {
-    let cfg = Config::new(3, 7, 16, 2, 2);
-    let params = Params::init(&cfg, 11, &Device::Cpu).unwrap();
+    let cfg = IclConfig::new(3, 7, 16, 2, 2);
+    let params = IclParams::init(&cfg, 11, &Device::Cpu).unwrap();
     let settings = TrainSettings {
         steps: 200,
         batch: 16,

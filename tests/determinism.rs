@@ -1,12 +1,14 @@
 //! Same spec and seed ⇒ bit-identical loss curve; another seed ⇒ another curve; an interrupted run
 //! resumed from its checkpoint ends bit-identical to an uninterrupted one; a diverging run stops.
 use candle_core::Device;
-use iclc::model::{AdamWSettings, CheckpointPolicy, Config, Params, TrainError, TrainOutcome, TrainSettings, train};
+use iclc::model::{
+    AdamWSettings, CheckpointPolicy, IclConfig, IclParams, TrainError, TrainOutcome, TrainSettings, train,
+};
 use iclc::spec::{ClassSpec, InputSpec, Schedule};
 use iclc::{rng, tasks};
 use std::ops::ControlFlow;
 
-const CFG: fn() -> Config = || Config::new(3, 6, 16, 2, 2);
+const CFG: fn() -> IclConfig = || IclConfig::new(3, 6, 16, 2, 2);
 
 fn settings(lr: f64, steps: u64, batch: usize) -> TrainSettings {
     TrainSettings {
@@ -27,9 +29,9 @@ fn run_with(
     s: &TrainSettings,
     checkpoints: Option<&CheckpointPolicy>,
     stop_at: Option<u64>,
-) -> (Params, Result<TrainOutcome, TrainError>) {
+) -> (IclParams, Result<TrainOutcome, TrainError>) {
     let cfg = CFG();
-    let params = Params::init(&cfg, seed, &Device::Cpu).unwrap();
+    let params = IclParams::init(&cfg, seed, &Device::Cpu).unwrap();
     let class = tasks::class_for(&ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
     let mut data = rng::stream(seed, "train-data");
     let out = train(
@@ -54,7 +56,7 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
-fn weights(p: &Params) -> Vec<(String, Vec<u32>)> {
+fn weights(p: &IclParams) -> Vec<(String, Vec<u32>)> {
     p.named()
         .into_iter()
         .map(|(n, v)| (n, bits(&v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap())))

@@ -2,12 +2,12 @@
 //! and loss, every parameter's gradient, and the state after one AdamW step.
 mod common;
 use candle_core::{Device, Tensor};
-use iclc::model::{AdamW, AdamWSettings, Config, FlatLayout, Fused, Params, loss};
+use iclc::model::{AdamW, AdamWSettings, FlatLayout, Fused, IclConfig, IclParams, loss};
 use iclc::tasks::PromptBatch;
 use std::collections::HashMap;
 
 struct Golden {
-    cfg: Config,
+    cfg: IclConfig,
     tensors: HashMap<String, Tensor>,
 }
 
@@ -17,7 +17,7 @@ impl Golden {
         let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
         let meta = meta.metadata().clone().expect("golden files carry metadata");
         let num = |k: &str| meta[k].parse::<usize>().unwrap_or_else(|_| panic!("metadata {k}"));
-        let cfg = Config::new(num("n_dims"), num("points"), num("n_embd"), num("n_layer"), num("n_head"));
+        let cfg = IclConfig::new(num("n_dims"), num("points"), num("n_embd"), num("n_layer"), num("n_head"));
         let tensors = candle_core::safetensors::load(path, &Device::Cpu).unwrap();
         Golden { cfg, tensors }
     }
@@ -30,13 +30,13 @@ impl Golden {
         self.get(name).flatten_all().unwrap().to_vec1::<f32>().unwrap()
     }
 
-    fn params(&self) -> Params {
+    fn params(&self) -> IclParams {
         let params: HashMap<String, Tensor> = self
             .tensors
             .iter()
             .filter_map(|(k, v)| k.strip_prefix("param.").map(|n| (n.to_string(), v.clone())))
             .collect();
-        Params::from_tensors(&self.cfg, &params, &Device::Cpu).unwrap()
+        IclParams::from_tensors(&self.cfg, &params, &Device::Cpu).unwrap()
     }
 
     fn batch(&self) -> PromptBatch {
@@ -129,7 +129,7 @@ fn a_checkpoint_round_trips_through_safetensors() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.safetensors");
     params.save(&file, HashMap::new()).unwrap();
-    let back = Params::load(&g.cfg, &file, &Device::Cpu).unwrap();
+    let back = IclParams::load(&g.cfg, &file, &Device::Cpu).unwrap();
     let batch = g.batch();
     let a = loss(&params, &batch, &Device::Cpu).unwrap().1.flatten_all().unwrap().to_vec1::<f32>().unwrap();
     let b = loss(&back, &batch, &Device::Cpu).unwrap().1.flatten_all().unwrap().to_vec1::<f32>().unwrap();

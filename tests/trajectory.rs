@@ -3,7 +3,7 @@
 //! decay, warmup + cosine and gradient clipping must give PyTorch's losses and final weights.
 //! `tests/data/trajectory.safetensors` is made by `scripts/make_trajectory.py`.
 use candle_core::{Device, Tensor};
-use iclc::model::{AdamWSettings, Config, Params, TrainOutcome, TrainSettings};
+use iclc::model::{AdamWSettings, IclConfig, IclParams, TrainOutcome, TrainSettings};
 use iclc::spec::{Curriculum, Schedule, Stage};
 use iclc::tasks::PromptBatch;
 use std::collections::HashMap;
@@ -21,8 +21,8 @@ fn values(t: &Tensor) -> Vec<f32> {
 fn sixty_steps_of_training_match_pytorch() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/trajectory.safetensors");
     let all = candle_core::safetensors::load(path, &Device::Cpu).expect("the reference trajectory");
-    let cfg = Config::new(4, 7, 16, 2, 2);
-    let params = Params::from_tensors(&cfg, &prefixed(&all, "init."), &Device::Cpu).unwrap();
+    let cfg = IclConfig::new(4, 7, 16, 2, 2);
+    let params = IclParams::from_tensors(&cfg, &prefixed(&all, "init."), &Device::Cpu).unwrap();
     // The settings scripts/make_trajectory.py trained with.
     let settings = TrainSettings {
         steps: 60,

@@ -121,11 +121,11 @@ fn parse_model(text: &str) -> Result<BenchModel, String> {
 /// Times training steps of a stack of `k` models of one shape (each with its own weights and
 /// prompts, as a stacked run trains them) and prints the median step.
 fn train(m: &BenchModel, steps: usize, k: usize, compute: &iclc::spec::Compute) -> Result<(), String> {
-    use iclc::model::{AdamWSettings, Config, FlatLayout, Member, Params, TrainSettings};
+    use iclc::model::{AdamWSettings, FlatLayout, IclConfig, IclParams, Member, TrainSettings};
     const WARMUP: usize = 5;
-    let cfg = Config::new(m.dim, m.points, m.width, m.layers, m.heads);
-    let models: Vec<Params> = (0..k)
-        .map(|i| Params::init(&cfg, i as u64, &candle_core::Device::Cpu))
+    let cfg = IclConfig::new(m.dim, m.points, m.width, m.layers, m.heads);
+    let models: Vec<IclParams> = (0..k)
+        .map(|i| IclParams::init(&cfg, i as u64, &candle_core::Device::Cpu))
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
     let settings = TrainSettings {

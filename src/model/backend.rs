@@ -4,11 +4,11 @@
 //! fast path on a CPU) and the candle graph (candle `Var`s and autograd, on any device candle was
 //! built for: CPU, CUDA, Metal), which also trains stacks of models ([`super::StackBackend`]).
 //! Candle's types stay inside `model/`.
-use super::config::Config;
+use super::config::IclConfig;
 use super::cpu::Fused;
 use super::flat::FlatLayout;
 use super::graphs::Graph;
-use super::params::Params;
+use super::params::IclParams;
 use super::stack::{Single, StackBackend};
 use crate::spec::{BackendChoice, Compute, ComputeChoice, DeviceChoice, Objective, Precision, StackChoice};
 use crate::tasks::PromptBatch;
@@ -91,7 +91,7 @@ pub trait Backend<B = PromptBatch> {
 /// stacks), or the fused CPU engine (one model at a time).
 pub fn backend(
     compute: &Compute,
-    cfg: &Config,
+    cfg: &IclConfig,
     layout: &FlatLayout,
     objective: Objective,
 ) -> candle_core::Result<Box<dyn StackBackend<PromptBatch>>> {
@@ -125,7 +125,7 @@ impl Backend for Fused {
 
 /// The predictions `(B, points)` row-major of the model with weights `params` for `batch`,
 /// computed `chunk` prompts at a time to bound memory.
-pub fn predict(params: &Params, batch: &PromptBatch, chunk: usize) -> Result<Vec<f32>, super::TensorError> {
+pub fn predict(params: &IclParams, batch: &PromptBatch, chunk: usize) -> Result<Vec<f32>, super::TensorError> {
     let device = params.device().clone();
     let net = params.frozen()?;
     let mut out = Vec::with_capacity(batch.batch * batch.points);

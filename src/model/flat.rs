@@ -4,7 +4,7 @@ use candle_core::{Result, Tensor, Var};
 use std::ops::Range;
 
 /// A network whose weights are candle variables under their checkpoint names: the regression
-/// transformer's [`super::Params`] and the [`super::CausalLm`].
+/// transformer's [`super::IclParams`] and the [`super::CausalLm`].
 pub trait Weights: Send + Sync {
     /// Every variable, sorted by name.
     fn named(&self) -> Vec<(String, Var)>;

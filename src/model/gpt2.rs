@@ -1,5 +1,5 @@
 //! The GPT-2 backbone and the read-in / read-out heads, top-down.
-use super::config::Config;
+use super::config::IclConfig;
 use super::layers::{Conv1D, LayerNorm, Linear, ParamVb};
 use super::names::*;
 use candle_core::{D, Device, Result, Tensor};
@@ -95,12 +95,12 @@ pub struct IclTransformer {
     blocks: Vec<Block>,
     ln_f: LayerNorm,
     read_out: Linear,
-    cfg: Config,
+    cfg: IclConfig,
 }
 
 impl IclTransformer {
     /// Builds the network (or a stack of them) from parameters named as in the PyTorch reference.
-    pub fn new(vb: ParamVb, cfg: &Config) -> Result<Self> {
+    pub fn new(vb: ParamVb, cfg: &IclConfig) -> Result<Self> {
         let bb = vb.pp(BACKBONE);
         let blocks = (0..cfg.n_layer)
             .map(|i| Block::new(bb.pp(block(i)), cfg.n_embd, cfg.n_head, cfg.layer_norm_eps))
@@ -116,7 +116,7 @@ impl IclTransformer {
     }
 
     /// The model's shape.
-    pub fn config(&self) -> &Config {
+    pub fn config(&self) -> &IclConfig {
         &self.cfg
     }
 

@@ -1,13 +1,13 @@
 //! The candle graph of every architecture, as a [`StackBackend`]: the members' flat buffers go
 //! into `(K, …)` variables on the device, one batched forward and backward computes every
 //! member's loss, and the gradients come back to the host. One model is a stack of one.
-use super::config::Config;
+use super::config::IclConfig;
 use super::flat::FlatLayout;
 use super::gpt2::IclTransformer;
 use super::layers::ParamVb;
 use super::lm::{CausalLm, LmConfig, TokenModel, member_token_losses};
 use super::lstm::{LstmConfig, LstmLm};
-use super::params::Params;
+use super::params::IclParams;
 use super::pattern_net::{PatternBatch, PatternNet, PatternNetConfig, hinge, logistic};
 use super::stack::{StackBackend, alone, gradients_into, member_means, upload};
 use super::target::Target;
@@ -60,7 +60,7 @@ fn one_shape<B, S: PartialEq + std::fmt::Debug>(batches: &[&B], shape: impl Fn(&
 
 /// The regression transformer's graph.
 pub struct Graph {
-    cfg: Config,
+    cfg: IclConfig,
     layout: FlatLayout,
     device: Device,
     objective: Objective,
@@ -68,8 +68,8 @@ pub struct Graph {
 
 impl Graph {
     /// A graph for models of shape `cfg` on `target` minimising `objective`; weights come with every call.
-    pub fn new(cfg: &Config, layout: &FlatLayout, target: &Target, objective: Objective) -> Result<Self> {
-        check_layout(layout, &FlatLayout::of(&Params::zeros(cfg, &Device::Cpu)?))?;
+    pub fn new(cfg: &IclConfig, layout: &FlatLayout, target: &Target, objective: Objective) -> Result<Self> {
+        check_layout(layout, &FlatLayout::of(&IclParams::zeros(cfg, &Device::Cpu)?))?;
         Ok(Graph { cfg: *cfg, layout: layout.clone(), device: target.device().clone(), objective })
     }
 }

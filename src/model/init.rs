@@ -2,18 +2,28 @@
 //! residual projections (`attn.c_proj`, `mlp.c_proj`) N(0, 0.02/sqrt(2·layers)), biases 0,
 //! LayerNorm weight 1. `_read_in`/`_read_out` are plain `nn.Linear`s in the reference code, so
 //! they keep PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias.
-use super::config::Config;
 use super::names::*;
 use crate::rng::Rng;
 use candle_core::{Device, Result, Tensor};
 use rand::Rng as _;
 use rand_distr::{Distribution, Normal};
 
+/// What the init policy reads of a model's shape.
+#[derive(Debug, Clone, Copy)]
+pub struct InitShape {
+    /// The fan-in of `_read_in` (the input dimension; a language model has no read-in).
+    pub read_in: usize,
+    /// Embedding width: the fan-in of `_read_out`.
+    pub n_embd: usize,
+    /// Transformer blocks: the residual projections' scaling.
+    pub n_layer: usize,
+}
+
 /// Draws the initial value of parameter `name`.
-pub fn draw(name: &str, shape: &[usize], cfg: &Config, rng: &mut Rng, device: &Device) -> Result<Tensor> {
+pub fn draw(name: &str, shape: &[usize], cfg: &InitShape, rng: &mut Rng, device: &Device) -> Result<Tensor> {
     let n: usize = shape.iter().product();
     let values: Vec<f32> = if name.starts_with(READ_IN) || name.starts_with(READ_OUT) {
-        let fan_in = if name.starts_with(READ_IN) { cfg.n_dims } else { cfg.n_embd };
+        let fan_in = if name.starts_with(READ_IN) { cfg.read_in } else { cfg.n_embd };
         let bound = 1.0 / (fan_in as f32).sqrt();
         (0..n).map(|_| rng.random_range(-bound..bound)).collect()
     } else if name.ends_with(&format!(".{BIAS}")) {

@@ -3,9 +3,10 @@
 //! head; next-token cross-entropy with padding ignored. Names follow Hugging Face's
 //! `GPT2LMHeadModel` (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`,
 //! `lm_head.weight`), so its checkpoints load there.
-use super::config::{Config, LAYER_NORM_EPS};
+use super::config::LAYER_NORM_EPS;
 use super::flat::Weights;
 use super::gpt2::{Block, causal_mask};
+use super::init::InitShape;
 use super::layers::{LayerNorm, ParamVb};
 use super::names::*;
 pub use crate::spec::Positions;
@@ -33,8 +34,8 @@ pub struct LmConfig {
 
 impl LmConfig {
     /// The shape the init policy reads (layers for the residual scaling; no read-in here).
-    fn init_shape(&self) -> Config {
-        Config::new(self.vocab, self.context, self.n_embd, self.n_layer, self.n_head)
+    fn init_shape(&self) -> InitShape {
+        InitShape { read_in: self.vocab, n_embd: self.n_embd, n_layer: self.n_layer }
     }
 }
 

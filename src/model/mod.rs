@@ -28,12 +28,12 @@ mod train;
 mod train_loop;
 
 pub use adamw::{AdamW, AdamWSettings};
-pub use backend::{Backend, backend, predict, resolve, resolve_elsewhere};
+pub use backend::{Backend, backend, resolve, resolve_elsewhere};
 pub use checkpoint::{
     CheckpointPolicy, Header, Restored, check as check_checkpoint, header as safetensors_header,
     verified as verified_safetensors, weights_step,
 };
-pub use config::Config;
+pub use config::IclConfig;
 pub use cpu::Fused;
 pub use flat::{FlatLayout, Weights};
 pub use gpt2::IclTransformer;
@@ -41,10 +41,17 @@ pub use graphs::{Graph, LmGraph, LmShape, PatternGraph, WeightedBatches};
 pub use language::LanguageModel;
 pub use lm::{CausalLm, Decoding, LmConfig, Positions, TokenModel, generate, sequence_losses, token_loss};
 pub use lstm::{LstmConfig, LstmLm};
-pub use params::Params;
+pub use params::IclParams;
 pub use pattern_model::PatternModel;
 pub use pattern_net::{PatternBatch, PatternNet, PatternNetConfig, PruneOrder, embed, hinge_loss, logistic_loss};
 pub use stack::{Single, StackBackend};
-pub use target::{GpuInfo, Target, TensorError, gpu_info, initial_weights, load_weights, weights_from_file};
+pub use target::{GpuInfo, Target, TensorError, gpu_info};
+
+/// The regression transformer's weights and predictions ([`IclTransformer`], [`IclConfig`],
+/// [`IclParams`]): each language and pattern model has its own (`LanguageModel`, `PatternModel`).
+pub mod icl {
+    pub use super::backend::predict;
+    pub use super::target::{initial_weights, load_weights, weights_from_file};
+}
 pub use train::{StepShape, TrainError, TrainOutcome, TrainSettings, loss, step_shape};
 pub use train_loop::{Member, train, train_on, train_stack, train_with};

@@ -1,6 +1,6 @@
 //! A model's parameters: candle `Var`s under their PyTorch names, in sorted-name order wherever
 //! order matters (a `VarMap` is a `HashMap`).
-use super::config::Config;
+use super::config::IclConfig;
 use super::gpt2::IclTransformer;
 use candle_core::{DType, Device, Result, Tensor, Var};
 use candle_nn::{VarBuilder, VarMap};
@@ -8,36 +8,36 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The trainable parameters and the network built on them.
-pub struct Params {
+pub struct IclParams {
     varmap: VarMap,
     device: Device,
     /// The network; its tensors are the `Var`s of `varmap`.
     pub net: IclTransformer,
 }
 
-impl Params {
+impl IclParams {
     /// Builds the network with zero parameters; callers fill them (init or checkpoint).
-    pub(super) fn zeros(cfg: &Config, device: &Device) -> Result<Self> {
+    pub(super) fn zeros(cfg: &IclConfig, device: &Device) -> Result<Self> {
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, device);
         let net = IclTransformer::new(super::layers::ParamVb::single(vb), cfg)?;
-        Ok(Params { varmap, device: device.clone(), net })
+        Ok(IclParams { varmap, device: device.clone(), net })
     }
 
     /// Fresh parameters drawn by GPT-2's init policy from a seeded stream.
-    pub fn init(cfg: &Config, seed: u64, device: &Device) -> Result<Self> {
-        let p = Params::zeros(cfg, device)?;
+    pub fn init(cfg: &IclConfig, seed: u64, device: &Device) -> Result<Self> {
+        let p = IclParams::zeros(cfg, device)?;
         let mut rng = crate::rng::stream(seed, "init");
         for (name, var) in p.named() {
-            var.set(&super::init::draw(&name, var.shape().dims(), cfg, &mut rng, device)?)?;
+            var.set(&super::init::draw(&name, var.shape().dims(), &cfg.init_shape(), &mut rng, device)?)?;
         }
         Ok(p)
     }
 
     /// Parameters from tensors named as in the PyTorch reference; every parameter must be present
     /// with its shape, and no extra tensor may be given.
-    pub fn from_tensors(cfg: &Config, tensors: &HashMap<String, Tensor>, device: &Device) -> Result<Self> {
-        let p = Params::zeros(cfg, device)?;
+    pub fn from_tensors(cfg: &IclConfig, tensors: &HashMap<String, Tensor>, device: &Device) -> Result<Self> {
+        let p = IclParams::zeros(cfg, device)?;
         fill(&p, tensors, device)?;
         Ok(p)
     }
@@ -75,16 +75,16 @@ impl Params {
         super::checkpoint::write_safetensors(path, tensors, metadata)
     }
 
-    /// Reads a checkpoint written by [`Params::save`] or by the PyTorch reference.
-    pub fn load(cfg: &Config, path: &Path, device: &Device) -> Result<Self> {
+    /// Reads a checkpoint written by [`IclParams::save`] or by the PyTorch reference.
+    pub fn load(cfg: &IclConfig, path: &Path, device: &Device) -> Result<Self> {
         let tensors = candle_core::safetensors::load(path, device)?;
-        Params::from_tensors(cfg, &tensors, device)
+        IclParams::from_tensors(cfg, &tensors, device)
     }
 }
 
-impl super::flat::Weights for Params {
+impl super::flat::Weights for IclParams {
     fn named(&self) -> Vec<(String, Var)> {
-        Params::named(self)
+        IclParams::named(self)
     }
 }
 

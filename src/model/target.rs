@@ -1,7 +1,7 @@
 //! What `exec` sees of candle: nothing. A run's device is a [`Target`], a tensor failure a
 //! [`TensorError`]; weights are created, read and evaluated through these functions.
-use super::config::Config;
-use super::params::Params;
+use super::config::IclConfig;
+use super::params::IclParams;
 use crate::spec::{Compute, DeviceChoice, Precision};
 use candle_core::Device;
 use std::path::Path;
@@ -147,19 +147,19 @@ fn gpu(_: &Device) -> Option<GpuInfo> {
 /// A training's first weights, drawn by GPT-2's init policy from `seed`. They are drawn on the
 /// host whatever the device: the training loop keeps its state in a host buffer, and the draws
 /// must not depend on the device.
-pub fn initial_weights(cfg: &Config, seed: u64) -> Result<Params, TensorError> {
-    Ok(Params::init(cfg, seed, &Device::Cpu)?)
+pub fn initial_weights(cfg: &IclConfig, seed: u64) -> Result<IclParams, TensorError> {
+    Ok(IclParams::init(cfg, seed, &Device::Cpu)?)
 }
 
 /// A training's first weights from a safetensors file with the PyTorch reference's names; the
 /// causal-mask buffers older `transformers` versions save are skipped.
-pub fn weights_from_file(cfg: &Config, bytes: &[u8]) -> Result<Params, String> {
+pub fn weights_from_file(cfg: &IclConfig, bytes: &[u8]) -> Result<IclParams, String> {
     let mut tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu).map_err(|e| e.to_string())?;
     tensors.retain(|name, _| !(name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias")));
-    Params::from_tensors(cfg, &tensors, &Device::Cpu).map_err(|e| e.to_string())
+    IclParams::from_tensors(cfg, &tensors, &Device::Cpu).map_err(|e| e.to_string())
 }
 
 /// A trained model's weights from a checkpoint, onto `target`.
-pub fn load_weights(cfg: &Config, path: &Path, target: &Target) -> Result<Params, TensorError> {
-    Ok(Params::load(cfg, path, target.device())?)
+pub fn load_weights(cfg: &IclConfig, path: &Path, target: &Target) -> Result<IclParams, TensorError> {
+    Ok(IclParams::load(cfg, path, target.device())?)
 }

@@ -1,7 +1,7 @@
 //! What a training needs besides its model — settings, curriculum, errors, outcomes; the loop
 //! and its entry points are `train_loop`, the schedule's rate is the spec's.
 use super::adamw::AdamWSettings;
-use super::params::Params;
+use super::params::IclParams;
 use crate::spec::Objective;
 use crate::spec::{Curriculum, Schedule};
 use crate::tasks::PromptBatch;
@@ -70,13 +70,13 @@ impl From<candle_core::Error> for TrainError {
 }
 
 /// Mean squared error of the predictions at every x position, and the predictions `(B, k)`.
-pub fn loss(params: &Params, batch: &PromptBatch, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+pub fn loss(params: &IclParams, batch: &PromptBatch, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
     loss_of(params, batch, Objective::SquaredError, device)
 }
 
 /// The mean of `objective` over the predictions at every x position, and the predictions `(B, k)`.
 pub fn loss_of(
-    params: &Params,
+    params: &IclParams,
     batch: &PromptBatch,
     objective: Objective,
     device: &Device,

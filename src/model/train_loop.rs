@@ -4,7 +4,7 @@ use super::adamw::AdamW;
 use super::backend::Backend;
 use super::checkpoint::{self, CheckpointPolicy};
 use super::flat::{FlatLayout, Weights};
-use super::params::Params;
+use super::params::IclParams;
 use super::stack::StackBackend;
 use super::train::{TrainError, TrainOutcome, TrainSettings};
 use crate::rng::Rng;
@@ -17,7 +17,7 @@ use std::ops::ControlFlow;
 /// every `every` steps and, if the file already exists, first resumes from it — bit for bit the run
 /// that was interrupted — and keeps the weights of the policy's snapshot steps.
 pub fn train(
-    params: &Params,
+    params: &IclParams,
     settings: &TrainSettings,
     data_rng: &mut Rng,
     next_batch: impl FnMut(&mut Rng, u64) -> PromptBatch + Send,
@@ -30,7 +30,7 @@ pub fn train(
 /// [`train`] minimising `objective` of every prediction: the squared error of regression, or the
 /// hinge or logistic loss of ±1 labels when the regression transformer classifies pattern prompts.
 pub fn train_on(
-    params: &Params,
+    params: &IclParams,
     settings: &TrainSettings,
     objective: Objective,
     data_rng: &mut Rng,

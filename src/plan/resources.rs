@@ -88,7 +88,7 @@ pub fn train_estimate(t: &TrainJob) -> JobEstimate {
 }
 
 /// Bytes of a forward pass of `chunk` prompts through the regression model on weights that record
-/// no graph (`Params::frozen`): one layer's tensors at a time, the attention's scores a few times
+/// no graph (`IclParams::frozen`): one layer's tensors at a time, the attention's scores a few times
 /// over (scaled, masked, exponentiated, normalised) or the MLP's 4C a few times (GELU's terms).
 fn forward_bytes(m: ModelSpec, chunk: usize, points: usize) -> f64 {
     let t = 2.0 * points as f64;

@@ -2,7 +2,7 @@
 //! on flat f32 buffers that live across steps — the same function as [`crate::model::IclTransformer`]
 //! (the golden tests hold both to the PyTorch reference), without a graph of small tensors.
 use super::kernels::{self, Heads, Strided};
-use crate::model::config::Config;
+use crate::model::config::IclConfig;
 use crate::model::flat::FlatLayout;
 use crate::model::names::*;
 use crate::spec::Objective;
@@ -89,7 +89,7 @@ struct Work {
 
 /// The model's forward and backward passes over a flat parameter buffer.
 pub struct Fused {
-    cfg: Config,
+    cfg: IclConfig,
     read_in: Affine,
     wpe: Range<usize>,
     blocks: Vec<BlockAt>,
@@ -107,7 +107,7 @@ fn resize(v: &mut Vec<f32>, n: usize) {
 impl Fused {
     /// The engine for a model of shape `cfg` whose parameters are laid out as `layout`;
     /// matrix products use `threads` threads.
-    pub fn new(cfg: &Config, layout: &FlatLayout, threads: usize) -> candle_core::Result<Self> {
+    pub fn new(cfg: &IclConfig, layout: &FlatLayout, threads: usize) -> candle_core::Result<Self> {
         let pair = |prefix: &str| Affine::of(layout, prefix);
         let blocks = (0..cfg.n_layer)
             .map(|i| {
@@ -364,12 +364,12 @@ fn margin_loss(objective: Objective, f: f32, y: f32) -> (f64, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Params, loss};
+    use crate::model::{IclParams, loss};
     use candle_core::Device;
 
     /// The fused engine's loss, predictions and gradient against the graph's on one batch.
-    fn agrees_with_the_graph(cfg: &Config, batch: &PromptBatch, objective: Objective) {
-        let params = Params::init(cfg, 7, &Device::Cpu).unwrap();
+    fn agrees_with_the_graph(cfg: &IclConfig, batch: &PromptBatch, objective: Objective) {
+        let params = IclParams::init(cfg, 7, &Device::Cpu).unwrap();
         let (l, pred) = crate::model::train::loss_of(&params, batch, objective, &Device::Cpu).unwrap();
         let graph = l.backward().unwrap();
         let layout = FlatLayout::of(&params);
@@ -393,13 +393,13 @@ mod tests {
     /// Heads 8 wide and a sequence of 10: neither fills a lane block, unlike the golden shapes.
     #[test]
     fn matches_the_graph_on_shapes_that_do_not_fill_whole_lanes() {
-        let cfg = Config::new(3, 5, 24, 2, 3);
+        let cfg = IclConfig::new(3, 5, 24, 2, 3);
         let mut rng = crate::rng::stream(3, "fused-test");
         let class = crate::tasks::class_for(&crate::spec::ClassSpec::call("linear", [("scale", 1.0.into())])).unwrap();
         let batch = crate::tasks::sample_batch(class.as_ref(), &crate::spec::InputSpec::Normal, &mut rng, 4, 5, 3, 3);
         agrees_with_the_graph(&cfg, &batch, Objective::SquaredError);
         // The plain `loss` is the squared error.
-        let params = Params::init(&cfg, 7, &Device::Cpu).unwrap();
+        let params = IclParams::init(&cfg, 7, &Device::Cpu).unwrap();
         let (plain, _) = loss(&params, &batch, &Device::Cpu).unwrap();
         let (squared, _) =
             crate::model::train::loss_of(&params, &batch, Objective::SquaredError, &Device::Cpu).unwrap();
@@ -425,7 +425,7 @@ mod tests {
         let data = PatternData::new(s, 6).unwrap();
         let prompts = data.prompts(Part::Train, 4, 5, &mut crate::rng::stream(3, "fused-test"));
         let batch = PatternData::batch(&prompts, 6);
-        let cfg = Config::new(6, 5, 24, 2, 3);
+        let cfg = IclConfig::new(6, 5, 24, 2, 3);
         for objective in [Objective::Hinge, Objective::Logistic] {
             agrees_with_the_graph(&cfg, &batch, objective);
         }

@@ -41,7 +41,7 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
                     Classifier::Net(PatternModel::load(&t.setup.model, e.dim, path, target).map_err(unsupported)?)
                 }
                 _ => Classifier::Transformer(
-                    crate::model::load_weights(&model_config(t), path, target).map_err(tensor_err)?,
+                    crate::model::icl::load_weights(&model_config(t), path, target).map_err(tensor_err)?,
                 ),
             })
         };
@@ -75,7 +75,7 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
 /// A trained classifier: Li et al.'s network, or the regression transformer trained on the labels.
 enum Classifier {
     Net(PatternModel),
-    Transformer(crate::model::Params),
+    Transformer(crate::model::IclParams),
 }
 
 impl Classifier {
@@ -85,7 +85,7 @@ impl Classifier {
             Classifier::Net(model) => outputs(model, prefixes, None),
             Classifier::Transformer(params) => by_k(pairs.len(), |k| {
                 // The prediction at the query, the last of k + 1 points.
-                let pred = crate::model::predict(params, &pairs[k], crate::plan::EVAL_CHUNK)?; // (B, k + 1)
+                let pred = crate::model::icl::predict(params, &pairs[k], crate::plan::EVAL_CHUNK)?; // (B, k + 1)
                 Ok(pred.chunks_exact(k + 1).map(|row| row[k]).collect())
             }),
         }

@@ -6,7 +6,7 @@ use super::model_config;
 use super::{FunctionPlot, RegressionRecord};
 use crate::baselines;
 use crate::exec::{ErrorTables, EvalOutput, ExecError, StepErrors};
-use crate::model::{Params, TensorError};
+use crate::model::{IclParams, TensorError};
 use crate::plan::EvalJob;
 use crate::rng;
 use crate::spec::{Metric, Predictor};
@@ -23,8 +23,8 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
         let (t, out) = &trains[train_id];
         let tensor_err = |source| ExecError::Tensor { context: format!("evaluating `{name}` in `{}`", e.eval), source };
         let cfg = model_config(t);
-        let params =
-            crate::model::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), target).map_err(tensor_err)?;
+        let params = crate::model::icl::load_weights(&cfg, &cache.path(train_id, &out.checkpoint), target)
+            .map_err(tensor_err)?;
         let pred = model_predictions(&params, &prompts).map_err(tensor_err)?;
         errors.push((Predictor::Model(name.clone()), scores(metric, &pred, &prompts)));
         predictions.push(pred);
@@ -35,7 +35,7 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
                 ))
             })?;
             let path = cache.job_dir(train_id)?.join(&snapshot.file);
-            let at = crate::model::load_weights(&cfg, &path, target).map_err(tensor_err)?;
+            let at = crate::model::icl::load_weights(&cfg, &path, target).map_err(tensor_err)?;
             let pred = model_predictions(&at, &prompts).map_err(tensor_err)?;
             let errors = scores(metric, &pred, &prompts);
             at_steps.push(StepErrors { model: name.clone(), seed: t.seed, step, wall_s: snapshot.wall_s, errors });
@@ -117,7 +117,7 @@ fn plot_functions(e: &EvalJob) -> Result<Vec<FunctionPlot>, ExecError> {
 
 /// The model's prediction at each grid point after the plot's k examples: one prompt per grid
 /// point, the examples followed by that point as the query.
-fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> Result<Vec<f32>, TensorError> {
+fn predictions_along_grid(params: &IclParams, plot: &FunctionPlot) -> Result<Vec<f32>, TensorError> {
     let (k, g) = (plot.k, plot.grid.len());
     let (mut xs, mut ys) = (Vec::with_capacity(g * (k + 1)), Vec::with_capacity(g * (k + 1)));
     for &q in &plot.grid {
@@ -130,8 +130,8 @@ fn predictions_along_grid(params: &Params, plot: &FunctionPlot) -> Result<Vec<f3
 }
 
 /// The model's prediction at every position, `(prompts, points)`.
-fn model_predictions(params: &Params, prompts: &PromptBatch) -> Result<Vec<f32>, TensorError> {
-    crate::model::predict(params, prompts, crate::plan::EVAL_CHUNK)
+fn model_predictions(params: &IclParams, prompts: &PromptBatch) -> Result<Vec<f32>, TensorError> {
+    crate::model::icl::predict(params, prompts, crate::plan::EVAL_CHUNK)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::exec::cache::Cache;
 use crate::exec::train_job::{Jobs, Outcome, Prepared, all_failed, checkpoints, finish, settings, train_prepared};
 use crate::exec::{ExecError, Observer};
-use crate::model::{CheckpointPolicy, Config, FlatLayout, Params, step_shape};
+use crate::model::{CheckpointPolicy, FlatLayout, IclConfig, IclParams, step_shape};
 use crate::plan::{InitFile, TrainJob};
 use crate::spec::{Compute, InputSpec};
 use crate::tasks;
@@ -45,15 +45,15 @@ pub type PromptsOf = dyn Fn(&TrainJob) -> Result<Box<dyn Prompts>, String>;
 struct Ready<'a> {
     index: usize,
     job: (&'a crate::plan::JobId, &'a TrainJob),
-    params: Params,
+    params: IclParams,
     source: Box<dyn Prompts>,
     policy: CheckpointPolicy,
 }
 
 /// The regression transformer's shape for a training job.
-pub fn model_config(t: &TrainJob) -> Config {
+pub fn model_config(t: &TrainJob) -> IclConfig {
     let m = t.setup.model;
-    Config::new(t.dim, t.points, m.width, m.layers, m.heads)
+    IclConfig::new(t.dim, t.points, m.width, m.layers, m.heads)
 }
 
 /// Trains the regression models of `jobs` (unsealed job folders, one shape) on prompts of their
@@ -117,11 +117,11 @@ pub fn train_with(
 }
 
 /// A member's first weights (its init policy or its `init` file) and its data.
-fn prepare(t: &TrainJob, prompts_of: &PromptsOf) -> Result<(Params, Box<dyn Prompts>), ExecError> {
+fn prepare(t: &TrainJob, prompts_of: &PromptsOf) -> Result<(IclParams, Box<dyn Prompts>), ExecError> {
     let tensor_err = |source| ExecError::Tensor { context: format!("training `{}`", t.name), source };
     let cfg = model_config(t);
     let params = match &t.init {
-        None => crate::model::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
+        None => crate::model::icl::initial_weights(&cfg, t.seed).map_err(tensor_err)?,
         Some(file) => load_init(t, file, &cfg)?,
     };
     let source = prompts_of(t).map_err(|why| ExecError::Unsupported(format!("the data of `{}`: {why}", t.name)))?;
@@ -141,7 +141,7 @@ fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, tasks::Prompt
 }
 
 /// The checkpoint's metadata: the model's shape and the iclc that wrote it.
-fn metadata(cfg: &Config) -> HashMap<String, String> {
+fn metadata(cfg: &IclConfig) -> HashMap<String, String> {
     [
         ("n_dims", cfg.n_dims.to_string()),
         ("points", cfg.points.to_string()),
@@ -156,12 +156,12 @@ fn metadata(cfg: &Config) -> HashMap<String, String> {
 }
 
 /// The weights a training starts from, read from its `init` file (PyTorch parameter names).
-fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, ExecError> {
+fn load_init(t: &TrainJob, file: &InitFile, cfg: &IclConfig) -> Result<IclParams, ExecError> {
     let bad = |why: String| ExecError::Checkpoint { name: t.name.clone(), path: file.path.clone(), why };
     // The header first: a file of another model, or one far larger than this model's weights
     // (beside them only the causal-mask buffers older `transformers` save), is refused unread.
     let header = crate::model::safetensors_header(&file.path).map_err(bad)?;
-    let wanted = crate::model::initial_weights(cfg, 0).map_err(|e| bad(e.to_string()))?;
+    let wanted = crate::model::icl::initial_weights(cfg, 0).map_err(|e| bad(e.to_string()))?;
     let mut weight_bytes = 0u64;
     for (name, var) in wanted.named() {
         weight_bytes += 4 * var.elem_count() as u64;
@@ -190,5 +190,5 @@ fn load_init(t: &TrainJob, file: &InitFile, cfg: &Config) -> Result<Params, Exec
     if sha != file.sha256 {
         return Err(bad("the file changed after the run was planned; run again".into()));
     }
-    crate::model::weights_from_file(cfg, &bytes).map_err(bad)
+    crate::model::icl::weights_from_file(cfg, &bytes).map_err(bad)
 }
