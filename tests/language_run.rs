@@ -70,8 +70,8 @@ fn a_language_evaluation_scores_every_prompt_and_its_claims_read_the_rates() {
         .find(|p| p.ends_with("eval.json"))
         .expect("the evaluation's record is in the store");
     let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(record).unwrap()).unwrap();
-    let lang = &eval["record"];
-    assert_eq!(lang["kind"], "tokens", "the record is tagged by its kind");
+    assert_eq!(eval["record"]["kind"], "tokens", "the record is tagged by its kind");
+    let lang = &eval["record"]["data"];
     // aⁿbⁿ prompts of length 3: aaa and aab start a word, the other six never do.
     let prompts: Vec<&str> = lang["prompts"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     assert_eq!(prompts, ["aaa", "aab", "aba", "abb", "baa", "bab", "bba", "bbb"]);
@@ -210,8 +210,8 @@ fn lowest_loss_selection_keeps_the_weights_with_the_least_loss_on_the_words() {
     // Listed prompts: in-distribution first, each split as the language starts words.
     let eval = files.iter().find(|p| p.ends_with("eval.json")).unwrap();
     let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(eval).unwrap()).unwrap();
-    assert_eq!(eval["record"]["prompts"], serde_json::json!(["aab", "bbb", "ba"]));
-    assert_eq!(eval["record"]["ood"], serde_json::json!([false, true, true]));
+    assert_eq!(eval["record"]["data"]["prompts"], serde_json::json!(["aab", "bbb", "ba"]));
+    assert_eq!(eval["record"]["data"]["ood"], serde_json::json!([false, true, true]));
 }
 
 #[test]
@@ -250,7 +250,7 @@ claim "few ood prompts" { rate(rules, t, grammatical, prompts = ood) <= 0.1 }
     let record = walk(&o.dir.join("out/cache")).into_iter().find(|p| p.ends_with("eval.json")).unwrap();
     let eval: serde_json::Value = serde_json::from_slice(&std::fs::read(record).unwrap()).unwrap();
     // Each seed's loss over every word of the language.
-    let seeds: Vec<f64> = eval["record"]["replicates"]
+    let seeds: Vec<f64> = eval["record"]["data"]["replicates"]
         .as_array()
         .unwrap()
         .iter()

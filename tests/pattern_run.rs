@@ -46,30 +46,34 @@ fn a_classification_spec_runs_and_its_claims_read_the_record() {
         .collect();
     let eval = records
         .iter()
-        .find(|r| r["record"]["tables"]["errors"].as_array().unwrap().len() == 8)
+        .find(|r| r["record"]["data"]["tables"]["errors"].as_array().unwrap().len() == 8)
         .expect("the pruning evaluation");
     // The transformer on the same prompts: a 0-1 error for every query and k, no attention of its
     // own (only the one-layer network's head is recorded).
     let other = records
         .iter()
-        .find(|r| r["record"]["tables"]["errors"].as_array().unwrap().len() == 2)
+        .find(|r| r["record"]["data"]["tables"]["errors"].as_array().unwrap().len() == 2)
         .expect("the second evaluation");
-    assert_eq!(other["record"]["attention"].as_array().map_or(0, Vec::len), 1, "lg's attention only");
-    let gpt = floats(&other["record"]["tables"]["errors"][1][1]);
+    assert_eq!(other["record"]["data"]["attention"].as_array().map_or(0, Vec::len), 1, "lg's attention only");
+    let gpt = floats(&other["record"]["data"]["tables"]["errors"][1][1]);
     assert_eq!(gpt.len(), 200 * 7);
     assert!(gpt.iter().all(|e| [0.0, 0.5, 1.0].contains(e)));
     let (n, points) = (200, 7);
     assert_eq!(eval["record"]["kind"], "classification", "the record is tagged by its kind");
-    let labels = floats(&eval["record"]["labels"]);
+    let labels = floats(&eval["record"]["data"]["labels"]);
     assert_eq!(labels.len(), n);
     assert!(labels.iter().all(|y| y.abs() == 1.0));
     // Per seed: the whole model, then its pruned versions in the evaluation's order.
-    let names: Vec<String> =
-        eval["record"]["tables"]["errors"].as_array().unwrap().iter().map(|e| e[0]["model"].to_string()).collect();
+    let names: Vec<String> = eval["record"]["data"]["tables"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[0]["model"].to_string())
+        .collect();
     assert_eq!(names.len(), 8, "{names:?}");
     let (errors, predictions) = (
-        eval["record"]["tables"]["errors"].as_array().unwrap(),
-        eval["record"]["tables"]["predictions"].as_array().unwrap(),
+        eval["record"]["data"]["tables"]["errors"].as_array().unwrap(),
+        eval["record"]["data"]["tables"]["predictions"].as_array().unwrap(),
     );
     for seed in 0..2 {
         let at = |i: usize| (floats(&errors[seed * 4 + i][1]), floats(&predictions[seed * 4 + i]));
@@ -98,7 +102,7 @@ fn a_classification_spec_runs_and_its_claims_read_the_record() {
     assert!(read(0) < 0.5, "150 steps learn the held-out tasks better than chance: {}", read(0));
     // Attention: both seeds' masses, pooled.
     let masses: Vec<f64> =
-        eval["record"]["attention"].as_array().unwrap().iter().flat_map(|a| floats(&a["mass"])).collect();
+        eval["record"]["data"]["attention"].as_array().unwrap().iter().flat_map(|a| floats(&a["mass"])).collect();
     assert_eq!(masses.len(), 2 * n);
     assert!(masses.iter().all(|m| (0.0..=1.0 + 1e-6).contains(m)));
     let mean = masses.iter().sum::<f64>() / masses.len() as f64;

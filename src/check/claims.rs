@@ -67,8 +67,8 @@ impl Checker<'_> {
 
     fn claim_expr(&mut self, e: &Expr, evals: &[EvalSpec], env: &Env) -> Option<(ClaimExpr, Ty)> {
         match &e.kind {
-            ExprKind::Call { callee, args } if super::quantities::QUANTITIES.contains(&callee.name.as_str()) => {
-                let q = self.quantity(callee, args, e.span, evals, env)?;
+            ExprKind::Call { callee, args } if let Some(reading) = super::quantities::Reading::named(&callee.name) => {
+                let q = self.quantity(reading, callee, args, e.span, evals, env)?;
                 Some((ClaimExpr::Read(q), Ty::Num))
             }
             ExprKind::Call { callee, args } if callee.name == "min" || callee.name == "max" => {

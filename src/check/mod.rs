@@ -149,7 +149,8 @@ impl Checker<'_> {
             }
         }
         let h = self.header?;
-        // A spec with an error is not returned; one too large to run has too many figures to list.
+        // Listed for a sound spec alone: `check` drops one with errors, and one refused as too
+        // large to run (E0112) would list millions of figures before it is dropped.
         let sound = !self.diags.iter().any(Diagnostic::is_error);
         let default_figures =
             if sound { default_figures::default_figures(&evals, !trainings.is_empty()) } else { vec![] };

@@ -7,28 +7,67 @@ use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 /// The functions that read a quantity.
-pub(super) const QUANTITIES: &[&str] =
-    &["error", "first_step", "time_to", "between", "rate", "test_loss", "attention", "hinge"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// `error(…)`: a predictor's mean error at k.
+    Error,
+    /// `first_step(…)`: the first training step whose error is below a bound.
+    FirstStep,
+    /// `time_to(…)`: the seconds of training to that step.
+    TimeTo,
+    /// `between(…)`: where a model's predictions lie between two others'.
+    Between,
+    /// `rate(…)`: the share of a language's completions that keep a metric.
+    Rate,
+    /// `test_loss(…)`: a language model's loss on the language's words.
+    TestLoss,
+    /// `attention(…)`: a classifier's attention on same-pattern examples.
+    Attention,
+    /// `hinge(…)`: a classifier's mean hinge loss.
+    Hinge,
+}
+
+impl Reading {
+    /// Each with its name in a spec.
+    const ALL: [(&'static str, Reading); 8] = [
+        ("error", Reading::Error),
+        ("first_step", Reading::FirstStep),
+        ("time_to", Reading::TimeTo),
+        ("between", Reading::Between),
+        ("rate", Reading::Rate),
+        ("test_loss", Reading::TestLoss),
+        ("attention", Reading::Attention),
+        ("hinge", Reading::Hinge),
+    ];
+
+    /// The function a call names, if it reads a quantity.
+    pub(super) fn named(name: &str) -> Option<Reading> {
+        Reading::ALL.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
+    }
+}
 
 const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs", "at"];
 const STEP_ARGS: &[&str] = &["eval", "model", "task", "k", "below", "inputs"];
 const BETWEEN_ARGS: &[&str] = &["eval", "model", "from", "to", "task", "k", "inputs"];
 
 impl Checker<'_> {
-    /// One of [`QUANTITIES`] called with `args`.
+    /// A call of `reading` (`callee`) with `args`.
     pub(super) fn quantity(
         &mut self,
+        reading: Reading,
         callee: &Ident,
         args: &[Arg],
         span: Span,
         evals: &[EvalSpec],
         env: &Env,
     ) -> Option<Quantity> {
-        match callee.name.as_str() {
-            "rate" | "test_loss" => self.language_quantity(callee, args, span, evals, env).map(Quantity::Language),
-            "attention" => self.attention(callee, args, span, evals, env).map(Quantity::Attention),
-            "hinge" => self.hinge(callee, args, span, evals, env).map(Quantity::Hinge),
-            "error" => {
+        match reading {
+            Reading::Rate | Reading::TestLoss => {
+                self.language_quantity(callee, args, span, evals, env).map(Quantity::Language)
+            }
+            Reading::Attention => self.attention(callee, args, span, evals, env).map(Quantity::Attention),
+            Reading::Hinge => self.hinge(callee, args, span, evals, env).map(Quantity::Hinge),
+            Reading::Error => {
                 let p = Params::call(callee, args, ERROR_ARGS, span, &mut self.diags);
                 let mut r = self.error_ref(&p, evals, env)?;
                 if let Some(e) = p.get("at") {
@@ -36,15 +75,19 @@ impl Checker<'_> {
                 }
                 Some(Quantity::Error(r))
             }
-            "first_step" | "time_to" => {
+            Reading::FirstStep | Reading::TimeTo => {
                 let p = Params::call(callee, args, STEP_ARGS, span, &mut self.diags);
                 let error = self.error_ref(&p, evals, env);
                 let below = p.require("below", &mut self.diags).and_then(|b| self.claim_number(b, evals, env));
                 let error = error?;
                 self.has_steps(&error, evals, span)?;
-                Some(Quantity::FirstStep(StepQuery { error, below: Box::new(below?), time: callee.name == "time_to" }))
+                Some(Quantity::FirstStep(StepQuery {
+                    error,
+                    below: Box::new(below?),
+                    time: reading == Reading::TimeTo,
+                }))
             }
-            _ => {
+            Reading::Between => {
                 let p = Params::call(callee, args, BETWEEN_ARGS, span, &mut self.diags);
                 let eval = p.require("eval", &mut self.diags).and_then(|e| self.eval_ref(e, evals));
                 let (model_e, from_e, to_e) = (

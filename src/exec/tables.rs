@@ -40,6 +40,7 @@ pub struct StepErrors {
     pub step: u64,
     /// Seconds of training up to it.
     pub wall_s: f64,
-    /// Squared error / d, `(prompts, points)` row-major.
+    /// The score, as `ErrorTables::errors` (squared error / d, or 0-1 error), `(prompts, points)`
+    /// row-major.
     pub errors: Vec<f32>,
 }

@@ -11,7 +11,8 @@ use rand_distr::{Distribution, Normal};
 /// What the init policy reads of a model's shape.
 #[derive(Debug, Clone, Copy)]
 pub struct InitShape {
-    /// The fan-in of `_read_in` (the input dimension; a language model has no read-in).
+    /// The fan-in of `_read_in`: the input dimension (a language model has no `_read_in`; it
+    /// passes its vocabulary, read by nothing).
     pub read_in: usize,
     /// Embedding width: the fan-in of `_read_out`.
     pub n_embd: usize,

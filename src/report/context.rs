@@ -322,12 +322,12 @@ pub fn build_context(spec: &CheckedSpec, results: &Results, repro: Repro) -> Rep
 /// What the report's intervals are and what its errors measure: squared errors / d, 0-1 errors,
 /// language rates, or several of them.
 fn intervals_are(results: &Results, pct: u32) -> String {
-    let mut metrics: Vec<crate::spec::Metric> = results.curves.iter().map(|c| c.metric).collect();
-    metrics.sort_by_key(|m| *m as u8);
-    metrics.dedup();
+    use crate::spec::Metric;
+    let mut metrics: Vec<Metric> =
+        Metric::ALL.into_iter().filter(|m| results.curves.iter().any(|c| c.metric == *m)).collect();
     let curves = !results.curves.is_empty() || results.languages.is_empty();
     if metrics.is_empty() && results.languages.is_empty() {
-        metrics.push(crate::spec::Metric::default());
+        metrics.push(Metric::default());
     }
     let mut parts = Vec::new();
     if curves {

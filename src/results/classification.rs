@@ -59,7 +59,8 @@ pub fn summaries<'a>(
 ) -> Vec<ClassificationSummary> {
     let mut out: Vec<ClassificationSummary> = Vec::new();
     for (job, eval) in evals {
-        let Some(c) = eval.classification() else { continue };
+        // A record whose labels do not cover its prompts (damaged) has no margins to read.
+        let Some(c) = eval.classification().filter(|c| c.labels.len() == eval.prompts) else { continue };
         let (attention, hinge) = (task_attention(c, eval.prompts, seed), task_hinge(c, eval, seed));
         match out.iter_mut().find(|s| s.eval == job.eval) {
             Some(s) => {

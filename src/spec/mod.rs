@@ -40,7 +40,7 @@ pub struct CheckedSpec {
     pub trainings: Vec<TrainSpec>,
     /// Evaluations in source order.
     pub evals: Vec<EvalSpec>,
-    /// Extra figures in source order (every evaluation also gets its error-vs-k figure).
+    /// The spec's `figure` items in source order (`default_figures` holds the rest).
     pub figures: Vec<FigureSpec>,
     /// The figures the report draws after `figures`, in order: what every evaluation of its kind
     /// shows, and the trainings' (`check` decides them).

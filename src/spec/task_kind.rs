@@ -152,6 +152,9 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// Every metric, in the order a report's closing note names them.
+    pub const ALL: [Metric; 3] = [Metric::ErrorPerDim, Metric::RuleRates, Metric::ZeroOne];
+
     /// One real prediction's score at input dimension `d`; `None` for a metric of completions.
     pub fn score(&self, prediction: f32, target: f32, d: usize) -> Option<f32> {
         match self {

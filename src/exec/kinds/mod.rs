@@ -1,7 +1,7 @@
 //! The seam between the kind-agnostic executor (scheduler, store, the shared training loop) and
 //! what each task kind does with a job: how it trains a stack of members and how it evaluates
-//! one task. A kind is a folder here and one line of [`of`]; see docs/architecture.md, "Adding a
-//! task kind".
+//! one task. A kind is a folder here and one line of [`of`]; see docs/task-kinds.md, "Adding a task
+//! kind".
 mod classification;
 mod regression;
 mod tokens;
@@ -18,9 +18,11 @@ pub use classification::{AttentionMass, ClassificationRecord};
 pub use regression::{FunctionPlot, RegressionRecord};
 pub use tokens::{Completions, LanguageOutput};
 
-/// What an evaluation of each kind records (stored tagged by its kind).
+/// What an evaluation of each kind records, stored as `{"kind": …, "data": …}`: the tag written
+/// first and apart, so a record is read straight into its kind's type (an internally tagged
+/// enum would buffer the whole record, at several times its size, to find the tag).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum KindRecord {
     /// Error tables, mixture components, function plots.
     Regression(RegressionRecord),
