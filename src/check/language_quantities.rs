@@ -3,7 +3,7 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet};
+use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet, TaskKind};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 use crate::tasks::languages::{Language, Rule};
 
@@ -26,7 +26,7 @@ impl Checker<'_> {
         let model_e = p.require("model", &mut self.diags);
         let metric_e = if rate { p.require("metric", &mut self.diags) } else { None };
         let eval = self.eval_ref(eval_e?, evals)?;
-        if eval.completing.is_none() {
+        if eval.kind != TaskKind::Tokens {
             self.diags.push(
                 Diagnostic::at(
                     Code::BadClaimReference,

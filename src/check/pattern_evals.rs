@@ -199,8 +199,7 @@ impl Checker<'_> {
 
     /// Whether `eval` classifies pattern prompts with models, after reporting why not.
     fn classifies(&mut self, eval: &EvalSpec, span: Span, what: &str) -> Option<()> {
-        let classifies = eval.tasks.iter().all(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Classification));
-        if classifies && !eval.models.is_empty() {
+        if eval.kind == TaskKind::Classification && !eval.models.is_empty() {
             return Some(());
         }
         self.diags.push(

@@ -139,7 +139,7 @@ impl Checker<'_> {
 
     /// An evaluation of (x, y) predictions (a language evaluation is read by `rate` and `test_loss`).
     pub(super) fn scores_predictions(&mut self, eval: &EvalSpec, span: Span) -> Option<()> {
-        if eval.completing.is_none() {
+        if eval.kind != crate::spec::TaskKind::Tokens {
             return Some(());
         }
         self.diags.push(

@@ -4,7 +4,6 @@ use super::cache::Cache;
 use super::kinds::{self, Evaluating};
 use super::{EvalOutput, ExecError, Observer, TrainOutput};
 use crate::plan::{EvalJob, Job, JobId, JobKind, TrainJob};
-use crate::tasks;
 use std::collections::BTreeMap;
 
 const RECORD: &str = "eval.json";
@@ -30,10 +29,10 @@ pub fn run(
         return Ok((record, true));
     }
     cache.unseal(id)?;
-    let kind = tasks::kind_of(&e.task.class).map_err(ExecError::Unsupported)?;
     let target = super::train_job::target(compute)?;
     // Each kind of task is evaluated its own way; the record is stored the same.
-    let mut record = kinds::of(kind).evaluate(&Evaluating { id, job: e, trains, cache, target: &target, observer })?;
+    let mut record =
+        kinds::of(e.task_kind).evaluate(&Evaluating { id, job: e, trains, cache, target: &target, observer })?;
     record.ran_on = Some(format!("graph on {}", target.name()));
     cache.write(id, RECORD, &record)?;
     cache.seal(id, &[RECORD])?;

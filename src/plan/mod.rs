@@ -20,7 +20,7 @@ pub use stacks::{Stack, member_bytes, split, stacks_of};
 
 use crate::diag::Diagnostic;
 use crate::spec::{
-    AtSteps, Baseline, CheckedSpec, Completing, Compute, FigureSpec, InputSpec, Pruned, TaskSpec, TrainSetup,
+    AtSteps, Baseline, CheckedSpec, Completing, Compute, FigureSpec, InputSpec, Pruned, TaskKind, TaskSpec, TrainSetup,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -141,6 +141,9 @@ pub struct EvalJob {
     /// Pruned classifiers evaluated besides the whole ones (absent from the hash when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pruned: Vec<Pruned>,
+    /// The kind of its task (the evaluation's, as `check` found it): how it is evaluated. Not
+    /// `kind`, the tag of the job's kind (`train` or `eval`) in its JSON.
+    pub task_kind: TaskKind,
 }
 
 impl EvalJob {
@@ -369,6 +372,7 @@ pub fn plan(spec: &CheckedSpec, base: &std::path::Path, compute: &Compute) -> Re
                 computed_on: computed_on.clone(),
                 completing: e.completing.clone(),
                 pruned: e.pruned.clone(),
+                task_kind: e.kind,
             });
             let deps = models.iter().map(|(_, id)| id.clone()).collect();
             jobs.push(Job { id: job_id(&kind), kind, deps });

@@ -105,7 +105,7 @@ fn eval_estimate(plan: &Plan, e: &EvalJob) -> JobEstimate {
         return completion_estimate(plan, e, c);
     }
     let (n, p, d) = (e.prompts as f64, e.points as f64, e.dim as f64);
-    let classifying = crate::tasks::kind_of(&e.task.class).is_ok_and(|k| k.metric() == crate::spec::Metric::ZeroOne);
+    let classifying = e.task_kind == crate::spec::TaskKind::Classification;
     let prompts = if classifying {
         // Every k's prompts cut to k examples, embedded and as (x, y) pairs: p(p + 1)/2 tokens each.
         4.0 * n * p * (d + 1.0) + 2.0 * 4.0 * n * (d + 1.0) * p * (p + 1.0) / 2.0

@@ -214,6 +214,7 @@ mod tests {
             computed_on: None,
             completing: None,
             pruned: vec![],
+            task_kind: crate::spec::TaskKind::Regression,
         }
     }
 

@@ -161,14 +161,6 @@ pub fn language_summary(
             });
         }
     }
-    let language = crate::tasks::language_of(&job.task.class).ok();
-    let known = language.as_ref().map(|l| crate::tasks::languages::metrics(l.as_ref())).unwrap_or_default();
-    let words = language.as_ref().map(|l| l.words());
-    let meanings = lang
-        .metrics
-        .iter()
-        .map(|m| known.iter().find(|(n, _)| n == m).map_or_else(String::new, |(_, meaning)| meaning.clone()))
-        .collect();
     LanguageSummary {
         eval: job.eval.clone(),
         task: job.task.name.clone(),
@@ -176,9 +168,9 @@ pub fn language_summary(
         id_prompts: lang.ood.iter().filter(|o| !**o).count(),
         ood_prompts: lang.ood.iter().filter(|o| **o).count(),
         metrics: lang.metrics.clone(),
-        meanings,
-        words: words.as_ref().map_or(0, Vec::len),
-        minimum_loss: words.as_deref().map_or(f64::NAN, crate::tasks::languages::minimum_loss),
+        meanings: lang.meanings.clone(),
+        words: lang.words.len(),
+        minimum_loss: lang.minimum_loss.unwrap_or(f64::NAN),
         models,
         by_step,
     }

@@ -272,7 +272,7 @@ fn task_curves(
         inputs: job.inputs,
         component,
         prompts: rows.len(),
-        metric: crate::tasks::kind_of(&job.task.class).map(|k| k.metric()).unwrap_or_default(),
+        metric: job.task_kind.metric(),
         curves: replicate_groups(eval.tables().map_or(&[][..], |t| &t.errors))
             .into_iter()
             .map(|(predictor, reps)| {
@@ -405,6 +405,7 @@ mod tests {
             computed_on: None,
             completing: None,
             pruned: vec![],
+            task_kind: crate::spec::TaskKind::Regression,
         };
         // Prompts 0 and 3 come from `a` (errors 1), 1 and 2 from `b` (errors 3).
         let errors = vec![1.0, 1.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0];

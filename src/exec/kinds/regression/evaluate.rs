@@ -160,6 +160,7 @@ mod tests {
             computed_on: None,
             completing: None,
             pruned: vec![],
+            task_kind: crate::spec::TaskKind::Regression,
         };
         let plot = plot_functions(&e).unwrap().remove(0);
         assert_eq!((plot.k, plot.context.len(), plot.grid.len()), (3, 3, GRID));

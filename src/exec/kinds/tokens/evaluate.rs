@@ -7,7 +7,7 @@ use super::{Completions, LanguageOutput};
 use crate::exec::{EvalOutput, ExecError};
 use crate::model::{Decoding, LanguageModel};
 use crate::spec::{Decode, Prompts};
-use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metric_names, score};
+use crate::tasks::languages::{Language, Token, TokenBatch, all_prompts, listed_prompts, metrics, minimum_loss, score};
 
 /// The record of one language of a language evaluation (`evaluate::run` stores it).
 pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
@@ -57,10 +57,13 @@ pub fn record(job: &Evaluating) -> Result<EvalOutput, ExecError> {
         }
         observer.eval_step(id, done as u64 + 1);
     }
+    let named = metrics(lang.as_ref());
     let record = LanguageOutput {
         prompts: prompts.iter().map(|p| lang.spell(p)).collect(),
         ood: (0..prompts.len()).map(|i| i >= split.id.len()).collect(),
-        metrics: metric_names(lang.as_ref()),
+        metrics: named.iter().map(|(m, _)| *m).collect(),
+        meanings: named.into_iter().map(|(_, meaning)| meaning).collect(),
+        minimum_loss: Some(minimum_loss(&words)).filter(|l| l.is_finite()),
         words: words.iter().map(|w| lang.spell(w)).collect(),
         replicates,
     };

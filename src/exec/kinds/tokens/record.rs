@@ -11,6 +11,11 @@ pub struct LanguageOutput {
     pub ood: Vec<bool>,
     /// The metrics each completion is scored on (`finished`, `grammatical`, `r1`, …).
     pub metrics: Vec<crate::spec::LanguageMetric>,
+    /// What each metric counts, in words, in the order of `metrics`.
+    pub meanings: Vec<String>,
+    /// The lowest test loss a model can reach on `words`
+    /// ([`crate::tasks::languages::minimum_loss`]); `None` where it is not a number (no words).
+    pub minimum_loss: Option<f64>,
     /// The words the test loss is taken on.
     pub words: Vec<String>,
     /// One per model replicate, and per training step read (`at`).
