@@ -48,6 +48,36 @@ fn good_specs_check_clean() {
                 claim.name
             );
         }
+        // The report's order: languages, attention, pruning, every other task's curves (a
+        // mixture's components after it), the trainings'; every task of every evaluation drawn.
+        use iclc::spec::{FigureRef, TaskKind};
+        let group = |f: &FigureRef| match f {
+            FigureRef::Named { .. } => 0,
+            FigureRef::Curves { eval, .. }
+                if spec.evals.iter().any(|e| &e.name == eval && e.kind == TaskKind::Tokens) =>
+            {
+                1
+            }
+            FigureRef::RatesOverTraining { .. } => 1,
+            FigureRef::Attention { .. } => 2,
+            FigureRef::Pruning { .. } => 3,
+            FigureRef::Curves { .. } | FigureRef::Component { .. } => 4,
+            FigureRef::Training(_) => 5,
+        };
+        let groups: Vec<u8> = spec.default_figures.iter().map(group).collect();
+        assert!(groups.windows(2).all(|w| w[0] <= w[1]), "{}: figures out of order: {groups:?}", path.display());
+        for e in &spec.evals {
+            for t in &e.tasks {
+                let drawn_here = |f: &FigureRef| matches!(f, FigureRef::Curves { eval, task, .. } if *eval == e.name && *task == t.name);
+                assert!(
+                    spec.default_figures.iter().any(drawn_here),
+                    "{}: {}/{} not drawn",
+                    path.display(),
+                    e.name,
+                    t.name
+                );
+            }
+        }
         let ids: std::collections::BTreeSet<String> = drawn.iter().map(|f| f.id()).collect();
         assert_eq!(ids.len(), drawn.len(), "{}: two figures share an anchor", path.display());
         let plan = iclc::plan::plan(&spec, path.parent().unwrap(), &Default::default())
