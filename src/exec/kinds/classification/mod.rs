@@ -10,6 +10,7 @@ use super::{Evaluating, Kind};
 use crate::exec::cache::Cache;
 use crate::exec::train_job::{Jobs, Outcome};
 use crate::exec::{EvalOutput, ExecError, Observer};
+use crate::model::StepShape;
 use crate::plan::TrainJob;
 use crate::spec::{Arch, Compute};
 use crate::tasks::patterns::{Part, PatternData};
@@ -38,7 +39,8 @@ fn pattern_pairs(t: &TrainJob) -> Result<Box<dyn Prompts>, String> {
 }
 
 impl Prompts for PatternData {
-    fn draw(&self, rng: &mut crate::rng::Rng, batch: usize, points: usize, dim: usize, _: usize) -> PromptBatch {
-        PatternData::batch(&self.prompts(Part::Train, batch, points, rng), dim)
+    fn draw(&self, rng: &mut crate::rng::Rng, shape: StepShape, dim: usize) -> PromptBatch {
+        // Pattern prompts keep their shape: a curriculum is refused on them.
+        PatternData::batch(&self.prompts(Part::Train, shape.batch, shape.points, rng), dim)
     }
 }

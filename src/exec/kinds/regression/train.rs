@@ -4,7 +4,7 @@
 use crate::exec::cache::Cache;
 use crate::exec::train_job::{Jobs, Outcome, Prepared, all_failed, checkpoints, finish, settings, train_prepared};
 use crate::exec::{ExecError, Observer};
-use crate::model::{CheckpointPolicy, FlatLayout, IclConfig, IclParams, step_shape};
+use crate::model::{CheckpointPolicy, FlatLayout, IclConfig, IclParams, StepShape, step_shape};
 use crate::plan::{InitFile, TrainJob};
 use crate::spec::{Compute, InputSpec};
 use crate::tasks;
@@ -13,28 +13,14 @@ use std::collections::HashMap;
 /// Where a regression transformer's training prompts come from: a function class fills the ys
 /// of drawn xs; another kind's data may bring both (classification: the labels as ys).
 pub trait Prompts: Send + Sync {
-    /// A step's batch of `batch` prompts of `points` (x, y) pairs in `dim` dimensions, the
-    /// curriculum's `active_dims` of them live.
-    fn draw(
-        &self,
-        rng: &mut crate::rng::Rng,
-        batch: usize,
-        points: usize,
-        dim: usize,
-        active_dims: usize,
-    ) -> tasks::PromptBatch;
+    /// A step's batch at the curriculum's `shape` (prompts, points, live coordinates) of
+    /// (x, y) pairs in `dim` dimensions.
+    fn draw(&self, rng: &mut crate::rng::Rng, shape: StepShape, dim: usize) -> tasks::PromptBatch;
 }
 
 impl Prompts for Box<dyn tasks::FunctionClass> {
-    fn draw(
-        &self,
-        rng: &mut crate::rng::Rng,
-        batch: usize,
-        points: usize,
-        dim: usize,
-        active_dims: usize,
-    ) -> tasks::PromptBatch {
-        tasks::sample_batch(self.as_ref(), &InputSpec::Normal, rng, batch, points, dim, active_dims)
+    fn draw(&self, rng: &mut crate::rng::Rng, s: StepShape, dim: usize) -> tasks::PromptBatch {
+        tasks::sample_batch(self.as_ref(), &InputSpec::Normal, rng, s.batch, s.points, dim, s.active_dims)
     }
 }
 
@@ -135,7 +121,7 @@ fn member<'a>(r: &'a Ready<'a>, compute: &Compute) -> Prepared<'a, tasks::Prompt
     let source = r.source.as_ref();
     let next_batch = move |rng: &mut crate::rng::Rng, step: u64| {
         let shape = step_shape(&settings, t.points, t.dim, step);
-        source.draw(rng, shape.batch, shape.points, t.dim, shape.active_dims)
+        source.draw(rng, shape, t.dim)
     };
     Prepared::of(r.job, &r.params, compute, &r.policy, next_batch)
 }
