@@ -53,8 +53,7 @@ impl StackKey {
     fn of(t: &TrainJob) -> Option<StackKey> {
         let kind = crate::tasks::kind_of(&t.data.class).ok()?;
         let s = &t.setup;
-        let vocab =
-            s.model.arch.context().and_then(|_| crate::tasks::language_of(&t.data.class).ok()).map(|l| l.vocab());
+        let vocab = s.model.arch.context().and_then(|_| crate::tasks::vocabulary(&t.data.class));
         Some(StackKey {
             model: s.model,
             dim: t.dim,

@@ -61,6 +61,12 @@ pub fn language_of(spec: &ClassSpec) -> Result<Box<dyn languages::Language>, Str
     }
 }
 
+/// How many tokens a class's data is spelled in (a language's symbols, SOS, EOS and padding);
+/// `None` for data that is not token sequences.
+pub fn vocabulary(spec: &ClassSpec) -> Option<usize> {
+    language_of(spec).ok().map(|l| l.vocab())
+}
+
 /// The patterns and tasks of a classification class at input dimension `dim`.
 pub fn patterns_of(spec: &ClassSpec, dim: usize) -> Result<patterns::PatternData, String> {
     match spec {
