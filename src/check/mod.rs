@@ -149,11 +149,12 @@ impl Checker<'_> {
             }
         }
         let h = self.header?;
-        // Listed for a sound spec alone: `check` drops one with errors, and one refused as too
-        // large to run (E0112) would list millions of figures before it is dropped.
-        let sound = !self.diags.iter().any(Diagnostic::is_error);
-        let default_figures =
-            if sound { default_figures::default_figures(&evals, !trainings.is_empty()) } else { vec![] };
+        // A spec with an error is never returned: build none (one refused as too large to run,
+        // E0112, would list millions of figures first).
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let default_figures = default_figures::default_figures(&evals, !trainings.is_empty());
         Some(CheckedSpec {
             name: self.experiment_name(),
             seed: h.seed,

@@ -51,7 +51,6 @@ pub fn error_figure(t: &TaskCurves, confidence_pct: u32) -> Figure {
         svg: chart.render(),
         header,
         rows,
-        legend: vec![],
         ..Figure::of(&t.figure())
     }
 }

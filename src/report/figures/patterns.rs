@@ -79,31 +79,24 @@ pub fn pruning_figure(
         "after {k} examples when the share of MLP neurons on the x axis is removed at evaluation time (no retraining): those with the smallest ‖W_O row‖ first, the largest first, or random ones; 0 is the whole model; over {} held-out prompts; shaded: {confidence_pct}% bootstrap interval over prompts and training seeds.",
         t.prompts
     );
-    if !hinge {
-        let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
-        return pruning_lines(
-            pruned,
-            &error,
-            PruningAxis {
-                shown: t.pruning_figure(false),
-                title: format!("Error against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
-                chart_title: format!("{}: {} error at k = {k} against neurons pruned", t.eval, t.task),
-                y_label: t.metric.axis_label(),
-                caption: format!("{} {what}", t.metric.caption()),
-            },
-        );
-    }
+    let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
     let losses = summary.and_then(|s| s.tasks.iter().position(|x| *x == t.task).map(|i| &s.hinge[i]));
     let hinge_of = |who: &Predictor| losses?.iter().find(|(p, _)| p == who).map(|(_, e)| *e);
+    let (at, title, measure, y_label, caption): (&dyn Fn(&Predictor) -> Option<Estimate>, _, _, _, _) = if hinge {
+        let caption = format!("Mean hinge loss max(0, 1 − y·F) — the margin the 0-1 error hides — {what}");
+        (&hinge_of, "Hinge loss", "hinge loss", "hinge loss", caption)
+    } else {
+        (&error, "Error", "error", t.metric.axis_label(), format!("{} {what}", t.metric.caption()))
+    };
     pruning_lines(
         pruned,
-        &hinge_of,
+        at,
         PruningAxis {
-            shown: t.pruning_figure(true),
-            title: format!("Hinge loss against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
-            chart_title: format!("{}: {} hinge loss at k = {k} against neurons pruned", t.eval, t.task),
-            y_label: "hinge loss",
-            caption: format!("Mean hinge loss max(0, 1 − y·F) — the margin the 0-1 error hides — {what}"),
+            shown: t.pruning_figure(hinge),
+            title: format!("{title} against the share of neurons pruned — `{}` on `{}`", t.eval, t.task),
+            chart_title: format!("{}: {} {measure} at k = {k} against neurons pruned", t.eval, t.task),
+            y_label,
+            caption,
         },
     )
 }
