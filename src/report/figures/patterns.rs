@@ -82,11 +82,12 @@ pub fn pruning_figure(
     let error = |who: &Predictor| t.curves.iter().find(|c| c.predictor == *who)?.points.get(k).copied();
     let losses = summary.and_then(|s| s.tasks.iter().position(|x| *x == t.task).map(|i| &s.hinge[i]));
     let hinge_of = |who: &Predictor| losses?.iter().find(|(p, _)| p == who).map(|(_, e)| *e);
-    let (at, title, measure, y_label, caption): (&dyn Fn(&Predictor) -> Option<Estimate>, _, _, _, _) = if hinge {
+    let at: &dyn Fn(&Predictor) -> Option<Estimate> = if hinge { &hinge_of } else { &error };
+    let (title, measure, y_label, caption) = if hinge {
         let caption = format!("Mean hinge loss max(0, 1 − y·F) — the margin the 0-1 error hides — {what}");
-        (&hinge_of, "Hinge loss", "hinge loss", "hinge loss", caption)
+        ("Hinge loss", "hinge loss", "hinge loss", caption)
     } else {
-        (&error, "Error", "error", t.metric.axis_label(), format!("{} {what}", t.metric.caption()))
+        ("Error", "error", t.metric.axis_label(), format!("{} {what}", t.metric.caption()))
     };
     pruning_lines(
         pruned,
