@@ -60,7 +60,12 @@ impl Checker<'_> {
         let (eval, task) = (q.eval().to_string(), q.task().to_string());
         Some(match (q, reads.iter().copied().find(pruned)) {
             (Quantity::Attention(a), _) => FigureRef::Attention { eval: a.eval.clone() },
-            (_, Some(p)) => FigureRef::Pruning { eval, task, hinge: matches!(p, Quantity::Hinge(_)) },
+            // The figure of the pruned read, which need not be the claim's first.
+            (_, Some(p)) => FigureRef::Pruning {
+                eval: p.eval().to_string(),
+                task: p.task().to_string(),
+                hinge: matches!(p, Quantity::Hinge(_)),
+            },
             _ => FigureRef::Curves { eval, task, inputs: q.inputs() },
         })
     }
