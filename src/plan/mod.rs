@@ -81,6 +81,13 @@ pub struct TrainJob {
     pub computed_on: Option<String>,
 }
 
+impl TrainJob {
+    /// Every name it trains for, as one: `mix = mixture`.
+    pub fn names(&self) -> String {
+        std::iter::once(&self.name).chain(&self.aliases).cloned().collect::<Vec<_>>().join(" = ")
+    }
+}
+
 /// A weights file a training starts from; its content hash is part of the job's id, so a changed
 /// file is a different job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,10 +200,7 @@ impl Job {
     /// for), `curve/dense` for an evaluation's task.
     pub fn name(&self) -> String {
         match &self.kind {
-            JobKind::Train(t) => {
-                let names = std::iter::once(&t.name).chain(&t.aliases).cloned().collect::<Vec<_>>().join(" = ");
-                replicate_label(&names, t.seed)
-            }
+            JobKind::Train(t) => replicate_label(&t.names(), t.seed),
             JobKind::Eval(e) => format!("{}/{}", e.eval, e.task.name),
         }
     }

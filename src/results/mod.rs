@@ -195,7 +195,7 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
         .map(|(job, t)| {
             let mut s = training_summary(job, t);
             // One model trained for several names is listed once, under all of them.
-            s.run = std::iter::once(&job.name).chain(&job.aliases).cloned().collect::<Vec<_>>().join(" = ");
+            s.run = job.names();
             s.name = if replicated(&job.name) { crate::plan::replicate_label(&s.run, job.seed) } else { s.run.clone() };
             s
         })
