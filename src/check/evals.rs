@@ -185,8 +185,9 @@ impl Checker<'_> {
             return None;
         }
         let evaluated: Vec<&TrainSpec> = trainings.iter().filter(|t| models.contains(&t.name)).collect();
-        let language = self.is_language_eval(&tasks, &evaluated);
-        if let (false, Some(e)) = (language, p.get("decode")) {
+        let kind = self.eval_kind(&tasks, &evaluated);
+        ok &= self.of_one_kind(kind, &p, &tasks, &evaluated, &baselines, block.span);
+        if let (false, Some(e)) = (kind == TaskKind::Tokens, p.get("decode")) {
             self.diags.push(
                 Diagnostic::at(Code::NotApplicable, e.span, "`decode` completes prompts of language models")
                     .label("nothing to decode")
@@ -194,18 +195,20 @@ impl Checker<'_> {
             );
             ok = false;
         }
-        let classifies = self.is_pattern_eval(&tasks, &evaluated);
-        if classifies {
-            ok &= self.pattern_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
-        }
-        let (prompts, completing) = if language {
-            ok &= self.language_eval_fits(&p, &tasks, &evaluated, &baselines, block.span);
-            match self.completing(&p, block.span, tasks.first(), &evaluated) {
+        ok &= match kind {
+            TaskKind::Tokens => self.language_eval_fits(&p, &tasks, &evaluated, block.span),
+            TaskKind::Classification => self.pattern_eval_fits(&p, &tasks, &evaluated, block.span),
+            TaskKind::Regression => true,
+        };
+        // A language evaluation completes prompts of its words; the others draw a number of them.
+        let (prompts, completing) = match kind {
+            TaskKind::Tokens => match self.completing(&p, block.span, tasks.first(), &evaluated) {
                 Some((n, c)) => (Some(n as i64), Some(c)),
                 None => (None, None),
+            },
+            TaskKind::Regression | TaskKind::Classification => {
+                (self.int_param(&p, "prompts", 1, 10_000_000, Some(1280), &env), None)
             }
-        } else {
-            (self.int_param(&p, "prompts", 1, 10_000_000, Some(1280), &env), None)
         };
         let seed = match p.get("seed") {
             Some(e) => self.int_in(e, "seed", 0, i64::MAX, &env).map(|s| s as u64),
@@ -229,11 +232,7 @@ impl Checker<'_> {
             at: at?,
             completing,
             pruned,
-            kind: match (language, classifies) {
-                (true, _) => TaskKind::Tokens,
-                (false, true) => TaskKind::Classification,
-                (false, false) => TaskKind::Regression,
-            },
+            kind,
         })
     }
 

@@ -36,8 +36,8 @@ impl Checker<'_> {
         let p = Params::call(callee, args, keys, value.span, &mut self.diags);
         let eval_e = p.require("eval", &mut self.diags)?;
         let eval = self.eval_ref(eval_e, evals)?;
-        // A language evaluation draws its own figures.
-        self.scores_predictions(eval, eval_e.span)?;
+        // A figure spec draws errors (a language evaluation draws its own figures).
+        self.reads_kind(super::quantities::Reading::Error, eval, eval_e.span)?;
         let points = self.header.and_then(|h| h.points).unwrap_or(usize::MAX) as i64;
         let name = name.name.clone();
         match callee.name.as_str() {

@@ -1,10 +1,11 @@
-//! Evaluations of language models: every task a language, every model a language model, no
-//! baselines; `prompts = all(length = L)` and `decode = greedy(max_new = N)` or
-//! `sample(temperature = T, max_new = N)`, within each model's context.
+//! What a language evaluation checks of its own (its kind, one throughout, is `eval_kind`'s):
+//! each model trained on the languages' symbols; `prompts = all(length = L)` and
+//! `decode = greedy(max_new = N)` or `sample(temperature = T, max_new = N)`, within each model's
+//! context.
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{Baseline, BatchKind, Completing, Decode, Prompts, TaskKind, TaskSpec, TrainSpec};
+use crate::spec::{Completing, Decode, Prompts, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Expr, ExprKind};
 use crate::tasks::languages::Language;
 
@@ -12,62 +13,18 @@ use crate::tasks::languages::Language;
 const MAX_PROMPTS: usize = 1 << 20;
 
 impl Checker<'_> {
-    /// Whether an evaluation completes prompts: it names a language or a language model.
-    pub(super) fn is_language_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
-        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Tokens))
-            || models.iter().any(|t| t.setup.model.arch.reads() == BatchKind::Tokens)
-    }
-
-    /// A language evaluation holds languages and language models only, each model trained on the
-    /// symbols of the languages it is prompted with; false after reporting what does not fit.
+    /// What a language evaluation checks of its own: no selected model read at steps, and each
+    /// model trained on the symbols of the languages it is prompted with, within its context;
+    /// false after reporting what does not fit.
     pub(super) fn language_eval_fits(
         &mut self,
         p: &Params,
         tasks: &[TaskSpec],
         models: &[&TrainSpec],
-        baselines: &[Baseline],
         block: Span,
     ) -> bool {
         let span_of = |key: &'static str| p.get(key).map_or(block, |e| e.span);
         let mut ok = true;
-        let help = "a language evaluation completes prompts of languages with language models: \
-                    `tasks = [anbn(max_n = 16)]`, `models = [a causal_lm or lstm training]`";
-        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::Tokens)) {
-            ok = false;
-            self.refuse(
-                span_of("tasks"),
-                format!("`{}` is no language; this evaluation completes prompts", t.name),
-                "a function class",
-                help,
-            );
-        }
-        for t in models.iter().filter(|t| t.setup.model.arch.reads() != BatchKind::Tokens) {
-            ok = false;
-            self.refuse(
-                span_of("models"),
-                format!("`{}` is no language model; this evaluation completes prompts", t.name),
-                "not a language model",
-                help,
-            );
-        }
-        if !baselines.is_empty() {
-            ok = false;
-            self.refuse(
-                span_of("baselines"),
-                "a language evaluation has no baselines".into(),
-                "baselines predict (x, y) pairs",
-                "compare language models with each other",
-            );
-        }
-        if p.get("inputs").is_some() {
-            ok = false;
-            self.refuse(
-                span_of("inputs"),
-                "a language evaluation draws no inputs".into(),
-                "prompts are strings of symbols",
-                "leave `inputs` out",
-            );
-        }
         // A selected model's weights are of some step of each replicate's own: reading it at
         // steps as well would mix the two.
         if let Some(t) = models.iter().find(|t| t.setup.select == crate::spec::Select::LowestLoss)

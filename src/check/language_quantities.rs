@@ -1,9 +1,10 @@
 //! The quantities of a language evaluation: `rate(eval, model, metric, prompts = ood, among =
 //! finished)` — the share of completions that keep a metric — and `test_loss(eval, model)`.
+use super::quantities::Reading;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet, TaskKind};
+use crate::spec::{EvalSpec, LanguageMetric, LanguageRead, LanguageRef, PromptSet};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 use crate::tasks::languages::{Language, Rule};
 
@@ -14,32 +15,20 @@ impl Checker<'_> {
     /// `rate(…)` or `test_loss(…)`.
     pub(super) fn language_quantity(
         &mut self,
+        reading: Reading,
         callee: &Ident,
         args: &[Arg],
         span: Span,
         evals: &[EvalSpec],
         env: &Env,
     ) -> Option<LanguageRef> {
-        let rate = callee.name == "rate";
+        let rate = reading == Reading::Rate;
         let p = Params::call(callee, args, if rate { RATE_ARGS } else { LOSS_ARGS }, span, &mut self.diags);
         let eval_e = p.require("eval", &mut self.diags);
         let model_e = p.require("model", &mut self.diags);
         let metric_e = if rate { p.require("metric", &mut self.diags) } else { None };
         let eval = self.eval_ref(eval_e?, evals)?;
-        if eval.kind != TaskKind::Tokens {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::BadClaimReference,
-                    eval_e?.span,
-                    format!("`{}` scores (x, y) predictions", eval.name),
-                )
-                .label("not a language evaluation")
-                .help(
-                    "`rate` and `test_loss` read an evaluation that completes prompts; read this one with `error(…)`",
-                ),
-            );
-            return None;
-        }
+        self.reads_kind(reading, eval, eval_e?.span)?;
         let model = self.language_model(model_e?, eval, env);
         let task = match p.get("task") {
             Some(t) => self.eval_task(t, eval, env),

@@ -4,7 +4,7 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{BatchKind, Completions, ModelSpec, Objective, TaskSpec, Variant};
+use crate::spec::{Completions, ModelSpec, Objective, TaskSpec, Variant};
 use crate::syntax::ast::{Expr, ExprKind};
 
 /// The most weights `select = lowest_loss` compares.
@@ -16,16 +16,7 @@ impl Checker<'_> {
     pub(super) fn data_suits_model(&mut self, d: &TaskSpec, span: Span, m: &ModelSpec) -> Option<()> {
         let kind = crate::tasks::kind_of(&d.class).ok()?;
         if !m.arch.learns(kind.batch()) {
-            let help = match kind.batch() {
-                BatchKind::Tokens => "learn a language with `causal_lm(…)` or `lstm(…)`",
-                BatchKind::RealPairs => "learn a function class with `transformer(…)` or a preset",
-                BatchKind::Patterns => "learn pattern data with `pattern_net(neurons = ..)` or `transformer(…)`",
-            };
-            let reads = match m.arch.reads() {
-                BatchKind::Tokens => "tokens",
-                BatchKind::RealPairs => "(x, y) pairs",
-                BatchKind::Patterns => "pattern prompts",
-            };
+            let (help, reads) = (kind.words().learn, m.arch.reads().describe());
             self.diags.push(
                 Diagnostic::at(
                     Code::NotApplicable,
@@ -172,12 +163,13 @@ impl Checker<'_> {
             "a classifier minimises the hinge loss (the paper's) or the logistic loss",
         )?;
         if let Some(d) = data
-            && crate::tasks::kind_of(&d.class).map(|k| k.batch()) != Ok(BatchKind::Patterns)
+            && let Ok(kind) = crate::tasks::kind_of(&d.class)
+            && !kind.losses().iter().any(|(_, o)| *o == loss)
         {
             self.diags.push(
-                Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is no classification data", d.name))
+                Diagnostic::at(Code::NotApplicable, e.span, format!("`{}` is {} data", d.name, kind.describe()))
                     .label("no labels to classify")
-                    .help("`loss` chooses a classifier's objective; regression and language data have their own"),
+                    .help(format!("`loss` chooses a classifier's objective; {} data has its own", kind.describe())),
             );
             return None;
         }

@@ -5,6 +5,7 @@ mod classes;
 mod consts;
 mod default_figures;
 mod distributions;
+mod eval_kind;
 mod evals;
 mod experiment;
 mod figures;

@@ -1,12 +1,11 @@
-//! Evaluations of pattern classifiers: every task pattern data, every model `pattern_net`, no
-//! baselines or input distributions; the held-out tasks of each task disjoint from the tasks
-//! each model trained on; and `prune(model, rate = r, order = o)` as a model of the list.
+//! What a classification evaluation checks of its own (its kind, one throughout, is
+//! `eval_kind`'s): the held-out tasks of each task disjoint from the tasks each model trained on;
+//! `prune(model, rate = r, order = o)` as a model of the list; the claims `attention` and `hinge`.
+use super::quantities::Reading;
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
-use crate::spec::{
-    AttentionRef, Baseline, BatchKind, EvalSpec, Predictor, PruneOrder, Pruned, TaskKind, TaskSpec, TrainSpec,
-};
+use crate::spec::{Arch, AttentionRef, EvalSpec, Predictor, PruneOrder, Pruned, TaskSpec, TrainSpec};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 const PRUNE_KEYS: &[&str] = &["model", "rate", "order"];
@@ -14,43 +13,17 @@ const ATTENTION_ARGS: &[&str] = &["eval", "model", "task"];
 const HINGE_ARGS: &[&str] = &["eval", "model", "task", "k"];
 
 impl Checker<'_> {
-    /// Whether an evaluation classifies pattern prompts: it names pattern data or a classifier.
-    pub(super) fn is_pattern_eval(&self, tasks: &[TaskSpec], models: &[&TrainSpec]) -> bool {
-        tasks.iter().any(|t| crate::tasks::kind_of(&t.class) == Ok(TaskKind::Classification))
-            || models.iter().any(|t| classifier(t))
-    }
-
-    /// A classification evaluation holds pattern data and pattern classifiers only, and prompts
-    /// each model with tasks it never trained on; false after reporting what does not fit.
+    /// What a classification evaluation checks of its own: it prompts each model with tasks it
+    /// never trained on; false after reporting what does not fit.
     pub(super) fn pattern_eval_fits(
         &mut self,
         p: &Params,
         tasks: &[TaskSpec],
         models: &[&TrainSpec],
-        baselines: &[Baseline],
         block: Span,
     ) -> bool {
         let span_of = |key: &'static str| p.get(key).map_or(block, |e| e.span);
-        let help = "a classification evaluation prompts classifiers with pattern data: \
-                    `tasks = [patterns(…)]`, `models = [a training on patterns(…)]`";
         let mut ok = true;
-        for t in tasks.iter().filter(|t| crate::tasks::kind_of(&t.class) != Ok(TaskKind::Classification)) {
-            ok = false;
-            let message = format!("`{}` is no pattern data; this evaluation classifies pattern prompts", t.name);
-            self.refuse(span_of("tasks"), message, "not pattern data", help);
-        }
-        for t in models.iter().filter(|t| !classifier(t)) {
-            ok = false;
-            let message = format!("`{}` is no pattern classifier; this evaluation classifies pattern prompts", t.name);
-            self.refuse(span_of("models"), message, "not a pattern classifier", help);
-        }
-        for (key, what) in [("baselines", "baselines"), ("inputs", "input distributions")] {
-            if p.get(key).is_some() || (key == "baselines" && !baselines.is_empty()) {
-                ok = false;
-                let message = format!("a classification evaluation has no {what}");
-                self.refuse(span_of(key), message, "pattern data brings its own inputs", help);
-            }
-        }
         let dim = self.header.and_then(|h| h.dim).unwrap_or(1);
         for t in tasks {
             let Ok(held) = crate::tasks::patterns_of(&t.class, dim) else { continue };
@@ -116,7 +89,7 @@ impl Checker<'_> {
                 );
                 return None;
             };
-            if run.setup.model.arch.reads() != BatchKind::Patterns {
+            if run.setup.model.arch != Arch::PatternNet {
                 let message = format!("`{name}` has no MLP neurons to prune");
                 self.refuse(model.span, message, "not a pattern classifier", "prune a `pattern_net` training");
                 return None;
@@ -141,13 +114,9 @@ impl Checker<'_> {
             p.require("task", &mut self.diags),
         );
         let eval = self.eval_ref(eval_e?, evals)?;
-        self.classifies(eval, eval_e?.span, "attention")?;
-        let nets: Vec<String> = self
-            .trainings
-            .iter()
-            .filter(|t| t.setup.model.arch.reads() == BatchKind::Patterns)
-            .map(|t| t.name.clone())
-            .collect();
+        self.reads_kind(Reading::Attention, eval, eval_e?.span)?;
+        let nets: Vec<String> =
+            self.trainings.iter().filter(|t| t.setup.model.arch == Arch::PatternNet).map(|t| t.name.clone()).collect();
         let is_net = |m: &str| nets.iter().any(|n| n == m);
         let model = match self.predictor(model_e?, eval, env)? {
             Predictor::Model(m) if eval.models.contains(&m) && is_net(&m) => Some(m),
@@ -193,25 +162,7 @@ impl Checker<'_> {
         let p = Params::call(callee, args, HINGE_ARGS, span, &mut self.diags);
         let eval_e = p.require("eval", &mut self.diags)?;
         let eval = self.eval_ref(eval_e, evals)?;
-        self.classifies(eval, eval_e.span, "hinge")?;
-        self.error_ref(&p, evals, env)
+        self.reads_kind(Reading::Hinge, eval, eval_e.span)?;
+        self.error_ref(Reading::Hinge, &p, evals, env)
     }
-
-    /// Whether `eval` classifies pattern prompts with models, after reporting why not.
-    fn classifies(&mut self, eval: &EvalSpec, span: Span, what: &str) -> Option<()> {
-        if eval.kind == TaskKind::Classification && !eval.models.is_empty() {
-            return Some(());
-        }
-        self.diags.push(
-            Diagnostic::at(Code::BadClaimReference, span, format!("`{}` classifies no pattern prompts", eval.name))
-                .label("not a classification evaluation")
-                .help(format!("`{what}` reads pattern classifiers; name an evaluation of `pattern_net` models on `patterns(…)` tasks")),
-        );
-        None
-    }
-}
-
-/// Whether a training learns to classify: its data is pattern data.
-fn classifier(t: &TrainSpec) -> bool {
-    crate::tasks::kind_of(&t.data.class) == Ok(TaskKind::Classification)
 }

@@ -3,7 +3,7 @@
 use super::{Checker, Env, Params};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity, StepQuery};
+use crate::spec::{BetweenRef, ErrorRef, EvalSpec, InputSpec, Predictor, Quantity, StepQuery, TaskKind};
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident};
 
 /// The functions that read a quantity.
@@ -44,6 +44,22 @@ impl Reading {
     pub(super) fn named(name: &str) -> Option<Reading> {
         Reading::ALL.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
     }
+
+    /// Its name in a spec.
+    fn name(self) -> &'static str {
+        Reading::ALL.iter().find(|(_, r)| *r == self).map_or("", |(n, _)| n)
+    }
+
+    /// The kinds of evaluation whose records hold it: the quantities each kind offers.
+    fn kinds(self) -> &'static [TaskKind] {
+        match self {
+            Reading::Error | Reading::FirstStep | Reading::TimeTo | Reading::Between => {
+                &[TaskKind::Regression, TaskKind::Classification]
+            }
+            Reading::Rate | Reading::TestLoss => &[TaskKind::Tokens],
+            Reading::Attention | Reading::Hinge => &[TaskKind::Classification],
+        }
+    }
 }
 
 const ERROR_ARGS: &[&str] = &["eval", "model", "task", "k", "inputs", "at"];
@@ -63,13 +79,13 @@ impl Checker<'_> {
     ) -> Option<Quantity> {
         match reading {
             Reading::Rate | Reading::TestLoss => {
-                self.language_quantity(callee, args, span, evals, env).map(Quantity::Language)
+                self.language_quantity(reading, callee, args, span, evals, env).map(Quantity::Language)
             }
             Reading::Attention => self.attention(callee, args, span, evals, env).map(Quantity::Attention),
             Reading::Hinge => self.hinge(callee, args, span, evals, env).map(Quantity::Hinge),
             Reading::Error => {
                 let p = Params::call(callee, args, ERROR_ARGS, span, &mut self.diags);
-                let mut r = self.error_ref(&p, evals, env)?;
+                let mut r = self.error_ref(reading, &p, evals, env)?;
                 if let Some(e) = p.get("at") {
                     r.step = Some(self.read_step(e, &r, evals, env)?);
                 }
@@ -77,7 +93,7 @@ impl Checker<'_> {
             }
             Reading::FirstStep | Reading::TimeTo => {
                 let p = Params::call(callee, args, STEP_ARGS, span, &mut self.diags);
-                let error = self.error_ref(&p, evals, env);
+                let error = self.error_ref(reading, &p, evals, env);
                 let below = p.require("below", &mut self.diags).and_then(|b| self.claim_number(b, evals, env));
                 let error = error?;
                 self.has_steps(&error, evals, span)?;
@@ -97,7 +113,7 @@ impl Checker<'_> {
                 );
                 let task_e = p.require("task", &mut self.diags);
                 let eval = eval?;
-                self.scores_predictions(eval, p.get("eval").map_or(span, |e| e.span))?;
+                self.reads_kind(reading, eval, p.get("eval").map_or(span, |e| e.span))?;
                 let model = self.predictor(model_e?, eval, env);
                 let from = self.predictor(from_e?, eval, env);
                 let to = self.predictor(to_e?, eval, env);
@@ -117,12 +133,19 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn error_ref(&mut self, p: &Params, evals: &[EvalSpec], env: &Env) -> Option<ErrorRef> {
+    /// The predictor, task, inputs and k of a `reading` of errors.
+    pub(super) fn error_ref(
+        &mut self,
+        reading: Reading,
+        p: &Params,
+        evals: &[EvalSpec],
+        env: &Env,
+    ) -> Option<ErrorRef> {
         let eval_e = p.require("eval", &mut self.diags);
         let model_e = p.require("model", &mut self.diags);
         let task_e = p.require("task", &mut self.diags);
         let eval = self.eval_ref(eval_e?, evals)?;
-        self.scores_predictions(eval, eval_e?.span)?;
+        self.reads_kind(reading, eval, eval_e?.span)?;
         let predictor = self.predictor(model_e?, eval, env);
         let task = self.eval_task(task_e?, eval, env);
         let inputs = self.claim_inputs(p, eval, env);
@@ -137,15 +160,28 @@ impl Checker<'_> {
         })
     }
 
-    /// An evaluation of (x, y) predictions (a language evaluation is read by `rate` and `test_loss`).
-    pub(super) fn scores_predictions(&mut self, eval: &EvalSpec, span: Span) -> Option<()> {
-        if eval.kind != crate::spec::TaskKind::Tokens {
+    /// Whether `eval` is of a kind `reading` reads, after reporting what reads it instead.
+    pub(super) fn reads_kind(&mut self, reading: Reading, eval: &EvalSpec, span: Span) -> Option<()> {
+        if reading.kinds().contains(&eval.kind) {
             return Some(());
         }
+        let wanted: Vec<&str> = reading.kinds().iter().map(|k| k.words().evaluation).collect();
+        let offered: Vec<String> = Reading::ALL
+            .iter()
+            .filter(|(_, r)| r.kinds().contains(&eval.kind))
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let words = eval.kind.words();
         self.diags.push(
-            Diagnostic::at(Code::BadClaimReference, span, format!("`{}` completes prompts of languages", eval.name))
-                .label("no predictions of y here")
-                .help("read a language evaluation with `rate(eval, model, metric, prompts = ood)` or `test_loss(eval, model)`"),
+            Diagnostic::at(Code::BadClaimReference, span, format!("`{}` {}", eval.name, words.does))
+                .label(format!("not a {}", wanted.join(" or a ")))
+                .help(format!(
+                    "`{}` reads a {}; read a {} with {}",
+                    reading.name(),
+                    wanted.join(" or a "),
+                    words.evaluation,
+                    offered.join(", ")
+                )),
         );
         None
     }

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 /// A family's kind: what its prompts hold, what a model minimises on them, how it is scored.
 /// Each kind's jobs run behind one seam (`exec/kinds/`, a folder per kind).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
-    /// In-context regression: real (x, y) pairs, squared error, error / d.
+    /// In-context regression: real (x, y) pairs, squared error, error / d: the default, as a
+    /// function class is the first thing iclc learned.
+    #[default]
     Regression,
     /// Formal languages: token sequences, next-token cross-entropy, rule rates of completions.
     Tokens,
@@ -50,9 +52,54 @@ impl TaskKind {
         self.batch() != BatchKind::Tokens
     }
 
+    /// Whether an evaluation of it draws its inputs from the input distributions and compares
+    /// baselines fitted to them: a language's prompts are words, pattern data brings its own.
+    pub fn draws_inputs(self) -> bool {
+        self == TaskKind::Regression
+    }
+
     /// Whether a curriculum can grow its prompts (pattern prompts keep their shape).
     pub fn grows_by_curriculum(self) -> bool {
         self == TaskKind::Regression
+    }
+
+    /// The objectives a training on its data may choose with `loss = …` (none where the kind's
+    /// own is the only one).
+    pub fn losses(self) -> &'static [(&'static str, Objective)] {
+        match self {
+            TaskKind::Classification => &Objective::CLASSIFICATION,
+            TaskKind::Regression | TaskKind::Tokens => &[],
+        }
+    }
+
+    /// What diagnostics call its data, its models and its evaluations.
+    pub fn words(self) -> KindWords {
+        match self {
+            TaskKind::Regression => KindWords {
+                data: "a function class",
+                model: "a regression model",
+                evaluation: "regression evaluation",
+                does: "predicts y of (x, y) prompts",
+                learn: "learn a function class with `transformer(…)` or a preset",
+                example: "`tasks = [linear()]`, `models = [a transformer training on a function class]`",
+            },
+            TaskKind::Tokens => KindWords {
+                data: "a language",
+                model: "a language model",
+                evaluation: "language evaluation",
+                does: "completes prompts of languages",
+                learn: "learn a language with `causal_lm(…)` or `lstm(…)`",
+                example: "`tasks = [anbn(max_n = 16)]`, `models = [a causal_lm or lstm training]`",
+            },
+            TaskKind::Classification => KindWords {
+                data: "pattern data",
+                model: "a pattern classifier",
+                evaluation: "classification evaluation",
+                does: "classifies pattern prompts",
+                learn: "learn pattern data with `pattern_net(neurons = ..)` or `transformer(…)`",
+                example: "`tasks = [patterns(…)]`, `models = [a training on patterns(…)]`",
+            },
+        }
     }
 
     /// The kind in words, for diagnostics.
@@ -65,6 +112,23 @@ impl TaskKind {
     }
 }
 
+/// What diagnostics say of a kind, each phrase written once.
+#[derive(Debug, Clone, Copy)]
+pub struct KindWords {
+    /// Its data, after "is" or "is no" ("a language").
+    pub data: &'static str,
+    /// Its models ("a language model").
+    pub model: &'static str,
+    /// Its evaluations ("language evaluation").
+    pub evaluation: &'static str,
+    /// What its evaluations do, after the evaluation's name ("completes prompts").
+    pub does: &'static str,
+    /// How to train a model of it.
+    pub learn: &'static str,
+    /// An evaluation of it, as a spec writes its tasks and models.
+    pub example: &'static str,
+}
+
 /// What a prompt holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,6 +139,17 @@ pub enum BatchKind {
     Tokens,
     /// Inputs drawn from a pattern dictionary with ±1 labels, the query's predicted.
     Patterns,
+}
+
+impl BatchKind {
+    /// What a model reading it reads, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BatchKind::Tokens => "tokens",
+            BatchKind::RealPairs => "(x, y) pairs",
+            BatchKind::Patterns => "pattern prompts",
+        }
+    }
 }
 
 /// What training minimises.
