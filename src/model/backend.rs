@@ -95,9 +95,6 @@ pub fn backend(
     layout: &FlatLayout,
     objective: Objective,
 ) -> candle_core::Result<Box<dyn StackBackend<PromptBatch>>> {
-    if objective == Objective::CrossEntropy {
-        candle_core::bail!("cross-entropy is a token model's objective: the regression transformer predicts numbers");
-    }
     Ok(match compute.backend {
         BackendChoice::Graph => {
             let target = super::Target::open(compute).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
@@ -106,7 +103,7 @@ pub fn backend(
         BackendChoice::Fused | BackendChoice::Auto => {
             let place =
                 format!("fused on cpu ({} thread{})", compute.threads, if compute.threads == 1 { "" } else { "s" });
-            Box::new(Single(Fused::new(cfg, layout, compute.threads)?.minimising(objective), place))
+            Box::new(Single(Fused::new(cfg, layout, compute.threads)?.minimising(objective)?, place))
         }
     })
 }

@@ -70,6 +70,7 @@ impl Graph {
     /// A graph for models of shape `cfg` on `target` minimising `objective`; weights come with every call.
     pub fn new(cfg: &IclConfig, layout: &FlatLayout, target: &Target, objective: Objective) -> Result<Self> {
         check_layout(layout, &FlatLayout::of(&IclParams::zeros(cfg, &Device::Cpu)?))?;
+        let objective = objective.of_real_predictions().map_err(candle_core::Error::Msg)?;
         Ok(Graph { cfg: *cfg, layout: layout.clone(), device: target.device().clone(), objective })
     }
 }
@@ -228,6 +229,7 @@ impl PatternGraph {
     /// A graph for classifiers of shape `cfg` on `device` minimising `objective` (hinge or logistic).
     pub fn new(cfg: &PatternNetConfig, device: &Device, objective: Objective) -> Result<Self> {
         let layout = FlatLayout::of(&PatternNet::zeros(cfg, &Device::Cpu)?);
+        let objective = objective.of_real_predictions().map_err(candle_core::Error::Msg)?;
         Ok(PatternGraph { cfg: *cfg, layout, device: device.clone(), objective })
     }
 }
@@ -247,8 +249,7 @@ impl StackBackend<PatternBatch> for PatternGraph {
         let (varmap, vars) = upload(&self.layout, flats, &self.device)?;
         let net = PatternNet::build(varmap.clone(), stacked(&varmap, k, &self.device), &self.cfg)?;
         let outputs = net.forward_stacked(&prompts, None)?; // (K, B)
-        let objective = if self.objective == Objective::Logistic { Objective::Logistic } else { Objective::Hinge };
-        gradients_into(&member_losses(objective, &outputs, &labels)?, &self.layout, &vars, grads)
+        gradients_into(&member_losses(self.objective, &outputs, &labels)?, &self.layout, &vars, grads)
     }
 
     fn placement(&self) -> String {

@@ -175,6 +175,16 @@ impl Objective {
     pub const ALL: [Objective; 4] =
         [Objective::SquaredError, Objective::CrossEntropy, Objective::Hinge, Objective::Logistic];
 
+    /// Itself, where a real-valued prediction has it (every objective but a token model's).
+    pub fn of_real_predictions(self) -> Result<Objective, String> {
+        match self {
+            Objective::CrossEntropy => {
+                Err("cross-entropy is a token model's objective: a real-valued prediction has none".into())
+            }
+            o => Ok(o),
+        }
+    }
+
     /// The models that minimise it, as a caption names them.
     pub fn minimised_by(&self) -> &'static str {
         match self {

@@ -136,10 +136,11 @@ impl Fused {
         })
     }
 
-    /// The same engine minimising `objective` of every prediction (the squared error by default).
-    pub fn minimising(mut self, objective: Objective) -> Self {
-        self.objective = objective;
-        self
+    /// The same engine minimising `objective` of every prediction (the squared error by default);
+    /// an error for cross-entropy, which a real-valued prediction has none of.
+    pub fn minimising(mut self, objective: Objective) -> candle_core::Result<Self> {
+        self.objective = objective.of_real_predictions().map_err(candle_core::Error::Msg)?;
+        Ok(self)
     }
 
     /// The predictions `(B, points)` of the last forward pass.
@@ -152,7 +153,7 @@ impl Fused {
     pub fn loss(&mut self, p: &[f32], batch: &PromptBatch) -> f32 {
         self.forward(p, batch);
         let total: f64 = match self.objective {
-            // `backend` refuses cross-entropy before an engine is made: it never gets here.
+            // `minimising` refuses cross-entropy: it never gets here.
             Objective::SquaredError | Objective::CrossEntropy => {
                 self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum()
             }
@@ -374,7 +375,7 @@ mod tests {
         let graph = l.backward().unwrap();
         let layout = FlatLayout::of(&params);
         let flat = layout.gather(&params).unwrap();
-        let mut engine = Fused::new(cfg, &layout, 1).unwrap().minimising(objective);
+        let mut engine = Fused::new(cfg, &layout, 1).unwrap().minimising(objective).unwrap();
         let mut grad = vec![0f32; layout.len()];
         let fused_loss = engine.loss_and_grad(&flat, batch, &mut grad);
         assert!((fused_loss - l.to_scalar::<f32>().unwrap()).abs() < 1e-5, "{objective:?}");
@@ -429,5 +430,16 @@ mod tests {
         for objective in [Objective::Hinge, Objective::Logistic] {
             agrees_with_the_graph(&cfg, &batch, objective);
         }
+    }
+
+    #[test]
+    fn neither_engine_takes_a_token_models_objective() {
+        let cfg = IclConfig::new(2, 4, 8, 1, 2);
+        let layout = FlatLayout::of(&IclParams::zeros(&cfg, &Device::Cpu).unwrap());
+        let fused = Fused::new(&cfg, &layout, 1).unwrap().minimising(Objective::CrossEntropy);
+        assert!(fused.is_err_and(|e| e.to_string().contains("cross-entropy is a token model's objective")));
+        let target = crate::model::Target::open(&crate::spec::Compute::default()).unwrap();
+        let graph = crate::model::graphs::Graph::new(&cfg, &layout, &target, Objective::CrossEntropy);
+        assert!(graph.is_err(), "the graph refuses it before a step, as the fused engine does");
     }
 }
