@@ -1,12 +1,13 @@
 //! A classification evaluation summarised beyond its error curves: where each classifier's query
 //! looks (its attention mass on the context examples that share its relevant pattern) and every
 //! classifier's hinge loss after the whole context, each with an interval over prompts and
-//! training seeds.
+//! training seeds; and the claims' `attention` and `hinge`.
 use super::Estimate;
 use super::bootstrap::{bootstrap_means, bootstrap_replicates};
+use super::read::{Draw, Reader};
 use crate::exec::{ClassificationRecord, EvalOutput};
 use crate::plan::EvalJob;
-use crate::spec::Predictor;
+use crate::spec::{ErrorRef, Predictor};
 use serde::Serialize;
 
 /// A classification evaluation, task by task.
@@ -126,4 +127,42 @@ fn task_hinge(c: &ClassificationRecord, eval: &EvalOutput, seed: u64) -> Vec<(Pr
             (who.clone(), bootstrap_replicates(&reps, eval.prompts, 1, seed)[0])
         })
         .collect()
+}
+
+/// A classification evaluation's claim quantities, read on one draw.
+impl Reader<'_> {
+    /// `attention(…)`: the mean over the drawn prompts and replicates of the query's attention mass
+    /// on same-pattern examples (the prompts drawn as the error table's, so jointly with errors).
+    pub fn attention(&self, a: &crate::spec::AttentionRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&a.eval, &a.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
+        let Some(c) = out.classification() else { return f64::NAN };
+        let reps: Vec<&[f32]> = c.attention.iter().filter(|r| r.model == a.model).map(|r| r.mass.as_slice()).collect();
+        if reps.is_empty() {
+            return f64::NAN;
+        }
+        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
+        let drawn = draw.replicates(self.seed, &a.model, reps.len());
+        let total: f64 = drawn.iter().map(|&i| rows.iter().map(|&r| f64::from(reps[i][r])).sum::<f64>()).sum();
+        total / (drawn.len() * rows.len()) as f64
+    }
+
+    /// `hinge(…)`: the mean hinge loss of the drawn replicates' outputs on the drawn prompts.
+    pub fn hinge(&self, r: &ErrorRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return f64::NAN };
+        let Some(c) = out.classification() else { return f64::NAN };
+        let reps: Vec<&[f32]> = c.tables.predictions_of(&r.predictor).collect();
+        if reps.is_empty() || c.labels.len() != out.prompts {
+            return f64::NAN;
+        }
+        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
+        let drawn = draw.replicates(self.seed, &r.predictor.replicates_key(), reps.len());
+        let p = out.points;
+        let total: f64 = drawn
+            .iter()
+            .map(|&i| {
+                rows.iter().map(|&row| f64::from(super::hinge(reps[i][row * p + r.k], c.labels[row]))).sum::<f64>()
+            })
+            .sum();
+        total / (drawn.len() * rows.len()) as f64
+    }
 }

@@ -2,7 +2,7 @@
 //! out-of-distribution prompts and its test loss, with intervals from the same joint bootstrap as
 //! the claims (the training seeds resampled, each rate's counts drawn from their posterior; the
 //! prompts are the whole population and stay as they are), each seed's own numbers, and the
-//! same at every training step the evaluation reads.
+//! same at every training step the evaluation reads; and the claims' `rate` and `test_loss`.
 use super::read::{Draw, Reader};
 use super::{BOOTSTRAP_RESAMPLES, Estimate, percentile_interval};
 use crate::exec::LanguageOutput;
@@ -180,4 +180,93 @@ pub fn language_summary(
 fn mean_loss(losses: &[(f32, u32)]) -> f64 {
     let (sum, n) = losses.iter().fold((0f64, 0f64), |(s, n), (l, c)| (s + f64::from(*l), n + f64::from(*c)));
     sum / n
+}
+
+/// A language evaluation's claim quantities, read on one draw.
+impl Reader<'_> {
+    /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates. Its
+    /// prompts (every word of the language, every string of a length, the spec's list) are the
+    /// whole population the claim speaks of, so they are not resampled; only the seeds are, and a
+    /// rate's counts are drawn from their posterior ([`Draw::rate`]).
+    pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
+        let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
+        let Some(lang) = out.language() else { return f64::NAN };
+        let reps = self.language_replicates(l, lang);
+        if reps.is_empty() {
+            return f64::NAN;
+        }
+        let drawn = draw.replicates(self.seed, &l.model, reps.len());
+        match &l.read {
+            LanguageRead::Rate { metric, prompts, .. } => {
+                let Some(counts) = rate_counts(l, lang, &reps) else { return f64::NAN };
+                let (mut rate_sum, mut counted_all) = (0f64, 0u64);
+                for (nth, &rep) in drawn.iter().enumerate() {
+                    let (kept, counted) = counts[rep];
+                    if counted > 0 {
+                        let which = format!("{key}/{}/{metric}/{nth}", prompts.name());
+                        rate_sum += draw.rate(self.seed, &which, kept, counted) * counted as f64;
+                        counted_all += counted;
+                    }
+                }
+                if counted_all == 0 { f64::NAN } else { rate_sum / counted_all as f64 }
+            }
+            LanguageRead::TestLoss => {
+                let (mut loss, mut targets) = (0f64, 0f64);
+                for &rep in &drawn {
+                    for r in 0..lang.words.len() {
+                        let (l, n) = reps[rep].losses[r];
+                        loss += f64::from(l);
+                        targets += f64::from(n);
+                    }
+                }
+                loss / targets
+            }
+        }
+    }
+
+    /// How many completions (prompts × seeds) a rate counts: the size of the sample behind it;
+    /// `None` for what is not a rate.
+    pub fn rate_counted(&self, l: &LanguageRef) -> Option<u64> {
+        let (_, out) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal)?;
+        let lang = out.language()?;
+        let counts = rate_counts(l, lang, &self.language_replicates(l, lang))?;
+        Some(counts.iter().map(|c| c.1).sum())
+    }
+
+    /// The replicates of a language reading's model at its step (the final weights are stored
+    /// without a step).
+    fn language_replicates<'l>(
+        &self,
+        l: &LanguageRef,
+        lang: &'l crate::exec::LanguageOutput,
+    ) -> Vec<&'l crate::exec::Completions> {
+        let step = l.step.filter(|s| self.finals.get(&l.model).map(|f| f.0) != Some(*s));
+        lang.replicates.iter().filter(|r| r.model == l.model && r.step == step).collect()
+    }
+}
+
+/// Each replicate's `(kept, counted)` of a rate reading; `None` for a test loss or a metric the
+/// evaluation does not score.
+fn rate_counts(
+    l: &LanguageRef,
+    lang: &crate::exec::LanguageOutput,
+    reps: &[&crate::exec::Completions],
+) -> Option<Vec<(u64, u64)>> {
+    let LanguageRead::Rate { metric, prompts, among } = &l.read else { return None };
+    let m = lang.metrics.len();
+    let at = lang.metrics.iter().position(|x| x == metric)?;
+    let among = among.as_ref().and_then(|a| lang.metrics.iter().position(|x| x == a));
+    let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
+    let count = |scores: &[u8]| {
+        let (mut kept, mut counted) = (0u64, 0u64);
+        for &i in &set {
+            let row = &scores[i * m..(i + 1) * m];
+            if among.is_none_or(|a| row[a] == 1) {
+                counted += 1;
+                kept += u64::from(row[at]);
+            }
+        }
+        (kept, counted)
+    };
+    Some(reps.iter().map(|r| count(&r.scores)).collect())
 }

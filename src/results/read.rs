@@ -2,10 +2,11 @@
 //! bootstrap draw. A draw resamples the prompts of each (evaluation, task, inputs) once, shared by
 //! every predictor read on them (so comparisons on the same prompts stay paired), and the
 //! replicates (training seeds) of each model once, shared by every table that model appears in.
+//! The readings of a kind's own record are with its summary (`language.rs`, `classification.rs`).
 use super::Finals;
 use crate::exec::EvalOutput;
 use crate::plan::EvalJob;
-use crate::spec::{BetweenRef, ErrorRef, LanguageRead, LanguageRef, Predictor};
+use crate::spec::{BetweenRef, ErrorRef, Predictor};
 use rand::Rng as _;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -13,14 +14,14 @@ use std::collections::BTreeMap;
 /// The evaluations of a run, ready to be read.
 pub struct Reader<'a> {
     evals: &'a [(EvalJob, EvalOutput)],
-    finals: &'a Finals,
-    seed: u64,
+    pub(super) finals: &'a Finals,
+    pub(super) seed: u64,
 }
 
 /// Which prompts and replicates a reading uses: all of them once, or one bootstrap resample.
 pub struct Draw {
     index: Option<usize>,
-    rows: RefCell<BTreeMap<String, Vec<usize>>>,
+    pub(super) rows: RefCell<BTreeMap<String, Vec<usize>>>,
     reps: RefCell<BTreeMap<String, Vec<usize>>>,
 }
 
@@ -37,14 +38,14 @@ impl Draw {
 
     /// The replicates drawn of `n` under `key` ([`Predictor::replicates_key`], or a training's
     /// name): the same for every table of that training within a draw.
-    fn replicates(&self, seed: u64, key: &str, n: usize) -> Vec<usize> {
+    pub(super) fn replicates(&self, seed: u64, key: &str, n: usize) -> Vec<usize> {
         self.pick(&self.reps, seed, key, n)
     }
 
     /// A rate of `kept` of `counted` prompts: as counted in the estimate; in a resample, drawn from
     /// its Jeffreys posterior Beta(kept + ½, counted − kept + ½), so that few prompts give a wide
     /// interval (5 of 5 is not a certain 1) where resampling the prompts would not.
-    fn rate(&self, seed: u64, key: &str, kept: u64, counted: u64) -> f64 {
+    pub(super) fn rate(&self, seed: u64, key: &str, kept: u64, counted: u64) -> f64 {
         let Some(r) = self.index else { return kept as f64 / counted as f64 };
         let mut rng = crate::rng::stream(seed, &format!("claims/{r}/rate/{key}"));
         let beta = rand_distr::Beta::new(kept as f64 + 0.5, (counted - kept) as f64 + 0.5).expect("positive shapes");
@@ -53,7 +54,13 @@ impl Draw {
 
     /// `n` indices for `key`: `0..n`, or `n` drawn with replacement (the same for one key within
     /// a draw).
-    fn pick(&self, cache: &RefCell<BTreeMap<String, Vec<usize>>>, seed: u64, key: &str, n: usize) -> Vec<usize> {
+    pub(super) fn pick(
+        &self,
+        cache: &RefCell<BTreeMap<String, Vec<usize>>>,
+        seed: u64,
+        key: &str,
+        n: usize,
+    ) -> Vec<usize> {
         let Some(r) = self.index else { return (0..n).collect() };
         cache
             .borrow_mut()
@@ -88,7 +95,12 @@ impl<'a> Reader<'a> {
         self.table(q.eval(), q.task(), &q.inputs()).is_some()
     }
 
-    fn table(&self, eval: &str, task: &str, inputs: &crate::spec::InputSpec) -> Option<(String, &'a EvalOutput)> {
+    pub(super) fn table(
+        &self,
+        eval: &str,
+        task: &str,
+        inputs: &crate::spec::InputSpec,
+    ) -> Option<(String, &'a EvalOutput)> {
         let (_, out) = self.evals.iter().find(|(j, _)| j.eval == eval && j.task.name == task && j.inputs == *inputs)?;
         Some((format!("{eval}/{task}/{}", inputs.describe()), out))
     }
@@ -182,125 +194,4 @@ impl<'a> Reader<'a> {
         }
         num / den
     }
-
-    /// `attention(…)`: the mean over the drawn prompts and replicates of the query's attention mass
-    /// on same-pattern examples (the prompts drawn as the error table's, so jointly with errors).
-    pub fn attention(&self, a: &crate::spec::AttentionRef, draw: &Draw) -> f64 {
-        let Some((key, out)) = self.table(&a.eval, &a.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
-        let Some(c) = out.classification() else { return f64::NAN };
-        let reps: Vec<&[f32]> = c.attention.iter().filter(|r| r.model == a.model).map(|r| r.mass.as_slice()).collect();
-        if reps.is_empty() {
-            return f64::NAN;
-        }
-        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
-        let drawn = draw.replicates(self.seed, &a.model, reps.len());
-        let total: f64 = drawn.iter().map(|&i| rows.iter().map(|&r| f64::from(reps[i][r])).sum::<f64>()).sum();
-        total / (drawn.len() * rows.len()) as f64
-    }
-
-    /// `hinge(…)`: the mean hinge loss of the drawn replicates' outputs on the drawn prompts.
-    pub fn hinge(&self, r: &ErrorRef, draw: &Draw) -> f64 {
-        let Some((key, out)) = self.table(&r.eval, &r.task, &r.inputs) else { return f64::NAN };
-        let Some(c) = out.classification() else { return f64::NAN };
-        let reps: Vec<&[f32]> = c.tables.predictions_of(&r.predictor).collect();
-        if reps.is_empty() || c.labels.len() != out.prompts {
-            return f64::NAN;
-        }
-        let rows = draw.pick(&draw.rows, self.seed, &key, out.prompts);
-        let drawn = draw.replicates(self.seed, &r.predictor.replicates_key(), reps.len());
-        let p = out.points;
-        let total: f64 = drawn
-            .iter()
-            .map(|&i| {
-                rows.iter().map(|&row| f64::from(super::hinge(reps[i][row * p + r.k], c.labels[row]))).sum::<f64>()
-            })
-            .sum();
-        total / (drawn.len() * rows.len()) as f64
-    }
-
-    /// `rate(…)` or `test_loss(…)` of a language evaluation, pooled over the drawn replicates. Its
-    /// prompts (every word of the language, every string of a length, the spec's list) are the
-    /// whole population the claim speaks of, so they are not resampled; only the seeds are, and a
-    /// rate's counts are drawn from their posterior ([`Draw::rate`]).
-    pub fn language(&self, l: &LanguageRef, draw: &Draw) -> f64 {
-        let Some((key, out)) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal) else { return f64::NAN };
-        let Some(lang) = out.language() else { return f64::NAN };
-        let reps = self.language_replicates(l, lang);
-        if reps.is_empty() {
-            return f64::NAN;
-        }
-        let drawn = draw.replicates(self.seed, &l.model, reps.len());
-        match &l.read {
-            LanguageRead::Rate { metric, prompts, .. } => {
-                let Some(counts) = rate_counts(l, lang, &reps) else { return f64::NAN };
-                let (mut rate_sum, mut counted_all) = (0f64, 0u64);
-                for (nth, &rep) in drawn.iter().enumerate() {
-                    let (kept, counted) = counts[rep];
-                    if counted > 0 {
-                        let which = format!("{key}/{}/{metric}/{nth}", prompts.name());
-                        rate_sum += draw.rate(self.seed, &which, kept, counted) * counted as f64;
-                        counted_all += counted;
-                    }
-                }
-                if counted_all == 0 { f64::NAN } else { rate_sum / counted_all as f64 }
-            }
-            LanguageRead::TestLoss => {
-                let (mut loss, mut targets) = (0f64, 0f64);
-                for &rep in &drawn {
-                    for r in 0..lang.words.len() {
-                        let (l, n) = reps[rep].losses[r];
-                        loss += f64::from(l);
-                        targets += f64::from(n);
-                    }
-                }
-                loss / targets
-            }
-        }
-    }
-
-    /// How many completions (prompts × seeds) a rate counts: the size of the sample behind it;
-    /// `None` for what is not a rate.
-    pub fn rate_counted(&self, l: &LanguageRef) -> Option<u64> {
-        let (_, out) = self.table(&l.eval, &l.task, &crate::spec::InputSpec::Normal)?;
-        let lang = out.language()?;
-        let counts = rate_counts(l, lang, &self.language_replicates(l, lang))?;
-        Some(counts.iter().map(|c| c.1).sum())
-    }
-
-    /// The replicates of a language reading's model at its step (the final weights are stored
-    /// without a step).
-    fn language_replicates<'l>(
-        &self,
-        l: &LanguageRef,
-        lang: &'l crate::exec::LanguageOutput,
-    ) -> Vec<&'l crate::exec::Completions> {
-        let step = l.step.filter(|s| self.finals.get(&l.model).map(|f| f.0) != Some(*s));
-        lang.replicates.iter().filter(|r| r.model == l.model && r.step == step).collect()
-    }
-}
-
-/// Each replicate's `(kept, counted)` of a rate reading; `None` for a test loss or a metric the
-/// evaluation does not score.
-fn rate_counts(
-    l: &LanguageRef,
-    lang: &crate::exec::LanguageOutput,
-    reps: &[&crate::exec::Completions],
-) -> Option<Vec<(u64, u64)>> {
-    let LanguageRead::Rate { metric, prompts, among } = &l.read else { return None };
-    let m = lang.metrics.len();
-    let at = lang.metrics.iter().position(|x| x == metric)?;
-    let among = among.as_ref().and_then(|a| lang.metrics.iter().position(|x| x == a));
-    let set: Vec<usize> = (0..lang.ood.len()).filter(|&i| prompts.has(lang.ood[i])).collect();
-    let count = |scores: &[u8]| {
-        let (mut kept, mut counted) = (0u64, 0u64);
-        for &i in &set {
-            let row = &scores[i * m..(i + 1) * m];
-            if among.is_none_or(|a| row[a] == 1) {
-                counted += 1;
-                kept += u64::from(row[at]);
-            }
-        }
-        (kept, counted)
-    };
-    Some(reps.iter().map(|r| count(&r.scores)).collect())
 }
