@@ -17,7 +17,7 @@ use training::training_summary;
 pub use training::{Stage, TrainingSummary};
 pub use verdict::{ClaimResult, SMALL_SAMPLE, Term, Verdict};
 
-use crate::exec::{EvalOutput, ExecOutput};
+use crate::exec::{EvalOutput, ExecOutput, KindRecord};
 use crate::plan::EvalJob;
 use crate::spec::{CheckedSpec, ClassSpec, Predictor};
 use serde::Serialize;
@@ -165,14 +165,20 @@ pub fn summarise(spec: &CheckedSpec, out: &ExecOutput) -> Results {
     let mut languages = Vec::new();
     let classification = classification::summaries(out.evals.iter().map(|(j, e)| (j, e)), spec.seed);
     for (job, eval) in &out.evals {
-        if let Some(lang) = eval.language() {
-            languages.push(language::language_summary(job, lang, &reader, &finals));
-            continue;
-        }
+        // Each kind's summary: a language's rates; error curves of the rest, a mixture's also per
+        // component (classification's attention and hinge loss are summarised above).
+        let record = match &eval.record {
+            KindRecord::Tokens(lang) => {
+                languages.push(language::language_summary(job, lang, &reader, &finals));
+                continue;
+            }
+            KindRecord::Regression(r) => Some(r),
+            KindRecord::Classification(_) => None,
+        };
         let all: Vec<usize> = (0..eval.prompts).collect();
         curves.push(task_curves(job, eval, None, &all, spec.seed, &finals, &seeds));
         // A mixture's prompts split by the component drawn: does the model pick the right class?
-        if let (ClassSpec::Mixture { components }, Some(r)) = (&job.task.class, eval.regression())
+        if let (ClassSpec::Mixture { components }, Some(r)) = (&job.task.class, record)
             && r.components.len() == eval.prompts
         {
             for (i, c) in components.iter().enumerate() {
