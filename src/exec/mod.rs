@@ -93,30 +93,6 @@ impl EvalOutput {
     pub fn of(points: usize, prompts: usize, record: KindRecord) -> Self {
         EvalOutput { points, prompts, record, ran_on: None }
     }
-
-    /// The error tables, for a kind that keeps them (regression, classification).
-    pub fn tables(&self) -> Option<&ErrorTables> {
-        match &self.record {
-            KindRecord::Regression(r) => Some(&r.tables),
-            KindRecord::Classification(c) => Some(&c.tables),
-            KindRecord::Tokens(_) => None,
-        }
-    }
-
-    /// A regression evaluation's record.
-    pub fn regression(&self) -> Option<&RegressionRecord> {
-        if let KindRecord::Regression(r) = &self.record { Some(r) } else { None }
-    }
-
-    /// A language evaluation's completions.
-    pub fn language(&self) -> Option<&LanguageOutput> {
-        if let KindRecord::Tokens(l) = &self.record { Some(l) } else { None }
-    }
-
-    /// A classification evaluation's record.
-    pub fn classification(&self) -> Option<&ClassificationRecord> {
-        if let KindRecord::Classification(c) = &self.record { Some(c) } else { None }
-    }
 }
 
 /// Everything a run produced.

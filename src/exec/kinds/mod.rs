@@ -8,7 +8,7 @@ mod tokens;
 
 use super::cache::Cache;
 use super::train_job::{Jobs, Outcome};
-use super::{EvalOutput, ExecError, Observer, TrainOutput};
+use super::{ErrorTables, EvalOutput, ExecError, Observer, TrainOutput};
 use crate::model::Target;
 use crate::plan::{EvalJob, JobId, TrainJob};
 use crate::spec::{Compute, TaskKind};
@@ -64,5 +64,32 @@ pub(super) fn of(kind: TaskKind) -> &'static dyn Kind {
         TaskKind::Regression => &regression::Regression,
         TaskKind::Tokens => &tokens::Tokens,
         TaskKind::Classification => &classification::Classification,
+    }
+}
+
+/// Each kind's record, as the results read it.
+impl EvalOutput {
+    /// The error tables, for a kind that keeps them (regression, classification).
+    pub fn tables(&self) -> Option<&ErrorTables> {
+        match &self.record {
+            KindRecord::Regression(r) => Some(&r.tables),
+            KindRecord::Classification(c) => Some(&c.tables),
+            KindRecord::Tokens(_) => None,
+        }
+    }
+
+    /// A regression evaluation's record.
+    pub fn regression(&self) -> Option<&RegressionRecord> {
+        if let KindRecord::Regression(r) = &self.record { Some(r) } else { None }
+    }
+
+    /// A language evaluation's completions.
+    pub fn language(&self) -> Option<&LanguageOutput> {
+        if let KindRecord::Tokens(l) = &self.record { Some(l) } else { None }
+    }
+
+    /// A classification evaluation's record.
+    pub fn classification(&self) -> Option<&ClassificationRecord> {
+        if let KindRecord::Classification(c) = &self.record { Some(c) } else { None }
     }
 }
