@@ -185,6 +185,33 @@ impl Objective {
         }
     }
 
+    /// One real prediction F's loss against its target y, and the loss's slope in F: the squared
+    /// error (slope 2(F − y)); for a ±1 label the hinge max(0, 1 − yF) (slope −y inside the
+    /// margin) or the logistic log(1 + e^(−yF)) (slope −y·σ(−yF)), as the graphs' tensor losses
+    /// compute them; NaN for cross-entropy, which no real-valued engine takes
+    /// ([`Objective::of_real_predictions`]).
+    pub fn pointwise(self, f: f32, y: f32) -> (f64, f32) {
+        let m = f64::from(f * y);
+        match self {
+            Objective::SquaredError => (f64::from(f - y).powi(2), 2.0 * (f - y)),
+            Objective::Hinge => ((1.0 - m).max(0.0), if m < 1.0 { -y } else { 0.0 }),
+            Objective::Logistic => {
+                let value = (-m).max(0.0) + (-m.abs()).exp().ln_1p();
+                (value, (-f64::from(y) / (1.0 + m.exp())) as f32)
+            }
+            Objective::CrossEntropy => (f64::NAN, f32::NAN),
+        }
+    }
+
+    /// The slope, in one of `n` predictions, of their mean [`Objective::pointwise`] loss.
+    pub fn mean_slope(self, f: f32, y: f32, n: usize) -> f32 {
+        match self {
+            // (2 / n)(F − y): rounded in the order the fused engine always has.
+            Objective::SquaredError => 2.0 / n as f32 * (f - y),
+            Objective::Hinge | Objective::Logistic | Objective::CrossEntropy => self.pointwise(f, y).1 / n as f32,
+        }
+    }
+
     /// The models that minimise it, as a caption names them.
     pub fn minimised_by(&self) -> &'static str {
         match self {

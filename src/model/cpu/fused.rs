@@ -152,13 +152,8 @@ impl Fused {
     /// (the forward pass).
     pub fn loss(&mut self, p: &[f32], batch: &PromptBatch) -> f32 {
         self.forward(p, batch);
-        let total: f64 = match self.objective {
-            // `minimising` refuses cross-entropy: it never gets here.
-            Objective::SquaredError | Objective::CrossEntropy => {
-                self.work.pred.iter().zip(&batch.ys).map(|(a, y)| ((a - y) as f64).powi(2)).sum()
-            }
-            o => self.work.pred.iter().zip(&batch.ys).map(|(a, y)| margin_loss(o, *a, *y).0).sum(),
-        };
+        let o = self.objective;
+        let total: f64 = self.work.pred.iter().zip(&batch.ys).map(|(a, y)| o.pointwise(*a, *y).0).sum();
         (total / batch.ys.len() as f64) as f32
     }
 
@@ -262,16 +257,12 @@ impl Fused {
         resize(&mut w.dqkv, n * 3 * c);
         resize(&mut w.dg, n * 4 * c);
         // Loss → read_out → ln_f, on the rows of the x positions.
-        let scale = 2.0 / w.pred.len() as f32;
         let ro_w = self.read_out.w(p);
         let (g_w, g_b) = self.read_out.grads(grad);
         for ((pred, y), (da, af)) in
             w.pred.iter().zip(&batch.ys).zip(w.da.chunks_exact_mut(c).zip(w.a_f.chunks_exact(c)))
         {
-            let e = match self.objective {
-                Objective::SquaredError | Objective::CrossEntropy => scale * (pred - y),
-                o => margin_loss(o, *pred, *y).1 / w.pred.len() as f32,
-            };
+            let e = self.objective.mean_slope(*pred, *y, w.pred.len());
             g_b[0] += e;
             for j in 0..c {
                 da[j] = e * ro_w[j];
@@ -345,20 +336,6 @@ fn spread_even_rows(v: &mut [f32], m: usize, c: usize) {
     for i in (0..m).rev() {
         v.copy_within(i * c..(i + 1) * c, 2 * i * c);
         v[(2 * i + 1) * c..(2 * i + 2) * c].fill(0.0);
-    }
-}
-
-/// A classification loss of one output F against its ±1 label y, and its slope dloss/dF: the hinge
-/// max(0, 1 − yF) (slope −y inside the margin) or the logistic log(1 + e^(−yF)) (slope −y·σ(−yF)),
-/// as `pattern_net`'s tensor losses compute them.
-fn margin_loss(objective: Objective, f: f32, y: f32) -> (f64, f32) {
-    let m = f64::from(f * y);
-    match objective {
-        Objective::Logistic => {
-            let value = (-m).max(0.0) + (-m.abs()).exp().ln_1p();
-            (value, (-f64::from(y) / (1.0 + m.exp())) as f32)
-        }
-        _ => ((1.0 - m).max(0.0), if m < 1.0 { -y } else { 0.0 }),
     }
 }
 
